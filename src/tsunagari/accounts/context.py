@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tsunagari.accounts.policy import Action, actions_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    name: str
+
+
+_NAV: list[tuple[str, str, Action]] = [
+    ("accounts:home", _("ホーム"), Action.VIEW_HOME),
+    ("accounts:agencies", _("関係機関"), Action.VIEW_AGENCIES),
+    ("accounts:staff", _("職員"), Action.VIEW_STAFF),
+    ("audit:log", _("監査ログ"), Action.VIEW_AUDIT_LOG),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    granted = actions_for(user)
+    items = [NavItem(str(label), reverse(name), name) for name, label, action in _NAV if action in granted]
+    return {"nav_items": items}

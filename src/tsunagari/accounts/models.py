@@ -1,0 +1,146 @@
+"""Agencies (関係機関) and the staff who work in them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    # 区役所の各課 (福祉課, 障害者支援課, 保護課, 防災課 …): the ward itself.
+    WARD_DEPARTMENT = "ward_department", _("区役所（担当課）")
+    # 地域包括支援センター; Koto calls them 長寿サポートセンター (elderly).
+    LONGEVITY_SUPPORT_CENTRE = "longevity_support_centre", _("長寿サポートセンター（地域包括支援センター）")
+    # 障害者相談支援事業所 (disability consultation).
+    DISABILITY_CONSULTATION = "disability_consultation", _("障害者相談支援事業所")
+    # 子ども家庭支援センター; runs 利用者支援事業 (child-rearing).
+    CHILD_FAMILY_CENTRE = "child_family_centre", _("子ども家庭支援センター")
+    # 生活困窮者自立相談支援機関 (self-reliance support).
+    SELF_RELIANCE_SUPPORT = "self_reliance_support", _("生活困窮者自立相談支援機関")
+    # 社会福祉協議会, home of the community social workers (CSW).
+    SOCIAL_WELFARE_COUNCIL = "social_welfare_council", _("社会福祉協議会")
+    # NPOs and other non-profit partners.
+    NPO = "npo", _("NPO・市民団体")
+    # Private partners: companies, cooperatives, care providers.
+    PRIVATE_PARTNER = "private_partner", _("民間事業者")
+    # 民生委員・児童委員 (volunteer commissioners), grouped by district.
+    COMMISSIONER = "commissioner", _("民生委員・児童委員")
+
+
+class Role(models.TextChoices):
+    # Takes any consultation, looks people up, refers, records support.
+    CONSULTANT = "consultant", _("相談員")
+    # 多機関協働事業者: runs complex cases and 重層的支援会議.
+    COORDINATOR = "coordinator", _("多機関協働コーディネーター")
+    # Works the list of people who do not reach help themselves.
+    OUTREACH = "outreach", _("アウトリーチ支援員")
+    # Matches wishes with local resources (参加支援).
+    PARTICIPATION = "participation", _("参加支援員")
+    # Keeps places, groups and events up to date (地域づくり).
+    COMMUNITY = "community", _("地域づくり担当")
+    # Owns the welfare plan: indicators, evaluations, reports.
+    PLANNER = "planner", _("計画担当")
+    # Evacuation-support roster and individual plans.
+    DISASTER = "disaster", _("防災担当")
+    # Liaison council member: aggregates only, never personal data.
+    COUNCIL_MEMBER = "council_member", _("連携会議委員")
+    # Oversees an agency's work; reads its audit trail.
+    SUPERVISOR = "supervisor", _("スーパーバイザー")
+    # Manages accounts, agencies and imports.
+    ADMINISTRATOR = "administrator", _("システム管理者")
+
+
+class Agency(models.Model):
+    code = models.SlugField(_("機関コード"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    name_en = models.CharField(_("英語名"), max_length=200, blank=True)
+    kind = models.CharField(_("種別"), max_length=40, choices=AgencyKind.choices)
+    town = models.CharField(_("所在地（町名）"), max_length=40, blank=True)
+    phone = models.CharField(_("電話"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("有効"), default=True)
+
+    class Meta:
+        ordering: ClassVar = ["kind", "name"]
+        verbose_name = _("関係機関")
+        verbose_name_plural = _("関係機関")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _validate_roles(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
+        raise ValidationError(_("役割は文字列のリストで指定してください。"))
+    unknown = sorted(set(value) - set(Role.values))
+    if unknown:
+        raise ValidationError(_("不明な役割です: %(roles)s"), params={"roles": ", ".join(unknown)})
+
+
+class Staff(AbstractUser):
+    """A person who signs in. Belongs to at most one agency; holds roles."""
+
+    display_name = models.CharField(_("表示名"), max_length=100, blank=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("所属機関"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    roles = models.JSONField(_("役割"), default=list, blank=True, validators=[_validate_roles])
+    # Designated staff (指定職員) may see sealed persons' addresses (閲覧制限)
+    # and complex-need flags; both are rare and audited.
+    sealed_access = models.BooleanField(_("閲覧制限対象者の住所を閲覧できる"), default=False)
+    flag_access = models.BooleanField(_("早期把握フラグを閲覧できる"), default=False)
+
+    class Meta:
+        verbose_name = _("職員")
+        verbose_name_plural = _("職員")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def has_role(self, role: str) -> bool:
+        return role in (self.roles or [])
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels.get(r, r)) for r in self.roles or []]
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("APIトークン")
+        verbose_name_plural = _("APIトークン")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, staff: Staff, name: str, expires: object | None = None) -> tuple[ApiToken, str]:
+        raw = "tsg_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(staff=staff, name=name, digest=cls.digest_of(raw), prefix=raw[:8], expires=expires)
+        return token, raw
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked is None and (self.expires is None or self.expires > now) and self.staff.is_active

@@ -1,0 +1,132 @@
+"""The one policy layer: who may see or do what.
+
+Pages, the JSON API and management commands all ask here, so a rule changes
+in one place. Role rules say which kinds of work a role does; object rules,
+registered by the domain apps, decide for one object (e.g. a person is
+visible to the agencies on their case or with a recorded consent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+
+from tsunagari.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tsunagari.accounts.models import Staff
+
+
+class Action(StrEnum):
+    VIEW_HOME = "home.view"
+    # Any page or endpoint that shows individual persons' data.
+    VIEW_PERSONAL_DATA = "personal.view"
+    # Aggregates with small cells suppressed: what council members see.
+    VIEW_AGGREGATES = "aggregates.view"
+    VIEW_AGENCIES = "agencies.view"
+    VIEW_STAFF = "staff.view"
+    MANAGE_STAFF = "staff.manage"
+    VIEW_AUDIT_LOG = "audit.view"
+    VERIFY_AUDIT = "audit.verify"
+    RUN_IMPORTS = "imports.run"
+    # Complex-need flags from linkage: designated staff only.
+    VIEW_FLAGS = "flags.view"
+    # Sealed persons' (閲覧制限) address and contact: designated staff only.
+    VIEW_SEALED_CONTACT = "sealed.view"
+
+
+_FRONT_LINE = {Action.VIEW_HOME, Action.VIEW_PERSONAL_DATA, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.CONSULTANT: frozenset(_FRONT_LINE),
+    Role.COORDINATOR: frozenset(_FRONT_LINE),
+    Role.OUTREACH: frozenset(_FRONT_LINE),
+    Role.PARTICIPATION: frozenset(_FRONT_LINE),
+    Role.COMMUNITY: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
+    Role.PLANNER: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
+    Role.DISASTER: frozenset(_FRONT_LINE),
+    Role.COUNCIL_MEMBER: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES}),
+    Role.SUPERVISOR: frozenset(_FRONT_LINE | {Action.VIEW_STAFF, Action.VIEW_AUDIT_LOG}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Action.VIEW_HOME,
+            Action.VIEW_AGGREGATES,
+            Action.VIEW_AGENCIES,
+            Action.VIEW_STAFF,
+            Action.MANAGE_STAFF,
+            Action.VIEW_AUDIT_LOG,
+            Action.VERIFY_AUDIT,
+            Action.RUN_IMPORTS,
+        }
+    ),
+}
+
+# Actions that also need a designation on the staff record, not only a role.
+_DESIGNATIONS: dict[Action, str] = {
+    Action.VIEW_FLAGS: "flag_access",
+    Action.VIEW_SEALED_CONTACT: "sealed_access",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ObjectRule = Callable[["Staff", Any], Decision]
+_object_rules: dict[tuple[Action, type], ObjectRule] = {}
+
+
+def register_object_rule(action: Action, model: type, rule: ObjectRule) -> None:
+    """Let a domain app decide ``action`` for objects of ``model``."""
+    _object_rules[(action, model)] = rule
+
+
+def actions_for(staff: Staff | AnonymousUser) -> frozenset[Action]:
+    if not getattr(staff, "is_authenticated", False) or not staff.is_active:
+        return frozenset()
+    granted: set[Action] = set()
+    for role in getattr(staff, "roles", None) or []:
+        granted |= ROLE_ACTIONS.get(role, frozenset())
+    if not granted:
+        return frozenset()
+    granted.add(Action.VIEW_HOME)
+    for action, flag in _DESIGNATIONS.items():
+        if getattr(staff, flag, False):
+            granted.add(action)
+    return frozenset(granted)
+
+
+def decide(staff: Staff | AnonymousUser, action: Action, obj: object | None = None) -> Decision:
+    """Decide whether ``staff`` may do ``action`` (on ``obj`` when given)."""
+    if not getattr(staff, "is_authenticated", False):
+        return Decision(False, "サインインしてください。")
+    if action not in actions_for(staff):
+        return Decision(False, "この操作の権限がありません。必要な場合は管理者に役割の付与を依頼してください。")
+    if obj is not None:
+        for klass in type(obj).__mro__:
+            rule = _object_rules.get((action, klass))
+            if rule is not None:
+                return rule(staff, obj)  # type: ignore[arg-type]
+    return Decision(True)
+
+
+def allowed(staff: Staff | AnonymousUser, action: Action, obj: object | None = None) -> bool:
+    return decide(staff, action, obj).allowed
+
+
+def require(staff: Staff | AnonymousUser, action: Action, obj: object | None = None) -> None:
+    """Raise PermissionDenied with the reason unless ``staff`` may do ``action``."""
+    decision = decide(staff, action, obj)
+    if not decision.allowed:
+        raise PermissionDenied(decision.reason)

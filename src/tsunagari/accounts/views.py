@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from tsunagari.accounts.forms import SignInForm
+from tsunagari.accounts.models import Agency, Role, Staff
+from tsunagari.accounts.policy import Action, actions_for, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record_request
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    title: str
+    text: str
+    url: str | None = None
+
+
+# What each role comes to Tsunagari for. Cards without a URL name work that
+# the ward has planned and that appears here as it becomes available.
+_ROLE_WORK: dict[str, list[tuple[str, str, str | None]]] = {
+    Role.CONSULTANT: [
+        (_("相談受付"), _("年齢や分野を問わず、すべての相談を受け付けます。"), None),
+        (_("本人の検索"), _("氏名・カナ・生年月日・住所から本人を探します。"), None),
+        (_("つなぎ（紹介）"), _("他機関へ紹介し、受け取り・結果まで確認します。"), None),
+    ],
+    Role.COORDINATOR: [
+        (_("多機関協働の事例"), _("アセスメント、支援プラン、重層的支援会議、モニタリング。"), None),
+        (_("早期把握の候補"), _("複合的な課題がうかがえる世帯の候補を確認します。"), None),
+    ],
+    Role.OUTREACH: [(_("訪問リスト"), _("支援が届いていない人への訪問と記録。"), None)],
+    Role.PARTICIPATION: [(_("参加支援"), _("本人の希望と地域の資源をつなぎます。"), None)],
+    Role.COMMUNITY: [(_("居場所・団体"), _("居場所、団体、イベントの情報を最新に保ちます。"), None)],
+    Role.PLANNER: [(_("計画の進捗"), _("10の施策・19の方向性の指標と年次評価。"), None)],
+    Role.DISASTER: [(_("避難行動要支援者名簿"), _("名簿と個別避難計画。"), None)],
+    Role.COUNCIL_MEMBER: [(_("連携会議"), _("調査結果と集計指標（個人情報は含みません）。"), None)],
+    Role.SUPERVISOR: [(_("監査ログ"), _("所属機関の閲覧・出力の記録を確認します。"), "audit:log")],
+    Role.ADMINISTRATOR: [
+        (_("職員と権限"), _("職員、役割、指定職員の管理。"), "accounts:staff"),
+        (_("監査ログの検証"), _("監査ログが改ざんされていないことを確認します。"), "audit:log"),
+    ],
+}
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    staff: Staff = request.user  # type: ignore[assignment]
+    granted = actions_for(staff)
+    sections: list[tuple[str, list[HomeCard]]] = []
+    labels = dict(Role.choices)
+    for role in staff.roles or []:
+        cards = [HomeCard(str(t), str(x), reverse(u) if u else None) for t, x, u in _ROLE_WORK.get(role, [])]
+        sections.append((str(labels.get(role, role)), cards))
+    return render(
+        request,
+        "accounts/home.html",
+        {"staff": staff, "sections": sections, "no_access": not granted},
+    )
+
+
+@login_required
+@require_GET
+def agencies(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_AGENCIES)
+    rows = Agency.objects.filter(is_active=True).order_by("kind", "name")
+    return render(request, "accounts/agencies.html", {"agencies": rows})
+
+
+@login_required
+@require_GET
+def staff_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_STAFF)
+    me: Staff = request.user  # type: ignore[assignment]
+    rows = Staff.objects.select_related("agency").order_by("agency__name", "username")
+    if Action.MANAGE_STAFF not in actions_for(me):
+        # Supervisors see their own agency's staff only.
+        rows = rows.filter(agency=me.agency)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    record_request(request, AuditAction.VIEW, object_type="accounts.staff", detail={"list": True, "count": len(page)})
+    return render(request, "accounts/staff.html", {"page": page})

@@ -1,0 +1,81 @@
+"""Append-only, hash-chained audit log.
+
+Every event stores the SHA-256 of its own content and of the previous
+event, so an edited event breaks its own hash and a deleted one breaks the
+chain (or, at the tail, disagrees with the head row). ``tsunagari audit
+verify`` walks the chain and says where it breaks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    # Someone looked at personal data (a page, an API answer, a search result).
+    VIEW = "view", _("閲覧")
+    # Personal data left the system (CSV, Excel, PDF, API bulk read).
+    EXPORT = "export", _("出力")
+    # A record was created.
+    CREATE = "create", _("作成")
+    # A record was changed.
+    UPDATE = "update", _("変更")
+    # A record was removed or closed.
+    DELETE = "delete", _("削除")
+    # Information released without consent (e.g. disaster, support meeting).
+    RELEASE = "release", _("同意によらない提供")
+    # Someone signed in.
+    SIGN_IN = "sign_in", _("サインイン")
+    # A sign-in failed (wrong password or locked account).
+    SIGN_IN_FAILED = "sign_in_failed", _("サインイン失敗")
+    # Someone signed out.
+    SIGN_OUT = "sign_out", _("サインアウト")
+    # Access was refused by the policy layer.
+    DENIED = "denied", _("拒否")
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(_("通番"), unique=True)
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField(_("職員ID"), null=True, blank=True, db_index=True)
+    actor_username = models.CharField(_("職員"), max_length=150, blank=True)
+    agency_code = models.CharField(_("所属機関"), max_length=64, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("対象の種類"), max_length=64, blank=True)
+    object_id = models.CharField(_("対象ID"), max_length=64, blank=True)
+    person_id = models.CharField(_("本人ID"), max_length=64, blank=True, db_index=True)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    detail = models.JSONField(_("詳細"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering: ClassVar = ["seq"]
+        verbose_name = _("監査イベント")
+        verbose_name_plural = _("監査イベント")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise RuntimeError("Audit events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit events are append-only: they cannot be deleted.")
+
+
+class AuditHead(models.Model):
+    """One row: the last sequence number and hash. Serialises writers."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("監査ログの先頭")

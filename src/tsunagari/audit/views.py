@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from tsunagari.accounts.models import Staff
+from tsunagari.accounts.policy import Action, actions_for, require
+from tsunagari.audit.models import AuditAction, AuditEvent
+from tsunagari.audit.services import record_request, verify
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_AUDIT_LOG)
+    me: Staff = request.user  # type: ignore[assignment]
+    granted = actions_for(me)
+    events = AuditEvent.objects.order_by("-seq")
+    if Action.VERIFY_AUDIT not in granted:
+        # A supervisor reads the trail of their own agency only.
+        events = events.filter(agency_code=me.agency.code if me.agency else "-")
+    person = request.GET.get("person", "").strip()[:64]
+    if person:
+        events = events.filter(person_id=person)
+    report = None
+    if request.method == "POST":
+        require(request.user, Action.VERIFY_AUDIT)
+        report = verify()
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    record_request(request, AuditAction.VIEW, object_type="audit.auditevent", detail={"list": True, "person": person})
+    return render(
+        request,
+        "audit/log.html",
+        {"page": page, "person": person, "report": report, "can_verify": Action.VERIFY_AUDIT in granted},
+    )

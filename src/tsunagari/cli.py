@@ -1,0 +1,56 @@
+"""The ``tsunagari`` command: Django's management commands with the
+project's settings preset, and a help page a new user can follow."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = """\
+tsunagari — つながり: the ward's comprehensive welfare support platform
+
+Usage: tsunagari COMMAND [options]      (tsunagari COMMAND --help for details)
+
+Getting started
+  migrate                 create or update the database tables
+  demo                    load the synthetic demo ward and print the sign-in accounts
+  serve                   serve the site with gunicorn (http://127.0.0.1:8000)
+
+Data and analysis
+  link INPUT_DIR --out OUTPUT_DIR          link department extracts into people and households
+  detect OUTPUT_DIR                        find households with complex needs in a linkage output
+  survey analyse RESPONSES.csv --out DIR   loneliness survey estimates (weighted with --margins)
+
+Operations
+  audit verify            check that no audit event was edited or deleted
+  token issue USERNAME    issue an API token for a staff account
+  createsuperuser         create an administrator account
+  check --deploy          check the production settings
+
+Settings come from environment variables (DATABASE_URL, SECRET_KEY, DEBUG,
+ALLOWED_HOSTS, TSUNAGARI_MODE, TSUNAGARI_DATA_DIR …): see docs/operations.md.
+Run 'tsunagari help --all' for every command.
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagari.settings")
+    if not args or args[0] in {"-h", "--help"} or args == ["help"]:
+        sys.stdout.write(HELP)
+        return
+    if args[:2] == ["help", "--all"]:
+        args = ["help"]
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["tsunagari", *args])
+    except ImproperlyConfigured as exc:
+        # A bad setting stops start-up with one line that names it.
+        sys.stderr.write(f"tsunagari: configuration error: {exc}\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

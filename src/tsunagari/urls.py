@@ -1,0 +1,11 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from tsunagari.api import api
+
+urlpatterns = [
+    path("", include("tsunagari.accounts.urls")),
+    path("audit/", include("tsunagari.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+]
