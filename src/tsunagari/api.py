@@ -41,6 +41,9 @@ api = NinjaAPI(
 )
 
 
+api.add_router("/hsds/", "tsunagari.resources.api.router")
+
+
 class ErrorOut(Schema):
     detail: str
 

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "tsunagari.demo",
     "tsunagari.surveys",
     "tsunagari.linkage",
+    "tsunagari.resources",
+    "tsunagari.public",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from tsunagari.accounts.models import Agency
 from tsunagari.accounts.personas import ensure_personas
+from tsunagari.resources.demo import load_demo_directory
 
 
 def load_demo(
@@ -24,6 +25,11 @@ def load_demo(
     started = time.monotonic()
     with transaction.atomic():
         ensure_personas()
+    with transaction.atomic():
+        services = load_demo_directory(seed)
     agencies = Agency.objects.count()
     seconds = time.monotonic() - started
-    return f"Demo ward loaded: {agencies} agencies, staff personas ready ({seconds:.1f} s)."
+    return (
+        f"Demo ward loaded: {agencies} agencies, staff personas ready, "
+        f"{services} directory services ({seconds:.1f} s)."
+    )
