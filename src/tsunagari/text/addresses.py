@@ -1,0 +1,258 @@
+"""Japanese street addresses: prefecture, city, town, 丁目-番地-号, building, room.
+
+Reading rules (in this order):
+
+1. NFKC; a leading postcode (〒135-0001) is dropped; every dash-like
+   character (－ ‐ ― ー − ─ …) between digits becomes "-", and so does の
+   between digits (12番地の5); kanji numerals before 丁目/番/号 become digits.
+2. An optional prefecture (the 47 names), then an optional city (…市…区,
+   …郡…町, …市/区/町/村).
+3. The town: a known Koto City town (longest name first), or else the text
+   up to the first number.
+4. Numbers: markers decide (3丁目, 12番/12番地, 5号, 203号室); unmarked
+   numbers joined by "-" fill 丁目, 番地, 号, room in that order. The first
+   unmarked number is the 丁目 when the town is known to have 丁目, or when
+   three or more numbers are given; otherwise it is the 番地.
+5. What follows is the building; a trailing number (203, 203号室, A-203)
+   is the room.
+
+``key`` is ``town_key + "丁目-番地-号"`` (``北砂3-12-5``); without 丁目 it is
+``town_key + "番地-号"``. ``town_key`` folds variant kanji, ヶ/ケ/が/ガ -> ケ
+and ノ/之 -> の and drops a leading 大字/字.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib.resources import files
+
+from tsunagari.text.kanji import fold_kanji
+from tsunagari.text.numerals import kanji_to_int
+from tsunagari.text.result import Address, TextError
+
+__all__ = ["HOME_CITY", "KNOWN_TOWNS", "parse_address", "town_key"]
+
+HOME_CITY = "江東区"
+
+PREFECTURES = (
+    "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 "
+    "神奈川県 新潟県 富山県 石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 "
+    "大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 "
+    "福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県"
+).split()
+
+
+def _load_towns() -> dict[str, bool]:
+    text = (files("tsunagari.text") / "data" / "koto_towns.tsv").read_text(encoding="utf-8")
+    towns: dict[str, bool] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#") or line.startswith("town\t"):
+            continue
+        town, has_chome = line.split("\t")[:2]
+        towns[town] = has_chome.strip() == "1"
+    return towns
+
+
+KNOWN_TOWNS: dict[str, bool] = _load_towns()
+"""Koto City towns -> whether the town is divided into 丁目."""
+
+_KNOWN_BY_KEY: dict[str, bool] = {}
+
+_DASH_CHARS = "\\-‐‑‒–—―−ー─━﹣~〜～"
+_RE_POSTCODE = re.compile(r"^〒?\s*\d{3}\s*-?\s*\d{4}\s+|^〒\s*\d{3}\s*-?\s*\d{4}")
+_RE_DIGIT_DASH = re.compile(rf"(?<=\d)\s*[{_DASH_CHARS}]+\s*(?=\d)")
+_RE_DIGIT_NO = re.compile(r"(?<=\d)の(?=\d)")
+_RE_KANJI_NUM = re.compile(r"([〇一二三四五六七八九十百]+)(?=\s*(?:丁目|番|号))")
+_RE_SPACES = re.compile(r"\s+")
+_RE_PREFECTURE = re.compile("(" + "|".join(PREFECTURES) + ")")
+_RE_CITY = re.compile(r"(?:[^\s\d\-]+?郡)?(?:[^\s\d\-]+?市[^\s\d\-]+?区|[^\s\d\-]+?[市区町村])")
+_RE_KNOWN_TOWN = re.compile(
+    "(" + "|".join(sorted([*KNOWN_TOWNS, "夢ノ島", "海ノ森"], key=len, reverse=True)) + ")"
+)
+_RE_GENERIC_TOWN = re.compile(r"[^\s\d\-]+?(?=\d|\s|-|$)")
+_RE_CHOME = re.compile(r"\s*(\d{1,4})\s*丁目\s*-?")
+_RE_NUMBER = re.compile(r"\s*(\d{1,6})\s*(番地の?|番|号室|号|-)?")
+_RE_ROOM = re.compile(r"(?:^|[\s\-#])?([A-Za-z]?-?\d{1,5}[A-Za-z]?)\s*(?:号室|号)?$")
+_TOWN_FOLD = str.maketrans({"ヶ": "ケ", "が": "ケ", "ガ": "ケ", "ｹ": "ケ", "ノ": "の", "之": "の"})
+
+
+def _error(reason: str, reason_ja: str) -> TextError:
+    return TextError("address", reason, reason_ja)
+
+
+@lru_cache(maxsize=1 << 14)
+def town_key(town: str) -> str:
+    """Return the comparison key of a town name (町名).
+
+    Args:
+        town: a town name such as "夢ノ島" or "霞ヶ関".
+
+    Returns:
+        NFKC, variant kanji folded, ヶ/ケ/が/ガ -> ケ, ノ/之 -> の, no spaces,
+        and a leading 大字 or 字 dropped.
+
+    Example:
+        >>> town_key("夢ノ島") == town_key("夢の島")
+        True
+    """
+    s = fold_kanji(unicodedata.normalize("NFKC", town)).translate(_TOWN_FOLD)
+    s = "".join(s.split())
+    for prefix in ("大字", "字"):
+        if s.startswith(prefix) and len(s) > len(prefix):
+            s = s[len(prefix) :]
+            break
+    return s
+
+
+for _town, _chome in KNOWN_TOWNS.items():
+    _KNOWN_BY_KEY[town_key(_town)] = _chome
+
+
+def _kanji_numbers(match: re.Match[str]) -> str:
+    value = kanji_to_int(match.group(1))
+    return match.group(1) if value is None else str(value)
+
+
+def _normalise(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).strip()
+    s = _RE_POSTCODE.sub("", s)
+    s = _RE_KANJI_NUM.sub(_kanji_numbers, s)
+    s = _RE_DIGIT_DASH.sub("-", s)
+    s = _RE_DIGIT_NO.sub("-", s)
+    return _RE_SPACES.sub(" ", s).strip()
+
+
+def _split_place(s: str) -> tuple[str, str, str, str]:
+    """Return (prefecture, city, town, rest)."""
+    prefecture = city = ""
+    if m := _RE_PREFECTURE.match(s):
+        prefecture = m.group(1)
+        s = s[m.end() :].lstrip()
+    if m := _RE_KNOWN_TOWN.match(s):
+        return prefecture, city, m.group(1), s[m.end() :]
+    if m := _RE_CITY.match(s):
+        rest = s[m.end() :].lstrip()
+        if rest and not rest[0].isdigit() and rest[0] != "-":
+            city, s = m.group(0), rest
+        elif not rest and m.group(0)[-1] in "市区":
+            return prefecture, m.group(0), "", ""
+    if m := _RE_KNOWN_TOWN.match(s):
+        return prefecture, city, m.group(1), s[m.end() :]
+    if m := _RE_GENERIC_TOWN.match(s):
+        return prefecture, city, m.group(0), s[m.end() :]
+    return prefecture, city, "", s
+
+
+def _numbers(rest: str, has_chome: bool | None) -> tuple[int | None, list[str | None], str]:
+    """Read 丁目, 番地, 号, room from the start of rest; return the unread tail."""
+    chome: int | None = None
+    slots: list[str | None] = [None, None, None]  # banchi, go, room
+    pos = 0
+    if m := _RE_CHOME.match(rest):
+        chome = int(m.group(1))
+        pos = m.end()
+    items: list[tuple[str, str | None]] = []
+    while m := _RE_NUMBER.match(rest, pos):
+        items.append((str(int(m.group(1))), m.group(2)))
+        pos = m.end()
+        if m.group(2) in (None, "号室"):
+            break
+    unmarked_run = 0
+    for _, marker in items:
+        if marker not in (None, "-"):
+            break
+        unmarked_run += 1
+    # slot index: 0 chome, 1 banchi, 2 go, 3 room
+    p = 1
+    if chome is None and items and items[0][1] in (None, "-"):
+        chome_first = has_chome if has_chome is not None else unmarked_run >= 3
+        p = 0 if chome_first else 1
+    for number, marker in items:
+        if marker in ("番地", "番地の", "番"):
+            p = 1
+        elif marker == "号":
+            p = 2
+        elif marker == "号室":
+            p = 3
+        if p == 0:
+            chome = int(number)
+        elif p <= 3:
+            slots[p - 1] = number
+        else:
+            # 北砂3-12-5-2-203: numbers past the room number are kept in it
+            slots[2] = f"{slots[2]}-{number}"
+        p += 1
+    return chome, slots, rest[pos:]
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_address(text: str) -> Address | TextError:
+    """Read a Japanese address.
+
+    Accepted, among others: 東京都江東区北砂三丁目12番5号,
+    江東区北砂3-12-5 ○○ハイツ203, 北砂３－１２－５－２０３, 北砂3丁目12-5,
+    北砂3丁目12番地の5, 〒136-0073 北砂3-12-5 203号室. 東京都 and 江東区 are
+    optional; the towns of Koto City are known, other towns are read by
+    the general rule (see the module docstring).
+
+    Args:
+        text: the address as written.
+
+    Returns:
+        An :class:`Address`, or a :class:`TextError` when the text is empty,
+        too long or has no town name.
+
+    Example:
+        >>> a = parse_address("東京都江東区北砂三丁目12番5号")
+        >>> a.key, a.block_key
+        ('北砂3-12-5', '北砂3')
+    """
+    if not text.strip():
+        return _error("The address is empty.", "住所が空です。")
+    if len(text) > 300:
+        return _error(
+            "The address is too long (over 300 characters).", "住所が長すぎます（300文字以内）。"
+        )
+    s = _normalise(text)
+    prefecture, city, town, rest = _split_place(s)
+    town = town.strip()
+    if not town or not any(unicodedata.category(ch).startswith("L") for ch in town):
+        return _error(
+            "The town name (町名) is missing: write it before the numbers, e.g. 北砂3-12-5.",
+            "町名がありません。北砂3-12-5 のように町名から入力してください。",
+        )
+    tkey = town_key(town)
+    has_chome = _KNOWN_BY_KEY.get(tkey)
+    chome, (banchi, go, room), tail = _numbers(rest, has_chome)
+    tail = tail.strip(" -,、")
+    building: str | None = None
+    if tail:
+        if room is None and (m := _RE_ROOM.search(tail)):
+            room = m.group(1).lstrip("-")
+            building = tail[: m.start()].strip(" -,、#") or None
+        else:
+            building = tail
+    if room is not None and room.isdigit():
+        room = str(int(room))
+    parts = [x for x in (banchi, go) if x is not None]
+    if chome is not None:
+        key = f"{tkey}{chome}" + "".join(f"-{x}" for x in parts)
+        block_key = f"{tkey}{chome}"
+    else:
+        key = tkey + "-".join(parts)
+        block_key = tkey
+    return Address(
+        prefecture=prefecture,
+        city=city,
+        town=town,
+        chome=chome,
+        banchi=banchi,
+        go=go,
+        building=building,
+        room=room,
+        key=key,
+        town_key=tkey,
+        block_key=block_key,
+    )

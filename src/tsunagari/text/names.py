@@ -1,0 +1,172 @@
+"""Person names: splitting, comparison keys and parsing."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from tsunagari.text.kana import is_kana_text, kana_key, non_kana_letters, to_katakana
+from tsunagari.text.kanji import fold_kanji
+from tsunagari.text.result import Kana, Name, TextError
+
+__all__ = ["name_key", "parse_kana", "parse_name", "split_name"]
+
+_ITERATION = "々〻"
+
+
+def _expand_iteration_mark(text: str) -> str:
+    # 佐々木 and 佐佐木 are one name; expand 々 to the character before it
+    out: list[str] = []
+    for ch in text:
+        if ch in _ITERATION:
+            if out:
+                out.append(out[-1])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def split_name(text: str) -> tuple[str, str]:
+    """Split a full name into surname and given name on spaces.
+
+    Full-width (U+3000) and half-width spaces, and runs of them, separate
+    the parts. With more than two parts, the first is the surname and the
+    rest, joined by one space, the given name.
+
+    Args:
+        text: a name such as "山田　太郎".
+
+    Returns:
+        ``(surname, given)``; ``("", "")`` for an empty text and
+        ``(whole, "")`` when there is no space.
+
+    Example:
+        >>> split_name("山田　太郎")
+        ('山田', '太郎')
+        >>> split_name("山田太郎")
+        ('山田太郎', '')
+    """
+    parts = text.split()
+    if not parts:
+        return ("", "")
+    if len(parts) == 1:
+        return (parts[0], "")
+    return (parts[0], " ".join(parts[1:]))
+
+
+@lru_cache(maxsize=1 << 18)
+def name_key(text: str) -> str:
+    """Return the comparison key of a name written in kanji or kana.
+
+    NFKC, all spaces removed, variant kanji folded (:func:`fold_kanji`),
+    々 expanded (佐々木 = 佐佐木) and kana folded as :func:`kana_key` folds
+    them (hiragana -> katakana, small -> large kana, long vowels).
+
+    Args:
+        text: a name, with or without a space between surname and given name.
+
+    Returns:
+        The comparison key ("" when the text has nothing to compare).
+
+    Example:
+        >>> name_key("齋藤　まゆみ") == name_key("斉藤 マユミ")
+        True
+    """
+    s = fold_kanji(unicodedata.normalize("NFKC", text))
+    if "々" in s or "〻" in s:
+        s = _expand_iteration_mark(s)
+    return kana_key(s)
+
+
+def _has_letter(text: str) -> bool:
+    return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def _clean(text: str) -> str:
+    # NFKC, and control or format characters dropped from what is shown
+    s = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in s if unicodedata.category(ch)[0] != "C" or ch in " \u3000")
+
+
+def parse_name(text: str) -> Name | TextError:
+    """Read a person's name.
+
+    Args:
+        text: the name as typed, e.g. "髙橋　一郎" or "髙橋一郎".
+
+    Returns:
+        A :class:`Name` whose surname/given keep the characters as written
+        (NFKC) and whose keys are :func:`name_key` values; or a
+        :class:`TextError` when the text is empty or has no letters.
+
+    Example:
+        >>> parse_name("髙橋　一郎").key
+        '高橋一郎'
+    """
+    cleaned = _clean(text)
+    if not cleaned.strip():
+        return TextError(
+            "name",
+            "The name is empty: enter the surname and given name.",
+            "氏名が空です。姓と名を入力してください。",
+        )
+    if not _has_letter(cleaned):
+        return TextError(
+            "name",
+            "The name has no letters: enter the name in kanji or kana.",
+            "氏名に文字がありません。漢字またはかなで入力してください。",
+        )
+    surname, given = split_name(cleaned)
+    return Name(
+        surname=surname,
+        given=given,
+        key=name_key(cleaned),
+        surname_key=name_key(surname),
+        given_key=name_key(given),
+    )
+
+
+def parse_kana(text: str) -> Kana | TextError:
+    """Read a name reading (フリガナ) in any kana.
+
+    Args:
+        text: the reading in full-width or half-width katakana or hiragana,
+            with or without a space, e.g. "ﾔﾏﾀﾞ ﾀﾛｳ".
+
+    Returns:
+        A :class:`Kana` with surname/given in full-width katakana and
+        :func:`kana_key` keys; or a :class:`TextError` when it is empty or
+        contains letters other than kana (kanji, Latin).
+
+    Example:
+        >>> parse_kana("やまだ　たろう").surname
+        'ヤマダ'
+    """
+    cleaned = _clean(text)
+    if not cleaned.strip():
+        return TextError(
+            "kana",
+            "The reading is empty: enter it in katakana.",
+            "フリガナが空です。カタカナで入力してください。",
+        )
+    if not is_kana_text(cleaned):
+        shown = non_kana_letters(to_katakana(cleaned))[:8]
+        if not shown:
+            return TextError(
+                "kana",
+                "The reading has no kana: enter it in katakana.",
+                "フリガナにかなが含まれていません。カタカナで入力してください。",
+            )
+        return TextError(
+            "kana",
+            f"The reading must be kana only; it contains {shown!r}: write it in katakana or hiragana.",
+            f"フリガナはかなで入力してください（かな以外の文字「{shown}」が含まれています）。",
+        )
+    surname, given = split_name(to_katakana(cleaned))
+    return Kana(
+        surname=surname,
+        given=given,
+        key=kana_key(cleaned),
+        surname_key=kana_key(surname),
+        given_key=kana_key(given),
+    )
