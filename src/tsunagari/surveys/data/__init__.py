@@ -1,0 +1,1 @@
+"""Data files shipped with the survey module (national results for comparison)."""

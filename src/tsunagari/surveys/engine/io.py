@@ -1,0 +1,504 @@
+"""Reading RESPONSES.csv and MARGINS.csv, writing estimates.csv and warnings.csv.
+
+The file formats are fixed by docs/survey-methods.md (the survey contract).
+A file that cannot be used raises ``SurveyInputError``, whose message is one
+line naming the file, the row (the header is row 1, as in a spreadsheet) and
+the column, and saying what to fix. Single out-of-range answers are not
+errors: they become warnings and count as no answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+from tsunagari.surveys.engine.estimates import ESTIMATE_COLUMNS
+from tsunagari.surveys.engine.instruments import AGE_BANDS, age_band_of
+from tsunagari.surveys.engine.scoring import DataWarning
+
+__all__ = [
+    "DIMENSIONS",
+    "REQUIRED_COLUMNS",
+    "WARNING_COLUMNS",
+    "MarginsData",
+    "ResponsesData",
+    "SurveyInputError",
+    "normalise_sex",
+    "read_margins",
+    "read_responses",
+    "write_outputs",
+]
+
+REQUIRED_COLUMNS = ("respondent_id", "age", "sex", "town", "direct", "ucla1", "ucla2", "ucla3")
+ANSWER_COLUMNS = ("direct", "ucla1", "ucla2", "ucla3")
+DIMENSIONS = ("age_band", "sex", "town")
+MARGIN_COLUMNS = ("dimension", "level", "population")
+WARNING_COLUMNS = ("respondent_id", "column", "value", "problem")
+MAX_POPULATION = 1e10
+MAX_AGE = 125
+_SHOWN = 60
+
+_SEX_CODES = {
+    "1": "1", "2": "2", "3": "3",
+    "男": "1", "男性": "1", "女": "2", "女性": "2",
+    "その他": "3", "その他・回答しない": "3", "回答しない": "3",
+    "male": "1", "m": "1", "female": "2", "f": "2", "other": "3",
+}  # fmt: skip
+
+
+class SurveyInputError(ValueError):
+    """A file that cannot be used; ``str()`` is one line naming file, row and column."""
+
+    def __init__(self, file: str | os.PathLike[str], row: int, column: str, problem: str) -> None:
+        self.file, self.row, self.column, self.problem = str(file), row, column, problem
+        super().__init__(_one_line(f"{self.file}: row {row}, column {column}: {problem}"))
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsesData:
+    """Responses as read: ``frame`` has respondent_id, age_band, sex (1/2/3), town,
+    direct, ucla1–ucla3 (raw text) and ``row`` (row number in the file)."""
+
+    path: str
+    frame: pd.DataFrame
+    warnings: tuple[DataWarning, ...]
+    age_column: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarginsData:
+    """Margins as read: ``{dimension: {level: population}}`` and each level's row number."""
+
+    path: str
+    margins: dict[str, dict[str, float]]
+    rows: dict[tuple[str, str], int]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _show(value: str) -> str:
+    value = value if len(value) <= _SHOWN else value[:_SHOWN] + "…"
+    return repr(value)
+
+
+def _norm(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def normalise_sex(value: str) -> str | None:
+    """The sex code 1/2/3 for a value written as a code or a word.
+
+    Args:
+        value: as written in a file (``1``, ``２``, ``男``, ``女性``, ``その他``…).
+
+    Returns:
+        ``"1"``, ``"2"``, ``"3"``, or None when the value is not recognised.
+
+    Example:
+        >>> normalise_sex("女"), normalise_sex(" １ "), normalise_sex("x")
+        ('2', '1', None)
+    """
+    return _SEX_CODES.get(_norm(value).lower())
+
+
+def _normalise_age_band(value: str) -> str | None:
+    text = _norm(value).replace("〜", "-").replace("~", "-").replace("–", "-")
+    text = text.replace("歳", "").replace(" ", "")
+    if text in AGE_BANDS:
+        return text
+    if text in {"80-", "80以上", ">=80"}:
+        return "80+"
+    return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SurveyInputError(path, 1, "-", f"cannot read the file ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        field = data[line_start : exc.start].count(b",")
+        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").split(",")
+        column = _norm(header[field]) if field < len(header) and row > 1 else f"#{field + 1}"
+        raise SurveyInputError(
+            path,
+            row,
+            column,
+            f"bytes that are not UTF-8 at byte {exc.start}; save the file as UTF-8 (CSV UTF-8)",
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        row = text.count("\n", 0, nul) + 1
+        field = text[text.rfind("\n", 0, nul) + 1 : nul].count(",")
+        raise SurveyInputError(
+            path,
+            row,
+            f"#{field + 1}",
+            "NUL bytes: this is not a text CSV file; export it as CSV UTF-8",
+        )
+    return text
+
+
+def _read_table(
+    path: Path, required: Sequence[str], optional: Iterable[str] = ()
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    text = _read_text(path)
+    if not text.strip():
+        raise SurveyInputError(
+            path,
+            1,
+            required[0],
+            f"the file is empty; the header row must name {', '.join(required)}",
+        )
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise SurveyInputError(path, 1, "-", f"not a readable CSV file ({exc})") from None
+    header = [_norm(h).lower() for h in records[0]]
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise SurveyInputError(path, 1, name, "this column name appears twice in the header")
+        seen.add(name)
+    missing = [c for c in required if c not in seen]
+    if missing:
+        raise SurveyInputError(
+            path,
+            1,
+            missing[0],
+            f"required column missing (the header has {', '.join(_show(h) for h in header[:12])})",
+        )
+    rows: list[tuple[int, list[str]]] = []
+    width = len(header)
+    for number, record in enumerate(records[1:], start=2):
+        if not record or all(not v.strip() for v in record):
+            continue
+        if len(record) > width:
+            extra = record[width:]
+            if any(v.strip() for v in extra):
+                raise SurveyInputError(
+                    path,
+                    number,
+                    f"#{width + 1}",
+                    f"{len(record)} fields but the header has {width}; quote values that contain commas",
+                )
+            record = record[:width]
+        elif len(record) < width:
+            record = record + [""] * (width - len(record))
+        rows.append((number, record))
+    if not rows:
+        raise SurveyInputError(path, 2, required[0], "the file has a header but no data rows")
+    return header, rows
+
+
+def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
+    """Read RESPONSES.csv.
+
+    Args:
+        path: the file (UTF-8, with or without BOM, header row).
+
+    Returns:
+        ``ResponsesData``: one row per respondent with age_band derived from age (or
+        taken from age_band), sex as 1/2/3, town normalised (NFKC), answers as text;
+        plus warnings for unusable demographic values.
+
+    Raises:
+        SurveyInputError: missing required column, undecodable bytes, a row with too
+            many fields, empty or duplicate respondent ids, no data rows.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("respondent_id,age,sex,town,direct,ucla1,ucla2,ucla3\\nA1,34,女,豊洲,5,4,4,3\\n",
+        ...                  encoding="utf-8")
+        >>> d = read_responses(p)
+        >>> d.frame.loc[0, ["age_band", "sex", "town"]].tolist()
+        ['30-39', '2', '豊洲']
+    """
+    file = Path(path)
+    text_header = _peek_header(file)
+    has_band = "age_band" in text_header
+    required = [c for c in REQUIRED_COLUMNS if not (c == "age" and has_band)]
+    header, rows = _read_table(file, required)
+    index = {name: i for i, name in enumerate(header)}
+
+    def column(name: str) -> list[str]:
+        i = index.get(name)
+        return [r[i] for _, r in rows] if i is not None else [""] * len(rows)
+
+    numbers = [n for n, _ in rows]
+    ids = [v.strip() for v in column("respondent_id")]
+    first_seen: dict[str, int] = {}
+    for number, rid in zip(numbers, ids, strict=True):
+        if not rid:
+            raise SurveyInputError(
+                file, number, "respondent_id", "empty respondent_id; every row needs a unique id"
+            )
+        if rid in first_seen:
+            raise SurveyInputError(
+                file,
+                number,
+                "respondent_id",
+                f"duplicate respondent_id {_show(rid)} (first on row {first_seen[rid]}); ids must be unique",
+            )
+        first_seen[rid] = number
+
+    warnings: list[DataWarning] = []
+    bands = _age_bands(ids, column("age"), column("age_band"), has_band, warnings)
+    sexes: list[str] = []
+    for rid, raw in zip(ids, column("sex"), strict=True):
+        code = normalise_sex(raw)
+        if code is None:
+            problem = "empty" if not raw.strip() else "not 1/2/3 or 男/女/その他"
+            warnings.append(
+                DataWarning(rid, "sex", _clip(raw), f"{problem}; counted as 3 (other/no answer)")
+            )
+            code = "3"
+        sexes.append(code)
+    towns: list[str | None] = []
+    for rid, raw in zip(ids, column("town"), strict=True):
+        town = _norm(raw)
+        if not town:
+            warnings.append(
+                DataWarning(rid, "town", "", "empty town; the respondent is in no town group")
+            )
+        towns.append(town or None)
+    frame = pd.DataFrame(
+        {
+            "respondent_id": ids,
+            "age_band": pd.Series(bands, dtype="object"),
+            "sex": sexes,
+            "town": pd.Series(towns, dtype="object"),
+            **{c: column(c) for c in ANSWER_COLUMNS},
+            "row": np.asarray(numbers, dtype=np.int64),
+        }
+    )
+    age_column = "age_band" if has_band and not any(column("age")) else "age"
+    return ResponsesData(str(path), frame, tuple(warnings), age_column)
+
+
+def _clip(value: str) -> str:
+    return value if len(value) <= 100 else value[:100] + "…"
+
+
+def _peek_header(path: Path) -> set[str]:
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(65536).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return set()
+    return {_norm(h).lower() for h in next(csv.reader([first]), [])}
+
+
+def _age_bands(
+    ids: Sequence[str],
+    ages: Sequence[str],
+    given_bands: Sequence[str],
+    has_band: bool,
+    warnings: list[DataWarning],
+) -> list[str | None]:
+    out: list[str | None] = []
+    for rid, raw_age, raw_band in zip(ids, ages, given_bands, strict=True):
+        band_from_age: str | None = None
+        age_text = _norm(raw_age).removesuffix("歳")
+        if age_text:
+            try:
+                age = float(age_text)
+            except ValueError:
+                age = math.nan
+            if math.isfinite(age) and age == int(age) and 16 <= age <= MAX_AGE:
+                band_from_age = age_band_of(int(age))
+            else:
+                warnings.append(
+                    DataWarning(
+                        rid,
+                        "age",
+                        _clip(raw_age),
+                        f"not a whole age from 16 to {MAX_AGE}; counted as no answer",
+                    )
+                )
+        band: str | None = None
+        if has_band and raw_band.strip():
+            band = _normalise_age_band(raw_band)
+            if band is None:
+                warnings.append(
+                    DataWarning(
+                        rid,
+                        "age_band",
+                        _clip(raw_band),
+                        "not one of 16-19, 20-29, …, 80+; counted as no answer",
+                    )
+                )
+        if band_from_age and band and band != band_from_age:
+            warnings.append(
+                DataWarning(
+                    rid, "age_band", raw_band, f"disagrees with age {raw_age}; the age was used"
+                )
+            )
+        out.append(band_from_age or band)
+    return out
+
+
+def read_margins(path: str | os.PathLike[str]) -> MarginsData:
+    """Read MARGINS.csv (``dimension,level,population``).
+
+    Args:
+        path: the file (UTF-8, with or without BOM, header row).
+
+    Returns:
+        ``MarginsData`` with levels normalised like the responses (sex as 1/2/3,
+        age bands as in the survey, towns NFKC).
+
+    Raises:
+        SurveyInputError: missing column, unknown dimension, unknown level, duplicate
+            level, population that is not a finite non-negative number, dimensions
+            whose totals differ by more than 0.1 %.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.csv"
+        >>> _ = p.write_text("dimension,level,population\\nsex,男,480\\nsex,女,520\\n", encoding="utf-8")
+        >>> read_margins(p).margins
+        {'sex': {'1': 480.0, '2': 520.0}}
+    """
+    file = Path(path)
+    header, rows = _read_table(file, MARGIN_COLUMNS)
+    di, li, pi = (header.index(c) for c in MARGIN_COLUMNS)
+    margins: dict[str, dict[str, float]] = {}
+    where: dict[tuple[str, str], int] = {}
+    for number, record in rows:
+        dim = _norm(record[di]).lower()
+        if dim not in DIMENSIONS:
+            raise SurveyInputError(
+                file, number, "dimension", f"{_show(record[di])} is not one of age_band, sex, town"
+            )
+        raw_level = record[li]
+        level: str | None
+        if dim == "sex":
+            level = normalise_sex(raw_level)
+        elif dim == "age_band":
+            level = _normalise_age_band(raw_level)
+        else:
+            level = _norm(raw_level) or None
+        if level is None:
+            raise SurveyInputError(
+                file, number, "level", f"{_show(raw_level)} is not a level of {dim}"
+            )
+        text = _norm(record[pi]).replace(",", "").replace("_", "")
+        try:
+            population = float(text)
+        except ValueError:
+            raise SurveyInputError(
+                file, number, "population", f"{_show(record[pi])} is not a number"
+            ) from None
+        if not math.isfinite(population) or population < 0 or population > MAX_POPULATION:
+            raise SurveyInputError(
+                file,
+                number,
+                "population",
+                f"{_show(record[pi])} is not a population between 0 and {MAX_POPULATION:.0e}",
+            )
+        if (dim, level) in where:
+            raise SurveyInputError(
+                file,
+                number,
+                "level",
+                f"{dim} level {_show(level)} appears twice (first on row {where[(dim, level)]})",
+            )
+        where[(dim, level)] = number
+        margins.setdefault(dim, {})[level] = population
+    totals = {d: sum(v.values()) for d, v in margins.items()}
+    first_dim = next(iter(totals))
+    for dim, total in totals.items():
+        if total <= 0:
+            row = where[(dim, next(iter(margins[dim])))]
+            raise SurveyInputError(file, row, "population", f"the {dim} levels sum to zero")
+        reference = totals[first_dim]
+        if abs(total - reference) > 1e-3 * reference:
+            row = where[(dim, next(iter(margins[dim])))]
+            raise SurveyInputError(
+                file,
+                row,
+                "population",
+                f"the {dim} levels sum to {total:,.0f} but the {first_dim} levels sum to "
+                f"{reference:,.0f}; every dimension must add up to the same population",
+            )
+    return MarginsData(str(path), margins, where)
+
+
+def _safe_cell(value: object) -> object:
+    # Spreadsheets run cells that start with these characters as formulas.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_outputs(
+    out_dir: str | os.PathLike[str],
+    estimates: pd.DataFrame,
+    warnings: Sequence[DataWarning],
+) -> list[Path]:
+    """Write estimates.csv and warnings.csv into ``out_dir`` (created if needed).
+
+    Each file is written to a temporary name and renamed into place, so a
+    failure never leaves a half-written file. Text cells that a spreadsheet
+    would run as a formula are prefixed with an apostrophe.
+
+    Args:
+        out_dir: the output directory.
+        estimates: the frame from ``estimates_frame`` (the contract's columns).
+        warnings: the data warnings.
+
+    Returns:
+        The paths written.
+
+    Example:
+        >>> import tempfile
+        >>> from tsunagari.surveys.engine.estimates import estimates_frame
+        >>> [p.name for p in write_outputs(tempfile.mkdtemp(), estimates_frame([]), [])]
+        ['estimates.csv', 'warnings.csv']
+    """
+    target = Path(out_dir)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SurveyInputError(
+            target, 0, "-", f"cannot create the output directory ({exc.strerror})"
+        ) from None
+    est = estimates.loc[:, list(ESTIMATE_COLUMNS)].copy()
+    for c in ("group", "level"):
+        est[c] = est[c].map(_safe_cell)
+    warn = pd.DataFrame(list(warnings), columns=list(WARNING_COLUMNS), dtype="object")
+    for c in WARNING_COLUMNS:
+        warn[c] = warn[c].map(_safe_cell)
+    written: list[Path] = []
+    pending: list[tuple[Path, Path]] = []
+    try:
+        for name, frame, fmt in (("estimates.csv", est, "%.6f"), ("warnings.csv", warn, None)):
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                frame.to_csv(fh, index=False, float_format=fmt, lineterminator="\n")
+            pending.append((Path(tmp), target / name))
+        for tmp_path, final in pending:
+            os.replace(tmp_path, final)
+            written.append(final)
+    finally:
+        for tmp_path, _ in pending:
+            tmp_path.unlink(missing_ok=True)
+    return written
