@@ -1,0 +1,150 @@
+"""Where the Splink SQL runs: one class per backend.
+
+The model (comparisons, blocking, training) is the same for every backend;
+a backend only opens the database, loads the records and reads results back.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any, Protocol
+
+import pandas as pd
+from splink import Linker
+
+from tsunagari.linkage.engine import model
+
+
+class Backend(Protocol):
+    """What the pipeline needs from a backend."""
+
+    name: str
+
+    def linker(self, records: pd.DataFrame) -> Any:
+        """Load the records and return a Splink linker with the Tsunagari model."""
+
+    def query(self, linker: Any, sql: str) -> pd.DataFrame:
+        """Run a SELECT against the backend and return it as pandas."""
+
+    def close(self) -> None:
+        """Release the database or session."""
+
+
+class DuckDBBackend:
+    """Splink on an embedded DuckDB database (the default).
+
+    Args:
+        threads: DuckDB worker threads.
+        memory_limit: DuckDB memory cap (DuckDB spills to ``temp_dir`` beyond it).
+        temp_dir: where DuckDB may spill; a fresh temporary directory if None.
+    """
+
+    name = "duckdb"
+
+    def __init__(
+        self, threads: int = 2, memory_limit: str = "2GB", temp_dir: str | None = None
+    ) -> None:
+        import duckdb
+        from splink import DuckDBAPI
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="tsunagari-duckdb-")
+        self.connection = duckdb.connect(":memory:")
+        self.connection.execute(f"SET threads = {int(threads)}")
+        self.connection.execute(f"SET memory_limit = '{memory_limit}'")
+        self.connection.execute(f"SET temp_directory = '{temp_dir or self._tmp.name}'")
+        self.connection.execute("SET preserve_insertion_order = false")
+        self.db_api = DuckDBAPI(connection=self.connection)
+
+    def linker(self, records: pd.DataFrame) -> Any:
+        self.connection.register("tsunagari_records_df", records)
+        self.connection.execute(
+            "CREATE OR REPLACE TABLE tsunagari_records AS SELECT * FROM tsunagari_records_df"
+        )
+        self.connection.unregister("tsunagari_records_df")
+        table = self.db_api.register("tsunagari_records", dataset_display_name="records")
+        return Linker(table, model.settings(), log_level=None)
+
+    def query(self, linker: Any, sql: str) -> pd.DataFrame:
+        frame: pd.DataFrame = self.connection.execute(sql).df()
+        return frame
+
+    def close(self) -> None:
+        self.connection.close()
+        self._tmp.cleanup()
+
+
+class SparkBackend:
+    """Splink on pyspark in local mode, for wards that outgrow one DuckDB.
+
+    Args:
+        threads: local Spark cores (``local[threads]``).
+        driver_memory: Spark driver memory, e.g. "3g".
+    """
+
+    name = "spark"
+
+    def __init__(self, threads: int = 2, driver_memory: str = "3g") -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:
+            raise RuntimeError(
+                "--engine spark needs pyspark: pip install 'tsunagari[spark]'"
+            ) from exc
+        from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="tsunagari-spark-")
+        os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)  # type: ignore[attr-defined]
+        self.spark = (
+            SparkSession.builder.master(f"local[{int(threads)}]")
+            .appName("tsunagari-link")
+            .config("spark.driver.memory", driver_memory)
+            .config("spark.jars", similarity_jar_location())
+            .config("spark.sql.shuffle.partitions", str(max(2, 2 * int(threads))))
+            .config("spark.default.parallelism", str(max(2, 2 * int(threads))))
+            .config("spark.local.dir", self._tmp.name)
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self.spark.sparkContext.setCheckpointDir(os.path.join(self._tmp.name, "checkpoints"))
+        self.db_api = SparkAPI(spark_session=self.spark, break_lineage_method="parquet")
+
+    def linker(self, records: pd.DataFrame) -> Any:
+        frame = records.astype(object).where(records.notna(), None)
+        spark_df = self.spark.createDataFrame(frame)
+        table = self.db_api.register(spark_df, dataset_display_name="records")
+        return Linker(table, model.settings(), log_level=None)
+
+    def query(self, linker: Any, sql: str) -> pd.DataFrame:
+        frame: pd.DataFrame = self.spark.sql(sql).toPandas()
+        return frame
+
+    def close(self) -> None:
+        self.spark.stop()
+        self._tmp.cleanup()
+
+
+def make_backend(engine: str, threads: int = 2) -> Backend:
+    """Open the backend named on the command line.
+
+    Args:
+        engine: "duckdb" or "spark".
+        threads: worker threads / local cores.
+
+    Returns:
+        An open backend; call ``close()`` when done.
+
+    Example:
+        >>> backend = make_backend("duckdb", threads=2)
+        >>> backend.name
+        'duckdb'
+        >>> backend.close()
+    """
+    if engine == "duckdb":
+        return DuckDBBackend(threads=threads)
+    if engine == "spark":
+        return SparkBackend(threads=threads)
+    raise ValueError(f"unknown engine {engine!r}: use duckdb or spark")

@@ -1,0 +1,67 @@
+"""Connected components over integer node ids (clusters and households)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def components(n_nodes: int, left: IntArray, right: IntArray) -> IntArray:
+    """Label each node 0..n-1 with its connected component.
+
+    Args:
+        n_nodes: number of nodes.
+        left: edge start nodes.
+        right: edge end nodes (same length as ``left``).
+
+    Returns:
+        An array of component labels, numbered in order of first appearance.
+
+    Example:
+        >>> components(4, np.array([0]), np.array([2])).tolist()
+        [0, 1, 0, 2]
+    """
+    if n_nodes == 0:
+        return np.zeros(0, dtype=np.int64)
+    data = np.ones(len(left), dtype=np.int8)
+    graph = coo_matrix((data, (left, right)), shape=(n_nodes, n_nodes)).tocsr()
+    _, labels = connected_components(graph, directed=False)
+    # Renumber by first appearance so ids follow input order.
+    _, first = np.unique(labels, return_index=True)
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    result: IntArray = rank[labels].astype(np.int64)
+    return result
+
+
+def edges_within_groups(keys: np.ndarray[Any, Any]) -> tuple[IntArray, IntArray]:
+    """Star edges joining all positions that share a non-null key.
+
+    Args:
+        keys: one key per node; None/NaN/<NA> means "no key".
+
+    Returns:
+        (left, right) arrays linking each node to the first node with its key.
+
+    Example:
+        >>> edges_within_groups(np.array(["a", None, "a"], dtype=object))
+        (array([0]), array([2]))
+    """
+    import pandas as pd
+
+    series = pd.Series(keys)
+    valid = series.notna().to_numpy()
+    idx = np.flatnonzero(valid)
+    if len(idx) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    codes, _ = pd.factorize(series[valid])
+    first = pd.Series(idx).groupby(codes).transform("min").to_numpy()
+    keep = first != idx
+    return first[keep].astype(np.int64), idx[keep].astype(np.int64)

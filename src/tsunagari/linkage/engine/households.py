@@ -1,0 +1,161 @@
+"""Household inference from every source, not the registry's number alone.
+
+Rules, in order (documented in docs/linkage.md):
+
+1. A person's residence is the address most of their records give; a tie
+   goes to the source that sees where people really live (care staff visit
+   the home), then to the registry, then to the others.
+2. People whose registry record is at their residence and carries the same
+   世帯番号 live together.
+3. People at the same residence (down to 号 and room) with the same surname
+   live together.
+4. People outside the registry (or registered elsewhere) at a residence
+   with nobody of their surname join the household already there.
+5. Elderly people registered as their own household at their family's
+   address (世帯分離) join that family.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tsunagari.linkage.engine.graph import components, edges_within_groups
+
+#: Tie-break order for a person's residence when sources disagree.
+RESIDENCE_PRIORITY = ("care", "registry", "disability", "child", "poverty", "csw")
+#: Age from which a separately registered household at the family's address
+#: counts as 世帯分離 of elderly parents.
+ELDERLY_AGE = 65
+#: The source whose household numbers are the 住民基本台帳 世帯番号.
+REGISTRY_SOURCE = "registry"
+
+
+def _age(dob: pd.Series, as_of: date) -> pd.Series:
+    years = pd.to_numeric(dob.str.slice(0, 4), errors="coerce")
+    month_day = pd.to_numeric(dob.str.slice(5, 7) + dob.str.slice(8, 10), errors="coerce")
+    before_birthday = month_day > as_of.month * 100 + as_of.day
+    return as_of.year - years - before_birthday.astype("float")
+
+
+def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """One row per person: residence, surname, birth date, registry household.
+
+    Args:
+        records: normalised records with a ``person`` column (int, 0..n-1).
+        as_of: date used for ages.
+
+    Returns:
+        A frame indexed by person with ``residence``, ``surname``, ``dob``,
+        ``age`` and ``registry_household`` (null when the registry's address
+        is not where the person lives).
+
+    Example:
+        >>> person_table(records, date(2026, 4, 1)).loc[0, "residence"]  # doctest: +SKIP
+        '東砂|2|5-3#201'
+    """
+    n_people = int(records["person"].max()) + 1 if len(records) else 0
+    rank = {s: i for i, s in enumerate(RESIDENCE_PRIORITY)}
+    with_address = records.loc[records["addr_key"].notna(), ["person", "source", "addr_key"]]
+    votes = (
+        with_address.assign(rank=with_address["source"].map(rank).fillna(len(rank)))
+        .groupby(["person", "addr_key"], observed=True)
+        .agg(votes=("source", "size"), rank=("rank", "min"))
+        .reset_index()
+        .sort_values(["person", "votes", "rank"], ascending=[True, False, True])
+        .drop_duplicates("person")
+        .set_index("person")
+    )
+    people = pd.DataFrame(index=pd.RangeIndex(n_people, name="person"))
+    people["residence"] = votes["addr_key"]
+
+    def mode(column: str) -> pd.Series:
+        values = records.loc[records[column].notna(), ["person", column]]
+        counts = values.groupby(["person", column], observed=True).size().reset_index(name="n")
+        best = counts.sort_values(["person", "n"], ascending=[True, False]).drop_duplicates(
+            "person"
+        )
+        return best.set_index("person")[column]
+
+    people["surname"] = mode("sur_kanji")
+    people["dob"] = mode("dob")
+    people["age"] = _age(people["dob"].astype("string"), as_of)
+
+    registry = records.loc[
+        (records["source"] == REGISTRY_SOURCE) & records["household_ref"].notna(),
+        ["person", "addr_key", "household_ref"],
+    ]
+    at_home = registry.merge(people[["residence"]], left_on="person", right_index=True)
+    at_home = at_home.loc[at_home["addr_key"] == at_home["residence"]]
+    people["registry_household"] = at_home.drop_duplicates("person").set_index("person")[
+        "household_ref"
+    ]
+    return people
+
+
+def infer_households(people: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Label each person with a household number.
+
+    Args:
+        people: the output of :func:`person_table`.
+
+    Returns:
+        Household labels, one per person, numbered from 0.
+
+    Example:
+        >>> infer_households(person_table(records, date(2026, 4, 1)))  # doctest: +SKIP
+        array([0, 0, 1, ...])
+    """
+    n = len(people)
+    residence = people["residence"].astype(object).to_numpy()
+    lefts: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+    rights: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+
+    def add(pair: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]) -> None:
+        lefts.append(pair[0])
+        rights.append(pair[1])
+
+    # Rule 2: the registry's household number, where the registry is right.
+    add(edges_within_groups(people["registry_household"].astype(object).to_numpy()))
+    # Rule 3: same residence and surname.
+    same_name = (people["residence"] + "\t" + people["surname"]).astype(object).to_numpy()
+    add(edges_within_groups(same_name))
+
+    # Anchor of each residence: its first person with a registry household,
+    # else its first person.
+    frame = pd.DataFrame(
+        {
+            "residence": residence,
+            "pos": np.arange(n),
+            "has_registry": people["registry_household"].notna().to_numpy(),
+        }
+    ).dropna(subset=["residence"])
+    anchor = (
+        frame.sort_values(["has_registry", "pos"], ascending=[False, True])
+        .drop_duplicates("residence")
+        .set_index("residence")["pos"]
+    )
+    frame["anchor"] = frame["residence"].map(anchor)
+
+    # Rule 4: alone with their surname at the residence.
+    name_count = pd.Series(same_name).map(pd.Series(same_name).value_counts())
+    alone = ((name_count.to_numpy() == 1) | pd.isna(people["surname"]).to_numpy()) & people[
+        "registry_household"
+    ].isna().to_numpy()
+    # Rule 5: elderly registered as a household of their own.
+    household = people["registry_household"]
+    all_elderly = (
+        people.assign(old=people["age"] >= ELDERLY_AGE)
+        .groupby("registry_household", observed=True)["old"]
+        .all()
+    )
+    elderly_unit = household.map(all_elderly).fillna(False).astype(bool).to_numpy()
+    joins = frame.loc[alone[frame["pos"].to_numpy()] | elderly_unit[frame["pos"].to_numpy()]]
+    joins = joins.loc[joins["anchor"] != joins["pos"]]
+    lefts.append(joins["anchor"].to_numpy(dtype=np.int64))
+    rights.append(joins["pos"].to_numpy(dtype=np.int64))
+
+    return components(n, np.concatenate(lefts), np.concatenate(rights))

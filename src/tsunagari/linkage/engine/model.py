@@ -1,0 +1,362 @@
+"""The person-matching model: comparisons, blocking rules, training, thresholds.
+
+Everything here is backend-neutral Splink settings; the backend classes only
+decide where the SQL runs.
+
+Thresholds (see docs/linkage.md):
+
+* a pair is a link when its match probability is at least
+  :data:`MATCH_THRESHOLD`;
+* an identity conflict vetoes a link whatever the score: the given names
+  disagree completely (twins share everything else) or the birth dates
+  differ in two or more of year/month/day and are not a day/month swap
+  (parent and child with the same reading share address and phone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+#: Pairs at or above this match probability are the same person.
+MATCH_THRESHOLD = 0.9
+#: Predictions below this are not even returned from the database.
+PREDICT_FLOOR = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingOptions:
+    """Settings for parameter estimation.
+
+    Attributes:
+        max_pairs: pairs sampled to estimate u-probabilities; the main speed
+            setting (more pairs: steadier weights, slower run).
+        em_max_pairs: cap on the blocked pairs each EM session uses.
+        seed: makes sampling repeatable.
+    """
+
+    max_pairs: float = 2e6
+    em_max_pairs: float = 1e6
+    seed: int = 42
+
+
+#: Starting m/u probabilities per non-null level, in level order. They are
+#: what small runs (under MIN_TRAINING_RECORDS) use and where EM starts.
+PRIORS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
+    "sur": (
+        (0.85, 0.08, 0.02, 0.005, 0.02, 0.005, 0.02),
+        (0.005, 0.002, 0.001, 0.0005, 0.003, 0.0005, 0.988),
+    ),
+    "giv": (
+        (0.85, 0.08, 0.03, 0.005, 0.025, 0.005, 0.005),
+        (0.002, 0.001, 0.002, 0.0005, 0.002, 0.0005, 0.992),
+    ),
+    "dob": ((0.93, 0.01, 0.05, 0.01), (4e-5, 1e-5, 0.005, 0.99495)),
+    "address": ((0.75, 0.05, 0.02, 0.02, 0.03, 0.13), (1e-5, 2e-5, 1e-4, 0.001, 0.02, 0.97887)),
+    "phone": ((0.85, 0.15), (1e-5, 0.99999)),
+    "sex": ((0.97, 0.03), (0.5, 0.5)),
+}
+#: Below this many records, u-sampling and EM have too little to learn from
+#: and the priors above are used as they are.
+MIN_TRAINING_RECORDS = 2000
+
+
+def _with_priors(name: str, levels: list[Any]) -> list[Any]:
+    m, u = PRIORS[name]
+    rest = levels[1:]
+    assert len(rest) == len(m) == len(u), name
+    return [levels[0]] + [
+        level.configure(m_probability=mi, u_probability=ui)
+        for level, mi, ui in zip(rest, m, u, strict=True)
+    ]
+
+
+def _name_part(part: str, label: str) -> cl.CustomComparison:
+    """One comparison per name part, looking at kanji key and kana key together.
+
+    Scoring kanji and kana separately would count one agreement twice and let
+    namesakes and family members through.
+    """
+    kj, kn = f"{part}_kanji", f"{part}_kana"
+    return cl.CustomComparison(
+        output_column_name=part,
+        comparison_description=f"{label}: kanji key and reading",
+        comparison_levels=_with_priors(
+            part,
+            [
+                cll.CustomLevel(
+                    f"({kj}_l IS NULL OR {kj}_r IS NULL) AND ({kn}_l IS NULL OR {kn}_r IS NULL)",
+                    "no name part on one side",
+                ).configure(is_null_level=True),
+                cll.CustomLevel(
+                    f"{kj}_l = {kj}_r AND {kn}_l = {kn}_r", "kanji and reading agree"
+                ).configure(tf_adjustment_column=kn),
+                cll.CustomLevel(
+                    f"{kj}_l = {kj}_r AND ({kn}_l IS NULL OR {kn}_r IS NULL)",
+                    "kanji agree, one reading missing",
+                ).configure(tf_adjustment_column=kj),
+                cll.CustomLevel(f"{kn}_l = {kn}_r", "reading agrees, kanji differ or missing"),
+                cll.CustomLevel(f"{kj}_l = {kj}_r", "kanji agree, readings differ"),
+                # A near reading only counts when a kanji side is missing: with
+                # both kanji present and different, ケンタ/ケンジ are twins.
+                cll.And(
+                    cll.Or(cll.DamerauLevenshteinLevel(kn, 1), cll.JaroWinklerLevel(kn, 0.88)),
+                    cll.CustomLevel(f"{kj}_l IS NULL OR {kj}_r IS NULL"),
+                ).configure(label_for_charts="readings nearly agree, a kanji side missing"),
+                cll.CustomLevel(
+                    "name_key_l = name_key_r OR kana_key_l = kana_key_r",
+                    "whole name agrees, split differs",
+                ),
+                cll.ElseLevel(),
+            ],
+        ),
+    )
+
+
+def _birth_date() -> cl.CustomComparison:
+    same = "(CASE WHEN dob_y_l = dob_y_r THEN 1 ELSE 0 END + CASE WHEN dob_m_l = dob_m_r THEN 1 ELSE 0 END + CASE WHEN dob_d_l = dob_d_r THEN 1 ELSE 0 END)"
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="birth date parts",
+        comparison_levels=_with_priors(
+            "dob",
+            [
+                cll.CustomLevel("dob_l IS NULL OR dob_r IS NULL", "no date").configure(
+                    is_null_level=True
+                ),
+                cll.CustomLevel("dob_l = dob_r", "same date"),
+                cll.CustomLevel(
+                    "dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
+                    "day and month swapped",
+                ),
+                cll.CustomLevel(f"{same} = 2", "one of year/month/day differs"),
+                cll.ElseLevel(),
+            ],
+        ),
+    )
+
+
+def _address() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="address: town / 丁目 / 番 / 号 / room",
+        comparison_levels=_with_priors(
+            "address",
+            [
+                cll.CustomLevel("addr_key_l IS NULL OR addr_key_r IS NULL", "no address").configure(
+                    is_null_level=True
+                ),
+                cll.CustomLevel("addr_key_l = addr_key_r", "same address with room"),
+                cll.CustomLevel("addr_go_l = addr_go_r", "same 号 (room differs or missing)"),
+                cll.CustomLevel("addr_banchi_l = addr_banchi_r", "same 番"),
+                cll.CustomLevel("addr_chome_l = addr_chome_r", "same 丁目"),
+                cll.CustomLevel("addr_town_l = addr_town_r", "same town"),
+                cll.ElseLevel(),
+            ],
+        ),
+    )
+
+
+def _exact(column: str, label: str) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=label,
+        comparison_levels=_with_priors(
+            column,
+            [
+                cll.CustomLevel(f"{column}_l IS NULL OR {column}_r IS NULL", "missing").configure(
+                    is_null_level=True
+                ),
+                cll.CustomLevel(f"{column}_l = {column}_r", "agree"),
+                cll.ElseLevel(),
+            ],
+        ),
+    )
+
+
+def _resident_id() -> cl.CustomComparison:
+    # A different 宛名番号 is treated like a missing one: numbers go stale on
+    # re-registration, so only agreement is evidence.
+    return cl.CustomComparison(
+        output_column_name="resident_id",
+        comparison_description="宛名番号: agreement only",
+        comparison_levels=[
+            cll.CustomLevel(
+                "resident_id_l IS NULL OR resident_id_r IS NULL OR resident_id_l <> resident_id_r",
+                "missing or different (may be stale)",
+            ).configure(is_null_level=True),
+            cll.CustomLevel("resident_id_l = resident_id_r", "same resident number").configure(
+                m_probability=0.5,
+                u_probability=1e-6,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
+            # Never reached (the first level takes every disagreement); Splink
+            # needs two levels, so it gets a fixed weight of zero.
+            cll.ElseLevel().configure(
+                m_probability=0.5, u_probability=0.5, fix_m_probability=True, fix_u_probability=True
+            ),
+        ],
+    )
+
+
+PREDICTION_BLOCKING_RULES = (
+    block_on("resident_id"),
+    block_on("giv_kana", "dob"),
+    block_on("sur_kana", "dob"),
+    block_on("giv_kanji", "dob"),
+    block_on("sur_kanji", "giv_kanji", "dob_y"),
+    block_on("sur_kana", "giv_kana", "dob_y"),
+    block_on("addr_go", "giv_kana"),
+    block_on("addr_go", "giv_kanji"),
+    block_on("phone", "dob_y"),
+)
+
+
+def settings() -> SettingsCreator:
+    """Return the Splink settings of the Tsunagari person model.
+
+    Returns:
+        A settings creator for a dedupe over the concatenated normalised
+        records (``uid`` as unique id).
+
+    Example:
+        >>> settings().link_type
+        'dedupe_only'
+    """
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="uid",
+        comparisons=[
+            _name_part("sur", "surname"),
+            _name_part("giv", "given name"),
+            _birth_date(),
+            _address(),
+            _exact("phone", "phone digits"),
+            _exact("sex", "sex"),
+            _resident_id(),
+        ],
+        blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKING_RULES),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=[],
+        max_iterations=20,
+        em_convergence=0.001,
+    )
+
+
+def train(linker: Any, options: TrainingOptions, n_records: int) -> None:
+    """Estimate the model's parameters on the data being linked.
+
+    u from random pairs; the prior from near-certain rules; m by EM in two
+    sessions, each blocked on fields the other one estimates. Birth dates are
+    trained on pairs blocked by address plus given name: blocking on the
+    reading alone floods the session with namesakes.
+
+    Args:
+        linker: a Splink linker built with :func:`settings`.
+        options: sampling sizes and seed.
+        n_records: how many records are linked (small runs keep the priors).
+
+    Returns:
+        Nothing; the linker holds the trained model.
+
+    Example:
+        >>> train(linker, TrainingOptions(max_pairs=1e6), 100_000)  # doctest: +SKIP
+    """
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("kana_key", "dob"), block_on("name_key", "dob")], recall=0.8
+    )
+    if n_records < MIN_TRAINING_RECORDS:
+        return
+    linker.training.estimate_u_using_random_sampling(max_pairs=options.max_pairs, seed=options.seed)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob"), max_pairs=options.em_max_pairs, estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("addr_go", "giv_kana"),
+        max_pairs=options.em_max_pairs,
+        estimate_without_term_frequencies=True,
+    )
+
+
+def _near(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance at most 1 (one typo in a reading)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def identity_conflicts(
+    records: pd.DataFrame, left: np.ndarray[Any, Any], right: np.ndarray[Any, Any]
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Which pairs contradict being one person, whatever their score.
+
+    Two conflicts veto a link: the given names disagree outright (kanji and
+    reading both differ, no typo-distance reading when a kanji side is
+    missing) — twins share everything else; or the birth dates differ in two
+    or more of year/month/day and are not a day/month swap — a parent and a
+    child with the same reading share address and phone.
+
+    Args:
+        records: normalised records indexed by uid (0..n-1).
+        left: uids of the pairs' left records.
+        right: uids of the pairs' right records.
+
+    Returns:
+        A boolean array, True where the pair must not be linked.
+
+    Example:
+        >>> identity_conflicts(records, np.array([0]), np.array([1]))  # doctest: +SKIP
+        array([ True])
+    """
+
+    def side(column: str, ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        values: np.ndarray[Any, Any] = records[column].astype(object).to_numpy()[ids]
+        return values
+
+    def same(column: str) -> np.ndarray[Any, Any]:
+        a, b = side(column, left), side(column, right)
+        return (pd.notna(a) & pd.notna(b)) & (a == b)
+
+    gk_l, gk_r = side("giv_kanji", left), side("giv_kanji", right)
+    gn_l, gn_r = side("giv_kana", left), side("giv_kana", right)
+    has_l = pd.notna(gk_l) | pd.notna(gn_l)
+    has_r = pd.notna(gk_r) | pd.notna(gn_r)
+    agree = same("giv_kanji") | same("giv_kana") | same("name_key") | same("kana_key")
+    given_conflict = has_l & has_r & ~agree
+    kanji_missing = pd.isna(gk_l) | pd.isna(gk_r)
+    for i in np.flatnonzero(given_conflict & kanji_missing).tolist():
+        a, b = gn_l[i], gn_r[i]
+        if isinstance(a, str) and isinstance(b, str) and _near(a, b):
+            given_conflict[i] = False
+
+    d_l, d_r = side("dob", left), side("dob", right)
+    parts = same("dob_y").astype(int) + same("dob_m").astype(int) + same("dob_d").astype(int)
+    swap = (
+        same("dob_y")
+        & (side("dob_m", left) == side("dob_d", right))
+        & (side("dob_d", left) == side("dob_m", right))
+    )
+    dob_conflict = pd.notna(d_l) & pd.notna(d_r) & (parts < 2) & ~swap
+    result: np.ndarray[Any, np.dtype[np.bool_]] = (given_conflict | dob_conflict).astype(bool)
+    return result

@@ -1,0 +1,232 @@
+"""The link run: extracts in, people and households out (contracts/linkage.md)."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tsunagari.linkage.engine import model
+from tsunagari.linkage.engine.backends import make_backend
+from tsunagari.linkage.engine.errors import ValueWarning
+from tsunagari.linkage.engine.graph import components
+from tsunagari.linkage.engine.households import infer_households, person_table
+from tsunagari.linkage.engine.normalise import normalise_extract, split_names
+from tsunagari.linkage.engine.reader import list_extracts, read_extract
+
+#: Files a run writes into OUTPUT_DIR.
+CLUSTERS_FILE = "clusters.csv"
+HOUSEHOLDS_FILE = "households.csv"
+WARNINGS_FILE = "warnings.csv"
+MODEL_FILE = "model.json"
+#: Normalised records with person and household and every source attribute,
+#: for ``detect`` and for loading into the database.
+RECORDS_FILE = "records.parquet"
+ATTRIBUTE_PREFIX = "attr."
+
+#: Progress callback: (stage description, fraction of the run done 0..1).
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOptions:
+    """Options of a link run.
+
+    Attributes:
+        engine: "duckdb" (default) or "spark".
+        threads: worker threads / local cores.
+        threshold: match probability at or above which a pair is one person.
+        training: sampling sizes for parameter estimation.
+        as_of: reference date for ages (household rules); today if None.
+    """
+
+    engine: str = "duckdb"
+    threads: int = 2
+    threshold: float = model.MATCH_THRESHOLD
+    training: model.TrainingOptions = field(default_factory=model.TrainingOptions)
+    as_of: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSummary:
+    """What a run did, for the closing summary line."""
+
+    records: int
+    sources: dict[str, int]
+    warnings: int
+    people: int
+    households: int
+    seconds: float
+
+
+def _noop(stage: str, done: float) -> None:
+    return None
+
+
+def load_records(
+    input_dir: Path, progress: Progress = _noop
+) -> tuple[pd.DataFrame, list[ValueWarning], list[str]]:
+    """Read and normalise every extract of a directory.
+
+    Args:
+        input_dir: directory of ``*.csv`` extracts.
+        progress: called with a stage name and the fraction done.
+
+    Returns:
+        (records, warnings, attribute column names): records carry the
+        normalised fields, a ``uid`` 0..n-1, and each extra source column as
+        ``attr.<name>``.
+
+    Raises:
+        InputError: a file cannot be used (naming file and row).
+
+    Example:
+        >>> records, warnings, attrs = load_records(Path("extracts"))  # doctest: +SKIP
+    """
+    paths = list_extracts(input_dir)
+    frames: list[pd.DataFrame] = []
+    warnings: list[ValueWarning] = []
+    attributes: list[str] = []
+    for i, path in enumerate(paths):
+        progress(f"reading {path.name}", 0.3 * i / len(paths))
+        extract = read_extract(path)
+        frame, found = normalise_extract(extract)
+        for column in extract.attribute_columns:
+            name = ATTRIBUTE_PREFIX + column
+            frame[name] = extract.frame[column].replace("", None).astype("string").to_numpy()
+            if name not in attributes:
+                attributes.append(name)
+        frames.append(frame)
+        warnings.extend(found)
+        del extract
+    records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    records = split_names(records)
+    records.insert(0, "uid", np.arange(len(records), dtype=np.int64))
+    return records, warnings, attributes
+
+
+def match_people(
+    records: pd.DataFrame, options: LinkOptions, progress: Progress = _noop
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[str, Any]]:
+    """Train the model on the records and cluster them into people.
+
+    Args:
+        records: output of :func:`load_records` (only model columns are sent
+            to the backend).
+        options: engine, threads, threshold, training sizes.
+        progress: called with a stage name and the fraction done.
+
+    Returns:
+        (person label per record, trained Splink model as a dict).
+
+    Example:
+        >>> people, trained = match_people(records, LinkOptions())  # doctest: +SKIP
+    """
+    columns = [c for c in records.columns if not c.startswith(ATTRIBUTE_PREFIX)]
+    columns = [c for c in columns if c not in ("source", "record_id", "household_ref")]
+    backend = make_backend(options.engine, threads=options.threads)
+    try:
+        progress("estimating the model", 0.35)
+        linker = backend.linker(records[columns])
+        model.train(linker, options.training, len(records))
+        progress("scoring pairs", 0.55)
+        predictions = linker.inference.predict(
+            threshold_match_probability=min(model.PREDICT_FLOOR, options.threshold),
+            warning_mode="never",
+        )
+        edges = backend.query(
+            linker,
+            # Table name from Splink, threshold a float: nothing user-typed.
+            f"SELECT uid_l, uid_r FROM {predictions.physical_name} "  # noqa: S608
+            f"WHERE match_probability >= {float(options.threshold)}",
+        )
+        trained: dict[str, Any] = linker.misc.save_model_to_json(None)
+    finally:
+        backend.close()
+    progress("clustering people", 0.75)
+    left = edges["uid_l"].to_numpy(dtype=np.int64)
+    right = edges["uid_r"].to_numpy(dtype=np.int64)
+    keep = ~model.identity_conflicts(records, left, right)
+    labels = components(len(records), left[keep], right[keep])
+    return labels, trained
+
+
+def _write_warnings(path: Path, warnings: list[ValueWarning]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "record_id", "column", "problem"])
+        for w in warnings:
+            writer.writerow([w.source, w.record_id, w.column, w.problem])
+
+
+def link_directory(
+    input_dir: Path, out_dir: Path, options: LinkOptions | None = None, progress: Progress = _noop
+) -> LinkSummary:
+    """Link every extract of ``input_dir`` and write the contract's output files.
+
+    Writes clusters.csv, households.csv, warnings.csv, model.json and
+    records.parquet into ``out_dir`` (created if needed).
+
+    Args:
+        input_dir: directory of ``*.csv`` extracts (contracts/linkage.md).
+        out_dir: output directory.
+        options: run options; defaults when None.
+        progress: called with a stage name and the fraction done.
+
+    Returns:
+        Counts and timing for the summary.
+
+    Raises:
+        InputError: a file cannot be used (naming file and row).
+
+    Example:
+        >>> link_directory(Path("extracts"), Path("out")).people  # doctest: +SKIP
+        41210
+    """
+    import json
+
+    options = options or LinkOptions()
+    started = time.perf_counter()
+    records, warnings, _ = load_records(input_dir, progress)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if len(records) > 1:
+        person, trained = match_people(records, options, progress)
+    else:
+        person, trained = np.arange(len(records), dtype=np.int64), {}
+    records["person"] = person
+
+    progress("finding households", 0.85)
+    people = person_table(records, options.as_of or date.today())
+    household = infer_households(people)
+    width = max(6, len(str(len(people))))
+    person_ids = np.array([f"P{i:0{width}d}" for i in range(len(people))], dtype=object)
+    household_ids = np.array([f"H{h:0{width}d}" for h in household.tolist()], dtype=object)
+
+    progress("writing results", 0.95)
+    records["person_id"] = person_ids[person] if len(records) else []
+    records["household_id"] = household_ids[person] if len(records) else []
+    records[["source", "record_id", "person_id"]].to_csv(out_dir / CLUSTERS_FILE, index=False)
+    pd.DataFrame({"person_id": person_ids, "household_id": household_ids}).to_csv(
+        out_dir / HOUSEHOLDS_FILE, index=False
+    )
+    _write_warnings(out_dir / WARNINGS_FILE, warnings)
+    (out_dir / MODEL_FILE).write_text(
+        json.dumps(trained, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    records.drop(columns=["uid", "person"]).to_parquet(out_dir / RECORDS_FILE, index=False)
+    progress("done", 1.0)
+    return LinkSummary(
+        records=len(records),
+        sources=records["source"].value_counts(sort=False).astype(int).to_dict(),
+        warnings=len(warnings),
+        people=len(people),
+        households=len(set(household.tolist())),
+        seconds=time.perf_counter() - started,
+    )
