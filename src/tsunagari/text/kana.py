@@ -82,7 +82,7 @@ for _vowel, _row in (
     for _kana in _row:
         _VOWEL_OF[_kana] = _vowel
 
-_LONG = re.compile("(.?)ー+")
+_LONG = re.compile("([^ー]?)ー+")
 _O_LONG = re.compile("([オコゴソゾトドノホボポモヨロ])[オウ]")
 _E_LONG = re.compile("([エケゲセゼテデネヘベペメレ])[エイ]")
 
@@ -151,6 +151,17 @@ def kana_key(text: str) -> str:
         >>> kana_key("ヴァイオリン")
         'バイオリン'
     """
+    s = _key_once(text)
+    # removing spaces or lower-casing can leave a string that NFKC would
+    # still change (K + ¸ -> k + U+0327): repeat so the key is a fixed point
+    for _ in range(3):
+        if unicodedata.is_normalized("NFKC", s):
+            break
+        s = _key_once(s)
+    return s
+
+
+def _key_once(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).translate(_HIRA_TO_KATA)
     if "ヴ" in s:
         s = _VU.sub(lambda m: _VU_MAP[m.group(1)], s)

@@ -122,6 +122,11 @@ def parse_phone(text: str) -> Phone | TextError:
             "International call prefixes are not read: write a Japanese number.",
             "国際電話の番号は扱いません。日本の電話番号を入力してください。",
         )
+    if len(digits) < 3:
+        return _error(
+            f"The number has only {len(digits)} digits: write all 10 or 11 digits.",
+            f"桁数が足りません（{len(digits)}桁）。10桁または11桁で入力してください。",
+        )
     needed = 11 if (digits[1] in "25789" and digits[2] == "0") or digits.startswith("0800") else 10
     if digits.startswith("0120") or digits.startswith(("0570", "0990")):
         needed = 10

@@ -1,0 +1,127 @@
+"""No function of tsunagari.text raises on arbitrary text, and keys are stable."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tsunagari.text import (
+    Address,
+    Kana,
+    Name,
+    Phone,
+    TextError,
+    fold_kanji,
+    kana_key,
+    name_key,
+    parse_address,
+    parse_date,
+    parse_kana,
+    parse_name,
+    parse_phone,
+    split_name,
+    to_katakana,
+)
+
+# any Unicode text except lone surrogates, which str cannot encode anyway
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=200)
+JAPANESE = st.text(
+    alphabet=st.sampled_from(
+        "あいうえおかがきゃっーアイウエオヴァィッャュョーｱｲｳｶﾞﾊﾟｰ々ゝヽ齋髙邊﨑𠮷澤濱斎藤高辺崎"
+        "山田太郎北砂江東区丁目番地号の〇一二三四五六七八九十元昭和平成令和年月日"
+        "0123456789０１２３４５６７８９-－‐―ー−/.()（） 　\t\n\x00\u200b🙂"
+    ),
+    max_size=60,
+)
+TEXTS = ANY_TEXT | JAPANESE
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(TEXTS)
+def test_it_never_raises_in_the_key_functions(text: str) -> None:
+    for fn in (fold_kanji, to_katakana, kana_key, name_key):
+        assert isinstance(fn(text), str)
+    surname, given_name = split_name(text)
+    assert isinstance(surname, str) and isinstance(given_name, str)
+
+
+@SETTINGS
+@given(TEXTS)
+def test_it_never_raises_in_the_parsers(text: str) -> None:
+    assert isinstance(parse_name(text), Name | TextError)
+    assert isinstance(parse_kana(text), Kana | TextError)
+    assert isinstance(parse_date(text), date | TextError)
+    assert isinstance(parse_address(text), Address | TextError)
+    assert isinstance(parse_phone(text), Phone | TextError)
+
+
+@SETTINGS
+@given(TEXTS)
+def test_it_returns_errors_with_a_reason_in_both_languages(text: str) -> None:
+    for result in (
+        parse_name(text),
+        parse_kana(text),
+        parse_date(text),
+        parse_address(text),
+        parse_phone(text),
+    ):
+        if isinstance(result, TextError):
+            assert result.field in {"name", "kana", "date", "address", "phone"}
+            assert result.reason.strip() and result.reason_ja.strip()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(["\x00", "\ufeff", "🙂", "ｱ", "齋", "-", "1", "\u202e", "\U0010ffff"]))
+def test_it_survives_huge_strings(chunk: str) -> None:
+    text = chunk * 200_000
+    assert isinstance(name_key(text), str)
+    assert isinstance(kana_key(text), str)
+    for parse in (parse_name, parse_kana, parse_date, parse_address, parse_phone):
+        assert isinstance(parse(text), object)
+
+
+@SETTINGS
+@given(TEXTS)
+def test_it_makes_keys_that_are_fixed_points(text: str) -> None:
+    assert kana_key(kana_key(text)) == kana_key(text)
+    assert name_key(name_key(text)) == name_key(text)
+    assert fold_kanji(fold_kanji(text)) == fold_kanji(text)
+
+
+@SETTINGS
+@given(TEXTS)
+def test_it_puts_no_whitespace_in_keys(text: str) -> None:
+    assert not any(ch.isspace() for ch in name_key(text))
+    assert not any(ch.isspace() for ch in kana_key(text))
+
+
+@SETTINGS
+@given(st.dates(min_value=date(1868, 1, 25), max_value=date(2200, 12, 31)))
+def test_it_reads_back_every_date_it_could_write(day: date) -> None:
+    assert parse_date(day.isoformat()) == day
+    assert parse_date(f"{day.year}/{day.month}/{day.day}") == day
+    assert parse_date(day.strftime("%Y%m%d")) == day
+    assert parse_date(f"{day.year}年{day.month}月{day.day}日") == day
+
+
+_ERA_OF = [
+    ("令和", 2019, date(2019, 5, 1)),
+    ("平成", 1989, date(1989, 1, 8)),
+    ("昭和", 1926, date(1926, 12, 25)),
+    ("大正", 1912, date(1912, 7, 30)),
+    ("明治", 1868, date(1868, 1, 25)),
+]
+
+
+@SETTINGS
+@given(st.dates(min_value=date(1868, 1, 25), max_value=date(2100, 12, 31)))
+def test_it_reads_back_every_era_date(day: date) -> None:
+    name, base, _ = next(e for e in _ERA_OF if day >= e[2])
+    year = day.year - base + 1
+    written = f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    assert parse_date(written) == day
+    full_width = written.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert parse_date(full_width) == day
