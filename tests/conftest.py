@@ -11,6 +11,17 @@ from django.test import Client
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.personas import ensure_personas
 
+_DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests that never touch the database are marked "nodb", so the
+    # PostgreSQL run can leave them out instead of running them twice.
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if not names & _DB_FIXTURES and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.nodb)
+
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: pytest.FixtureRequest) -> None:

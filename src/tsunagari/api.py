@@ -25,7 +25,11 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
         if not token or len(token) > 200:
             return None
-        row = ApiToken.objects.select_related("staff", "staff__agency").filter(digest=ApiToken.digest_of(token)).first()
+        row = (
+            ApiToken.objects.select_related("staff", "staff__agency")
+            .filter(digest=ApiToken.digest_of(token))
+            .first()
+        )
         if row is None or not row.is_usable:
             return None
         request.user = row.staff
@@ -127,7 +131,12 @@ def list_audit_events(request: HttpRequest, person: str = "") -> Any:
         events = events.filter(agency_code=staff.agency.code if staff.agency else "-")
     if person:
         events = events.filter(person_id=person[:64])
-    record_request(request, AuditAction.VIEW, object_type="audit.auditevent", detail={"api": True, "person": person[:64]})
+    record_request(
+        request,
+        AuditAction.VIEW,
+        object_type="audit.auditevent",
+        detail={"api": True, "person": person[:64]},
+    )
     return events
 
 
@@ -135,4 +144,9 @@ def list_audit_events(request: HttpRequest, person: str = "") -> Any:
 def verify_audit(request: HttpRequest) -> Any:
     require(request.user, Action.VERIFY_AUDIT)
     report = verify()
-    return {"ok": report.ok, "checked": report.checked, "problems": report.problems, "verified_at": timezone.now()}
+    return {
+        "ok": report.ok,
+        "checked": report.checked,
+        "problems": report.problems,
+        "verified_at": timezone.now(),
+    }

@@ -27,14 +27,18 @@ PRODUCTION = MODE == "production"
 
 DEBUG = envbool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
-    raise ImproperlyConfigured("DEBUG=1 is not allowed with TSUNAGARI_MODE=production: unset DEBUG.")
+    raise ImproperlyConfigured(
+        "DEBUG=1 is not allowed with TSUNAGARI_MODE=production: unset DEBUG."
+    )
 
 
 def _secret_key() -> str:
     key = envstr("SECRET_KEY", "")
     if key:
         if PRODUCTION and len(key) < 32:
-            raise ImproperlyConfigured("SECRET_KEY is too short: use at least 32 random characters.")
+            raise ImproperlyConfigured(
+                "SECRET_KEY is too short: use at least 32 random characters."
+            )
         return key
     if PRODUCTION:
         raise ImproperlyConfigured(
@@ -158,7 +162,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -191,7 +198,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
+)
 
 # Content security policy: everything is served from this site; ward networks
 # are closed, so no CDN, no external fonts.
@@ -221,7 +230,10 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(DATA_DIR / "static")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "media")}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "media")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -229,6 +241,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

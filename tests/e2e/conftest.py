@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (scripts/test does).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (scripts/test does)."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -59,7 +61,11 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A phone-sized window (iPhone SE-like)."""
     context = browser.new_context(
-        locale="ja-JP", base_url=live_server.url, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True
+        locale="ja-JP",
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 667},
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -99,7 +105,12 @@ def axe_check() -> Callable[[Any], list[dict[str, Any]]]:
     def run(page: Any) -> list[dict[str, Any]]:
         results = axe.run(page)
         return [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
             for v in results.response["violations"]
             if v.get("impact") in {"serious", "critical"}
         ]

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 from tsunagari.accounts.policy import Action, actions_for
 
@@ -16,7 +20,7 @@ class NavItem:
     name: str
 
 
-_NAV: list[tuple[str, str, Action]] = [
+_NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("accounts:home", _("ホーム"), Action.VIEW_HOME),
     ("accounts:agencies", _("関係機関"), Action.VIEW_AGENCIES),
     ("accounts:staff", _("職員"), Action.VIEW_STAFF),
@@ -29,5 +33,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     granted = actions_for(user)
-    items = [NavItem(str(label), reverse(name), name) for name, label, action in _NAV if action in granted]
+    items = [
+        NavItem(str(label), reverse(name), name)
+        for name, label, action in _NAV
+        if action in granted
+    ]
     return {"nav_items": items}

@@ -9,7 +9,9 @@ class SignInForm(AuthenticationForm):
     username = forms.CharField(
         label=_("ユーザー名"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}
+        ),
     )
     password = forms.CharField(
         label=_("パスワード"),

@@ -17,7 +17,10 @@ class AgencyKind(models.TextChoices):
     # 区役所の各課 (福祉課, 障害者支援課, 保護課, 防災課 …): the ward itself.
     WARD_DEPARTMENT = "ward_department", _("区役所（担当課）")
     # 地域包括支援センター; Koto calls them 長寿サポートセンター (elderly).
-    LONGEVITY_SUPPORT_CENTRE = "longevity_support_centre", _("長寿サポートセンター（地域包括支援センター）")
+    LONGEVITY_SUPPORT_CENTRE = (
+        "longevity_support_centre",
+        _("長寿サポートセンター（地域包括支援センター）"),
+    )
     # 障害者相談支援事業所 (disability consultation).
     DISABILITY_CONSULTATION = "disability_consultation", _("障害者相談支援事業所")
     # 子ども家庭支援センター; runs 利用者支援事業 (child-rearing).
@@ -88,7 +91,12 @@ class Staff(AbstractUser):
 
     display_name = models.CharField(_("表示名"), max_length=100, blank=True)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("所属機関"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        Agency,
+        verbose_name=_("所属機関"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     roles = models.JSONField(_("役割"), default=list, blank=True, validators=[_validate_roles])
     # Designated staff (指定職員) may see sealed persons' addresses (閲覧制限)
@@ -137,10 +145,16 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, staff: Staff, name: str, expires: object | None = None) -> tuple[ApiToken, str]:
         raw = "tsg_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(staff=staff, name=name, digest=cls.digest_of(raw), prefix=raw[:8], expires=expires)
+        token = cls.objects.create(
+            staff=staff, name=name, digest=cls.digest_of(raw), prefix=raw[:8], expires=expires
+        )
         return token, raw
 
     @property
     def is_usable(self) -> bool:
         now = timezone.now()
-        return self.revoked is None and (self.expires is None or self.expires > now) and self.staff.is_active
+        return (
+            self.revoked is None
+            and (self.expires is None or self.expires > now)
+            and self.staff.is_active
+        )

@@ -41,7 +41,12 @@ class Action(StrEnum):
     VIEW_SEALED_CONTACT = "sealed.view"
 
 
-_FRONT_LINE = {Action.VIEW_HOME, Action.VIEW_PERSONAL_DATA, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}
+_FRONT_LINE = {
+    Action.VIEW_HOME,
+    Action.VIEW_PERSONAL_DATA,
+    Action.VIEW_AGGREGATES,
+    Action.VIEW_AGENCIES,
+}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CONSULTANT: frozenset(_FRONT_LINE),
@@ -112,7 +117,9 @@ def decide(staff: Staff | AnonymousUser, action: Action, obj: object | None = No
     if not getattr(staff, "is_authenticated", False):
         return Decision(False, "サインインしてください。")
     if action not in actions_for(staff):
-        return Decision(False, "この操作の権限がありません。必要な場合は管理者に役割の付与を依頼してください。")
+        return Decision(
+            False, "この操作の権限がありません。必要な場合は管理者に役割の付与を依頼してください。"
+        )
     if obj is not None:
         for klass in type(obj).__mro__:
             rule = _object_rules.get((action, klass))

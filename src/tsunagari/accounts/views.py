@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,9 @@ from tsunagari.accounts.models import Agency, Role, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class SignInView(auth_views.LoginView):
@@ -33,19 +37,25 @@ class HomeCard:
 
 # What each role comes to Tsunagari for. Cards without a URL name work that
 # the ward has planned and that appears here as it becomes available.
-_ROLE_WORK: dict[str, list[tuple[str, str, str | None]]] = {
+_ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     Role.CONSULTANT: [
         (_("相談受付"), _("年齢や分野を問わず、すべての相談を受け付けます。"), None),
         (_("本人の検索"), _("氏名・カナ・生年月日・住所から本人を探します。"), None),
         (_("つなぎ（紹介）"), _("他機関へ紹介し、受け取り・結果まで確認します。"), None),
     ],
     Role.COORDINATOR: [
-        (_("多機関協働の事例"), _("アセスメント、支援プラン、重層的支援会議、モニタリング。"), None),
+        (
+            _("多機関協働の事例"),
+            _("アセスメント、支援プラン、重層的支援会議、モニタリング。"),
+            None,
+        ),
         (_("早期把握の候補"), _("複合的な課題がうかがえる世帯の候補を確認します。"), None),
     ],
     Role.OUTREACH: [(_("訪問リスト"), _("支援が届いていない人への訪問と記録。"), None)],
     Role.PARTICIPATION: [(_("参加支援"), _("本人の希望と地域の資源をつなぎます。"), None)],
-    Role.COMMUNITY: [(_("居場所・団体"), _("居場所、団体、イベントの情報を最新に保ちます。"), None)],
+    Role.COMMUNITY: [
+        (_("居場所・団体"), _("居場所、団体、イベントの情報を最新に保ちます。"), None)
+    ],
     Role.PLANNER: [(_("計画の進捗"), _("10の施策・19の方向性の指標と年次評価。"), None)],
     Role.DISASTER: [(_("避難行動要支援者名簿"), _("名簿と個別避難計画。"), None)],
     Role.COUNCIL_MEMBER: [(_("連携会議"), _("調査結果と集計指標（個人情報は含みません）。"), None)],
@@ -65,7 +75,10 @@ def home(request: HttpRequest) -> HttpResponse:
     sections: list[tuple[str, list[HomeCard]]] = []
     labels = dict(Role.choices)
     for role in staff.roles or []:
-        cards = [HomeCard(str(t), str(x), reverse(u) if u else None) for t, x, u in _ROLE_WORK.get(role, [])]
+        cards = [
+            HomeCard(str(t), str(x), reverse(u) if u else None)
+            for t, x, u in _ROLE_WORK.get(role, [])
+        ]
         sections.append((str(labels.get(role, role)), cards))
     return render(
         request,
@@ -92,5 +105,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         # Supervisors see their own agency's staff only.
         rows = rows.filter(agency=me.agency)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    record_request(request, AuditAction.VIEW, object_type="accounts.staff", detail={"list": True, "count": len(page)})
+    record_request(
+        request,
+        AuditAction.VIEW,
+        object_type="accounts.staff",
+        detail={"list": True, "count": len(page)},
+    )
     return render(request, "accounts/staff.html", {"page": page})

@@ -79,3 +79,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("監査ログの先頭")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

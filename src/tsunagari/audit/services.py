@@ -51,7 +51,9 @@ def _canonical(
         "detail": detail,
         "prev": prev_hash,
     }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -157,9 +159,13 @@ def verify(max_problems: int = 50) -> VerifyReport:
         report.checked += 1
         if event.seq != expected_seq:
             missing = (
-                f"#{expected_seq}" if event.seq == expected_seq + 1 else f"#{expected_seq}–#{event.seq - 1}"
+                f"#{expected_seq}"
+                if event.seq == expected_seq + 1
+                else f"#{expected_seq}–#{event.seq - 1}"
             )
-            report.problems.append(f"event {missing} is missing (deleted) before event #{event.seq}")
+            report.problems.append(
+                f"event {missing} is missing (deleted) before event #{event.seq}"
+            )
         elif event.prev_hash != prev:
             report.problems.append(
                 f"event #{event.seq} does not follow the previous event (chain broken: an event before it was replaced)"
@@ -181,5 +187,7 @@ def verify(max_problems: int = 50) -> VerifyReport:
                 f"events #{last_seq + 1}–#{head.seq} at the end of the log are missing (deleted)"
             )
         else:
-            report.problems.append("the log head does not match the last event (the end of the chain was changed)")
+            report.problems.append(
+                "the log head does not match the last event (the end of the chain was changed)"
+            )
     return report

@@ -23,6 +23,13 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
-    record(None, AuditAction.SIGN_IN_FAILED, object_type="accounts.staff", detail={"username": username})
+    record(
+        None,
+        AuditAction.SIGN_IN_FAILED,
+        object_type="accounts.staff",
+        detail={"username": username},
+    )

@@ -29,10 +29,21 @@ def log(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, Action.VERIFY_AUDIT)
         report = verify()
+    # Record the viewing first, so that it is never missing for a page that was shown.
+    record_request(
+        request,
+        AuditAction.VIEW,
+        object_type="audit.auditevent",
+        detail={"list": True, "person": person},
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    record_request(request, AuditAction.VIEW, object_type="audit.auditevent", detail={"list": True, "person": person})
     return render(
         request,
         "audit/log.html",
-        {"page": page, "person": person, "report": report, "can_verify": Action.VERIFY_AUDIT in granted},
+        {
+            "page": page,
+            "person": person,
+            "report": report,
+            "can_verify": Action.VERIFY_AUDIT in granted,
+        },
     )

@@ -4,83 +4,225 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import tsunagari.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
+import tsunagari.accounts.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='機関コード')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='英語名')),
-                ('kind', models.CharField(choices=[('ward_department', '区役所（担当課）'), ('longevity_support_centre', '長寿サポートセンター（地域包括支援センター）'), ('disability_consultation', '障害者相談支援事業所'), ('child_family_centre', '子ども家庭支援センター'), ('self_reliance_support', '生活困窮者自立相談支援機関'), ('social_welfare_council', '社会福祉協議会'), ('npo', 'NPO・市民団体'), ('private_partner', '民間事業者'), ('commissioner', '民生委員・児童委員')], max_length=40, verbose_name='種別')),
-                ('town', models.CharField(blank=True, max_length=40, verbose_name='所在地（町名）')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='電話')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有効')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="機関コード")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="英語名")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ward_department", "区役所（担当課）"),
+                            (
+                                "longevity_support_centre",
+                                "長寿サポートセンター（地域包括支援センター）",
+                            ),
+                            ("disability_consultation", "障害者相談支援事業所"),
+                            ("child_family_centre", "子ども家庭支援センター"),
+                            ("self_reliance_support", "生活困窮者自立相談支援機関"),
+                            ("social_welfare_council", "社会福祉協議会"),
+                            ("npo", "NPO・市民団体"),
+                            ("private_partner", "民間事業者"),
+                            ("commissioner", "民生委員・児童委員"),
+                        ],
+                        max_length=40,
+                        verbose_name="種別",
+                    ),
+                ),
+                (
+                    "town",
+                    models.CharField(blank=True, max_length=40, verbose_name="所在地（町名）"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="電話")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有効")),
             ],
             options={
-                'verbose_name': '関係機関',
-                'verbose_name_plural': '関係機関',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "関係機関",
+                "verbose_name_plural": "関係機関",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Staff',
+            name="Staff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('display_name', models.CharField(blank=True, max_length=100, verbose_name='表示名')),
-                ('roles', models.JSONField(blank=True, default=list, validators=[tsunagari.accounts.models._validate_roles], verbose_name='役割')),
-                ('sealed_access', models.BooleanField(default=False, verbose_name='閲覧制限対象者の住所を閲覧できる')),
-                ('flag_access', models.BooleanField(default=False, verbose_name='早期把握フラグを閲覧できる')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='accounts.agency', verbose_name='所属機関')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "display_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="表示名"),
+                ),
+                (
+                    "roles",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[tsunagari.accounts.models._validate_roles],
+                        verbose_name="役割",
+                    ),
+                ),
+                (
+                    "sealed_access",
+                    models.BooleanField(
+                        default=False, verbose_name="閲覧制限対象者の住所を閲覧できる"
+                    ),
+                ),
+                (
+                    "flag_access",
+                    models.BooleanField(default=False, verbose_name="早期把握フラグを閲覧できる"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="accounts.agency",
+                        verbose_name="所属機関",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '職員',
-                'verbose_name_plural': '職員',
+                "verbose_name": "職員",
+                "verbose_name_plural": "職員",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='用途')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(max_length=8)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires', models.DateTimeField(blank=True, null=True)),
-                ('revoked', models.DateTimeField(blank=True, null=True)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="用途")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("prefix", models.CharField(max_length=8)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires", models.DateTimeField(blank=True, null=True)),
+                ("revoked", models.DateTimeField(blank=True, null=True)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'APIトークン',
-                'verbose_name_plural': 'APIトークン',
+                "verbose_name": "APIトークン",
+                "verbose_name_plural": "APIトークン",
             },
         ),
     ]

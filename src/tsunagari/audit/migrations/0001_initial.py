@@ -5,46 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True, verbose_name='通番')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='日時')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='職員ID')),
-                ('actor_username', models.CharField(blank=True, max_length=150, verbose_name='職員')),
-                ('agency_code', models.CharField(blank=True, max_length=64, verbose_name='所属機関')),
-                ('action', models.CharField(choices=[('view', '閲覧'), ('export', '出力'), ('create', '作成'), ('update', '変更'), ('delete', '削除'), ('release', '同意によらない提供'), ('sign_in', 'サインイン'), ('sign_in_failed', 'サインイン失敗'), ('sign_out', 'サインアウト'), ('denied', '拒否')], max_length=20, verbose_name='操作')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name='対象の種類')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='対象ID')),
-                ('person_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='本人ID')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='理由')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='詳細')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True, verbose_name="通番")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="日時"
+                    ),
+                ),
+                (
+                    "actor_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="職員ID"
+                    ),
+                ),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, max_length=150, verbose_name="職員"),
+                ),
+                (
+                    "agency_code",
+                    models.CharField(blank=True, max_length=64, verbose_name="所属機関"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "閲覧"),
+                            ("export", "出力"),
+                            ("create", "作成"),
+                            ("update", "変更"),
+                            ("delete", "削除"),
+                            ("release", "同意によらない提供"),
+                            ("sign_in", "サインイン"),
+                            ("sign_in_failed", "サインイン失敗"),
+                            ("sign_out", "サインアウト"),
+                            ("denied", "拒否"),
+                        ],
+                        max_length=20,
+                        verbose_name="操作",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=64, verbose_name="対象の種類"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="対象ID")),
+                (
+                    "person_id",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="本人ID"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="理由")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="詳細")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name': '監査イベント',
-                'verbose_name_plural': '監査イベント',
-                'ordering': ['seq'],
+                "verbose_name": "監査イベント",
+                "verbose_name_plural": "監査イベント",
+                "ordering": ["seq"],
             },
         ),
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("seq", models.BigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '監査ログの先頭',
+                "verbose_name": "監査ログの先頭",
             },
         ),
     ]

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Serve Tsunagari with gunicorn (production-grade); static files are served by the app."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+        )
         parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
         parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
         parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")

@@ -13,13 +13,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify}")
-        sub.add_parser("verify", help="walk the hash chain and report every edited or deleted event")
+        sub.add_parser(
+            "verify", help="walk the hash chain and report every edited or deleted event"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "verify":
             report = verify()
             if report.ok:
-                self.stdout.write(self.style.SUCCESS(f"OK: {report.checked} events checked, the chain is intact."))
+                self.stdout.write(
+                    self.style.SUCCESS(f"OK: {report.checked} events checked, the chain is intact.")
+                )
                 return
             for problem in report.problems:
                 self.stderr.write(f"BROKEN: {problem}")

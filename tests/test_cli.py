@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tsunagari.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_it_prints_a_help_page_a_new_user_can_follow() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("migrate", "demo", "serve", "link", "survey analyse", "audit verify"):
+        assert command in result.stdout
+
+
+def test_it_lists_every_command_with_help_all() -> None:
+    result = run("help", "--all")
+    assert result.returncode == 0
+    assert "[audit]" in result.stdout
+    assert "serve" in result.stdout
+
+
+def test_it_rejects_an_unknown_command_with_a_hint() -> None:
+    result = run("frobnicate")
+    assert result.returncode != 0
+    assert "Unknown command" in result.stderr

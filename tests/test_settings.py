@@ -1,0 +1,86 @@
+"""A wrong setting value stops start-up with a message that names it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "TSUNAGARI_MODE"}
+    }
+    base.update(
+        {"TSUNAGARI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tsunagari.settings"}
+    )
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "tsunagari.cli", "check"],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DATABASE_URL": "mysql://u:p@localhost/db"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "not a url at all"}, "DATABASE_URL"),
+        ({"TSUNAGARI_MODE": "staging"}, "TSUNAGARI_MODE"),
+        ({"TSUNAGARI_MODE": "production", "ALLOWED_HOSTS": "ward.example"}, "SECRET_KEY"),
+        ({"TSUNAGARI_MODE": "production", "SECRET_KEY": "x" * 40}, "ALLOWED_HOSTS"),
+        (
+            {
+                "TSUNAGARI_MODE": "production",
+                "SECRET_KEY": "x" * 40,
+                "ALLOWED_HOSTS": "a",
+                "DEBUG": "1",
+            },
+            "DEBUG",
+        ),
+        ({"SESSION_MINUTES": "ten"}, "SESSION_MINUTES"),
+        ({"SMALL_CELL_MIN": "0"}, "SMALL_CELL_MIN"),
+    ],
+)
+def test_it_refuses_to_start_with_a_bad_setting_and_names_it(
+    tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    # given a wrong value, when the command starts
+    result = run_check(tmp_path, **env)
+    # then it stops with one line naming the variable, not a traceback
+    assert result.returncode != 0
+    assert named in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_it_starts_with_defaults_and_keeps_the_generated_secret_key(tmp_path: Path) -> None:
+    first = run_check(tmp_path)
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text()
+    second = run_check(tmp_path)
+    assert second.returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_it_uses_sqlite_in_wal_mode_by_default(db: None, settings: object) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("this check is about the SQLite default; the suite is running on PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+    # in-memory test databases cannot use WAL; the setting itself is what we check
+    assert "journal_mode=WAL" in connection.settings_dict["OPTIONS"]["init_command"]
+    assert mode in {"wal", "memory"}
