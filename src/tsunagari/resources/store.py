@@ -1,0 +1,442 @@
+"""HSDS records <-> database rows: the one import and the one export of the
+directory, and the search columns derived from the records."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+
+from tsunagari.audit.services import record
+from tsunagari.resources.hsds import Bundle, Rejection, validate_record
+from tsunagari.resources.hsds.schemas import ENTITY_OF_TABLE, TABLE_OF_ENTITY, fields_of
+from tsunagari.resources.models import (
+    MODELS,
+    Accessibility,
+    Address,
+    Attribute,
+    CostOption,
+    HsdsModel,
+    HsdsRecord,
+    Language,
+    Location,
+    Organization,
+    ResourceKind,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+from tsunagari.text.kana import to_katakana
+from tsunagari.text.kanji import fold_kanji
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tsunagari.accounts.models import Staff
+
+# Columns that are ours only and never part of an HSDS record.
+INTERNAL_FIELDS = frozenset(
+    {
+        "id",
+        "extra",
+        "version",
+        "is_public",
+        "search_text",
+        "towns",
+        "days",
+        "language_codes",
+        "is_free",
+        "wheelchair",
+    }
+)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def normalise(text: str) -> str:
+    """Search key: width and case folded, hiragana as katakana, variant kanji folded."""
+    return fold_kanji(to_katakana(unicodedata.normalize("NFKC", text))).lower()
+
+
+def hsds_fields(model: type[HsdsModel]) -> dict[str, models.Field[Any, Any]]:
+    return {f.name: f for f in model._meta.concrete_fields if f.name not in INTERNAL_FIELDS}  # type: ignore[misc]
+
+
+def to_record(obj: HsdsModel) -> dict[str, Any]:
+    """The flat HSDS record of a row: empty values left out, as HSDS expects."""
+    out: dict[str, Any] = {"id": obj.id}
+    for name in hsds_fields(type(obj)):
+        value = getattr(obj, name)
+        if value is None or value == "" or (name == "x_confidential" and value is False):
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        out[name] = value
+    for key, value in (obj.extra or {}).items():
+        out.setdefault(key, value)
+    return out
+
+
+def _values(model: type[HsdsModel], row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    fields = hsds_fields(model)
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in row.items():
+        if key == "id":
+            continue
+        f = fields.get(key)
+        if f is None:
+            extra[key] = value
+        elif value is None:
+            values[key] = (
+                None
+                if f.null
+                else (
+                    "" if isinstance(f, (models.CharField, models.TextField)) else f.get_default()
+                )
+            )
+        else:
+            values[key] = value
+    for name, f in fields.items():
+        if name not in values:
+            values[name] = None if f.null else f.get_default()
+    return values, extra
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or why it was refused (then nothing changed)."""
+
+    source: str
+    rejections: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.rejections)
+
+    def lines(self) -> list[str]:
+        if self.refused:
+            head = f"{self.source}: refused, nothing was changed. {len(self.rejections)} record(s) rejected:"
+            return [head, *(f"  - {r}" for r in self.rejections)]
+        out = [
+            f"{self.source}: imported. created {sum(self.created.values())}, "
+            f"updated {sum(self.updated.values())}, unchanged {sum(self.unchanged.values())}."
+        ]
+        for table in sorted(set(self.created) | set(self.updated) | set(self.unchanged)):
+            out.append(
+                f"  {table}: +{self.created[table]} ~{self.updated[table]} ={self.unchanged[table]}"
+            )
+        out.extend(f"  note: {n}" for n in self.notes)
+        return out
+
+
+def import_bundle(
+    bundle: Bundle, *, actor: Staff | AnonymousUser | None, source: str
+) -> ImportReport:
+    """Store a read bundle in one transaction; refuse it whole if any record
+    was rejected. Repeating an import changes nothing (ids are HSDS ids)."""
+    report = ImportReport(
+        source=source, rejections=list(bundle.rejections), notes=list(bundle.notes)
+    )
+    if report.refused:
+        return report
+    touched_services: set[str] = set()
+    touched_locations: set[str] = set()
+    with transaction.atomic():
+        for table, rows in bundle.tables.items():
+            model = MODELS.get(table)
+            if model is None:
+                _store_generic(table, rows, report)
+                continue
+            changed_ids = _store(model, rows, report)
+            for rid in changed_ids:
+                row = rows[rid]
+                if model is Service:
+                    touched_services.add(rid)
+                elif model is Location:
+                    touched_locations.add(rid)
+                for key in ("service_id", "link_id"):
+                    if row.get(key):
+                        touched_services.add(str(row[key]))
+                if row.get("location_id"):
+                    touched_locations.add(str(row["location_id"]))
+        if touched_locations:
+            touched_services |= set(
+                ServiceAtLocation.objects.filter(location_id__in=touched_locations).values_list(
+                    "service_id", flat=True
+                )
+            )
+        reindex(touched_services)
+        total = {
+            k: report.created[k] + report.updated[k]
+            for k in set(report.created) | set(report.updated)
+        }
+        if any(total.values()):
+            record(
+                actor,
+                "update",
+                object_type="resources.import",
+                object_id=source[-64:],
+                detail={"created": dict(report.created), "updated": dict(report.updated)},
+            )
+    return report
+
+
+def _store(
+    model: type[HsdsModel], rows: dict[str, dict[str, Any]], report: ImportReport
+) -> list[str]:
+    table = model.hsds_table
+    existing = model.objects.in_bulk(list(rows))
+    new: list[HsdsModel] = []
+    changed: list[HsdsModel] = []
+    changed_ids: list[str] = []
+    for rid, row in rows.items():
+        values, extra = _values(model, row)
+        obj = existing.get(rid)
+        if obj is None:
+            new.append(model(id=rid, extra=extra, **values))
+            changed_ids.append(rid)
+            continue
+        if all(getattr(obj, k) == v for k, v in values.items()) and (obj.extra or {}) == extra:
+            report.unchanged[table] += 1
+            continue
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj.extra = extra
+        if isinstance(obj, Service):
+            obj.version += 1
+        changed.append(obj)
+        changed_ids.append(rid)
+    model.objects.bulk_create(new, batch_size=500)
+    report.created[table] += len(new)
+    if changed:
+        names = [*hsds_fields(model), "extra"] + (["version"] if model is Service else [])
+        model.objects.bulk_update(changed, names, batch_size=500)
+        report.updated[table] += len(changed)
+    return changed_ids
+
+
+def _store_generic(table: str, rows: dict[str, dict[str, Any]], report: ImportReport) -> None:
+    existing = {
+        r.record_id: r for r in HsdsRecord.objects.filter(table=table, record_id__in=list(rows))
+    }
+    for rid, row in rows.items():
+        obj = existing.get(rid)
+        if obj is None:
+            HsdsRecord.objects.create(table=table, record_id=rid, data=row)
+            report.created[table] += 1
+        elif obj.data != row:
+            obj.data = row
+            obj.save(update_fields=["data"])
+            report.updated[table] += 1
+        else:
+            report.unchanged[table] += 1
+
+
+# --- export ---------------------------------------------------------------
+
+
+def export_tables(*, public: bool) -> dict[str, list[dict[str, Any]]]:
+    """Every table of the directory as HSDS records, sorted by id.
+
+    ``public`` leaves out confidential services and places and every record
+    linked to them (addresses, phones, schedules …): for anything that
+    leaves the ward's staff.
+    """
+    hidden_services: set[str] = set()
+    hidden_locations: set[str] = set()
+    hidden_sal: set[str] = set()
+    if public:
+        hidden_services = set(
+            Service.objects.filter(x_confidential=True).values_list("id", flat=True)
+        )
+        hidden_locations = set(
+            Location.objects.filter(x_confidential=True).values_list("id", flat=True)
+        )
+        hidden_sal = set(
+            ServiceAtLocation.objects.filter(
+                models.Q(service_id__in=hidden_services)
+                | models.Q(location_id__in=hidden_locations)
+            ).values_list("id", flat=True)
+        )
+    hidden = hidden_services | hidden_locations | hidden_sal
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for entity in ENTITY_OF_TABLE.values():
+        table = TABLE_OF_ENTITY[entity]
+        model = MODELS.get(table)
+        if model is not None:
+            rows = [
+                to_record(obj) for obj in model.objects.order_by("id").iterator(chunk_size=2000)
+            ]
+        else:
+            rows = [r.data for r in HsdsRecord.objects.filter(table=table).order_by("record_id")]
+        if public and hidden:
+            rows = [r for r in rows if not _linked_to(r, hidden)]
+        if public:
+            rows = [{k: v for k, v in r.items() if k != "x_confidential"} for r in rows]
+        if rows:
+            tables[table] = rows
+    if public and hidden:
+        # Contacts' phones of a hidden place's contacts go with them.
+        kept_contacts = {r["id"] for r in tables.get("contacts", [])}
+        if "phones" in tables:
+            tables["phones"] = [
+                r
+                for r in tables["phones"]
+                if not r.get("contact_id") or r["contact_id"] in kept_contacts
+            ]
+    return tables
+
+
+def _linked_to(row: dict[str, Any], hidden: set[str]) -> bool:
+    if row.get("id") in hidden:
+        return True
+    return any(
+        row.get(key) in hidden
+        for key in ("service_id", "location_id", "service_at_location_id", "link_id", "resource_id")
+    )
+
+
+def validate_tables(tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Check an export against the HSDS schemas; every problem found."""
+    problems = []
+    for table, rows in tables.items():
+        entity = ENTITY_OF_TABLE[table]
+        for row in rows:
+            problems.extend(
+                f"{table} {row.get('id')}: {reason}" for reason in validate_record(entity, row)
+            )
+    return problems
+
+
+# --- derived search columns ----------------------------------------------------
+
+
+def _days(schedules: Iterable[Schedule]) -> set[str]:
+    days: set[str] = set()
+    for s in schedules:
+        for token in (s.byday or "").split(","):
+            token = token.strip().upper()
+            if token[-2:] in WEEKDAYS:
+                days.add(token[-2:])
+    return days
+
+
+_WHEELCHAIR_WORDS = ("車いす", "車椅子", "wheelchair", "バリアフリー", "step-free", "段差なし")
+_FREE_WORDS = ("無料", "free")
+
+
+def reindex(service_ids: Iterable[str]) -> int:
+    """Recompute the search and filter columns of the given services."""
+    ids = list(set(service_ids))
+    done = 0
+    for start in range(0, len(ids), 500):
+        done += _reindex_chunk(ids[start : start + 500])
+    return done
+
+
+def _reindex_chunk(ids: list[str]) -> int:
+    services = list(Service.objects.filter(id__in=ids))
+    if not services:
+        return 0
+    sals = list(ServiceAtLocation.objects.filter(service_id__in=ids))
+    loc_ids = {s.location_id for s in sals}
+    locations = Location.objects.in_bulk(list(loc_ids))
+    by_service_loc: dict[str, list[Location]] = defaultdict(list)
+    for sal in sals:
+        if sal.location_id in locations:
+            by_service_loc[sal.service_id].append(locations[sal.location_id])
+    addresses: dict[str, list[Address]] = defaultdict(list)
+    for a in Address.objects.filter(location_id__in=loc_ids):
+        addresses[a.location_id].append(a)
+    access: dict[str, list[Accessibility]] = defaultdict(list)
+    for acc in Accessibility.objects.filter(location_id__in=loc_ids):
+        access[acc.location_id].append(acc)
+    schedules: dict[str, list[Schedule]] = defaultdict(list)
+    sal_service = {sal.id: sal.service_id for sal in sals}
+    for s in Schedule.objects.filter(
+        models.Q(service_id__in=ids) | models.Q(service_at_location_id__in=list(sal_service))
+    ):
+        schedules[s.service_id or sal_service.get(s.service_at_location_id, "")].append(s)
+    languages: dict[str, set[str]] = defaultdict(set)
+    for lang in Language.objects.filter(
+        models.Q(service_id__in=ids) | models.Q(location_id__in=loc_ids)
+    ):
+        code = (lang.code or "").lower()
+        if lang.service_id:
+            languages[lang.service_id].add(code)
+        else:
+            for sal in sals:
+                if sal.location_id == lang.location_id:
+                    languages[sal.service_id].add(code)
+    costs: dict[str, list[CostOption]] = defaultdict(list)
+    for c in CostOption.objects.filter(service_id__in=ids):
+        costs[c.service_id].append(c)
+    terms: dict[str, list[str]] = defaultdict(list)
+    attrs = list(Attribute.objects.filter(link_id__in=ids))
+    term_names = dict(
+        TaxonomyTerm.objects.filter(id__in={a.taxonomy_term_id for a in attrs}).values_list(
+            "id", "name"
+        )
+    )
+    for a in attrs:
+        terms[a.link_id].append(term_names.get(a.taxonomy_term_id, ""))
+    orgs = dict(
+        Organization.objects.filter(id__in={s.organization_id for s in services}).values_list(
+            "id", "name"
+        )
+    )
+    kinds = dict(ResourceKind.choices)
+    for svc in services:
+        places = [loc for loc in by_service_loc[svc.id] if not loc.x_confidential]
+        towns = {loc.x_town for loc in places if loc.x_town}
+        texts = [
+            svc.name,
+            svc.alternate_name,
+            svc.description,
+            svc.x_easy_description,
+            svc.eligibility_description,
+            orgs.get(svc.organization_id, ""),
+            str(kinds.get(svc.x_kind, "")),
+            *terms[svc.id],
+        ]
+        for loc in places:
+            texts += [loc.name, loc.x_town, *(a.address_1 for a in addresses[loc.id])]
+        svc.search_text = normalise(" ".join(t for t in texts if t))
+        svc.towns = "".join(f"|{t}" for t in sorted(towns)) + ("|" if towns else "")
+        days = _days(schedules[svc.id])
+        svc.days = "".join(f"|{d}" for d in WEEKDAYS if d in days) + ("|" if days else "")
+        codes = {c for c in languages[svc.id] if c}
+        svc.language_codes = "".join(f"|{c}" for c in sorted(codes)) + ("|" if codes else "")
+        svc.is_free = any(
+            c.amount == 0 or any(w in (c.option or "").lower() for w in _FREE_WORDS)
+            for c in costs[svc.id]
+        ) or ("無料" in svc.fees_description)
+        svc.wheelchair = any(
+            any(w in f"{acc.description} {acc.details}".lower() for w in _WHEELCHAIR_WORDS)
+            for loc in places
+            for acc in access[loc.id]
+        )
+        svc.is_public = not svc.x_confidential and svc.status in (
+            ServiceStatus.ACTIVE,
+            ServiceStatus.TEMPORARILY_CLOSED,
+        )
+    Service.objects.bulk_update(
+        services,
+        ["search_text", "towns", "days", "language_codes", "is_free", "wheelchair", "is_public"],
+        batch_size=500,
+    )
+    return len(services)
+
+
+def model_fields_for_entity(entity: str) -> list[str]:
+    return list(fields_of(entity))
