@@ -21,8 +21,9 @@ def test_it_tells_a_person_who_mistypes_what_to_do(page: Any, personas: Any) -> 
 
 def test_it_switches_to_english_from_the_header(page: Any, sign_in: Any) -> None:
     sign_in(page, "planner")
-    page.get_by_label("表示言語").select_option("en")
-    page.wait_for_load_state()
+    # choosing a language submits the form and reloads the page
+    with page.expect_navigation():
+        page.get_by_label("表示言語").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("button", name="Sign out").is_visible()
 
