@@ -273,6 +273,12 @@ def train(linker: Any, options: TrainingOptions, n_records: int) -> None:
     linker.training.estimate_probability_two_random_records_match(
         [block_on("kana_key", "dob"), block_on("name_key", "dob")], recall=0.8
     )
+    # With no rule-matched pair at all (a tiny or one-person-per-record input)
+    # the estimate is 0, which Splink cannot take a logarithm of.
+    settings_obj = linker._settings_obj
+    floor = 1.0 / max(2.0, float(n_records) * (n_records - 1) / 2)
+    if not settings_obj._probability_two_random_records_match >= floor:
+        settings_obj._probability_two_random_records_match = floor
     if n_records < MIN_TRAINING_RECORDS:
         return
     linker.training.estimate_u_using_random_sampling(max_pairs=options.max_pairs, seed=options.seed)
@@ -331,8 +337,8 @@ def identity_conflicts(
     """
 
     def side(column: str, ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-        values: np.ndarray[Any, Any] = records[column].astype(object).to_numpy()[ids]
-        return values
+        values: np.ndarray[Any, Any] = records[column].to_numpy(dtype=object, na_value=None)
+        return values[ids]
 
     def same(column: str) -> np.ndarray[Any, Any]:
         a, b = side(column, left), side(column, right)
