@@ -23,7 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
-from tsunagari.surveys.engine.instruments import AGE_BANDS, KOTO_TOWNS
+from tsunagari.surveys.engine.instruments import AGE_BANDS, KOTO_TOWNS, age_band_of
+from tsunagari.surveys.engine.io import MarginsData, ResponsesData
 
 __all__ = ["Population", "Survey", "draw_survey", "make_population", "true_rates"]
 
@@ -177,6 +178,24 @@ class Survey:
         return pd.DataFrame(
             [(d, lvl, pop) for d, levels in self.margins.items() for lvl, pop in levels.items()],
             columns=["dimension", "level", "population"],
+        )
+
+    def as_read(self) -> tuple[ResponsesData, MarginsData]:
+        """The survey as ``read_responses`` and ``read_margins`` would return it, without files."""
+        frame = self.responses.loc[
+            :, ["respondent_id", "sex", "town", "direct", "ucla1", "ucla2", "ucla3"]
+        ].copy()
+        frame.insert(1, "age_band", [age_band_of(int(a)) for a in self.responses["age"]])
+        frame["row"] = np.arange(2, len(frame) + 2)
+        rows = {
+            key: i
+            for i, key in enumerate(self.margins_frame().itertuples(index=False, name=None), 2)
+        }
+        return (
+            ResponsesData("RESPONSES.csv", frame, (), "age"),
+            MarginsData(
+                "MARGINS.csv", self.margins, {(d, lvl): r for (d, lvl, _), r in rows.items()}
+            ),
         )
 
     def write(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
