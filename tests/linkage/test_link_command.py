@@ -131,7 +131,7 @@ def test_it_refuses_undecodable_bytes_naming_file_and_row(tiny: Path, tmp_path: 
 
 def test_it_raises_command_error_for_an_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
-    with pytest.raises(CommandError, match="no \\*.csv"):
+    with pytest.raises(CommandError, match=r"no \*\.csv"):
         call_command("link", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
 
 

@@ -8,6 +8,7 @@ their ages and the sources and attribute values that made them qualify.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,7 @@ CANDIDATE_COLUMNS = (
     "reason",
     "evidence",
 )
-_CONDITION_KEYS = {"age", "any_source", "no_source", "attributes", "any_of"}
+_CONDITION_KEYS = {"age", "any_source", "no_source", "attributes", "attributes_contain", "any_of"}
 
 Condition = dict[str, Any]
 
@@ -167,6 +168,14 @@ class _People:
             wanted = [str(v) for v in values]
             hit = col.notna() if "*" in wanted else col.isin(wanted)
             mask &= self._any_record(hit.fillna(False).to_numpy(dtype=bool))
+        for column, texts in (condition.get("attributes_contain") or {}).items():
+            name = ATTRIBUTE_PREFIX + str(column)
+            if name not in self.records.columns:
+                mask &= False
+                continue
+            pattern = "|".join(re.escape(str(t)) for t in texts)
+            hit = self.records[name].str.contains(pattern, regex=True, na=False)
+            mask &= self._any_record(hit.to_numpy(dtype=bool))
         if "any_of" in condition:
             any_of = np.zeros(self.n, dtype=bool)
             for sub in condition["any_of"]:
