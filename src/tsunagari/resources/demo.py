@@ -1,8 +1,463 @@
-"""The demo ward's directory of organisations, services and places."""
+"""The demo ward's directory of organisations, services and places.
+
+Deterministic for a seed: the same seed gives the same ids and text, so
+demo links and tests stay stable. The directory goes in through the same
+import as any HSDS file (validated, all or nothing).
+"""
 
 from __future__ import annotations
+
+import random
+import uuid
+from typing import Any
+
+from tsunagari.resources.hsds import bundle_from_tables
+from tsunagari.resources.hsds.convert import Bundle
+from tsunagari.resources.models import Audience, ResourceKind
+from tsunagari.resources.store import import_bundle
+
+TOWNS = (
+    "亀戸 大島 北砂 南砂 東砂 新砂 東陽 木場 門前仲町 深川 富岡 牡丹 古石場 越中島 永代 佐賀 福住 冬木 平野 三好 "
+    "白河 高橋 常盤 新大橋 森下 清澄 千石 石島 扇橋 猿江 住吉 毛利 千田 海辺 塩浜 枝川 豊洲 東雲 有明 青海 辰巳 "
+    "潮見 新木場 夢の島 若洲 海の森"
+).split()
+# Where people live; the last few are parks, port and reclaimed land.
+RESIDENTIAL = TOWNS[:42]
+LONGEVITY_TOWNS = (
+    "亀戸", "大島", "北砂", "南砂", "東砂", "新砂", "東陽", "木場", "深川", "富岡", "白河",
+    "森下", "扇橋", "住吉", "塩浜", "枝川", "豊洲", "東雲", "有明", "辰巳", "潮見",
+)  # fmt: skip
+TAXONOMY_ID = "6a1f1a8e-3f1e-4b7a-9d0c-0c0ffee00001"
+LANGUAGE_NAMES = {
+    "ja": "日本語",
+    "en": "English",
+    "zh": "中文",
+    "ko": "한국어",
+    "vi": "Tiếng Việt",
+    "ne": "नेपाली",
+}
+DAYS_JA = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+class _Builder:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.tables: dict[str, list[dict[str, Any]]] = {}
+        self.n = 0
+
+    def uid(self, *parts: object) -> str:
+        return str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL, f"tsunagari-demo/{self.seed}/" + "/".join(map(str, parts))
+            )
+        )
+
+    def add(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        self.tables.setdefault(table, []).append(
+            {k: v for k, v in row.items() if v not in (None, "")}
+        )
+        return row
+
+    def phone_number(self) -> str:
+        return f"03-{self.rng.choice(['5600', '5606', '3640', '3647', '6666'])}-{self.rng.randint(1000, 9999)}"
+
+    def taxonomy(self) -> None:
+        self.add(
+            "taxonomies",
+            {
+                "id": TAXONOMY_ID,
+                "name": "つながり地域資源分類",
+                "description": "江東区の地域資源（相談窓口・居場所・活動）の種別。",
+                "version": "2026",
+            },
+        )
+        for kind, label in ResourceKind.choices:
+            self.add(
+                "taxonomy_terms",
+                {
+                    "id": self.uid("term", kind),
+                    "code": kind,
+                    "name": str(label),
+                    "description": f"{label}（地域資源の種別）",
+                    "taxonomy": "つながり地域資源分類",
+                    "taxonomy_id": TAXONOMY_ID,
+                    "language": "ja",
+                },
+            )
+
+    def organization(self, key: str, name: str, description: str, legal: str = "") -> str:
+        oid = self.uid("org", key)
+        self.add(
+            "organizations",
+            {"id": oid, "name": name, "description": description, "legal_status": legal},
+        )
+        return oid
+
+    def entry(
+        self,
+        *,
+        org: str,
+        kind: str,
+        name: str,
+        name_en: str,
+        town: str,
+        description: str,
+        easy: str,
+        audience: str = Audience.ANYONE,
+        days: tuple[str, ...] = (),
+        monthly: str = "",
+        hours: tuple[str, str] = ("10:00", "16:00"),
+        free: bool = True,
+        fee: str = "",
+        wheelchair: bool | None = None,
+        languages: tuple[str, ...] = ("ja",),
+        bring: tuple[str, ...] = (),
+        capacity: int | None = None,
+        covers: tuple[str, ...] = (),
+        confidential: bool = False,
+        place_name: str = "",
+        transport: str = "",
+        eligibility: str = "",
+        verified: str | None = None,
+    ) -> str:
+        rng = self.rng
+        self.n += 1
+        sid = self.uid("service", self.n)
+        lid = self.uid("location", self.n)
+        if verified is None:
+            verified = f"{rng.choice([2024, 2025, 2025, 2026, 2026, 2026])}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        vacancies = None if capacity is None else rng.randint(0, max(capacity // 3, 1))
+        self.add(
+            "services",
+            {
+                "id": sid,
+                "organization_id": org,
+                "name": name,
+                "alternate_name": name_en,
+                "description": description,
+                "status": "active",
+                "eligibility_description": eligibility,
+                "fees_description": "無料" if free else fee,
+                "assured_date": verified,
+                "x_kind": kind,
+                "x_audience": audience,
+                "x_easy_description": easy,
+                "x_capacity": capacity,
+                "x_vacancies": vacancies,
+                "x_confidential": confidential or None,
+                "x_verified_by": "地域福祉課" if verified else "",
+            },
+        )
+        block = rng.randint(1, 6)
+        self.add(
+            "locations",
+            {
+                "id": lid,
+                "location_type": "physical",
+                "organization_id": org,
+                "name": place_name or name,
+                "transportation": transport
+                or f"{town}の最寄り駅・バス停から徒歩{rng.randint(2, 12)}分",
+                "x_town": town,
+                "x_confidential": confidential or None,
+            },
+        )
+        self.add(
+            "addresses",
+            {
+                "id": self.uid("address", self.n),
+                "location_id": lid,
+                "address_1": f"{town}{block}-{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+                "city": "江東区",
+                "state_province": "東京都",
+                "postal_code": f"13{rng.choice(['5', '6'])}-00{rng.randint(10, 99)}",
+                "country": "JP",
+                "address_type": "physical",
+            },
+        )
+        self.add(
+            "service_at_location",
+            {"id": self.uid("sal", self.n), "service_id": sid, "location_id": lid},
+        )
+        if wheelchair is None:
+            wheelchair = rng.random() < 0.45
+        self.add(
+            "accessibility",
+            {
+                "id": self.uid("access", self.n),
+                "location_id": lid,
+                "description": "車いすで利用できます（段差なし・エレベーターあり）"
+                if wheelchair
+                else "入口に段差があります",
+                "details": "多目的トイレあり" if wheelchair else "",
+            },
+        )
+        schedule: dict[str, Any] = {
+            "id": self.uid("schedule", self.n),
+            "service_id": sid,
+            "opens_at": f"{hours[0]}:00",
+            "closes_at": f"{hours[1]}:00",
+            "wkst": "MO",
+        }
+        if monthly:
+            schedule.update({"freq": "MONTHLY", "byday": monthly, "interval": 1})
+        elif days:
+            schedule.update({"freq": "WEEKLY", "byday": ",".join(days), "interval": 1})
+        self.add("schedules", schedule)
+        self.add(
+            "phones",
+            {
+                "id": self.uid("phone", self.n),
+                "service_id": sid,
+                "number": self.phone_number(),
+                "type": "voice",
+            },
+        )
+        for code in languages:
+            self.add(
+                "languages",
+                {
+                    "id": self.uid("lang", self.n, code),
+                    "service_id": sid,
+                    "code": code,
+                    "name": LANGUAGE_NAMES[code],
+                },
+            )
+        self.add(
+            "cost_options",
+            {
+                "id": self.uid("cost", self.n),
+                "service_id": sid,
+                "option": "無料" if free else "参加費",
+                "currency": "JPY",
+                "amount": 0 if free else int("".join(c for c in fee if c.isdigit()) or 0),
+                "amount_description": "無料" if free else fee,
+            },
+        )
+        for i, doc in enumerate(bring):
+            self.add(
+                "required_documents",
+                {"id": self.uid("doc", self.n, i), "service_id": sid, "document": doc},
+            )
+        for i, covered in enumerate(covers):
+            self.add(
+                "service_areas",
+                {
+                    "id": self.uid("area", self.n, i),
+                    "service_id": sid,
+                    "name": covered,
+                    "extent_type": "town",
+                },
+            )
+        self.add(
+            "attributes",
+            {
+                "id": self.uid("attr", self.n),
+                "link_id": sid,
+                "link_entity": "service",
+                "link_type": "kind",
+                "taxonomy_term_id": self.uid("term", kind),
+            },
+        )
+        return sid
+
+
+def _weekdays(rng: random.Random, k: int) -> tuple[str, ...]:
+    picked = set(rng.sample(DAYS_JA[:6], k))
+    return tuple(d for d in DAYS_JA if d in picked)
+
+
+def build_directory(seed: int, *, scale: int = 1) -> dict[str, list[dict[str, Any]]]:
+    """HSDS tables of the demo directory; ``scale`` repeats the community
+    part (benchmarks use it to make 10,000 services)."""
+    b = _Builder(seed)
+    rng = b.rng
+    b.taxonomy()
+    ward = b.organization("ward", "江東区", "江東区役所 福祉部・こども未来部ほか", "地方公共団体")
+    # 長寿サポートセンター: 21, each covering its town and neighbours.
+    for i, town in enumerate(LONGEVITY_TOWNS):
+        org = b.organization(
+            f"chojyu-{i}",
+            f"社会福祉法人 江東福祉会 {town}",
+            "長寿サポートセンターの運営法人",
+            "社会福祉法人",
+        )
+        others = [t for t in RESIDENTIAL if t not in LONGEVITY_TOWNS]
+        covers = (town, *sorted({others[(i * 2) % len(others)], others[(i * 2 + 1) % len(others)]}))
+        b.entry(
+            org=org,
+            kind=ResourceKind.LONGEVITY_CENTRE,
+            name=f"長寿サポートセンター{town}",
+            name_en=f"{town} Longevity Support Centre (community general support centre)",
+            town=town,
+            description="高齢者の総合相談窓口（地域包括支援センター）。介護・健康・認知症・権利擁護の相談、介護予防のケアプラン作成。",
+            easy="おとしよりの こまりごとを きく ところです。かいご、びょうき、おかねの ことなど、なんでも そうだん できます。",
+            audience=Audience.ELDERLY,
+            days=("MO", "TU", "WE", "TH", "FR", "SA"),
+            hours=("09:00", "17:00"),
+            wheelchair=True,
+            bring=("介護保険被保険者証（お持ちの方）", "お薬手帳（あれば）"),
+            covers=covers,
+            eligibility="担当地域にお住まいの65歳以上の方とそのご家族・関係者",
+        )
+    # The other three consultation services.
+    windows = (
+        ("障害者相談", "障害者支援課 相談窓口", "Disability Support Section", Audience.DISABILITY, "東陽",
+         "障害のある方と家族の相談。福祉サービスの利用、手帳、就労、くらしの相談。",
+         "しょうがいの ある ひとと かぞくの そうだんを きく ところです。", ("障害者手帳（お持ちの方）",)),
+        ("子ども家庭支援センター", "子ども家庭支援センター（利用者支援）", "Child and Family Support Centre", Audience.CHILD, "大島",
+         "妊娠・出産・子育ての相談、子育てサービスの案内（利用者支援事業）。",
+         "こそだての そうだんを きく ところです。あかちゃんや こどもの ことを はなして ください。", ("母子健康手帳",)),
+        ("子ども家庭支援センター", "子ども家庭支援センター 南砂", "Minamisuna Child and Family Support Centre", Audience.CHILD, "南砂",
+         "妊娠・出産・子育ての相談、一時預かり、子育てひろば。",
+         "こそだての そうだんを きく ところです。", ("母子健康手帳",)),
+        ("子ども家庭支援センター", "子ども家庭支援センター 豊洲", "Toyosu Child and Family Support Centre", Audience.CHILD, "豊洲",
+         "妊娠・出産・子育ての相談、子育てひろば。", "こそだての そうだんを きく ところです。", ("母子健康手帳",)),
+        ("自立相談", "くらしとしごとの相談窓口（生活困窮者自立相談支援）", "Living and Work Consultation Desk", Audience.SELF_RELIANCE, "東陽",
+         "お金・仕事・住まいに困ったときの相談。家計の相談、就労準備、住居確保給付金の案内。",
+         "おかね、しごと、すむ ところに こまった ときに そうだん できます。", ("本人確認書類", "収入がわかるもの（あれば）")),
+        ("障害者相談", "障害者相談支援センター 亀戸", "Kameido Disability Consultation Centre", Audience.DISABILITY, "亀戸",
+         "障害のある方の生活全般の相談、計画相談、地域移行の支援。", "しょうがいの ある ひとの そうだんを きく ところです。", ()),
+    )  # fmt: skip
+    for key, name, name_en, audience, town, desc, easy, bring in windows:
+        b.entry(
+            org=ward,
+            kind=ResourceKind.CONSULTATION,
+            name=name,
+            name_en=name_en,
+            town=town,
+            description=desc,
+            easy=easy,
+            audience=audience,
+            days=("MO", "TU", "WE", "TH", "FR"),
+            hours=("08:30", "17:00"),
+            wheelchair=True,
+            languages=("ja", "en"),
+            bring=bring,
+            place_name="江東区役所" if town == "東陽" else f"{key}（{town}）",
+            transport="東西線 東陽町駅から徒歩5分" if town == "東陽" else "",
+        )
+    # Confidential: the location of shelters is never published.
+    for i in range(2):
+        org = b.organization(
+            f"shelter-{i}",
+            f"社会福祉法人 あんしん{i + 1}",
+            "一時保護施設の運営法人",
+            "社会福祉法人",
+        )
+        b.entry(
+            org=org,
+            kind=ResourceKind.SHELTER,
+            name=f"緊急一時保護施設 ひだまり{i + 1}",
+            name_en=f"Emergency shelter Hidamari {i + 1}",
+            town=rng.choice(RESIDENTIAL),
+            description="DV・虐待から逃れる方の緊急一時保護。利用は相談窓口を通してのみ。",
+            easy="あぶない ときに まもる ところです。",
+            days=DAYS_JA,
+            hours=("00:00", "23:59"),
+            capacity=8,
+            confidential=True,
+            place_name=f"ひだまり{i + 1} 所在地",
+        )
+    community = (
+        (ResourceKind.KODOMO_SHOKUDO, 40, "子ども食堂", "Children's cafeteria", "こどもと おやが いっしょに ごはんを たべる ところです。",
+         "子どもとその家族が安心して食事できる地域の食堂。", Audience.CHILD),
+        (ResourceKind.SALON, 80, "ふれあいサロン", "Neighbourhood salon", "ちかくの ひとと おちゃを のんで はなす ところです。",
+         "地域の方がお茶を飲みながら交流するサロン。", Audience.ANYONE),
+        (ResourceKind.KAYOI, 80, "通いの場 いきいき体操", "Exercise meet-up", "みんなで からだを うごかす あつまりです。",
+         "高齢者が週1回集まる体操と交流の場。", Audience.ELDERLY),
+        (ResourceKind.IBASHO, 30, "居場所", "Drop-in place", "だれでも ふらっと よれる ところです。",
+         "年齢や障害の有無にかかわらず誰でも立ち寄れる居場所。", Audience.ANYONE),
+        (ResourceKind.CAFE, 25, "認知症カフェ", "Dementia cafe", "にんちしょうの ひとと かぞくが はなせる カフェです。",
+         "認知症の方と家族、地域の方が気軽に集うカフェ。", Audience.ELDERLY),
+        (ResourceKind.GROUP, 40, "地域サークル", "Community club", "しゅみの なかまと あつまる グループです。",
+         "趣味や学びの地域サークル。新しいメンバー歓迎。", Audience.ANYONE),
+        (ResourceKind.VOLUNTEERING, 30, "ボランティア募集", "Volunteering", "ひとの やくに たつ かつどうに さんか できます。",
+         "地域の活動を支えるボランティアの募集。", Audience.ANYONE),
+        (ResourceKind.JOB_SUPPORT, 15, "就労支援", "Job support", "しごとを さがす ひとを てつだいます。",
+         "就職や就労準備の支援、職場体験の紹介。", Audience.SELF_RELIANCE),
+    )  # fmt: skip
+    flavours = (
+        "ひまわり",
+        "さくら",
+        "なかよし",
+        "あおぞら",
+        "にこにこ",
+        "みどり",
+        "すずらん",
+        "わかば",
+        "たんぽぽ",
+        "かもめ",
+    )
+    for round_ in range(scale):
+        for kind, count, label, label_en, easy, desc, audience in community:
+            for i in range(count):
+                town = rng.choice(RESIDENTIAL)
+                flavour = flavours[(i + round_) % len(flavours)]
+                org = b.organization(
+                    f"{kind}-{round_}-{i}",
+                    f"{town}{flavour}の会"
+                    if kind != ResourceKind.JOB_SUPPORT
+                    else f"NPO法人 はたらく{flavour}",
+                    f"{town}で活動する地域団体",
+                    "任意団体" if kind != ResourceKind.JOB_SUPPORT else "特定非営利活動法人",
+                )
+                free = (
+                    kind
+                    in (ResourceKind.VOLUNTEERING, ResourceKind.JOB_SUPPORT, ResourceKind.IBASHO)
+                    or rng.random() < 0.5
+                )
+                monthly = (
+                    "" if rng.random() < 0.6 else f"{rng.randint(1, 4)}{rng.choice(DAYS_JA[:6])}"
+                )
+                b.entry(
+                    org=org,
+                    kind=kind,
+                    name=f"{label} {town}{flavour}" + (f" {round_ + 1}" if round_ else ""),
+                    name_en=f"{label_en} ({town})",
+                    town=town,
+                    description=desc,
+                    easy=easy,
+                    audience=audience,
+                    days=_weekdays(rng, rng.randint(1, 3)),
+                    monthly=monthly,
+                    hours=rng.choice(
+                        (
+                            ("10:00", "12:00"),
+                            ("13:30", "15:30"),
+                            ("17:00", "19:30"),
+                            ("10:00", "16:00"),
+                        )
+                    ),
+                    free=free,
+                    fee="" if free else f"{rng.choice([100, 200, 300, 500])}円",
+                    languages=("ja",)
+                    + (
+                        tuple(rng.sample(["en", "zh", "ko", "vi", "ne"], 1))
+                        if rng.random() < 0.2
+                        else ()
+                    ),
+                    capacity=rng.choice([20, 30, 40])
+                    if kind == ResourceKind.KODOMO_SHOKUDO
+                    else None,
+                    bring=("上履き",) if kind == ResourceKind.KAYOI else (),
+                )
+    return b.tables
 
 
 def load_demo_directory(seed: int) -> int:
     """Create the demo directory; returns the number of services."""
-    return 0
+    tables = build_directory(seed)
+    bundle = bundle_from_tables(tables)
+    if not bundle.ok:
+        raise ValueError("; ".join(str(r) for r in bundle.rejections[:5]))
+    report = import_bundle(bundle, actor=None, source=f"demo-directory-seed-{seed}")
+    return report.created["services"] + report.updated["services"] + report.unchanged["services"]
+
+
+def load_unchecked(tables: dict[str, list[dict[str, Any]]]) -> int:
+    """Store generated tables without schema validation (benchmarks only)."""
+    bundle = Bundle(tables={t: {r["id"]: r for r in rows} for t, rows in tables.items()})
+    report = import_bundle(bundle, actor=None, source="bench")
+    return report.created["services"]

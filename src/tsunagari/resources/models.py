@@ -102,6 +102,9 @@ class HsdsModel(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.hsds_table}:{self.id}"
+
 
 class Organization(HsdsModel):
     hsds_table = "organizations"
@@ -363,6 +366,9 @@ class HsdsRecord(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["table", "record_id"], name="hsds_record_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.table}:{self.record_id}"
 
 
 MODELS: dict[str, type[HsdsModel]] = {

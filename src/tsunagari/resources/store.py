@@ -331,6 +331,18 @@ def _days(schedules: Iterable[Schedule]) -> set[str]:
     return days
 
 
+# Readings and other names people type for each kind.
+KIND_ALIASES = {
+    ResourceKind.KODOMO_SHOKUDO: "こども食堂 こどもしょくどう kodomo shokudo",
+    ResourceKind.LONGEVITY_CENTRE: "地域包括支援センター ほうかつ ちょうじゅ 介護 高齢者",
+    ResourceKind.SALON: "さろん サロン",
+    ResourceKind.KAYOI: "かよいのば 体操",
+    ResourceKind.IBASHO: "いばしょ",
+    ResourceKind.CAFE: "かふぇ cafe",
+    ResourceKind.VOLUNTEERING: "ぼらんてぃあ volunteer",
+    ResourceKind.JOB_SUPPORT: "しごと 仕事 就労 job",
+    ResourceKind.CONSULTATION: "そうだん 相談",
+}
 _WHEELCHAIR_WORDS = ("車いす", "車椅子", "wheelchair", "バリアフリー", "step-free", "段差なし")
 _FREE_WORDS = ("無料", "free")
 
@@ -390,6 +402,10 @@ def _reindex_chunk(ids: list[str]) -> int:
     )
     for a in attrs:
         terms[a.link_id].append(term_names.get(a.taxonomy_term_id, ""))
+    areas: dict[str, set[str]] = defaultdict(set)
+    for area in HsdsRecord.objects.filter(table="service_areas", data__service_id__in=ids):
+        if area.data.get("name"):
+            areas[str(area.data["service_id"])].add(str(area.data["name"]))
     orgs = dict(
         Organization.objects.filter(id__in={s.organization_id for s in services}).values_list(
             "id", "name"
@@ -398,7 +414,7 @@ def _reindex_chunk(ids: list[str]) -> int:
     kinds = dict(ResourceKind.choices)
     for svc in services:
         places = [loc for loc in by_service_loc[svc.id] if not loc.x_confidential]
-        towns = {loc.x_town for loc in places if loc.x_town}
+        towns = {loc.x_town for loc in places if loc.x_town} | areas[svc.id]
         texts = [
             svc.name,
             svc.alternate_name,
@@ -407,6 +423,7 @@ def _reindex_chunk(ids: list[str]) -> int:
             svc.eligibility_description,
             orgs.get(svc.organization_id, ""),
             str(kinds.get(svc.x_kind, "")),
+            KIND_ALIASES.get(svc.x_kind, ""),
             *terms[svc.id],
         ]
         for loc in places:

@@ -1,0 +1,346 @@
+"""The directory's rules: search, the one edit, verification, history.
+
+Pages, the API and the ``resources`` command all call these functions; none
+of them writes to the directory another way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tsunagari.audit.models import AuditEvent
+from tsunagari.audit.services import record
+from tsunagari.resources.hsds import read_file, validate_record
+from tsunagari.resources.hsds.files import ImportFileError, write_csv_package, write_json
+from tsunagari.resources.models import (
+    Accessibility,
+    Address,
+    Attribute,
+    CostOption,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    RequiredDocument,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+)
+from tsunagari.resources.store import (
+    ImportReport,
+    export_tables,
+    import_bundle,
+    normalise,
+    reindex,
+    to_record,
+    validate_tables,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tsunagari.accounts.models import Staff
+
+    Actor = Staff | AnonymousUser | None
+
+STALE_AFTER_DAYS = 365
+EDITABLE_FIELDS = (
+    "name",
+    "alternate_name",
+    "status",
+    "x_kind",
+    "x_audience",
+    "description",
+    "x_easy_description",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "alert",
+    "x_capacity",
+    "x_vacancies",
+    "url",
+    "email",
+)
+
+
+# --- search -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """Filters, AND-combined. Empty values filter nothing."""
+
+    text: str = ""
+    kinds: tuple[str, ...] = ()
+    town: str = ""
+    day: str = ""
+    free: bool = False
+    wheelchair: bool = False
+    language: str = ""
+    audience: str = ""
+    organization_id: str = ""
+    taxonomy_term_id: str = ""
+    public_only: bool = True
+
+
+def search_services(query: SearchQuery) -> QuerySet[Service]:
+    """Services matching every filter, by name. Uses the search columns kept
+    by :func:`tsunagari.resources.store.reindex` (one indexed table, no joins)."""
+    qs = Service.objects.all()
+    if query.public_only:
+        qs = qs.filter(is_public=True)
+    for token in normalise(query.text).split()[:8]:
+        qs = qs.filter(search_text__contains=token)
+    if query.kinds:
+        qs = qs.filter(x_kind__in=query.kinds)
+    if query.town:
+        qs = qs.filter(towns__contains=f"|{query.town}|")
+    if query.day:
+        qs = qs.filter(days__contains=f"|{query.day.upper()[:2]}|")
+    if query.free:
+        qs = qs.filter(is_free=True)
+    if query.wheelchair:
+        qs = qs.filter(wheelchair=True)
+    if query.language:
+        qs = qs.filter(language_codes__contains=f"|{query.language.lower()[:16]}|")
+    if query.audience:
+        qs = qs.filter(
+            models.Q(x_audience__contains=query.audience) | models.Q(x_audience__contains="anyone")
+        )
+    if query.organization_id:
+        qs = qs.filter(organization_id=query.organization_id)
+    if query.taxonomy_term_id:
+        qs = qs.filter(
+            id__in=Attribute.objects.filter(taxonomy_term_id=query.taxonomy_term_id).values(
+                "link_id"
+            )
+        )
+    return qs.order_by("name", "id")
+
+
+# --- one entry, described for people -----------------------------------------
+
+
+@dataclass
+class Place:
+    location: Location
+    addresses: list[Address]
+    accessibility: list[Accessibility]
+
+
+@dataclass
+class Entry:
+    """A service with everything a reader needs on one page."""
+
+    service: Service
+    organization: Organization | None
+    places: list[Place]
+    hidden_places: int
+    schedules: list[Schedule]
+    phones: list[Phone]
+    languages: list[Language]
+    costs: list[CostOption]
+    documents: list[RequiredDocument]
+
+
+def describe(service: Service, *, show_confidential: bool) -> Entry:
+    sals = list(ServiceAtLocation.objects.filter(service_id=service.id))
+    locations = list(Location.objects.filter(id__in=[s.location_id for s in sals]).order_by("name"))
+    visible = [loc for loc in locations if show_confidential or not loc.x_confidential]
+    loc_ids = [loc.id for loc in visible]
+    sal_ids = [s.id for s in sals if s.location_id in loc_ids]
+    addresses = list(Address.objects.filter(location_id__in=loc_ids))
+    access = list(Accessibility.objects.filter(location_id__in=loc_ids))
+    places = [
+        Place(
+            loc,
+            [a for a in addresses if a.location_id == loc.id],
+            [a for a in access if a.location_id == loc.id],
+        )
+        for loc in visible
+    ]
+    schedules = list(
+        Schedule.objects.filter(
+            models.Q(service_id=service.id) | models.Q(service_at_location_id__in=sal_ids)
+        ).order_by("id")
+    )
+    if not schedules and loc_ids:
+        schedules = list(Schedule.objects.filter(location_id__in=loc_ids).order_by("id"))
+    phones = list(
+        Phone.objects.filter(
+            models.Q(service_id=service.id)
+            | models.Q(service_at_location_id__in=sal_ids)
+            | models.Q(location_id__in=loc_ids)
+        ).order_by("id")
+    )
+    return Entry(
+        service=service,
+        organization=Organization.objects.filter(id=service.organization_id).first(),
+        places=places,
+        hidden_places=len(locations) - len(visible),
+        schedules=schedules,
+        phones=phones,
+        languages=list(Language.objects.filter(service_id=service.id)),
+        costs=list(CostOption.objects.filter(service_id=service.id)),
+        documents=list(RequiredDocument.objects.filter(service_id=service.id)),
+    )
+
+
+# --- the one edit ------------------------------------------------------------------
+
+
+@dataclass
+class FieldConflict:
+    name: str
+    yours: str
+    saved: str
+
+
+@dataclass
+class EditResult:
+    """Saved, or why not. On a conflict nothing is written and both texts are kept."""
+
+    service: Service
+    saved: bool
+    conflicts: list[FieldConflict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+def _as_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def update_service(
+    service_id: str, changes: dict[str, Any], *, expected_version: int, actor: Actor
+) -> EditResult:
+    """Apply ``changes`` to a service edited from ``expected_version``.
+
+    If someone saved the service since, nothing is written and the result
+    lists each field with the text the editor typed and the text now saved.
+    """
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(id=service_id)
+        if service.version != expected_version:
+            conflicts = [
+                FieldConflict(name, _as_text(value), _as_text(getattr(service, name)))
+                for name, value in changes.items()
+                if name in EDITABLE_FIELDS and _as_text(value) != _as_text(getattr(service, name))
+            ]
+            return EditResult(service, saved=False, conflicts=conflicts)
+        before = {name: getattr(service, name) for name in EDITABLE_FIELDS}
+        for name, value in changes.items():
+            if name in EDITABLE_FIELDS:
+                setattr(service, name, value)
+        changed = [n for n in EDITABLE_FIELDS if getattr(service, n) != before[n]]
+        errors = validate_record("service", to_record(service))
+        if errors:
+            return EditResult(service, saved=False, errors=errors)
+        if not changed:
+            return EditResult(service, saved=True)
+        service.version += 1
+        service.last_modified = timezone.now().isoformat(timespec="seconds")
+        service.save()
+        reindex([service.id])
+        record(
+            actor,
+            "update",
+            obj=service,
+            object_type="resources.service",
+            detail={
+                "changes": {
+                    n: [_as_text(before[n]), _as_text(getattr(service, n))] for n in changed
+                }
+            },
+        )
+        return EditResult(service, saved=True, changed=changed)
+
+
+def verify_service(service_id: str, *, actor: Actor, on: date | None = None) -> Service:
+    """Record that someone checked the entry with its provider today."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(id=service_id)
+        service.assured_date = (on or timezone.localdate()).isoformat()
+        service.x_verified_by = (
+            getattr(actor, "display_name", "") or getattr(actor, "username", "") or ""
+        )
+        service.save(update_fields=["assured_date", "x_verified_by"])
+        record(
+            actor,
+            "update",
+            obj=service,
+            object_type="resources.service",
+            detail={"verified": service.assured_date},
+        )
+    return service
+
+
+def stale_services(today: date | None = None) -> QuerySet[Service]:
+    """Entries not checked for 12 months (or never), oldest first."""
+    limit = ((today or timezone.localdate()) - timedelta(days=STALE_AFTER_DAYS)).isoformat()
+    return (
+        Service.objects.exclude(status=ServiceStatus.DEFUNCT)
+        .filter(models.Q(assured_date="") | models.Q(assured_date__lt=limit))
+        .order_by("assured_date", "name")
+    )
+
+
+def history(service: Service) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type="resources.service", object_id=service.id
+    ).order_by("-seq")
+
+
+# --- whole files ---------------------------------------------------------------------
+
+
+def import_file(path: Path, *, actor: Actor, max_bytes: int | None = None) -> ImportReport:
+    """Import one HSDS file (JSON, CSV, zip or datapackage directory) all or nothing."""
+    try:
+        bundle = read_file(path, max_bytes=max_bytes) if max_bytes else read_file(path)
+    except ImportFileError as exc:
+        return ImportReport(source=path.name, rejections=[_file_rejection(str(exc))])
+    return import_bundle(bundle, actor=actor, source=path.name)
+
+
+def _file_rejection(reason: str) -> Any:
+    from tsunagari.resources.hsds import Rejection
+
+    return Rejection("file", "", "file", reason)
+
+
+@dataclass
+class ExportResult:
+    paths: list[Path]
+    records: int
+    problems: list[str]
+
+
+def export_directory(out: Path, *, fmt: str, public: bool, actor: Actor) -> ExportResult:
+    """Write the directory as HSDS tabular JSON or a CSV datapackage,
+    checked against the schemas. ``public`` leaves confidential places out."""
+    tables = export_tables(public=public)
+    problems = validate_tables(tables)
+    if fmt == "json":
+        write_json(tables, out)
+        paths = [out]
+    elif fmt == "csv":
+        paths = write_csv_package(tables, out)
+    else:
+        raise ValueError(f"Unknown export format {fmt!r}: use json or csv.")
+    records = sum(len(rows) for rows in tables.values())
+    record(
+        actor,
+        "export",
+        object_type="resources.directory",
+        detail={"format": fmt, "public": public, "records": records},
+    )
+    return ExportResult(paths, records, problems)
