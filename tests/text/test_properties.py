@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
@@ -36,7 +37,12 @@ JAPANESE = st.text(
     max_size=60,
 )
 TEXTS = ANY_TEXT | JAPANESE
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# TEXT_HYPOTHESIS_EXAMPLES=5000 for a deeper run than the default
+SETTINGS = settings(
+    max_examples=int(os.environ.get("TEXT_HYPOTHESIS_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @SETTINGS

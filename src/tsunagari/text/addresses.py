@@ -187,7 +187,6 @@ def _numbers(rest: str, has_chome: bool | None) -> tuple[int | None, list[str | 
     return chome, slots, rest[pos:]
 
 
-@lru_cache(maxsize=1 << 16)
 def parse_address(text: str) -> Address | TextError:
     """Read a Japanese address.
 

@@ -69,6 +69,7 @@ _SEP = r"[-/.]"
 _RE_TIME = re.compile(r"(?<=\d)(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*$")
 _ERA_TOKENS = "|".join(sorted(_ERA_BY_TOKEN, key=len, reverse=True))
 
+_RE_ISO_FAST = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", re.ASCII)
 _RE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _RE_ERA_CODE = re.compile(r"([1-5])(\d{2})(\d{2})(\d{2})")
 _RE_GREGORIAN = re.compile(
@@ -162,6 +163,9 @@ def parse_date(text: str) -> date | TextError:
         >>> parse_date("昭和64年1月8日").reason_ja
         '昭和64年1月8日は昭和の終わり（1989-01-07）より後です。元号を確認してください。'
     """
+    if m := _RE_ISO_FAST.fullmatch(text):
+        # the notation of most machine extracts: skip normalisation
+        return _make(int(m[1]), int(m[2]), int(m[3]))
     s = unicodedata.normalize("NFKC", text).strip()
     if ":" in s:
         s = _RE_TIME.sub("", s)

@@ -83,8 +83,15 @@ for _vowel, _row in (
         _VOWEL_OF[_kana] = _vowel
 
 _LONG = re.compile("([^ー]?)ー+")
-_O_LONG = re.compile("([オコゴソゾトドノホボポモヨロ])[オウ]")
-_E_LONG = re.compile("([エケゲセゼテデネヘベペメレ])[エイ]")
+_NEEDS_ORDER = re.compile("[ヴゔヽヾゝゞ]")
+# hiragana -> katakana and the key folds in one str.translate pass
+_ONE_PASS: dict[int, str | int | None] = {
+    cp: _KEY_FOLD.get(kata, chr(kata)) for cp, kata in _HIRA_TO_KATA.items()
+}
+_ONE_PASS.update(_KEY_FOLD)
+# X+ウ and X+イ are already the canonical spelling: match only X+オ and X+エ
+_O_LONG = re.compile("([オコゴソゾトドノホボポモヨロ])オ")
+_E_LONG = re.compile("([エケゲセゼテデネヘベペメレ])エ")
 
 KATAKANA_LETTERS = frozenset(chr(cp) for cp in range(0x30A1, 0x30FB)) | frozenset("ーヽヾ")
 """Characters that count as katakana letters in a reading."""
@@ -161,17 +168,32 @@ def kana_key(text: str) -> str:
     return s
 
 
+def _o_long(match: re.Match[str]) -> str:
+    return match.group(1) + "ウ"
+
+
+def _e_long(match: re.Match[str]) -> str:
+    return match.group(1) + "イ"
+
+
 def _key_once(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text).translate(_HIRA_TO_KATA)
-    if "ヴ" in s:
-        s = _VU.sub(lambda m: _VU_MAP[m.group(1)], s)
-    s = s.translate(_KEY_FOLD)
-    if "ヽ" in s or "ヾ" in s:
-        s = _expand_iteration(s)
+    s = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    if _NEEDS_ORDER.search(s):
+        # ヴ combinations and iteration marks must be read before small kana fold
+        s = s.translate(_HIRA_TO_KATA)
+        if "ヴ" in s:
+            s = _VU.sub(lambda m: _VU_MAP[m.group(1)], s)
+        if "ヽ" in s or "ヾ" in s:
+            s = _expand_iteration(s)
+        s = s.translate(_KEY_FOLD)
+    else:
+        s = s.translate(_ONE_PASS)
     if "ー" in s:
         s = _LONG.sub(_long_vowel, s)
-    s = _O_LONG.sub(r"\1ウ", s)
-    s = _E_LONG.sub(r"\1イ", s)
+    if _O_LONG.search(s):
+        s = _O_LONG.sub(_o_long, s)
+    if _E_LONG.search(s):
+        s = _E_LONG.sub(_e_long, s)
     return s.lower()
 
 
