@@ -13,7 +13,7 @@ def test_it_accepts_a_bearer_token(personas: dict[str, Staff]) -> None:
     _token, raw = ApiToken.issue(personas["consultant.elderly"], "test")
     response = Client().get("/api/agencies", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
-    assert any(a["code"] == "chojyu-kitasuna" for a in response.json())
+    assert any(a["code"] == "lsc-16" for a in response.json())
 
 
 def test_it_stores_only_a_digest_of_the_token(personas: dict[str, Staff]) -> None:

@@ -43,7 +43,7 @@ def test_it_links_each_event_to_the_one_before(chain: list[AuditEvent]) -> None:
 def test_it_records_who_which_agency_and_why(chain: list[AuditEvent]) -> None:
     event = AuditEvent.objects.get(seq=2)
     assert event.actor_username == "consultant.elderly"
-    assert event.agency_code == "chojyu-kitasuna"
+    assert event.agency_code == "lsc-16"
     assert event.person_id == "P2"
     assert event.reason == "intake"
 

@@ -29,6 +29,8 @@ class AgencyKind(models.TextChoices):
     SELF_RELIANCE_SUPPORT = "self_reliance_support", _("生活困窮者自立相談支援機関")
     # 社会福祉協議会, home of the community social workers (CSW).
     SOCIAL_WELFARE_COUNCIL = "social_welfare_council", _("社会福祉協議会")
+    # 多機関協働事業者: runs complex cases across agencies (often contracted).
+    MULTI_AGENCY = "multi_agency", _("多機関協働事業者")
     # NPOs and other non-profit partners.
     NPO = "npo", _("NPO・市民団体")
     # Private partners: companies, cooperatives, care providers.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tsunagari.accounts.models import Agency, AgencyKind, Role, Staff
+from tsunagari.demo.population import build_agencies
 
 # The demo ward's shared password, printed by `tsunagari demo`; never a real account.
 DEMO_PASSWORD = "tsunagari-demo-2026"  # noqa: S105
@@ -18,10 +19,34 @@ DEMO_PASSWORD = "tsunagari-demo-2026"  # noqa: S105
 class AgencySpec:
     code: str
     name: str
-    name_en: str
     kind: str
     town: str
     phone: str
+
+
+# The synthetic ward's agency kinds, mapped to the ones Tsunagari knows.
+KIND_OF_GENERATED = {
+    "ward_department": AgencyKind.WARD_DEPARTMENT,
+    "longevity_support_center": AgencyKind.LONGEVITY_SUPPORT_CENTRE,
+    "disability_consultation": AgencyKind.DISABILITY_CONSULTATION,
+    "child_family_support_center": AgencyKind.CHILD_FAMILY_CENTRE,
+    "self_reliance_support": AgencyKind.SELF_RELIANCE_SUPPORT,
+    "social_welfare_council": AgencyKind.SOCIAL_WELFARE_COUNCIL,
+    "multi_agency": AgencyKind.MULTI_AGENCY,
+    "npo": AgencyKind.NPO,
+    "minsei_district": AgencyKind.COMMISSIONER,
+}
+
+
+def ward_agencies() -> list[AgencySpec]:
+    """Every agency of the synthetic ward, with a made-up office phone."""
+    specs = []
+    for i, agency in enumerate(build_agencies()):
+        phone = f"03-{3600 + i // 100:04d}-{1000 + i * 7:04d}"
+        specs.append(
+            AgencySpec(agency.code, agency.name, KIND_OF_GENERATED[agency.kind], agency.town, phone)
+        )
+    return specs
 
 
 @dataclass(frozen=True)
@@ -36,127 +61,58 @@ class Persona:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-CORE_AGENCIES: tuple[AgencySpec, ...] = (
-    AgencySpec(
-        "ward-welfare",
-        "江東区 福祉部 地域福祉課",
-        "Koto City Community Welfare Division",
-        AgencyKind.WARD_DEPARTMENT,
-        "東陽",
-        "03-3647-9111",
-    ),
-    AgencySpec(
-        "ward-self-reliance",
-        "江東区 生活困窮者自立相談支援窓口",
-        "Koto City Self-Reliance Support Desk",
-        AgencyKind.SELF_RELIANCE_SUPPORT,
-        "東陽",
-        "03-3647-9112",
-    ),
-    AgencySpec(
-        "ward-disaster",
-        "江東区 防災課",
-        "Koto City Disaster Preparedness Division",
-        AgencyKind.WARD_DEPARTMENT,
-        "東陽",
-        "03-3647-9584",
-    ),
-    AgencySpec(
-        "chojyu-kitasuna",
-        "長寿サポートセンター北砂",
-        "Kitasuna Longevity Support Centre",
-        AgencyKind.LONGEVITY_SUPPORT_CENTRE,
-        "北砂",
-        "03-5606-0001",
-    ),
-    AgencySpec(
-        "chojyu-toyosu",
-        "長寿サポートセンター豊洲",
-        "Toyosu Longevity Support Centre",
-        AgencyKind.LONGEVITY_SUPPORT_CENTRE,
-        "豊洲",
-        "03-5606-0002",
-    ),
-    AgencySpec(
-        "disability-koto",
-        "江東区障害者相談支援センター",
-        "Koto Disability Consultation Centre",
-        AgencyKind.DISABILITY_CONSULTATION,
-        "亀戸",
-        "03-5606-0003",
-    ),
-    AgencySpec(
-        "kodomo-koto",
-        "江東区子ども家庭支援センター",
-        "Koto Child and Family Support Centre",
-        AgencyKind.CHILD_FAMILY_CENTRE,
-        "大島",
-        "03-5606-0004",
-    ),
-    AgencySpec(
-        "shakyo-koto",
-        "江東区社会福祉協議会",
-        "Koto Council of Social Welfare",
-        AgencyKind.SOCIAL_WELFARE_COUNCIL,
-        "東陽",
-        "03-5606-0005",
-    ),
-    AgencySpec(
-        "npo-tsunagu",
-        "NPO法人つなぐ江東",
-        "NPO Tsunagu Koto",
-        AgencyKind.NPO,
-        "門前仲町",
-        "03-5606-0006",
-    ),
-    AgencySpec(
-        "minsei-sunamachi",
-        "民生委員・児童委員協議会（砂町地区）",
-        "Sunamachi Commissioners' Association",
-        AgencyKind.COMMISSIONER,
-        "北砂",
-        "03-5606-0007",
-    ),
+# dept-01 福祉課, dept-15 防災課, srs-01 生活サポートセンター, lsc-16 長寿サポートセンター北砂,
+# lsc-08 長寿サポートセンター豊洲, dis-02 相談支援事業所 あおぞら, cfc-03 大島子ども家庭支援センター,
+# swc-01 社会福祉協議会, mac-01 多機関協働事業, npo-05 見守りネット江東, msd-08 砂町地区民生委員
+PERSONA_AGENCIES = (
+    "dept-01",
+    "dept-15",
+    "srs-01",
+    "lsc-16",
+    "lsc-08",
+    "dis-02",
+    "cfc-03",
+    "swc-01",
+    "mac-01",
+    "npo-05",
+    "msd-08",
 )
 
 PERSONAS: tuple[Persona, ...] = (
     Persona(
         "admin",
         "管理 花子",
-        "ward-welfare",
+        "dept-01",
         (Role.ADMINISTRATOR,),
         note="accounts, imports, audit verification",
     ),
-    Persona("planner", "計画 進", "ward-welfare", (Role.PLANNER,)),
-    Persona("coordinator", "協働 真理", "ward-welfare", (Role.COORDINATOR,), flag_access=True),
-    Persona("consultant.self", "自立 太郎", "ward-self-reliance", (Role.CONSULTANT,)),
-    Persona("consultant.elderly", "長寿 良子", "chojyu-kitasuna", (Role.CONSULTANT,)),
-    Persona("consultant.toyosu", "豊洲 健", "chojyu-toyosu", (Role.CONSULTANT,)),
-    Persona("consultant.disability", "障害 明", "disability-koto", (Role.CONSULTANT,)),
-    Persona("consultant.child", "子育 恵", "kodomo-koto", (Role.CONSULTANT,), sealed_access=True),
-    Persona("supervisor.elderly", "監督 誠", "chojyu-kitasuna", (Role.SUPERVISOR,)),
-    Persona("outreach", "訪問 翔", "shakyo-koto", (Role.OUTREACH,), flag_access=True),
-    Persona("participation", "参加 陽子", "shakyo-koto", (Role.PARTICIPATION,)),
-    Persona("community", "地域 和子", "shakyo-koto", (Role.COMMUNITY,)),
-    Persona("disaster", "防災 剛", "ward-disaster", (Role.DISASTER,)),
-    Persona("council", "連携 葵", "npo-tsunagu", (Role.COUNCIL_MEMBER,)),
-    Persona("commissioner", "民生 静", "minsei-sunamachi", (Role.CONSULTANT,)),
+    Persona("planner", "計画 進", "dept-01", (Role.PLANNER,)),
+    Persona("coordinator", "協働 真理", "mac-01", (Role.COORDINATOR,), flag_access=True),
+    Persona("consultant.self", "自立 太郎", "srs-01", (Role.CONSULTANT,)),
+    Persona("consultant.elderly", "長寿 良子", "lsc-16", (Role.CONSULTANT,)),
+    Persona("consultant.toyosu", "豊洲 健", "lsc-08", (Role.CONSULTANT,)),
+    Persona("consultant.disability", "障害 明", "dis-02", (Role.CONSULTANT,)),
+    Persona("consultant.child", "子育 恵", "cfc-03", (Role.CONSULTANT,), sealed_access=True),
+    Persona("supervisor.elderly", "監督 誠", "lsc-16", (Role.SUPERVISOR,)),
+    Persona("outreach", "訪問 翔", "swc-01", (Role.OUTREACH,), flag_access=True),
+    Persona("participation", "参加 陽子", "swc-01", (Role.PARTICIPATION,)),
+    Persona("community", "地域 和子", "swc-01", (Role.COMMUNITY,)),
+    Persona("disaster", "防災 剛", "dept-15", (Role.DISASTER,)),
+    Persona("council", "連携 葵", "npo-05", (Role.COUNCIL_MEMBER,)),
+    Persona("commissioner", "民生 静", "msd-08", (Role.CONSULTANT,)),
     Persona("outsider", "部外 者", None, (), note="signs in but may see nothing"),
 )
 
 
-def ensure_agencies(specs: tuple[AgencySpec, ...] = CORE_AGENCIES) -> dict[str, Agency]:
+def ensure_agencies(codes: tuple[str, ...] | None = PERSONA_AGENCIES) -> dict[str, Agency]:
+    """Create the ward's agencies (only the personas' ones unless ``codes`` is None)."""
     agencies: dict[str, Agency] = {}
-    for spec in specs:
+    for spec in ward_agencies():
+        if codes is not None and spec.code not in codes:
+            continue
         agency, _ = Agency.objects.update_or_create(
             code=spec.code,
-            defaults={
-                "name": spec.name,
-                "name_en": spec.name_en,
-                "kind": spec.kind,
-                "town": spec.town,
-                "phone": spec.phone,
-            },
+            defaults={"name": spec.name, "kind": spec.kind, "town": spec.town, "phone": spec.phone},
         )
         agencies[spec.code] = agency
     return agencies
