@@ -141,3 +141,18 @@ def test_it_rejects_an_address_without_a_town(text: str) -> None:
     assert isinstance(result, TextError)
     assert result.field == "address"
     assert result.reason and result.reason_ja
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "town"),
+    [
+        ("三重県四日市市諏訪町1-5", "四日市市", "諏訪町"),
+        ("福島県郡山市朝日1-2-3", "郡山市", "朝日"),
+        ("千葉県市川市八幡2-3-4", "市川市", "八幡"),
+        ("大阪府大阪市北区梅田1-1-3", "大阪市北区", "梅田"),
+        ("西多摩郡瑞穂町箱根ケ崎2335", "西多摩郡瑞穂町", "箱根ケ崎"),
+    ],
+)
+def test_it_reads_cities_outside_the_ward(text: str, city: str, town: str) -> None:
+    address = _parse(text)
+    assert (address.city, address.town) == (city, town)

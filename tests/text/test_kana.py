@@ -155,3 +155,11 @@ def test_it_ships_several_hundred_variant_pairs() -> None:
 def test_it_resolves_every_chain_in_the_variant_table() -> None:
     table = itaiji_table()
     assert not [v for v, s in table.items() if s in table]
+
+
+def test_it_agrees_with_jaconv_on_every_hiragana_and_half_width_katakana() -> None:
+    jaconv = pytest.importorskip("jaconv")
+    hiragana = "".join(chr(cp) for cp in range(0x3041, 0x3097))
+    half_width = "".join(chr(cp) for cp in range(0xFF66, 0xFF9E))
+    assert to_katakana(hiragana) == jaconv.hira2kata(hiragana)
+    assert to_katakana(half_width) == jaconv.h2z(half_width, kana=True, ascii=False, digit=False)

@@ -67,7 +67,11 @@ _RE_DIGIT_NO = re.compile(r"(?<=\d)の(?=\d)")
 _RE_KANJI_NUM = re.compile(r"([〇一二三四五六七八九十百]+)(?=\s*(?:丁目|番|号))")
 _RE_SPACES = re.compile(r"\s+")
 _RE_PREFECTURE = re.compile("(" + "|".join(PREFECTURES) + ")")
-_RE_CITY = re.compile(r"(?:[^\s\d\-]+?郡)?(?:[^\s\d\-]+?市[^\s\d\-]+?区|[^\s\d\-]+?[市区町村])")
+# cities whose own name holds 市 or 郡, which the general rule would cut short
+_CITY_EXCEPTIONS = "四日市市|廿日市市|野々市市|大和郡山市|郡山市|郡上市"
+_RE_CITY = re.compile(
+    rf"(?:{_CITY_EXCEPTIONS})|(?:[^\s\d\-]+?郡)?(?:[^\s\d\-]+?市[^\s\d\-]+?区|[^\s\d\-]+?[市区町村])"
+)
 _RE_KNOWN_TOWN = re.compile(
     "(" + "|".join(sorted([*KNOWN_TOWNS, "夢ノ島", "海ノ森"], key=len, reverse=True)) + ")"
 )
