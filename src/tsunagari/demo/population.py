@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import random
 from collections.abc import Iterator, Sequence
@@ -45,10 +46,12 @@ __all__ = [
     "Ward",
     "age_on",
     "build_agencies",
+    "check_digit",
     "detect_patterns",
     "generate_ward",
     "kanji_number",
     "load_towns",
+    "random_surname",
 ]
 
 DEFAULT_SEED = 20261126
@@ -449,6 +452,22 @@ def _building_parts() -> tuple[list[str], _Picker, _Picker]:
     return prefixes, suffix, tower
 
 
+def random_surname(rng: random.Random) -> tuple[str, str]:
+    """A surname and its reading, drawn with the ward's surname frequencies.
+
+    Args:
+        rng: the random generator to draw with.
+
+    Returns:
+        (surname, reading in full-width katakana).
+
+    Example:
+        >>> random_surname(random.Random(1))[0] != ""
+        True
+    """
+    return _names().surnames.pick(rng)
+
+
 def _era(birth_year: int) -> int:
     if birth_year <= 1945:
         return 0
@@ -578,13 +597,20 @@ class _Generator:
         self.building_names: set[str] = set()
         self.twins: list[tuple[_P, _P]] = []
 
+    # random.randint/randrange are slow; these draw from random() directly
+    def ri(self, lo: int, hi: int) -> int:
+        return lo + int(self.rng.random() * (hi - lo + 1))
+
+    def rn(self, n: int) -> int:
+        return int(self.rng.random() * n)
+
     # -- people -------------------------------------------------------------
 
     def birth_for(self, age: int) -> date:
         """A birth date giving exactly ``age`` on the reference date."""
         ref = REFERENCE_DATE
         anchor = date(ref.year - age, ref.month, ref.day).toordinal()
-        return date.fromordinal(anchor - self.rng.randrange(365))
+        return date.fromordinal(anchor - self.rn(365))
 
     def person(self, age: int, sex: str, relation: str, family: tuple[str, str] | None) -> _P:
         age = max(0, min(age, 105))
@@ -597,7 +623,7 @@ class _Generator:
     def name(self, p: _P) -> None:
         sex_index = 0 if p.sex == "male" else 1
         if p.sex == "other":
-            sex_index = self.rng.randrange(2)
+            sex_index = self.rn(2)
         p.given, p.gkana = self.names.given[sex_index][_era(p.birth.year)].pick(self.rng)
 
     def sex(self, female_share: float = 0.5) -> str:
@@ -612,13 +638,13 @@ class _Generator:
         for lo, hi, w in _OLD_BANDS:
             acc += w
             if r < acc:
-                return self.rng.randint(lo, hi)
-        return self.rng.randint(90, 100)
+                return self.ri(lo, hi)
+        return self.ri(90, 100)
 
     def spouse_gap(self) -> int:
         """Years the husband is older than the wife (mostly -8..+8)."""
         if self.rng.random() < 0.04:
-            return self.rng.randint(9, 15) * (1 if self.rng.random() < 0.8 else -1)
+            return self.ri(9, 15) * (1 if self.rng.random() < 0.8 else -1)
         return max(-8, min(8, round(self.rng.gauss(2.0, 3.2))))
 
     def couple(self, head_age: int) -> tuple[_P, _P]:
@@ -639,7 +665,7 @@ class _Generator:
         r = self.rng.random()
         extra = 0 if r < 0.45 else 1 if r < 0.87 else 2 if r < 0.98 else 3
         for _ in range(extra):
-            nxt = ages[-1] - self.rng.randint(1, 5)
+            nxt = ages[-1] - self.ri(1, 5)
             if nxt < 0 or mother_age - nxt > 45:
                 break
             ages.append(nxt)
@@ -670,16 +696,16 @@ class _Generator:
             age = self.old_age()
             sex = self.sex(0.64)
         elif r < 0.33:
-            age, sex = self.rng.randint(18, 19), self.sex()
+            age, sex = self.ri(18, 19), self.sex()
         elif r < 0.74:
             age, sex = max(20, min(39, round(self.rng.gauss(29, 5)))), self.sex(0.47)
         else:
-            age, sex = self.rng.randint(40, 64), self.sex(0.42)
+            age, sex = self.ri(40, 64), self.sex(0.42)
         return _H("single", [self.person(age, sex, "世帯主", None)])
 
     def couple_household(self) -> _H:
         head, spouse = self.couple(
-            self.rng.randint(23, 64)
+            self.ri(23, 64)
             if self.rng.random() < 0.5
             else max(23, min(64, round(self.rng.gauss(33, 6))))
         )
@@ -688,7 +714,7 @@ class _Generator:
     def elderly_couple(self) -> _H:
         head, spouse = self.couple(self.old_age())
         if spouse.age < 65:
-            spouse.age = 65 + self.rng.randint(0, 3)
+            spouse.age = 65 + self.ri(0, 3)
             spouse.birth = self.birth_for(spouse.age)
             self.name(spouse)
         return _H("elderly_couple", [head, spouse])
@@ -696,10 +722,10 @@ class _Generator:
     def eldest_child_age(self) -> int:
         r = self.rng.random()
         if r < 0.72:
-            return self.rng.randint(0, 17)
+            return self.ri(0, 17)
         if r < 0.95:
-            return self.rng.randint(18, 30)
-        return self.rng.randint(31, 45)
+            return self.ri(18, 30)
+        return self.ri(31, 45)
 
     def couple_children(self, eldest: int | None = None) -> _H:
         eldest = self.eldest_child_age() if eldest is None else eldest
@@ -720,7 +746,7 @@ class _Generator:
 
     def single_parent(self, young: bool | None = None) -> _H:
         young = self.rng.random() < 0.6 if young is None else young
-        eldest = self.rng.randint(0, 20) if young else self.rng.randint(30, 62)
+        eldest = self.ri(0, 20) if young else self.ri(30, 62)
         mother_age = self.mother_age_for(eldest)
         ages = self.children_ages(eldest, mother_age)
         female = self.rng.random() < (0.88 if young else 0.75)
@@ -736,12 +762,12 @@ class _Generator:
     def three_generation(self, grandchild_max: int = 20) -> _H:
         rng = self.rng
         if rng.random() < 0.6:
-            h = self.couple_children(eldest=rng.randint(0, grandchild_max))
+            h = self.couple_children(eldest=self.ri(0, grandchild_max))
             head, spouse = h.members[0], h.members[1]
             wife = spouse if spouse.sex == "female" else head
             side_wife = rng.random() < 0.3
             base = wife if side_wife else head
-            grandma_age = base.age + rng.randint(22, 40)
+            grandma_age = base.age + self.ri(22, 40)
             if grandma_age > 100:
                 grandma_age = 100
             family = self.names.surnames.pick(rng) if side_wife else (head.surname, head.skana)
@@ -757,8 +783,8 @@ class _Generator:
             h.kind = "three_generation"
             return h
         # elderly head with a married child and grandchildren
-        child_age = rng.randint(28, 50)
-        head_mother_age = child_age + rng.randint(24, 38)
+        child_age = self.ri(28, 50)
+        head_mother_age = child_age + self.ri(24, 38)
         family = self.names.surnames.pick(rng)
         head = self.person(head_mother_age + self.spouse_gap(), "male", "世帯主", family)
         members = [head]
@@ -769,7 +795,7 @@ class _Generator:
             max(20, child_age - self.spouse_gap()), "female", "子の妻", family
         )
         members += [son, daughter_in_law]
-        eldest = min(daughter_in_law.age - 22, rng.randint(0, grandchild_max))
+        eldest = min(daughter_in_law.age - 22, self.ri(0, grandchild_max))
         for age in self.children_ages(max(0, eldest), daughter_in_law.age):
             members.append(self.person(age, self.sex(), "孫", family))
         return _H("three_generation", members)
@@ -779,24 +805,22 @@ class _Generator:
         r = rng.random()
         if r < 0.4:
             family = self.names.surnames.pick(rng)
-            age = rng.randint(30, 85)
+            age = self.ri(30, 85)
             a = self.person(age, self.sex(), "世帯主", family)
-            b = self.person(max(18, age + rng.randint(-6, 6)), self.sex(), "兄弟姉妹", family)
+            b = self.person(max(18, age + self.ri(-6, 6)), self.sex(), "兄弟姉妹", family)
             return _H("other", [a, b])
         if r < 0.8:
             n = 2 if rng.random() < 0.85 else 3
-            head = self.person(rng.randint(20, 45), self.sex(), "世帯主", None)
+            head = self.person(self.ri(20, 45), self.sex(), "世帯主", None)
             members = [head]
             for _ in range(n - 1):
                 members.append(
-                    self.person(max(18, head.age + rng.randint(-5, 5)), self.sex(), "同居人", None)
+                    self.person(max(18, head.age + self.ri(-5, 5)), self.sex(), "同居人", None)
                 )
             return _H("other", members)
-        grandma = self.person(self.rng.randint(62, 88), self.sex(0.8), "世帯主", None)
+        grandma = self.person(self.ri(62, 88), self.sex(0.8), "世帯主", None)
         family = (grandma.surname, grandma.skana)
-        grandchild = self.person(
-            rng.randint(12, min(30, grandma.age - 44)), self.sex(), "孫", family
-        )
+        grandchild = self.person(self.ri(12, min(30, grandma.age - 44)), self.sex(), "孫", family)
         return _H("other", [grandma, grandchild])
 
     def ordinary(self) -> _H:
@@ -903,16 +927,14 @@ class _Generator:
                     if p.withdrawn
                     else _OTHER_NOTES
                 )
-                p.note = pool[rng.randrange(len(pool))]
+                p.note = pool[self.rn(len(pool))]
 
     def phones(self, h: _H) -> None:
         rng = self.rng
         head_age = h.members[0].age
         landline: str | None = None
         if rng.random() < (0.75 if head_age >= 65 else 0.18):
-            landline = (
-                f"03-{rng.choice('3356')}{rng.randrange(1000):03d}-{rng.randrange(10000):04d}"
-            )
+            landline = f"03-{'3356'[self.rn(4)]}{self.rn(1000):03d}-{self.rn(10000):04d}"
         for p in h.members:
             if p.age < 13:
                 p.phone = None
@@ -922,9 +944,9 @@ class _Generator:
             )
             if rng.random() < mobile_rate:
                 prefix = ("090", "080", "070")[
-                    rng.randrange(3) if p.age < 40 else min(2, rng.randrange(4) // 2)
+                    self.rn(3) if p.age < 40 else min(2, self.rn(4) // 2)
                 ]
-                p.phone = f"{prefix}-{rng.randrange(10000):04d}-{rng.randrange(10000):04d}"
+                p.phone = f"{prefix}-{self.rn(10000):04d}-{self.rn(10000):04d}"
             elif landline is not None and rng.random() < 0.9:
                 p.phone = landline
             else:
@@ -935,22 +957,22 @@ class _Generator:
     def plant(self, pattern: str) -> _H:
         rng = self.rng
         if pattern == "8050":
-            child_age = rng.randint(45, 59)
+            child_age = self.ri(45, 59)
             h = self.single_parent(young=False)
             parent = h.members[0]
-            parent_age = max(75, min(98, child_age + rng.randint(26, 38)))
+            parent_age = max(75, min(98, child_age + self.ri(26, 38)))
             parent.age, parent.birth = parent_age, self.birth_for(parent_age)
             self.name(parent)
             child = self.person(child_age, self.sex(0.3), "子", (parent.surname, parent.skana))
             h.members[1:] = [child]
             self.services(h)
-            parent.care = CARE_LEVELS[rng.randint(1, 5)]
+            parent.care = CARE_LEVELS[self.ri(1, 5)]
             parent.income = True
             child.withdrawn, child.income, child.care = True, False, None
             if rng.random() < 0.3:
                 child.disability = "精神2級" if rng.random() < 0.7 else "精神3級"
             if rng.random() < 0.5:
-                child.note = _WITHDRAWN_NOTES[rng.randrange(len(_WITHDRAWN_NOTES))]
+                child.note = _WITHDRAWN_NOTES[self.rn(len(_WITHDRAWN_NOTES))]
         elif pattern == "double_care":
             h = self.three_generation(grandchild_max=5)
             while not any(m.relation == "子" and m.age < 6 for m in h.members) or not any(
@@ -960,22 +982,22 @@ class _Generator:
             self.services(h)
             for m in h.members:
                 if m.relation in PARENT_RELATIONS:
-                    m.care = m.care or CARE_LEVELS[rng.randint(0, 4)]
+                    m.care = m.care or CARE_LEVELS[self.ri(0, 4)]
         elif pattern == "young_carer":
             h = self.single_parent(young=True)
-            carer_age = rng.randint(11, 17)
+            carer_age = self.ri(11, 17)
             parent = h.members[0]
-            parent_age = carer_age + rng.randint(24, 34)
+            parent_age = carer_age + self.ri(24, 34)
             parent.age, parent.birth = parent_age, self.birth_for(parent_age)
             self.name(parent)
             family = (parent.surname, parent.skana)
             members = [parent, self.person(carer_age, self.sex(), "子", family)]
             if rng.random() < 0.5 and carer_age >= 12:
-                members.append(self.person(rng.randint(3, carer_age - 2), self.sex(), "子", family))
+                members.append(self.person(self.ri(3, carer_age - 2), self.sex(), "子", family))
             h.members = members
             self.services(h)
             parent.care = None
-            parent.disability = ("精神2級", "精神1級", "身体1級", "身体2級")[rng.randrange(4)]
+            parent.disability = ("精神2級", "精神1級", "身体1級", "身体2級")[self.rn(4)]
             parent.income = False
             for m in members[1:]:
                 m.care, m.disability = None, None
@@ -991,7 +1013,7 @@ class _Generator:
                 False,
                 False,
             )
-            p.note = _ISOLATION_NOTES[rng.randrange(len(_ISOLATION_NOTES))]
+            p.note = _ISOLATION_NOTES[self.rn(len(_ISOLATION_NOTES))]
             p.income = True
         elif pattern == "poverty_with_children":
             h = self.single_parent(young=True)
@@ -1026,7 +1048,7 @@ class _Generator:
         prefixes, suffix, tower_suffix = _building_parts()
         rng = self.rng
         for attempt in range(20):
-            prefix = prefixes[rng.randrange(len(prefixes))]
+            prefix = prefixes[self.rn(len(prefixes))]
             end = (tower_suffix if tower else suffix).pick(rng)[0]
             middle = town.name if rng.random() < 0.6 else ""
             name = f"{prefix}{middle}{end}"
@@ -1043,12 +1065,12 @@ class _Generator:
         rng = self.rng
         for _ in range(1000):
             town = self.town()
-            chome = rng.randint(1, town.max_chome) if town.max_chome else None
+            chome = self.ri(1, town.max_chome) if town.max_chome else None
             tower_town = town.area == "臨海部"
             apartment = rng.random() < (0.9 if tower_town else 0.72)
             if not apartment:
-                banchi = rng.randint(1, 30)
-                go = None if town.system == "chiban" else rng.randint(1, 28)
+                banchi = self.ri(1, 30)
+                go = None if town.system == "chiban" else self.ri(1, 28)
                 addr = Address(town=town.name, chome=chome, banchi=banchi, go=go)
             else:
                 addr = self.apartment(h, town, chome, tower_town)
@@ -1062,28 +1084,39 @@ class _Generator:
         rng = self.rng
         pool = self.buildings.setdefault((town.name, chome or 0), [])
         if pool and rng.random() < 0.85:
-            name, banchi, go, floors, per_floor, public = pool[rng.randrange(len(pool))]
+            name, banchi, go, floors, per_floor, public = pool[self.rn(len(pool))]
         else:
             public = rng.random() < 0.12
             tower = tower_town and not public and rng.random() < 0.6
             if public:
                 ch = f"{kanji_number(chome)}丁目" if chome else ""
                 name = f"都営{town.name}{ch}第{len(pool) + 1}アパート"
-                floors, per_floor = rng.randint(5, 14), rng.randint(6, 20)
+                floors, per_floor = self.ri(5, 14), self.ri(6, 20)
             else:
                 name = self.building_name(town, tower)
-                floors = rng.randint(20, 52) if tower else rng.randint(2, 15)
-                per_floor = rng.randint(8, 16) if tower else rng.randint(3, 10)
-            banchi = rng.randint(1, 30)
-            go = None if town.system == "chiban" else rng.randint(1, 28)
+                floors = self.ri(20, 52) if tower else self.ri(2, 15)
+                per_floor = self.ri(8, 16) if tower else self.ri(3, 10)
+            banchi = self.ri(1, 30)
+            go = None if town.system == "chiban" else self.ri(1, 28)
             pool.append((name, banchi, go, floors, per_floor, public))
-        floor = rng.randint(1, floors)
-        room = f"{floor}{rng.randint(1, per_floor):02d}"
+        floor = self.ri(1, floors)
+        room = f"{floor}{self.ri(1, per_floor):02d}"
         return Address(town=town.name, chome=chome, banchi=banchi, go=go, building=name, room=room)
 
 
-def _check_digit(base: int) -> int:
-    """Modulus-11 check digit (weights 2..7 repeating), folded to one digit."""
+def check_digit(base: int) -> int:
+    """Modulus-11 check digit (weights 2..7 repeating), folded to one digit.
+
+    Args:
+        base: the number without its check digit.
+
+    Returns:
+        A digit 0-9 appended to 宛名番号 and 世帯番号.
+
+    Example:
+        >>> check_digit(100000001)
+        5
+    """
     total = 0
     for i, ch in enumerate(reversed(str(base))):
         total += int(ch) * (2 + i % 6)
@@ -1132,6 +1165,17 @@ def generate_ward(people: int, seed: int = DEFAULT_SEED) -> Ward:
     """
     if people < 0:
         raise ValueError("people must be >= 0")
+    # Millions of small objects, none cyclic: the cyclic collector only costs time here.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(people, seed)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _generate(people: int, seed: int) -> Ward:
     gen = _Generator(seed)
     rng = gen.rng
     drafts: list[_H] = []
@@ -1157,19 +1201,19 @@ def generate_ward(people: int, seed: int = DEFAULT_SEED) -> Ward:
     household_base = 500_000_000
     pid = 0
     for h in drafts:
-        household_base += rng.randint(1, 3)
-        household_id = f"{household_base:09d}{_check_digit(household_base)}"
+        household_base += gen.ri(1, 3)
+        household_id = f"{household_base:09d}{check_digit(household_base)}"
         address = gen.address(h)
         alone = len(h.members) == 1
         members: list[Resident] = []
         for p in h.members:
             pid += 1
             p.pid = pid
-            resident_base += rng.randint(1, 4)
+            resident_base += gen.ri(1, 4)
             members.append(
                 Resident(
                     person_id=pid,
-                    resident_id=f"{resident_base:09d}{_check_digit(resident_base)}",
+                    resident_id=f"{resident_base:09d}{check_digit(resident_base)}",
                     household_id=household_id,
                     surname=p.surname,
                     given_name=p.given,
@@ -1214,10 +1258,10 @@ def _plant_namesakes(gen: _Generator, drafts: list[_H], people: int) -> list[tup
     if not singles or len(drafts) < 2:
         return out
     for _ in range(max(1, people // 1000)):
-        target = singles[rng.randrange(len(singles))].members[0]
+        target = singles[gen.rn(len(singles))].members[0]
         for _attempt in range(200):
-            donor_h = drafts[rng.randrange(len(drafts))]
-            donor = donor_h.members[rng.randrange(len(donor_h.members))]
+            donor_h = drafts[gen.rn(len(drafts))]
+            donor = donor_h.members[gen.rn(len(donor_h.members))]
             if donor is target or donor.sex != target.sex or abs(donor.age - target.age) > 5:
                 continue
             target.surname, target.skana = donor.surname, donor.skana
