@@ -19,7 +19,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from tsunagari.text import kana_key, name_key, parse_address, parse_date
+from tsunagari.text import clear_caches, kana_key, name_key, parse_address, parse_date
 
 SURNAMES = ["斎藤", "齋藤", "斉藤", "高橋", "髙橋", "渡辺", "渡邊", "渡邉", "山崎", "山﨑", "佐藤", "鈴木", "田中", "伊藤", "中村", "小林", "加藤", "吉田", "𠮷田", "佐々木", "長谷川", "濱田", "櫻井", "廣瀬"]  # fmt: skip
 GIVEN = [
@@ -107,12 +107,6 @@ def _time(fn: Callable[[str], object], data: Sequence[str]) -> float:
     return (time.perf_counter() - start) / len(data) * 1e6
 
 
-def _clear(fn: Callable[[str], object]) -> None:
-    clear = getattr(fn, "cache_clear", None)
-    if clear is not None:
-        clear()
-
-
 def main(argv: list[str]) -> None:
     n = int(argv[1]) if len(argv) > 1 else 200_000
     rng = random.Random(20261126)
@@ -132,7 +126,7 @@ def main(argv: list[str]) -> None:
     )
     for label, fn, data in cases:
         base = _time(nfkc, data)
-        _clear(fn)
+        clear_caches()
         cold = _time(fn, data)
         warm = _time(fn, data)
         print(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tsunagari.text import ERAS, TextError, parse_date
+from tsunagari.text import ERAS, TextError, kanji_to_int, parse_date
 
 
 @pytest.mark.parametrize(
@@ -164,3 +164,21 @@ def test_it_keeps_the_era_table_contiguous() -> None:
         date(1989, 1, 8),
         date(2019, 5, 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("二十三", 23), ("十", 10), ("十五", 15), ("三十一", 31), ("百", 100), ("千九百四十八", 1948),
+        ("一九四八", 1948), ("二〇二四", 2024), ("元", 1), ("壱", 1), ("参拾", 30), ("23", 23),
+    ],
+)  # fmt: skip
+def test_it_reads_kanji_numerals(text: str, value: int) -> None:
+    assert kanji_to_int(text) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["", "十十", "二三十", "百千", "abc", "１a", "元元", "一二三四五六七八九十"]
+)
+def test_it_refuses_text_that_is_not_a_kanji_numeral(text: str) -> None:
+    assert kanji_to_int(text) is None

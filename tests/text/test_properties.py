@@ -14,6 +14,7 @@ from tsunagari.text import (
     Name,
     Phone,
     TextError,
+    clear_caches,
     fold_kanji,
     kana_key,
     name_key,
@@ -131,3 +132,25 @@ def test_it_reads_back_every_era_date(day: date) -> None:
     assert parse_date(written) == day
     full_width = written.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert parse_date(full_width) == day
+
+
+def test_it_gives_the_same_answer_after_the_caches_are_cleared() -> None:
+    before = (
+        name_key("齋藤 ゆうこ"),
+        kana_key("サトー"),
+        parse_date("S23.3.5"),
+        parse_phone("03-1234-5678"),
+    )
+    clear_caches()
+    after = (
+        name_key("齋藤 ゆうこ"),
+        kana_key("サトー"),
+        parse_date("S23.3.5"),
+        parse_phone("03-1234-5678"),
+    )
+    assert before == after
+
+
+def test_it_computes_long_text_without_caching_it_to_the_same_key() -> None:
+    long_name = "齋藤" * 500
+    assert name_key(long_name) == "斎藤" * 500

@@ -10,6 +10,7 @@ See ``docs/text-normalisation.md`` for the folding rules and their limits.
 
 from __future__ import annotations
 
+from tsunagari.text._cache import clear_caches
 from tsunagari.text.addresses import parse_address, town_key
 from tsunagari.text.dates import ERAS, Era, parse_date
 from tsunagari.text.kana import kana_key, to_katakana
@@ -27,6 +28,7 @@ __all__ = [
     "Name",
     "Phone",
     "TextError",
+    "clear_caches",
     "fold_kanji",
     "kana_key",
     "kanji_to_int",

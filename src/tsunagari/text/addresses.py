@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from importlib.resources import files
 
+from tsunagari.text._cache import short_text_cache
 from tsunagari.text.kanji import fold_kanji
 from tsunagari.text.numerals import kanji_to_int
 from tsunagari.text.result import Address, TextError
@@ -86,7 +86,7 @@ def _error(reason: str, reason_ja: str) -> TextError:
     return TextError("address", reason, reason_ja)
 
 
-@lru_cache(maxsize=1 << 14)
+@short_text_cache(maxsize=1 << 14, max_len=64)
 def town_key(town: str) -> str:
     """Return the comparison key of a town name (町名).
 

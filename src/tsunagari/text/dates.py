@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from functools import lru_cache
 from typing import NamedTuple
 
+from tsunagari.text._cache import short_text_cache
 from tsunagari.text.numerals import kanji_to_int
 from tsunagari.text.result import TextError
 
@@ -137,7 +137,7 @@ def _numbers(*groups: str | None) -> tuple[int, int, int] | None:
     return (y, m, d)
 
 
-@lru_cache(maxsize=1 << 16)
+@short_text_cache(maxsize=1 << 16, max_len=64)
 def parse_date(text: str) -> date | TextError:
     """Read a date written in any notation common in Japanese records.
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from tsunagari.text._cache import short_text_cache
 
 __all__ = ["KATAKANA_LETTERS", "is_kana_text", "kana_key", "non_kana_letters", "to_katakana"]
 
@@ -136,7 +137,7 @@ def to_katakana(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_HIRA_TO_KATA)
 
 
-@lru_cache(maxsize=1 << 18)
+@short_text_cache(maxsize=1 << 18)
 def kana_key(text: str) -> str:
     """Return the comparison key of a reading.
 
@@ -158,6 +159,11 @@ def kana_key(text: str) -> str:
         >>> kana_key("ヴァイオリン")
         'バイオリン'
     """
+    return kana_key_uncached(text)
+
+
+def kana_key_uncached(text: str) -> str:
+    """:func:`kana_key` without its cache (for callers that cache themselves)."""
     s = _key_once(text)
     # removing spaces or lower-casing can leave a string that NFKC would
     # still change (K + ¸ -> k + U+0327): repeat so the key is a fixed point

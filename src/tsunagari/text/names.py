@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
-from tsunagari.text.kana import is_kana_text, kana_key, non_kana_letters, to_katakana
+from tsunagari.text._cache import short_text_cache
+from tsunagari.text.kana import (
+    is_kana_text,
+    kana_key,
+    kana_key_uncached,
+    non_kana_letters,
+    to_katakana,
+)
 from tsunagari.text.kanji import fold_kanji
 from tsunagari.text.result import Kana, Name, TextError
 
@@ -54,7 +60,7 @@ def split_name(text: str) -> tuple[str, str]:
     return (parts[0], " ".join(parts[1:]))
 
 
-@lru_cache(maxsize=1 << 18)
+@short_text_cache(maxsize=1 << 18)
 def name_key(text: str) -> str:
     """Return the comparison key of a name written in kanji or kana.
 
@@ -75,7 +81,7 @@ def name_key(text: str) -> str:
     s = fold_kanji(unicodedata.normalize("NFKC", text))
     if "々" in s or "〻" in s:
         s = _expand_iteration_mark(s)
-    return kana_key(s)
+    return kana_key_uncached(s)
 
 
 def _has_letter(text: str) -> bool:

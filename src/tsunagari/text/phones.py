@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
+from tsunagari.text._cache import short_text_cache
 from tsunagari.text.result import Phone, PhoneKind, TextError
 
 __all__ = ["parse_phone"]
@@ -65,7 +65,7 @@ def _format(digits: str, kind: PhoneKind, groups: list[str]) -> str:
     return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
 
 
-@lru_cache(maxsize=1 << 16)
+@short_text_cache(maxsize=1 << 16, max_len=64)
 def parse_phone(text: str) -> Phone | TextError:
     """Read a Japanese telephone number in any common notation.
 
