@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 from tsunagari.surveys.engine.estimates import ESTIMATE_COLUMNS
-from tsunagari.surveys.engine.instruments import AGE_BANDS, age_band_of
+from tsunagari.surveys.engine.instruments import AGE_BANDS
 from tsunagari.surveys.engine.scoring import DataWarning
 
 __all__ = [
@@ -187,7 +187,10 @@ def _read_table(
     rows: list[tuple[int, list[str]]] = []
     width = len(header)
     for number, record in enumerate(records[1:], start=2):
-        if not record or all(not v.strip() for v in record):
+        if len(record) == width and record[0].strip():
+            rows.append((number, record))
+            continue
+        if not record or not "".join(record).strip():
             continue
         if len(record) > width:
             extra = record[width:]
@@ -236,60 +239,69 @@ def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
     has_band = "age_band" in text_header
     required = [c for c in REQUIRED_COLUMNS if not (c == "age" and has_band)]
     header, rows = _read_table(file, required)
-    index = {name: i for i, name in enumerate(header)}
+    table = pd.DataFrame([r for _, r in rows], columns=header, dtype=object)
+    numbers = np.asarray([n for n, _ in rows], dtype=np.int64)
 
-    def column(name: str) -> list[str]:
-        i = index.get(name)
-        return [r[i] for _, r in rows] if i is not None else [""] * len(rows)
+    def column(name: str) -> pd.Series:
+        if name in table.columns:
+            return table[name].astype(object)
+        return pd.Series([""] * len(table), dtype=object)
 
-    numbers = [n for n, _ in rows]
-    ids = [v.strip() for v in column("respondent_id")]
-    first_seen: dict[str, int] = {}
-    for number, rid in zip(numbers, ids, strict=True):
-        if not rid:
-            raise SurveyInputError(
-                file, number, "respondent_id", "empty respondent_id; every row needs a unique id"
-            )
-        if rid in first_seen:
-            raise SurveyInputError(
-                file,
-                number,
-                "respondent_id",
-                f"duplicate respondent_id {_show(rid)} (first on row {first_seen[rid]}); ids must be unique",
-            )
-        first_seen[rid] = number
-
+    ids = column("respondent_id").str.strip()
+    empty = np.flatnonzero((ids == "").to_numpy())
+    if empty.size:
+        raise SurveyInputError(
+            file,
+            int(numbers[empty[0]]),
+            "respondent_id",
+            "empty respondent_id; every row needs a unique id",
+        )
+    repeated = np.flatnonzero(ids.duplicated().to_numpy())
+    if repeated.size:
+        i = int(repeated[0])
+        first = int(numbers[int(np.flatnonzero((ids == ids.iat[i]).to_numpy())[0])])
+        raise SurveyInputError(
+            file,
+            int(numbers[i]),
+            "respondent_id",
+            f"duplicate respondent_id {_show(ids.iat[i])} (first on row {first}); ids must be unique",
+        )
+    id_list = ids.tolist()
     warnings: list[DataWarning] = []
-    bands = _age_bands(ids, column("age"), column("age_band"), has_band, warnings)
-    sexes: list[str] = []
-    for rid, raw in zip(ids, column("sex"), strict=True):
+    bands = _age_bands(id_list, column("age"), column("age_band"), has_band, warnings)
+
+    raw_sex = column("sex")
+    sexes = raw_sex.map(_SEX_CODES)
+    for i in np.flatnonzero(sexes.isna().to_numpy()).tolist():
+        raw = str(raw_sex.iat[i])
         code = normalise_sex(raw)
         if code is None:
             problem = "empty" if not raw.strip() else "not 1/2/3 or 男/女/その他"
             warnings.append(
-                DataWarning(rid, "sex", _clip(raw), f"{problem}; counted as 3 (other/no answer)")
+                DataWarning(
+                    id_list[i], "sex", _clip(raw), f"{problem}; counted as 3 (other/no answer)"
+                )
             )
             code = "3"
-        sexes.append(code)
-    towns: list[str | None] = []
-    for rid, raw in zip(ids, column("town"), strict=True):
-        town = _norm(raw)
-        if not town:
-            warnings.append(
-                DataWarning(rid, "town", "", "empty town; the respondent is in no town group")
-            )
-        towns.append(town or None)
+        sexes.iat[i] = code
+
+    towns = column("town").str.normalize("NFKC").str.strip()
+    for i in np.flatnonzero((towns == "").to_numpy()).tolist():
+        warnings.append(
+            DataWarning(id_list[i], "town", "", "empty town; the respondent is in no town group")
+        )
+    towns = towns.where(towns != "", None)
     frame = pd.DataFrame(
         {
             "respondent_id": ids,
-            "age_band": pd.Series(bands, dtype="object"),
-            "sex": sexes,
-            "town": pd.Series(towns, dtype="object"),
+            "age_band": bands,
+            "sex": sexes.astype(object),
+            "town": towns.astype(object),
             **{c: column(c) for c in ANSWER_COLUMNS},
-            "row": np.asarray(numbers, dtype=np.int64),
+            "row": numbers,
         }
     )
-    age_column = "age_band" if has_band and not any(column("age")) else "age"
+    age_column = "age_band" if has_band and not column("age").str.strip().any() else "age"
     return ResponsesData(str(path), frame, tuple(warnings), age_column)
 
 
@@ -306,53 +318,72 @@ def _peek_header(path: Path) -> set[str]:
     return {_norm(h).lower() for h in next(csv.reader([first]), [])}
 
 
+_BAND_EDGES = np.asarray([20, 30, 40, 50, 60, 70, 80])
+
+
 def _age_bands(
     ids: Sequence[str],
-    ages: Sequence[str],
-    given_bands: Sequence[str],
+    ages: pd.Series,
+    given_bands: pd.Series,
     has_band: bool,
     warnings: list[DataWarning],
-) -> list[str | None]:
-    out: list[str | None] = []
-    for rid, raw_age, raw_band in zip(ids, ages, given_bands, strict=True):
-        band_from_age: str | None = None
-        age_text = _norm(raw_age).removesuffix("歳")
-        if age_text:
-            try:
-                age = float(age_text)
-            except ValueError:
-                age = math.nan
-            if math.isfinite(age) and age == int(age) and 16 <= age <= MAX_AGE:
-                band_from_age = age_band_of(int(age))
-            else:
-                warnings.append(
-                    DataWarning(
-                        rid,
-                        "age",
-                        _clip(raw_age),
-                        f"not a whole age from 16 to {MAX_AGE}; counted as no answer",
-                    )
-                )
-        band: str | None = None
-        if has_band and raw_band.strip():
-            band = _normalise_age_band(raw_band)
+) -> pd.Series:
+    text = ages.str.strip()
+    number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    retry = np.flatnonzero(np.isnan(number) & (text != "").to_numpy())
+    for i in retry.tolist():  # full-width digits, "34歳"
+        try:
+            number[i] = float(_norm(str(text.iat[i])).removesuffix("歳"))
+        except ValueError:
+            number[i] = np.nan
+    with np.errstate(invalid="ignore"):
+        usable = (
+            np.isfinite(number)
+            & (number == np.floor(number))
+            & (number >= 16)
+            & (number <= MAX_AGE)
+        )
+    labels = np.asarray(AGE_BANDS, dtype=object)
+    band_index = np.searchsorted(_BAND_EDGES, np.where(usable, number, 16.0), side="right")
+    from_age = labels[band_index]
+    from_age[~usable] = None
+    for i in np.flatnonzero(~usable & (text != "").to_numpy()).tolist():
+        warnings.append(
+            DataWarning(
+                ids[i],
+                "age",
+                _clip(str(ages.iat[i])),
+                f"not a whole age from 16 to {MAX_AGE}; counted as no answer",
+            )
+        )
+    out = pd.Series(from_age, dtype=object)
+    if has_band:
+        raw = given_bands.str.strip()
+        exact = raw.where(raw.isin(AGE_BANDS))
+        for i in np.flatnonzero(exact.isna().to_numpy() & (raw != "").to_numpy()).tolist():
+            band = _normalise_age_band(str(raw.iat[i]))
             if band is None:
                 warnings.append(
                     DataWarning(
-                        rid,
+                        ids[i],
                         "age_band",
-                        _clip(raw_band),
+                        _clip(str(raw.iat[i])),
                         "not one of 16-19, 20-29, …, 80+; counted as no answer",
                     )
                 )
-        if band_from_age and band and band != band_from_age:
+            exact.iat[i] = band
+        disagree = np.flatnonzero((out.notna() & exact.notna() & (out != exact)).to_numpy())
+        for i in disagree.tolist():
             warnings.append(
                 DataWarning(
-                    rid, "age_band", raw_band, f"disagrees with age {raw_age}; the age was used"
+                    ids[i],
+                    "age_band",
+                    str(raw.iat[i]),
+                    f"disagrees with age {ages.iat[i]}; the age was used",
                 )
             )
-        out.append(band_from_age or band)
-    return out
+        out = out.where(out.notna(), exact)
+    return out.astype(object)
 
 
 def read_margins(path: str | os.PathLike[str]) -> MarginsData:
