@@ -1,5 +1,15 @@
+from __future__ import annotations
+
 from django.urls import path
+
+from tsunagari.public import views
 
 app_name = "public"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("soudan/", views.navigator, name="navigator"),
+    path("kinkyu/", views.lines, name="lines"),
+    path("basho/", views.places, name="places"),
+    path("basho/<str:service_id>/", views.place, name="place"),
+]

@@ -101,7 +101,9 @@ class Hidden:
                 )
             ]
         else:
-            rows = [to_record(o) for o in model.objects.filter(**{link: rid}).order_by("id")]
+            rows = [
+                to_record(o) for o in model._default_manager.filter(**{link: rid}).order_by("id")
+            ]
         return [self.public(r) for r in rows if self.visible(r)]
 
     def fetch(self, table: str, rid: str) -> dict[str, Any] | None:
@@ -111,7 +113,7 @@ class Hidden:
         if model is None:
             found = HsdsRecord.objects.filter(table=table, record_id=rid).first()
             return found.data if found else None
-        obj = model.objects.filter(id=rid).first()
+        obj = model._default_manager.filter(id=rid).first()
         return self.public(to_record(obj)) if obj is not None else None
 
 
@@ -134,7 +136,7 @@ def _page(qs: QuerySet[Any], params: PageParams, shape: Any) -> dict[str, Any]:
 
 
 def _get(model: type[HsdsModel], rid: str, hidden: Hidden) -> dict[str, Any]:
-    obj = model.objects.filter(id=rid[:64]).first()
+    obj = model._default_manager.filter(id=rid[:64]).first()
     if obj is None or obj.id in hidden.ids:
         raise Http404("Not found.")
     return hidden.public(to_record(obj))

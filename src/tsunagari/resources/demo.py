@@ -15,12 +15,8 @@ from tsunagari.resources.hsds import bundle_from_tables
 from tsunagari.resources.hsds.convert import Bundle
 from tsunagari.resources.models import Audience, ResourceKind
 from tsunagari.resources.store import import_bundle
+from tsunagari.resources.towns import TOWNS
 
-TOWNS = (
-    "亀戸 大島 北砂 南砂 東砂 新砂 東陽 木場 門前仲町 深川 富岡 牡丹 古石場 越中島 永代 佐賀 福住 冬木 平野 三好 "
-    "白河 高橋 常盤 新大橋 森下 清澄 千石 石島 扇橋 猿江 住吉 毛利 千田 海辺 塩浜 枝川 豊洲 東雲 有明 青海 辰巳 "
-    "潮見 新木場 夢の島 若洲 海の森"
-).split()
 # Where people live; the last few are parks, port and reclaimed land.
 RESIDENTIAL = TOWNS[:42]
 LONGEVITY_TOWNS = (
@@ -303,6 +299,9 @@ def build_directory(seed: int, *, scale: int = 1) -> dict[str, list[dict[str, An
         )
     # The other three consultation services.
     windows = (
+        ("総合相談", "福祉の総合相談窓口（なんでも相談）", "General Welfare Consultation (any worry)", Audience.ANYONE, "東陽",
+         "年齢や分野を問わず、どこに相談したらよいかわからないことを受け止め、適切な窓口につなぎます（包括的相談支援）。",
+         "なにを そうだん したら いいか わからない ときも だいじょうぶ です。はなしを きいて、てつだって くれる ところに つなぎます。", ()),
         ("障害者相談", "障害者支援課 相談窓口", "Disability Support Section", Audience.DISABILITY, "東陽",
          "障害のある方と家族の相談。福祉サービスの利用、手帳、就労、くらしの相談。",
          "しょうがいの ある ひとと かぞくの そうだんを きく ところです。", ("障害者手帳（お持ちの方）",)),

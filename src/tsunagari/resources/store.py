@@ -64,7 +64,7 @@ def normalise(text: str) -> str:
 
 
 def hsds_fields(model: type[HsdsModel]) -> dict[str, models.Field[Any, Any]]:
-    return {f.name: f for f in model._meta.concrete_fields if f.name not in INTERNAL_FIELDS}  # type: ignore[misc]
+    return {f.name: f for f in model._meta.concrete_fields if f.name not in INTERNAL_FIELDS}
 
 
 def to_record(obj: HsdsModel) -> dict[str, Any]:
@@ -195,7 +195,7 @@ def _store(
     model: type[HsdsModel], rows: dict[str, dict[str, Any]], report: ImportReport
 ) -> list[str]:
     table = model.hsds_table
-    existing = model.objects.in_bulk(list(rows))
+    existing = model._default_manager.in_bulk(list(rows))
     new: list[HsdsModel] = []
     changed: list[HsdsModel] = []
     changed_ids: list[str] = []
@@ -216,11 +216,11 @@ def _store(
             obj.version += 1
         changed.append(obj)
         changed_ids.append(rid)
-    model.objects.bulk_create(new, batch_size=500)
+    model._default_manager.bulk_create(new, batch_size=500)
     report.created[table] += len(new)
     if changed:
         names = [*hsds_fields(model), "extra"] + (["version"] if model is Service else [])
-        model.objects.bulk_update(changed, names, batch_size=500)
+        model._default_manager.bulk_update(changed, names, batch_size=500)
         report.updated[table] += len(changed)
     return changed_ids
 
@@ -275,7 +275,8 @@ def export_tables(*, public: bool) -> dict[str, list[dict[str, Any]]]:
         model = MODELS.get(table)
         if model is not None:
             rows = [
-                to_record(obj) for obj in model.objects.order_by("id").iterator(chunk_size=2000)
+                to_record(obj)
+                for obj in model._default_manager.order_by("id").iterator(chunk_size=2000)
             ]
         else:
             rows = [r.data for r in HsdsRecord.objects.filter(table=table).order_by("record_id")]
@@ -308,7 +309,7 @@ def _linked_to(row: dict[str, Any], hidden: set[str]) -> bool:
 
 def validate_tables(tables: dict[str, list[dict[str, Any]]]) -> list[str]:
     """Check an export against the HSDS schemas; every problem found."""
-    problems = []
+    problems: list[str] = []
     for table, rows in tables.items():
         entity = ENTITY_OF_TABLE[table]
         for row in rows:
@@ -332,7 +333,7 @@ def _days(schedules: Iterable[Schedule]) -> set[str]:
 
 
 # Readings and other names people type for each kind.
-KIND_ALIASES = {
+KIND_ALIASES: dict[str, str] = {
     ResourceKind.KODOMO_SHOKUDO: "こども食堂 こどもしょくどう kodomo shokudo",
     ResourceKind.LONGEVITY_CENTRE: "地域包括支援センター ほうかつ ちょうじゅ 介護 高齢者",
     ResourceKind.SALON: "さろん サロン",
@@ -396,12 +397,12 @@ def _reindex_chunk(ids: list[str]) -> int:
     terms: dict[str, list[str]] = defaultdict(list)
     attrs = list(Attribute.objects.filter(link_id__in=ids))
     term_names = dict(
-        TaxonomyTerm.objects.filter(id__in={a.taxonomy_term_id for a in attrs}).values_list(
+        TaxonomyTerm.objects.filter(id__in={attr.taxonomy_term_id for attr in attrs}).values_list(
             "id", "name"
         )
     )
-    for a in attrs:
-        terms[a.link_id].append(term_names.get(a.taxonomy_term_id, ""))
+    for attr in attrs:
+        terms[attr.link_id].append(term_names.get(attr.taxonomy_term_id, ""))
     areas: dict[str, set[str]] = defaultdict(set)
     for area in HsdsRecord.objects.filter(table="service_areas", data__service_id__in=ids):
         if area.data.get("name"):
@@ -411,7 +412,7 @@ def _reindex_chunk(ids: list[str]) -> int:
             "id", "name"
         )
     )
-    kinds = dict(ResourceKind.choices)
+    kinds = {str(k): str(v) for k, v in ResourceKind.choices}
     for svc in services:
         places = [loc for loc in by_service_loc[svc.id] if not loc.x_confidential]
         towns = {loc.x_town for loc in places if loc.x_town} | areas[svc.id]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -85,7 +85,7 @@ def _registry() -> Registry[Any]:
     registry: Registry[Any] = Registry()
     for entity in ENTITIES:
         registry = registry.with_resource(
-            f"{entity}.json", Resource(entity_schema(entity), specification=DRAFT202012)
+            f"{entity}.json", DRAFT202012.create_resource(entity_schema(entity))
         )
     return registry
 

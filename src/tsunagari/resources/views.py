@@ -1,0 +1,149 @@
+"""Staff pages that keep the directory current. Thin: parse, call one
+service function, respond."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tsunagari.resources.forms import SearchForm, ServiceForm
+from tsunagari.resources.models import Service
+from tsunagari.resources.policy import ResourceAction, can, require_resource
+from tsunagari.resources.services import (
+    SearchQuery,
+    describe,
+    history,
+    search_services,
+    stale_services,
+    update_service,
+    verify_service,
+)
+
+
+def _service(request: HttpRequest, service_id: str) -> Service:
+    """The one way staff pages get a service: confidential ones only for
+    those who may see them."""
+    service = Service.objects.filter(id=service_id[:64]).first()
+    if service is None or (
+        service.x_confidential and not can(request.user, ResourceAction.VIEW_CONFIDENTIAL)
+    ):
+        raise Http404(_("見つかりません。"))
+    return service
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    require_resource(request.user, ResourceAction.VIEW)
+    form = SearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = search_services(
+        SearchQuery(
+            text=data.get("q", ""),
+            kinds=(data["kind"],) if data.get("kind") else (),
+            town=data.get("town", ""),
+            public_only=False,
+        )
+    )
+    if not can(request.user, ResourceAction.VIEW_CONFIDENTIAL):
+        qs = qs.exclude(x_confidential=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "can_edit": can(request.user, ResourceAction.EDIT),
+    }
+    template = (
+        "resources/_results.html" if getattr(request, "htmx", False) else "resources/directory.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def detail(request: HttpRequest, service_id: str) -> HttpResponse:
+    require_resource(request.user, ResourceAction.VIEW)
+    service = _service(request, service_id)
+    return render(
+        request,
+        "resources/detail.html",
+        {
+            "entry": describe(service, show_confidential=True),
+            "events": history(service)[:50],
+            "can_edit": can(request.user, ResourceAction.EDIT),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, service_id: str) -> HttpResponse:
+    require_resource(request.user, ResourceAction.EDIT)
+    service = _service(request, service_id)
+    conflicts: list[Any] = []
+    errors: list[str] = []
+    if request.method == "POST":
+        form = ServiceForm(request.POST)
+        if form.is_valid():
+            result = update_service(
+                service.id,
+                form.changes(),
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+            if result.saved:
+                messages.success(request, _("保存しました。"))
+                return redirect("resources:detail", service_id=service.id)
+            conflicts, errors = result.conflicts, result.errors
+            if conflicts:
+                # Keep the editor's text in the form; offer the saved one beside it.
+                data = request.POST.copy()
+                data["version"] = str(result.service.version)
+                form = ServiceForm(data)
+                form.is_valid()
+    else:
+        initial = {
+            name: getattr(service, name)
+            for name in ServiceForm.base_fields
+            if hasattr(service, name)
+        }
+        initial["x_audience"] = [a for a in service.x_audience.split(",") if a]
+        form = ServiceForm(initial=initial)
+    status = 409 if conflicts else 200
+    return render(
+        request,
+        "resources/edit.html",
+        {"form": form, "service": service, "conflicts": conflicts, "errors": errors},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, service_id: str) -> HttpResponse:
+    require_resource(request.user, ResourceAction.EDIT)
+    service = _service(request, service_id)
+    verify_service(service.id, actor=request.user)
+    messages.success(request, _("確認日を記録しました。"))
+    if request.POST.get("next") == "stale":
+        return redirect("resources:stale")
+    return redirect("resources:detail", service_id=service.id)
+
+
+@login_required
+def stale(request: HttpRequest) -> HttpResponse:
+    require_resource(request.user, ResourceAction.VIEW)
+    qs = stale_services()
+    if not can(request.user, ResourceAction.VIEW_CONFIDENTIAL):
+        qs = qs.exclude(x_confidential=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "resources/stale.html",
+        {"page": page, "can_edit": can(request.user, ResourceAction.EDIT)},
+    )
