@@ -57,10 +57,14 @@ def _names(rng: random.Random, n: int) -> list[str]:
 
 
 def _kana(rng: random.Random, n: int) -> list[str]:
-    return [
-        f"{rng.choice(KANA_S)}{rng.choice(['　', ' ', ''])}{rng.choice(KANA_G)}{'ア' * (i % 7)}"
-        for i in range(n)
-    ]
+    syllables = "アイウエオカキクケコサシスセソタチツテトナニヌネノマミムメモヤユヨラリルレロワン"
+    out: list[str] = []
+    for i in range(n):
+        # a tail made from the serial number keeps most readings distinct
+        k = len(syllables)
+        tail = syllables[i % k] + syllables[(i // k) % k] + syllables[(i // k // k) % k]
+        out.append(f"{rng.choice(KANA_S)}{rng.choice(['　', ' ', ''])}{rng.choice(KANA_G)}{tail}")
+    return out
 
 
 def _dates(rng: random.Random, n: int) -> list[str]:

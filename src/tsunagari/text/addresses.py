@@ -65,16 +65,14 @@ _RE_POSTCODE = re.compile(r"^〒?\s*\d{3}\s*-?\s*\d{4}\s+|^〒\s*\d{3}\s*-?\s*\d
 _RE_DIGIT_DASH = re.compile(rf"(?<=\d)\s*[{_DASH_CHARS}]+\s*(?=\d)")
 _RE_DIGIT_NO = re.compile(r"(?<=\d)の(?=\d)")
 _RE_KANJI_NUM = re.compile(r"([〇一二三四五六七八九十百]+)(?=\s*(?:丁目|番|号))")
-_RE_SPACES = re.compile(r"\s+")
-_RE_PREFECTURE = re.compile("(" + "|".join(PREFECTURES) + ")")
+_PREFECTURE_SET = frozenset(PREFECTURES)
 # cities whose own name holds 市 or 郡, which the general rule would cut short
 _CITY_EXCEPTIONS = "四日市市|廿日市市|野々市市|大和郡山市|郡山市|郡上市"
 _RE_CITY = re.compile(
     rf"(?:{_CITY_EXCEPTIONS})|(?:[^\s\d\-]+?郡)?(?:[^\s\d\-]+?市[^\s\d\-]+?区|[^\s\d\-]+?[市区町村])"
 )
-_RE_KNOWN_TOWN = re.compile(
-    "(" + "|".join(sorted([*KNOWN_TOWNS, "夢ノ島", "海ノ森"], key=len, reverse=True)) + ")"
-)
+_KNOWN_SPELLINGS = frozenset([*KNOWN_TOWNS, "夢ノ島", "海ノ森"])
+_TOWN_LENGTHS = sorted({len(t) for t in _KNOWN_SPELLINGS}, reverse=True)
 _RE_GENERIC_TOWN = re.compile(r"[^\s\d\-]+?(?=\d|\s|-|$)")
 _RE_CHOME = re.compile(r"\s*(\d{1,4})\s*丁目\s*-?")
 _RE_NUMBER = re.compile(r"\s*(\d{1,6})\s*(番地の?|番|号室|号|-)?")
@@ -121,29 +119,42 @@ def _kanji_numbers(match: re.Match[str]) -> str:
 
 def _normalise(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).strip()
-    s = _RE_POSTCODE.sub("", s)
-    s = _RE_KANJI_NUM.sub(_kanji_numbers, s)
+    # each rewrite runs only when its trigger is present: most rows need few
+    if s[:1] == "〒" or s[:3].isdigit():
+        s = _RE_POSTCODE.sub("", s)
+    if "丁目" in s or "番" in s or "号" in s:
+        s = _RE_KANJI_NUM.sub(_kanji_numbers, s)
     s = _RE_DIGIT_DASH.sub("-", s)
-    s = _RE_DIGIT_NO.sub("-", s)
-    return _RE_SPACES.sub(" ", s).strip()
+    if "の" in s:
+        s = _RE_DIGIT_NO.sub("-", s)
+    return " ".join(s.split())
+
+
+def _match_known_town(s: str) -> str | None:
+    for length in _TOWN_LENGTHS:
+        if s[:length] in _KNOWN_SPELLINGS:
+            return s[:length]
+    return None
 
 
 def _split_place(s: str) -> tuple[str, str, str, str]:
     """Return (prefecture, city, town, rest)."""
     prefecture = city = ""
-    if m := _RE_PREFECTURE.match(s):
-        prefecture = m.group(1)
-        s = s[m.end() :].lstrip()
-    if m := _RE_KNOWN_TOWN.match(s):
-        return prefecture, city, m.group(1), s[m.end() :]
+    for length in (3, 4):
+        if s[:length] in _PREFECTURE_SET:
+            prefecture = s[:length]
+            s = s[length:].lstrip()
+            break
+    if town := _match_known_town(s):
+        return prefecture, city, town, s[len(town) :]
     if m := _RE_CITY.match(s):
         rest = s[m.end() :].lstrip()
         if rest and not rest[0].isdigit() and rest[0] != "-":
             city, s = m.group(0), rest
         elif not rest and m.group(0)[-1] in "市区":
             return prefecture, m.group(0), "", ""
-    if m := _RE_KNOWN_TOWN.match(s):
-        return prefecture, city, m.group(1), s[m.end() :]
+    if town := _match_known_town(s):
+        return prefecture, city, town, s[len(town) :]
     if m := _RE_GENERIC_TOWN.match(s):
         return prefecture, city, m.group(0), s[m.end() :]
     return prefecture, city, "", s

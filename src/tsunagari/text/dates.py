@@ -137,7 +137,7 @@ def _numbers(*groups: str | None) -> tuple[int, int, int] | None:
     return (y, m, d)
 
 
-@short_text_cache(maxsize=1 << 16, max_len=64)
+@short_text_cache(maxsize=1 << 18, max_len=64)
 def parse_date(text: str) -> date | TextError:
     """Read a date written in any notation common in Japanese records.
 
