@@ -173,14 +173,14 @@ def test_it_warns_about_unusable_demographics_and_carries_on(write_file: Write) 
     )
     # when read
     data = read_responses(path)
-    # then each is a warning: no age band, sex 3 (no answer), no town
+    # then each is a warning and counts as no answer
     assert [(w.respondent_id, w.column) for w in data.warnings] == [
         ("A1", "age"),
         ("A2", "sex"),
         ("A3", "town"),
     ]
     assert data.frame["age_band"].isna().tolist() == [True, False, False]
-    assert data.frame["sex"].tolist() == ["1", "3", "1"]
+    assert data.frame["sex"].tolist() == ["1", None, "1"]
 
 
 @pytest.mark.parametrize(
@@ -234,14 +234,28 @@ def test_it_refuses_margins_that_miss_a_level_in_the_responses(write_file: Write
     assert "有明" in str(caught.value) and str(margins) in str(caught.value)
 
 
-def test_it_refuses_to_weight_a_respondent_without_an_age(write_file: Write) -> None:
+def test_it_leaves_a_respondent_without_an_age_out_of_weighted_estimates(write_file: Write) -> None:
     # given a respondent whose age cannot be read, and age-band margins
     path = write_file("r.csv", responses("A1,34,1,豊洲,5,4,4,3", "A2,abc,2,亀戸,1,1,1,1"))
     # when analysed with margins
+    result = analyse_files(path, write_file("m.csv", MARGINS), min_cell=1)
+    # then the respondent is warned about and left out; the other is weighted
+    assert [(w.respondent_id, w.column) for w in result.warnings][:2] == [
+        ("A2", "age"),
+        ("A2", "age"),
+    ]
+    assert "left out of the weighted estimates" in result.warnings[1].problem
+    assert result.estimates.loc[0, "n"] == 1
+
+
+def test_it_refuses_to_weight_when_nobody_has_a_usable_age(write_file: Write) -> None:
+    # given no respondent with a usable age
+    path = write_file("r.csv", responses("A1,abc,1,豊洲,5,4,4,3", "A2,,2,亀戸,1,1,1,1"))
+    # when analysed with margins
     with pytest.raises(SurveyInputError) as caught:
         analyse_files(path, write_file("m.csv", MARGINS))
-    # then the row and the age column are named
-    assert_one_line(caught.value, path, 3, "age")
+    # then the first row and the age column are named
+    assert_one_line(caught.value, path, 2, "age")
 
 
 def test_it_spreads_a_margin_level_nobody_answered_from_and_warns(survey: Survey) -> None:

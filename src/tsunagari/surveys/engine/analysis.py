@@ -93,6 +93,7 @@ def analyse(
     """
     frame = responses.frame
     scores = score_responses(frame)
+    scores_frame = scores.frame
     warnings = list(responses.warnings) + list(scores.warnings)
     groups = frame.loc[:, list(DIMENSIONS)]
     levels: dict[str, list[str]] = {
@@ -103,22 +104,17 @@ def analyse(
     calibration = None
     result: RakeResult | None = None
     if margins is not None:
+        frame, scores_frame, groups = _weightable(responses, margins, scores.frame, warnings)
         dims = {d: groups[d] for d in margins.margins}
         try:
             result = rake(dims, margins.margins, empty_levels="spread")
         except UncoveredLevelError as exc:
             row = int(frame["row"].iat[exc.first_index])
             column = responses.age_column if exc.dimension == "age_band" else exc.dimension
-            if exc.level:
-                problem = (
-                    f"{exc.dimension} level {exc.level!r} is not covered by the margins in "
-                    f"{margins.path}; add it there or correct this row"
-                )
-            else:
-                problem = (
-                    f"no usable {exc.dimension}, which weighting to the {exc.dimension} "
-                    f"margins in {margins.path} needs; correct this row"
-                )
+            problem = (
+                f"{exc.dimension} level {exc.level!r} is not covered by the margins in "
+                f"{margins.path}; add it there or correct this row"
+            )
             raise SurveyInputError(responses.path, row, column, problem) from None
         except NotConvergedError as exc:
             row = margins.rows.get((exc.dimension, exc.level), 2)
@@ -142,7 +138,7 @@ def analyse(
     if "town" not in levels:
         levels["town"] = list(pd.unique(groups["town"].dropna()))
     estimates = estimate_measures(
-        scores.frame,
+        scores_frame,
         groups,
         weights=None if weights is None else np.asarray(weights),
         calibration=calibration,
@@ -150,7 +146,50 @@ def analyse(
         min_cell=min_cell,
         method=method,
     )
-    return AnalysisResult(estimates_frame(estimates), tuple(warnings), len(frame), result)
+    return AnalysisResult(estimates_frame(estimates), tuple(warnings), len(responses.frame), result)
+
+
+def _weightable(
+    responses: ResponsesData,
+    margins: MarginsData,
+    scores: pd.DataFrame,
+    warnings: list[DataWarning],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The respondents who can be weighted: those with a value for every raking dimension.
+
+    The others (no usable age, sex or town, already warned about as no answer)
+    cannot carry a weight; each is listed in the warnings and left out of the
+    weighted estimates rather than stopping the whole analysis.
+    """
+    frame = responses.frame
+    dims = list(margins.margins)
+    missing = frame[dims].isna()
+    drop = missing.any(axis=1).to_numpy()
+    if not drop.any():
+        return frame, scores, frame.loc[:, list(DIMENSIONS)]
+    for i in np.flatnonzero(drop).tolist():
+        lacking = [d for d in dims if missing[d].iat[i]]
+        column = responses.age_column if lacking[0] == "age_band" else lacking[0]
+        warnings.append(
+            DataWarning(
+                str(frame["respondent_id"].iat[i]),
+                column,
+                "",
+                f"no usable {' or '.join(lacking)}, which weighting needs; "
+                f"left out of the weighted estimates",
+            )
+        )
+    if drop.all():
+        first = next(d for d in dims if missing[d].iat[0])
+        raise SurveyInputError(
+            responses.path,
+            int(frame["row"].iat[0]),
+            responses.age_column if first == "age_band" else first,
+            f"no respondent has a usable {', '.join(dims)}; weighting needs them",
+        )
+    keep = ~drop
+    kept = frame[keep].reset_index(drop=True)
+    return kept, scores[keep].reset_index(drop=True), kept.loc[:, list(DIMENSIONS)]
 
 
 def analyse_files(

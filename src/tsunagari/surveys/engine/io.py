@@ -278,12 +278,10 @@ def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
         if code is None:
             problem = "empty" if not raw.strip() else "not 1/2/3 or 男/女/その他"
             warnings.append(
-                DataWarning(
-                    id_list[i], "sex", _clip(raw), f"{problem}; counted as 3 (other/no answer)"
-                )
+                DataWarning(id_list[i], "sex", _clip(raw), f"{problem}; counted as no answer")
             )
-            code = "3"
         sexes.iat[i] = code
+    sexes = sexes.astype(object).where(sexes.notna(), None)
 
     towns = column("town").str.normalize("NFKC").str.strip()
     for i in np.flatnonzero((towns == "").to_numpy()).tolist():
