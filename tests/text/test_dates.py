@@ -182,3 +182,23 @@ def test_it_reads_kanji_numerals(text: str, value: int) -> None:
 )
 def test_it_refuses_text_that_is_not_a_kanji_numeral(text: str) -> None:
     assert kanji_to_int(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("S230305", date(1948, 3, 5)), ("h010108", date(1989, 1, 8)), ("R010501", date(2019, 5, 1))],
+)
+def test_it_reads_the_compact_era_letter_code(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+def test_it_reads_a_date_followed_by_its_weekday() -> None:
+    assert parse_date("2019年5月1日(水)") == date(2019, 5, 1)
+    assert parse_date("令和元年5月1日（水曜日）") == date(2019, 5, 1)
+
+
+def test_it_rejects_a_date_whose_weekday_does_not_match() -> None:
+    result = parse_date("2019年5月1日(木)")
+    assert isinstance(result, TextError)
+    assert "Wednesday" in result.reason
+    assert "水曜日" in result.reason_ja

@@ -17,6 +17,7 @@ from tsunagari.text import (
     clear_caches,
     fold_kanji,
     kana_key,
+    kanji_to_int,
     name_key,
     parse_address,
     parse_date,
@@ -25,6 +26,7 @@ from tsunagari.text import (
     parse_phone,
     split_name,
     to_katakana,
+    town_key,
 )
 
 # any Unicode text except lone surrogates, which str cannot encode anyway
@@ -49,8 +51,9 @@ SETTINGS = settings(
 @SETTINGS
 @given(TEXTS)
 def test_it_never_raises_in_the_key_functions(text: str) -> None:
-    for fn in (fold_kanji, to_katakana, kana_key, name_key):
+    for fn in (fold_kanji, to_katakana, kana_key, name_key, town_key):
         assert isinstance(fn(text), str)
+    assert kanji_to_int(text) is None or isinstance(kanji_to_int(text), int)
     surname, given_name = split_name(text)
     assert isinstance(surname, str) and isinstance(given_name, str)
 

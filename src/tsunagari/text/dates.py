@@ -71,7 +71,13 @@ _ERA_TOKENS = "|".join(sorted(_ERA_BY_TOKEN, key=len, reverse=True))
 
 _RE_ISO_FAST = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", re.ASCII)
 _RE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_RE_ERA_CODE = re.compile(r"([1-5])(\d{2})(\d{2})(\d{2})")
+_RE_ERA_CODE = re.compile(r"([1-5MTSHRmtshr])(\d{2})(\d{2})(\d{2})")
+_RE_WEEKDAY = re.compile(r"\s*\(\s*([月火水木金土日])\s*(?:曜日?)?\s*\)\s*$")
+_WEEKDAYS = "月火水木金土日"
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_CODE_ERA: dict[str, Era] = {str(era.code): era for era in ERAS} | {
+    t: e for t, e in _ERA_BY_TOKEN.items() if t.isascii()
+}
 _RE_GREGORIAN = re.compile(
     rf"(?:西暦)?({_NUM})(?:年({_NUM})月({_NUM})日?|{_SEP}({_NUM}){_SEP}({_NUM}))"
 )
@@ -145,7 +151,8 @@ def parse_date(text: str) -> date | TextError:
     昭和23年3月5日, 昭和２３年３月５日, 昭和二十三年三月五日, S23.3.5,
     s23/3/5, 昭23.3.5, H1.1.8, R1.5.1, 令和元年5月1日, ㍻元年1月8日, the
     7-digit code of Japanese government systems (3230305 = 昭和23年3月5日;
-    1 明治, 2 大正, 3 昭和, 4 平成, 5 令和) and an ISO time of day after the
+    1 明治, 2 大正, 3 昭和, 4 平成, 5 令和) or its letter form (S230305), a
+    weekday after the date (2019年5月1日(水)) and an ISO time of day after the
     date (1948-03-05 00:00:00). Full-width digits are read as digits.
 
     Args:
@@ -169,7 +176,21 @@ def parse_date(text: str) -> date | TextError:
     s = unicodedata.normalize("NFKC", text).strip()
     if ":" in s:
         s = _RE_TIME.sub("", s)
-    s = s.translate(_DROP).translate(_DASHES)
+    weekday = None
+    if ")" in s and (w := _RE_WEEKDAY.search(s)):
+        weekday = w[1]
+        s = s[: w.start()]
+    result = _parse_clean(s.translate(_DROP).translate(_DASHES))
+    if weekday is not None and isinstance(result, date) and _WEEKDAYS[result.weekday()] != weekday:
+        actual = _WEEKDAYS[result.weekday()]
+        return _error(
+            f"{result.isoformat()} is a {_WEEKDAYS_EN[result.weekday()]} ({actual}), but ({weekday}) is written: check the date.",
+            f"{result.year}年{result.month}月{result.day}日は{actual}曜日です（{weekday}と書かれています）。日付を確認してください。",
+        )
+    return result
+
+
+def _parse_clean(s: str) -> date | TextError:
     if not s:
         return _error(
             "The date is empty: enter a date such as 1948-03-05 or 昭和23年3月5日.",
@@ -180,7 +201,7 @@ def parse_date(text: str) -> date | TextError:
     if m := _RE_COMPACT.fullmatch(s):
         return _make(int(m[1]), int(m[2]), int(m[3]))
     if m := _RE_ERA_CODE.fullmatch(s):
-        return _from_era(ERAS[int(m[1]) - 1], int(m[2]), int(m[3]), int(m[4]))
+        return _from_era(_CODE_ERA[m[1]], int(m[2]), int(m[3]), int(m[4]))
     if m := _RE_ERA.fullmatch(s):
         era = _ERA_BY_TOKEN[m[1]]
         if m[3] is None and m[5] is None:
