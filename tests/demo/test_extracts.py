@@ -167,7 +167,9 @@ def test_it_lists_everyone_once_in_the_registry(
         if source == "registry"
     ]
 
-    assert sorted(pid for _, pid in registry) == sorted(p.person_id for p in ward.persons())
+    in_registry = sorted(pid for _, pid in registry)
+    assert len(in_registry) == len(set(in_registry))
+    assert len(in_registry) == ward.person_count - written[2].noise.get("unregistered", 0)
     assert all(row["resident_id"] and row["household_id"] for row, _ in registry)
 
 
@@ -440,6 +442,35 @@ def test_it_gives_reregistered_people_a_new_id_and_sources_the_stale_one(
             stale += row["resident_id"] == people[pid].resident_id
             fresh += row["resident_id"] == registry[pid]
     assert stale and fresh
+
+
+def test_it_keeps_unregistered_people_out_of_the_registry_only(ward: Ward, tmp_path: Path) -> None:
+    in_dir, truth_dir, summary = write(ward, tmp_path, replace(CLEAN, unregistered=0.5))
+    people = people_by_id(ward)
+    rows = records_with_truth(in_dir, truth_dir)
+    registered = {pid for source, _, pid in rows if source == "registry"}
+    outside = {pid for source, _, pid in rows if source not in ("registry", "csw")} - registered
+
+    assert outside and len(outside) == summary.noise["unregistered"]
+    for source, row, pid in rows:
+        if pid in outside and source != "csw":
+            assert row["resident_id"] != people[pid].resident_id
+            assert row["resident_id"].startswith("9")
+
+
+def test_it_leaves_some_department_records_without_a_resident_id(
+    ward: Ward, tmp_path: Path
+) -> None:
+    in_dir, truth_dir, summary = write(ward, tmp_path, replace(CLEAN, missing_id=0.2))
+    rows = [
+        row
+        for source, row, _ in records_with_truth(in_dir, truth_dir)
+        if source not in ("registry", "csw")
+    ]
+
+    empty = sum(not row["resident_id"] for row in rows)
+    assert empty == summary.noise["missing_id"]
+    assert abs(empty / len(rows) - 0.2) < 0.04
 
 
 def test_it_leaves_a_few_unusable_values_for_warnings(ward: Ward, tmp_path: Path) -> None:

@@ -74,16 +74,16 @@ class NoiseConfig:
     phone_missing: float = 0.15  # a department record lacks a phone the person has
     old_address: float = 0.03  # a department record keeps a previous address
     maiden_name: float = 0.05  # a wife under 60: a department record keeps her maiden name
-    reregistration: float = (
-        0.003  # person re-registered: new 宛名番号; sources may keep the stale one
-    )
+    # person re-registered: new 宛名番号 in the registry; sources may keep the stale one
+    reregistration: float = 0.003
     stale_id: float = 0.6  # per department record of a re-registered person: keeps the old id
-    household_split: float = (
-        0.3  # parents 65+ living with family registered as their own 世帯 (世帯分離)
-    )
-    registered_elsewhere: float = (
-        0.05  # cared-for parent living with family, registry left at old address
-    )
+    # person known to departments but not in the registry (住登外), with a 住登外 宛名番号
+    unregistered: float = 0.003
+    missing_id: float = 0.02  # a department record has no 宛名番号 (manual entry, old system)
+    # parents 65+ living with family registered as their own 世帯 (世帯分離), same address
+    household_split: float = 0.3
+    # cared-for parent living with family whose registration stayed at an old address
+    registered_elsewhere: float = 0.05
     csw_duplicate: float = 0.1  # community workers hold a second record for the same person
     unusable: float = 0.0005  # empty name or unparseable birth date (for warnings.csv)
 
@@ -393,6 +393,7 @@ class _Registry:
     household: dict[int, tuple[str, str]] = field(default_factory=dict)  # pid -> (世帯番号, 続柄)
     address: dict[int, Address] = field(default_factory=dict)  # pid -> registered address
     new_id: dict[int, str] = field(default_factory=dict)  # pid -> 宛名番号 after re-registration
+    unregistered: dict[int, str] = field(default_factory=dict)  # pid -> 住登外 宛名番号
 
 
 def _random_address(rng: random.Random) -> Address:
@@ -414,6 +415,7 @@ def _registry_facts(ward: Ward, cfg: NoiseConfig, rng: random.Random, noise: _No
     reg = _Registry()
     split_base = 700_000_000
     reid_base = 180_000_000
+    outside_base = 900_000_000  # 住登外 numbers have their own range
     for household in ward.households:
         parents = [
             m
@@ -449,9 +451,16 @@ def _registry_facts(ward: Ward, cfg: NoiseConfig, rng: random.Random, noise: _No
             or person.poverty_support
             or person.child_support
         )
-        if known and noise.chance("reregistration", rng.random() < cfg.reregistration):
+        if not known:
+            continue
+        if noise.chance("reregistration", rng.random() < cfg.reregistration):
             reid_base += rng.randint(1, 5)
             reg.new_id[person.person_id] = f"{reid_base:09d}{check_digit(reid_base)}"
+        elif person.birth_date.year <= 2007 and noise.chance(
+            "unregistered", rng.random() < cfg.unregistered
+        ):
+            outside_base += rng.randint(1, 5)
+            reg.unregistered[person.person_id] = f"{outside_base:09d}{check_digit(outside_base)}"
     return reg
 
 
@@ -590,6 +599,12 @@ class _Writer:
         return _phone(p.phone, style)
 
     def resident_id(self, p: Resident) -> str:
+        if self.noise.chance("missing_id", self.rng.random() < self.cfg.missing_id):
+            self.flags.append("missing_id")
+            return ""
+        outside = self.reg.unregistered.get(p.person_id)
+        if outside is not None:
+            return outside
         new = self.reg.new_id.get(p.person_id)
         if new is None:
             return p.resident_id
@@ -712,8 +727,8 @@ def write_extracts(
 ) -> ExtractSummary:
     """Write the department extracts of ``ward`` as CSV files in the linkage format.
 
-    Files (in ``out_dir``): registry.csv (everyone; resident_id and
-    household_id, 世帯分離 and old registered addresses included), care.csv,
+    Files (in ``out_dir``): registry.csv (everyone registered; resident_id
+    and household_id, 世帯分離 and old registered addresses included), care.csv,
     disability.csv, child.csv, poverty.csv and csw.csv (no resident_id). Ground
     truth (only when ``truth_dir`` is given, never inside ``out_dir``):
     persons.csv (source, record_id, person_id), households.csv (person_id,
@@ -808,6 +823,8 @@ def _registry_rows(ward: Ward, reg: _Registry) -> Iterator[tuple[str, list[str],
     for household in ward.households:
         home = household.address.text()
         for p in household.members:
+            if p.person_id in reg.unregistered:
+                continue
             n += 1
             record_id = f"RG{n:07d}"
             flags: list[str] = []
