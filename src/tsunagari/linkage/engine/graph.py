@@ -65,3 +65,73 @@ def edges_within_groups(keys: np.ndarray[Any, Any]) -> tuple[IntArray, IntArray]
     first = pd.Series(idx).groupby(codes).transform("min").to_numpy()
     keep = first != idx
     return first[keep].astype(np.int64), idx[keep].astype(np.int64)
+
+
+def constrained_components(
+    n_nodes: int,
+    left: IntArray,
+    right: IntArray,
+    order: np.ndarray[Any, Any],
+    group: IntArray,
+    key: IntArray,
+) -> IntArray:
+    """Connected components that never join two different keys of one group.
+
+    Edges are taken strongest first (``order`` sorts them); an edge that
+    would put two nodes of the same ``group`` with different ``key`` into
+    one component is skipped. Used so that a chain through a third record
+    cannot merge two registry records with different resident numbers.
+
+    Args:
+        n_nodes: number of nodes.
+        left: edge start nodes.
+        right: edge end nodes.
+        order: edge positions, strongest edge first.
+        group: per node, the group code (e.g. source), -1 for "no constraint".
+        key: per node, the key inside the group (e.g. resident number code).
+
+    Returns:
+        Component labels numbered in order of first appearance.
+
+    Example:
+        >>> constrained_components(
+        ...     3, np.array([0, 1]), np.array([2, 2]), np.array([0, 1]),
+        ...     np.array([0, 0, -1]), np.array([5, 6, -1]),
+        ... ).tolist()
+        [0, 1, 0]
+    """
+    parent = list(range(n_nodes))
+    groups = group.tolist()
+    keys = key.tolist()
+    seen: dict[int, dict[int, int]] = {
+        i: {groups[i]: keys[i]} for i in range(n_nodes) if groups[i] >= 0
+    }
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    lefts, rights = left.tolist(), right.tolist()
+    for e in order.tolist():
+        a, b = find(lefts[e]), find(rights[e])
+        if a == b:
+            continue
+        da, db = seen.get(a), seen.get(b)
+        if da and db:
+            small, big = (da, db) if len(da) < len(db) else (db, da)
+            if any(big.get(g, k) != k for g, k in small.items()):
+                continue
+            big.update(small)
+            merged = big
+        else:
+            merged = da or db or {}
+        parent[b] = a
+        seen.pop(b, None)
+        if merged:
+            seen[a] = merged
+    roots = np.array([find(i) for i in range(n_nodes)], dtype=np.int64)
+    return components(n_nodes, roots, np.arange(n_nodes, dtype=np.int64))

@@ -2,9 +2,10 @@
 
 Rules, in order (documented in docs/linkage.md):
 
-1. A person's residence is the address most of their records give; a tie
-   goes to the source that sees where people really live (care staff visit
-   the home), then to the registry, then to the others.
+1. A person's residence is, among the addresses their records give, one
+   where other people live (a parent registered alone at an old address but
+   cared for at the family's home lives there), then the one most records
+   give, then the registry's.
 2. People whose registry record is at their residence and carries the same
    世帯番号 live together.
 3. People at the same residence (down to 号 and room) with the same surname
@@ -26,7 +27,7 @@ import pandas as pd
 from tsunagari.linkage.engine.graph import components, edges_within_groups
 
 #: Tie-break order for a person's residence when sources disagree.
-RESIDENCE_PRIORITY = ("care", "registry", "disability", "child", "poverty", "csw")
+RESIDENCE_PRIORITY = ("registry", "care", "disability", "child", "poverty", "csw")
 #: Age from which a separately registered household at the family's address
 #: counts as 世帯分離 of elderly parents.
 ELDERLY_AGE = 65
@@ -39,6 +40,52 @@ def _age(dob: pd.Series, as_of: date) -> pd.Series:
     month_day = pd.to_numeric(dob.str.slice(5, 7) + dob.str.slice(8, 10), errors="coerce")
     before_birthday = month_day > as_of.month * 100 + as_of.day
     return as_of.year - years - before_birthday.astype("float")
+
+
+def _residence(records: pd.DataFrame) -> pd.Series:
+    """Pick each person's residence among the addresses their records give.
+
+    Addresses are compared down to 号 (a record without the room number
+    agrees with one that has it) and the most specific spelling is kept. An
+    address where other people live beats one where nobody else does: a
+    parent registered alone at an old address but cared for at the family's
+    home lives at the family's home. Then more records win, then the source
+    order of :data:`RESIDENCE_PRIORITY`.
+    """
+    rank = {s: i for i, s in enumerate(RESIDENCE_PRIORITY)}
+    rec = records.loc[records["addr_key"].notna(), ["person", "source", "addr_key", "addr_go"]]
+    rec = rec.assign(
+        place=rec["addr_go"].fillna(rec["addr_key"]),
+        has_room=rec["addr_key"] != rec["addr_go"].fillna(rec["addr_key"]),
+        rank=rec["source"].map(rank).fillna(len(rank)).astype(int),
+    )
+    persons_at_key = rec.groupby("addr_key", observed=True)["person"].nunique()
+    persons_at_place = rec.groupby("place", observed=True)["person"].nunique()
+    spelled = (
+        rec.groupby(["person", "place", "addr_key"], observed=True)
+        .agg(n=("source", "size"), has_room=("has_room", "first"))
+        .reset_index()
+        .sort_values(["person", "place", "has_room", "n"], ascending=[True, True, False, False])
+        .drop_duplicates(["person", "place"])
+        .set_index(["person", "place"])["addr_key"]
+    )
+    cand = (
+        rec.groupby(["person", "place"], observed=True)
+        .agg(votes=("source", "size"), rank=("rank", "min"))
+        .reset_index()
+    )
+    cand["full"] = spelled.reindex(pd.MultiIndex.from_frame(cand[["person", "place"]])).to_numpy()
+    full_has_room = cand["full"] != cand["place"]
+    occupancy = np.where(
+        full_has_room,
+        cand["full"].map(persons_at_key).to_numpy(dtype=float),
+        cand["place"].map(persons_at_place).to_numpy(dtype=float),
+    )
+    cand["others"] = occupancy > 1
+    best = cand.sort_values(
+        ["person", "others", "votes", "rank"], ascending=[True, False, False, True]
+    ).drop_duplicates("person")
+    return best.set_index("person")["full"]
 
 
 def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -58,19 +105,8 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
         '東砂|2|5-3#201'
     """
     n_people = int(records["person"].max()) + 1 if len(records) else 0
-    rank = {s: i for i, s in enumerate(RESIDENCE_PRIORITY)}
-    with_address = records.loc[records["addr_key"].notna(), ["person", "source", "addr_key"]]
-    votes = (
-        with_address.assign(rank=with_address["source"].map(rank).fillna(len(rank)))
-        .groupby(["person", "addr_key"], observed=True)
-        .agg(votes=("source", "size"), rank=("rank", "min"))
-        .reset_index()
-        .sort_values(["person", "votes", "rank"], ascending=[True, False, True])
-        .drop_duplicates("person")
-        .set_index("person")
-    )
     people = pd.DataFrame(index=pd.RangeIndex(n_people, name="person"))
-    people["residence"] = votes["addr_key"]
+    people["residence"] = _residence(records)
 
     def mode(column: str) -> pd.Series:
         values = records.loc[records[column].notna(), ["person", column]]
@@ -124,17 +160,27 @@ def infer_households(people: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.int64]
     same_name = (people["residence"] + "\t" + people["surname"]).astype(object).to_numpy()
     add(edges_within_groups(same_name))
 
-    # Anchor of each residence: its first person with a registry household,
-    # else its first person.
+    # Rule 5 needs to know which registry households are all elderly.
+    household = people["registry_household"]
+    all_elderly = (
+        people.assign(old=people["age"] >= ELDERLY_AGE)
+        .groupby("registry_household", observed=True)["old"]
+        .all()
+    )
+    elderly_unit = household.map(all_elderly).fillna(False).astype(bool).to_numpy()
+
+    # Anchor of each residence: its first person in a registry household that
+    # is not all elderly, else in any registry household, else its first person.
     frame = pd.DataFrame(
         {
             "residence": residence,
             "pos": np.arange(n),
             "has_registry": people["registry_household"].notna().to_numpy(),
+            "main": people["registry_household"].notna().to_numpy() & ~elderly_unit,
         }
     ).dropna(subset=["residence"])
     anchor = (
-        frame.sort_values(["has_registry", "pos"], ascending=[False, True])
+        frame.sort_values(["main", "has_registry", "pos"], ascending=[False, False, True])
         .drop_duplicates("residence")
         .set_index("residence")["pos"]
     )
@@ -145,14 +191,7 @@ def infer_households(people: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.int64]
     alone = ((name_count.to_numpy() == 1) | pd.isna(people["surname"]).to_numpy()) & people[
         "registry_household"
     ].isna().to_numpy()
-    # Rule 5: elderly registered as a household of their own.
-    household = people["registry_household"]
-    all_elderly = (
-        people.assign(old=people["age"] >= ELDERLY_AGE)
-        .groupby("registry_household", observed=True)["old"]
-        .all()
-    )
-    elderly_unit = household.map(all_elderly).fillna(False).astype(bool).to_numpy()
+    # Rule 5: elderly registered as a household of their own (世帯分離).
     joins = frame.loc[alone[frame["pos"].to_numpy()] | elderly_unit[frame["pos"].to_numpy()]]
     joins = joins.loc[joins["anchor"] != joins["pos"]]
     lefts.append(joins["anchor"].to_numpy(dtype=np.int64))

@@ -317,11 +317,12 @@ def identity_conflicts(
 ) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Which pairs contradict being one person, whatever their score.
 
-    Two conflicts veto a link: the given names disagree outright (kanji and
+    Three conflicts veto a link: the given names disagree outright (kanji and
     reading both differ, no typo-distance reading when a kanji side is
-    missing) — twins share everything else; or the birth dates differ in two
+    missing) — twins share everything else; the birth dates differ in two
     or more of year/month/day and are not a day/month swap — a parent and a
-    child with the same reading share address and phone.
+    child with the same reading share address and phone; or two records of
+    the same source carry two different resident numbers.
 
     Args:
         records: normalised records indexed by uid (0..n-1).
@@ -364,5 +365,12 @@ def identity_conflicts(
         & (side("dob_d", left) == side("dob_m", right))
     )
     dob_conflict = pd.notna(d_l) & pd.notna(d_r) & (parts < 2) & ~swap
-    result: np.ndarray[Any, np.dtype[np.bool_]] = (given_conflict | dob_conflict).astype(bool)
+    # One system holds one record per resident number: two records of one
+    # source under two different numbers are two people (namesakes born the
+    # same day). Stale numbers show up across sources, not within one.
+    r_l, r_r = side("resident_id", left), side("resident_id", right)
+    two_numbers = same("source") & pd.notna(r_l) & pd.notna(r_r) & (r_l != r_r)
+    result: np.ndarray[Any, np.dtype[np.bool_]] = (
+        given_conflict | dob_conflict | two_numbers
+    ).astype(bool)
     return result

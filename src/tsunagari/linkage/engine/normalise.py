@@ -47,6 +47,7 @@ NORMALISED_COLUMNS = (
 )
 
 _SPACE = re.compile(r"[\s\u3000]+")
+_KANA_ONLY = r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fd\u30fe\uff66-\uff9f]+"
 _SEX = {
     "1": "M",
     "男": "M",
@@ -284,6 +285,26 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
         head, tail = _split_by_known_prefix(records.loc[todo, "name_key"], records["sur_kanji"])
         records.loc[todo, "sur_kanji"] = head
         records.loc[todo, "giv_kanji"] = tail
+
+    # A name part written in kana in the name field (佐藤 ヒロシ, common when
+    # the kanji is unknown) is also its reading.
+    for part in ("sur", "giv"):
+        written = records[f"{part}_kanji"]
+        is_kana = written.str.fullmatch(_KANA_ONLY, na=False)
+        fill = is_kana & records[f"{part}_kana"].isna()
+        if fill.any():
+            records.loc[fill, f"{part}_kana"] = written[fill].map(text.kana_key).astype("string")
+    whole = records["name_key"]
+    fill = whole.str.fullmatch(_KANA_ONLY, na=False) & records["kana_key"].isna()
+    if fill.any():
+        records.loc[fill, "kana_key"] = whole[fill].map(text.kana_key).astype("string")
+    # A reading with a kana-only part filled above but not the other: rebuild
+    # the whole reading only when both parts are known.
+    both = records["sur_kana"].notna() & records["giv_kana"].notna() & records["kana_key"].isna()
+    if both.any():
+        records.loc[both, "kana_key"] = (
+            records.loc[both, "sur_kana"] + records.loc[both, "giv_kana"]
+        )
 
     known = records.dropna(subset=["sur_kanji", "sur_kana", "giv_kanji", "giv_kana"])
     sur_reading = known.groupby("sur_kanji", observed=True)["sur_kana"].agg(

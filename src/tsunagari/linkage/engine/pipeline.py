@@ -16,7 +16,7 @@ import pandas as pd
 from tsunagari.linkage.engine import model
 from tsunagari.linkage.engine.backends import make_backend
 from tsunagari.linkage.engine.errors import ValueWarning
-from tsunagari.linkage.engine.graph import components
+from tsunagari.linkage.engine.graph import constrained_components
 from tsunagari.linkage.engine.households import infer_households, person_table
 from tsunagari.linkage.engine.normalise import normalise_extract, split_names
 from tsunagari.linkage.engine.reader import list_extracts, read_extract
@@ -130,7 +130,7 @@ def match_people(
         >>> people, trained = match_people(records, LinkOptions())  # doctest: +SKIP
     """
     columns = [c for c in records.columns if not c.startswith(ATTRIBUTE_PREFIX)]
-    columns = [c for c in columns if c not in ("source", "record_id", "household_ref")]
+    columns = [c for c in columns if c not in ("source", "record_id", "household_ref", "addr_room")]
     backend = make_backend(options.engine, threads=options.threads)
     try:
         progress("estimating the model", 0.35)
@@ -144,7 +144,7 @@ def match_people(
         edges = backend.query(
             linker,
             # Table name from Splink, threshold a float: nothing user-typed.
-            f"SELECT uid_l, uid_r FROM {predictions.physical_name} "  # noqa: S608
+            f"SELECT uid_l, uid_r, match_probability FROM {predictions.physical_name} "  # noqa: S608
             f"WHERE match_probability >= {float(options.threshold)}",
         )
         trained: dict[str, Any] = linker.misc.save_model_to_json(None)
@@ -154,7 +154,21 @@ def match_people(
     left = edges["uid_l"].to_numpy(dtype=np.int64)
     right = edges["uid_r"].to_numpy(dtype=np.int64)
     keep = ~model.identity_conflicts(records, left, right)
-    labels = components(len(records), left[keep], right[keep])
+    left, right = left[keep], right[keep]
+    strength = edges["match_probability"].to_numpy(dtype=float)[keep]
+    # A chain through a third record must not join two records that one
+    # source keeps under different resident numbers.
+    has_number = records["resident_id"].notna().to_numpy()
+    source_code = pd.factorize(records["source"])[0]
+    number_code = pd.factorize(records["resident_id"])[0]
+    labels = constrained_components(
+        len(records),
+        left,
+        right,
+        np.argsort(-strength, kind="stable"),
+        np.where(has_number, source_code, -1).astype(np.int64),
+        number_code.astype(np.int64),
+    )
     return labels, trained
 
 
