@@ -264,9 +264,10 @@ def _weekdays(rng: random.Random, k: int) -> tuple[str, ...]:
     return tuple(d for d in DAYS_JA if d in picked)
 
 
-def build_directory(seed: int, *, scale: int = 1) -> dict[str, list[dict[str, Any]]]:
-    """HSDS tables of the demo directory; ``scale`` repeats the community
-    part (benchmarks use it to make 10,000 services)."""
+def build_directory(seed: int, *, scale: int = 1, share: float = 1.0) -> dict[str, list[dict[str, Any]]]:
+    """HSDS tables of the demo directory. ``scale`` repeats the community
+    part (benchmarks use it to make 10,000 services); ``share`` keeps only a
+    part of it (fast tests)."""
     b = _Builder(seed)
     rng = b.rng
     b.taxonomy()
@@ -391,7 +392,7 @@ def build_directory(seed: int, *, scale: int = 1) -> dict[str, list[dict[str, An
     )
     for round_ in range(scale):
         for kind, count, label, label_en, easy, desc, audience in community:
-            for i in range(count):
+            for i in range(max(1, round(count * share))):
                 town = rng.choice(RESIDENTIAL)
                 flavour = flavours[(i + round_) % len(flavours)]
                 org = b.organization(

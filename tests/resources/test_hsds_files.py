@@ -1,0 +1,109 @@
+"""Import and export of HSDS files: the official examples, round trips,
+idempotence and schema-valid exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tsunagari.resources.hsds import read_file
+from tsunagari.resources.models import MODELS, HsdsRecord, Service
+from tsunagari.resources.services import export_directory, import_file
+from tsunagari.resources.store import export_tables, validate_tables
+
+from .conftest import FIXTURES
+
+EXAMPLES = sorted(p.name for p in FIXTURES.glob("*.json"))
+
+
+def _snapshot() -> dict[str, list[dict[str, object]]]:
+    return export_tables(public=False)
+
+
+def _wipe() -> None:
+    for model in MODELS.values():
+        model._default_manager.all().delete()
+    HsdsRecord.objects.all().delete()
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_it_imports_every_official_example(db: None, name: str) -> None:
+    # given an official HSDS 3.0 example
+    path = FIXTURES / name
+    # when it is imported
+    report = import_file(path, actor=None)
+    # then nothing is rejected
+    assert not report.refused, report.lines()
+
+
+def test_it_imports_the_official_csv_package(db: None) -> None:
+    # given the tabular example as a directory of CSV files
+    # when it is imported
+    report = import_file(FIXTURES / "csv", actor=None)
+    # then every table is stored
+    assert not report.refused, report.lines()
+    assert Service.objects.count() == 1
+    assert HsdsRecord.objects.filter(table="funding").count() == 1
+
+
+def test_it_changes_nothing_when_the_same_file_is_imported_again(db: None) -> None:
+    # given an imported example
+    import_file(FIXTURES / "organization_full.json", actor=None)
+    before = _snapshot()
+    # when it is imported again
+    report = import_file(FIXTURES / "organization_full.json", actor=None)
+    # then nothing is created or updated
+    assert sum(report.created.values()) == 0
+    assert sum(report.updated.values()) == 0
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("fmt,out", [("json", "out.json"), ("csv", "out"), ("csv", "out.zip")])
+def test_it_round_trips_the_directory_through_an_export(
+    demo_directory: int, tmp_path: Path, fmt: str, out: str
+) -> None:
+    # given the demo directory and the official examples
+    import_file(FIXTURES / "organization_full.json", actor=None)
+    before = _snapshot()
+    # when it is exported, the database emptied and the export imported
+    result = export_directory(tmp_path / out, fmt=fmt, public=False, actor=None)
+    _wipe()
+    report = import_file(tmp_path / out, actor=None)
+    # then the directory is the same
+    assert not report.refused, report.lines()[:5]
+    assert result.problems == []
+    assert _snapshot() == before
+
+
+def test_it_exports_records_that_validate_against_the_schemas(
+    demo_directory: int, tmp_path: Path
+) -> None:
+    # given the demo directory plus every official example
+    for name in EXAMPLES:
+        import_file(FIXTURES / name, actor=None)
+    # when the directory is exported
+    tables = export_tables(public=False)
+    # then every record is valid HSDS 3.0
+    assert validate_tables(tables) == []
+
+
+def test_it_writes_a_datapackage_beside_the_csv_tables(demo_directory: int, tmp_path: Path) -> None:
+    # given the demo directory
+    # when it is exported as CSV
+    export_directory(tmp_path / "pkg", fmt="csv", public=True, actor=None)
+    # then a datapackage lists every table with its extension columns
+    package = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
+    services = next(r for r in package["resources"] if r["path"] == "services.csv")
+    assert "x_kind" in {f["name"] for f in services["schema"]["fields"]}
+    assert read_file(tmp_path / "pkg").ok
+
+
+def test_it_loads_the_full_demo_directory_with_hundreds_of_entries(
+    full_demo_directory: int,
+) -> None:
+    # given the demo loader; when it runs; then the ward has hundreds of entries
+    assert full_demo_directory > 300
+    assert Service.objects.filter(x_kind="longevity_centre").count() == 21
+    assert Service.objects.filter(x_confidential=True).count() == 2
