@@ -93,8 +93,8 @@ def test_it_never_shows_confidential_places(
     # given a confidential shelter
     service, location = shelter
     # when everything public is read
-    urls = ["/api/hsds/services?per_page=100&page=%d" % p for p in range(1, 6)]
-    urls += ["/api/hsds/organizations?per_page=100&page=%d" % p for p in range(1, 6)]
+    urls = [f"/api/hsds/services?per_page=100&page={p}" for p in range(1, 6)]
+    urls += [f"/api/hsds/organizations?per_page=100&page={p}" for p in range(1, 6)]
     urls += [f"/api/hsds/organizations/{service.organization_id}"]
     body = "".join(Client().get(u).content.decode() for u in urls)
     # then neither the place nor the service appears, and direct links are 404

@@ -140,7 +140,7 @@ def test_it_hides_confidential_entries_from_council_members(
     client_for: Callable[[str], Client], shelter: tuple[Service, Location]
 ) -> None:
     # given a shelter
-    service, location = shelter
+    service, _location = shelter
     # when a council member searches the directory or opens the entry
     client = client_for("council")
     body = client.get("/resources/?q=ひだまり").content.decode()
