@@ -33,10 +33,6 @@ _HIRA_TO_KATA[0x309D] = 0x30FD  # ゝ -> ヽ
 _HIRA_TO_KATA[0x309E] = 0x30FE  # ゞ -> ヾ
 
 _LONG_MARKS = "ー‐‑‒–—―−─━﹣－-〜～~ｰ"
-_SMALL_TO_LARGE = str.maketrans(
-    "ァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ",
-    "アイウエオツヤユヨワカケクシストヌハヒフヘホムラリルレロ",
-)
 _KEY_FOLD: dict[int, str | None] = {
     ord("ヂ"): "ジ",
     ord("ヅ"): "ズ",
@@ -50,7 +46,11 @@ _KEY_FOLD: dict[int, str | None] = {
 }
 for _mark in _LONG_MARKS:
     _KEY_FOLD[ord(_mark)] = "ー"
-for _small, _large in zip("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ", strict=True):
+for _small, _large in zip(
+    "ァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ",
+    "アイウエオツヤユヨワカケクシストヌハヒフヘホムラリルレロ",
+    strict=True,
+):
     _KEY_FOLD[ord(_small)] = _large
 # separators inside readings carry no meaning for comparison
 for _sep in "・･.,、。=＝'\"`":
@@ -94,7 +94,11 @@ _ONE_PASS.update(_KEY_FOLD)
 _O_LONG = re.compile("([オコゴソゾトドノホボポモヨロ])オ")
 _E_LONG = re.compile("([エケゲセゼテデネヘベペメレ])エ")
 
-KATAKANA_LETTERS = frozenset(chr(cp) for cp in range(0x30A1, 0x30FB)) | frozenset("ーヽヾ")
+KATAKANA_LETTERS = (
+    frozenset(chr(cp) for cp in range(0x30A1, 0x30FB))
+    | frozenset(chr(cp) for cp in range(0x31F0, 0x3200))
+    | frozenset("ーヽヾ")
+)
 """Characters that count as katakana letters in a reading."""
 
 
