@@ -697,7 +697,7 @@ class _Generator:
             sex = self.sex(0.64)
         elif r < 0.33:
             age, sex = self.ri(18, 19), self.sex()
-        elif r < 0.74:
+        elif r < 0.64:
             age, sex = max(20, min(39, round(self.rng.gauss(29, 5)))), self.sex(0.47)
         else:
             age, sex = self.ri(40, 64), self.sex(0.42)
@@ -705,9 +705,9 @@ class _Generator:
 
     def couple_household(self) -> _H:
         head, spouse = self.couple(
-            self.ri(23, 64)
-            if self.rng.random() < 0.5
-            else max(23, min(64, round(self.rng.gauss(33, 6))))
+            self.ri(25, 64)
+            if self.rng.random() < 0.6
+            else max(23, min(64, round(self.rng.gauss(34, 6))))
         )
         return _H("couple", [head, spouse])
 
@@ -721,7 +721,7 @@ class _Generator:
 
     def eldest_child_age(self) -> int:
         r = self.rng.random()
-        if r < 0.72:
+        if r < 0.68:
             return self.ri(0, 17)
         if r < 0.95:
             return self.ri(18, 30)
@@ -764,16 +764,20 @@ class _Generator:
         if rng.random() < 0.6:
             h = self.couple_children(eldest=self.ri(0, grandchild_max))
             head, spouse = h.members[0], h.members[1]
-            wife = spouse if spouse.sex == "female" else head
-            side_wife = rng.random() < 0.3
-            base = wife if side_wife else head
-            grandma_age = base.age + self.ri(22, 40)
-            if grandma_age > 100:
-                grandma_age = 100
-            family = self.names.surnames.pick(rng) if side_wife else (head.surname, head.skana)
-            rel_f, rel_m = ("妻の父", "妻の母") if side_wife else ("父", "母")
-            if head.sex == "female" and not side_wife:
+            husband, wife = (head, spouse) if head.sex == "male" else (spouse, head)
+            # parents of the wife (a third of the time) or of the husband
+            base = wife if rng.random() < 0.3 else husband
+            grandma_age = min(100, base.age + self.ri(22, 40))
+            if base is husband:
+                family = (husband.surname, husband.skana)
+            else:
+                family = self.names.surnames.pick(rng)  # she took her husband's name
+            if base is head:
                 rel_f, rel_m = "父", "母"
+            elif base is wife:
+                rel_f, rel_m = "妻の父", "妻の母"
+            else:
+                rel_f, rel_m = "夫の父", "夫の母"
             grandparents = [self.person(grandma_age, "female", rel_m, family)]
             if rng.random() < 0.4:
                 grandparents.insert(
