@@ -87,3 +87,9 @@ def test_it_drops_control_characters_from_a_name() -> None:
     result = parse_name("山田\x00 太郎\u200b")
     assert not isinstance(result, TextError)
     assert (result.surname, result.given) == ("山田", "太郎")
+
+
+def test_it_splits_on_a_tab_or_newline_too() -> None:
+    result = parse_name("山田\t太郎")
+    assert not isinstance(result, TextError)
+    assert (result.surname, result.given) == ("山田", "太郎")

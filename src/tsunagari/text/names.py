@@ -91,7 +91,13 @@ def _has_letter(text: str) -> bool:
 def _clean(text: str) -> str:
     # NFKC, and control or format characters dropped from what is shown
     s = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in s if unicodedata.category(ch)[0] != "C" or ch in " \u3000")
+    if s.isprintable():
+        return s
+    return "".join(
+        " " if ch.isspace() else ch
+        for ch in s
+        if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
 
 
 def parse_name(text: str) -> Name | TextError:
