@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+from scipy.stats import t as student_t  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "ESTIMATE_COLUMNS",
@@ -219,7 +220,9 @@ def domain_estimate(
         low, high = wilson_interval(est, n_eff, alpha)
         low, high = min(low, est), max(high, est)
     else:
-        z_crit = NormalDist().inv_cdf(1 - alpha / 2)
+        # Student's t on the domain's degrees of freedom: small cells get wider intervals.
+        df = max(int(valid.sum()) - 1, 1)
+        z_crit = float(student_t.ppf(1 - alpha / 2, df))
         low = max(UCLA_RANGE[0], est - z_crit * se)
         high = min(UCLA_RANGE[1], est + z_crit * se)
     return est, low, high, se, n_eff
