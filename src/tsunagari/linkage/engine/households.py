@@ -12,8 +12,9 @@ Rules, in order (documented in docs/linkage.md):
    live together.
 4. People outside the registry (or registered elsewhere) at a residence
    with nobody of their surname join the household already there.
-5. Elderly people registered as their own household at their family's
-   address (世帯分離) join that family.
+5. Elderly parents registered as their own household at their family's
+   address (世帯分離) join that family: one or two people aged 65+, a
+   generation older than the family, whose family lists no parent already.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ RESIDENCE_PRIORITY = ("registry", "care", "disability", "child", "poverty", "csw
 ELDERLY_AGE = 65
 #: The source whose household numbers are the 住民基本台帳 世帯番号.
 REGISTRY_SOURCE = "registry"
+#: The registry's 続柄 column, kept as a source attribute.
+RELATION_COLUMN = "attr.relation"
+#: A separately registered elderly household joins the family at its address
+#: only if its oldest member is at least this many years older than the
+#: family's oldest (a parent generation), and the family lists no parent.
+PARENT_GAP_YEARS = 15
 
 
 def _age(dob: pd.Series, as_of: date) -> pd.Series:
@@ -129,6 +136,15 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
     people["registry_household"] = at_home.drop_duplicates("person").set_index("person")[
         "household_ref"
     ]
+    # 続柄 where the registry gives it (an extra column, so maybe absent).
+    if RELATION_COLUMN in records.columns:
+        relation = records.loc[
+            (records["source"] == REGISTRY_SOURCE) & records[RELATION_COLUMN].notna(),
+            ["person", RELATION_COLUMN],
+        ]
+        people["relation"] = relation.drop_duplicates("person").set_index("person")[RELATION_COLUMN]
+    else:
+        people["relation"] = pd.Series(pd.NA, index=people.index, dtype="string")
     return people
 
 
@@ -160,14 +176,25 @@ def infer_households(people: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.int64]
     same_name = (people["residence"] + "\t" + people["surname"]).astype(object).to_numpy()
     add(edges_within_groups(same_name))
 
-    # Rule 5 needs to know which registry households are all elderly.
+    # Rule 5 needs, per registry household: all elderly? size, oldest birth
+    # year, and whether it already lists a parent (父/母) of its head.
     household = people["registry_household"]
-    all_elderly = (
-        people.assign(old=people["age"] >= ELDERLY_AGE)
-        .groupby("registry_household", observed=True)["old"]
-        .all()
+    birth_year = pd.to_numeric(people["dob"].astype("string").str.slice(0, 4), errors="coerce")
+    has_parent = people["relation"].astype("string").str.contains("父|母", regex=True, na=False)
+    units = (
+        people.assign(old=people["age"] >= ELDERLY_AGE, year=birth_year, parent=has_parent)
+        .groupby("registry_household", observed=True)
+        .agg(
+            all_old=("old", "all"),
+            size=("old", "size"),
+            oldest=("year", "min"),
+            parent=("parent", "any"),
+        )
     )
-    elderly_unit = household.map(all_elderly).fillna(False).astype(bool).to_numpy()
+    elderly_unit = household.map(units["all_old"]).fillna(False).astype(bool).to_numpy()
+    unit_size = household.map(units["size"]).fillna(0).to_numpy()
+    unit_oldest = household.map(units["oldest"]).to_numpy(dtype=float)
+    unit_parent = household.map(units["parent"]).fillna(False).astype(bool).to_numpy()
 
     # Anchor of each residence: its first person in a registry household that
     # is not all elderly, else in any registry household, else its first person.
@@ -191,8 +218,22 @@ def infer_households(people: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.int64]
     alone = ((name_count.to_numpy() == 1) | pd.isna(people["surname"]).to_numpy()) & people[
         "registry_household"
     ].isna().to_numpy()
-    # Rule 5: elderly registered as a household of their own (世帯分離).
-    joins = frame.loc[alone[frame["pos"].to_numpy()] | elderly_unit[frame["pos"].to_numpy()]]
+    # Rule 5: elderly parents registered as a household of their own (世帯分離)
+    # join the family household at the same residence.
+    pos = frame["pos"].to_numpy()
+    anchor_pos = frame["anchor"].to_numpy(dtype=np.int64)
+    anchor_is_main = frame["main"].to_numpy()[
+        pd.Series(np.arange(len(frame)), index=frame["pos"]).reindex(anchor_pos).to_numpy()
+    ]
+    gap = unit_oldest[anchor_pos] - unit_oldest[pos]
+    parents = (
+        elderly_unit[pos]
+        & (unit_size[pos] <= 2)
+        & anchor_is_main
+        & ~unit_parent[anchor_pos]
+        & (np.nan_to_num(gap, nan=0.0) >= PARENT_GAP_YEARS)
+    )
+    joins = frame.loc[alone[pos] | parents]
     joins = joins.loc[joins["anchor"] != joins["pos"]]
     lefts.append(joins["anchor"].to_numpy(dtype=np.int64))
     rights.append(joins["pos"].to_numpy(dtype=np.int64))
