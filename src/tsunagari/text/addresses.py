@@ -74,6 +74,10 @@ _RE_CITY = re.compile(
 _KNOWN_SPELLINGS = frozenset([*KNOWN_TOWNS, "夢ノ島", "海ノ森"])
 _TOWN_LENGTHS = sorted({len(t) for t in _KNOWN_SPELLINGS}, reverse=True)
 _RE_GENERIC_TOWN = re.compile(r"[^\s\d\-]+?(?=\d|\s|-|$)")
+# the shapes most rows take (3-12-5, 3丁目12番5号, 3-12-5-203), read in one match
+_RE_FAST = re.compile(
+    r"(\d{1,4})(?:丁目-?|-)(\d{1,6})(?:番地?|-)(\d{1,6})号?(?:-(\d{1,5})(?:号室)?)?(?![\d番号丁の\-])"
+)
 _RE_CHOME = re.compile(r"\s*(\d{1,4})\s*丁目\s*-?")
 _RE_NUMBER = re.compile(r"\s*(\d{1,6})\s*(番地の?|番|号室|号|-)?")
 _RE_ROOM = re.compile(r"(?:^|[\s\-#])?([A-Za-z]?-?\d{1,5}[A-Za-z]?)\s*(?:号室|号)?$")
@@ -232,14 +236,27 @@ def parse_address(text: str) -> Address | TextError:
     s = _normalise(text)
     prefecture, city, town, rest = _split_place(s)
     town = town.strip()
-    if not town or not any(unicodedata.category(ch).startswith("L") for ch in town):
+    if not town or (
+        town not in _KNOWN_SPELLINGS
+        and not any(unicodedata.category(ch).startswith("L") for ch in town)
+    ):
         return _error(
             "The town name (町名) is missing: write it before the numbers, e.g. 北砂3-12-5.",
             "町名がありません。北砂3-12-5 のように町名から入力してください。",
         )
     tkey = town_key(town)
     has_chome = _KNOWN_BY_KEY.get(tkey)
-    chome, (banchi, go, room), tail = _numbers(rest, has_chome)
+    chome: int | None
+    banchi: str | None
+    go: str | None
+    room: str | None
+    fast = _RE_FAST.match(rest.lstrip()) if has_chome is not False else None
+    if fast:
+        chome, banchi, go = int(fast[1]), str(int(fast[2])), str(int(fast[3]))
+        room = fast[4]
+        tail = rest.lstrip()[fast.end() :]
+    else:
+        chome, (banchi, go, room), tail = _numbers(rest, has_chome)
     tail = tail.strip(" -,、")
     building: str | None = None
     if tail:
