@@ -46,6 +46,7 @@ api = NinjaAPI(
 
 
 api.add_router("/hsds/", "tsunagari.resources.api.router")
+api.add_router("/people", "tsunagari.people.api.router")
 
 
 class ErrorOut(Schema):

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tsunagari.accounts",
     "tsunagari.audit",
+    "tsunagari.people",
     "tsunagari.demo",
     "tsunagari.surveys",
     "tsunagari.linkage",

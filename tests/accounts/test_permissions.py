@@ -48,10 +48,35 @@ def staff_pages() -> list[str]:
     return sorted(set(pages))
 
 
-def api_operations() -> list[tuple[str, str]]:
+def _schema() -> dict[str, Any]:
     from tsunagari.api import api
 
-    schema = api.get_openapi_schema()
+    return api.get_openapi_schema()
+
+
+_SAMPLE = {"string": "1", "integer": 1, "number": 1, "boolean": False, "array": [], "object": {}}
+
+
+def plausible_request(method: str, path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Query parameters and a JSON body that pass validation, so that the
+    answer shows the permission check, not a validation error."""
+    schema = _schema()
+    op = schema["paths"][path][method.lower()]
+    query = {
+        p["name"]: "1" for p in op.get("parameters", []) if p.get("required") and p["in"] == "query"
+    }
+    body: dict[str, Any] = {}
+    content = op.get("requestBody", {}).get("content", {}).get("application/json")
+    if content:
+        ref = content["schema"].get("$ref", "")
+        component = schema["components"]["schemas"].get(ref.rsplit("/", 1)[-1], content["schema"])
+        for name in component.get("required", []):
+            body[name] = _SAMPLE.get(component["properties"][name].get("type", "string"), "1")
+    return query, body
+
+
+def api_operations() -> list[tuple[str, str]]:
+    schema = _schema()
     ops = []
     for path, methods in schema["paths"].items():
         if "{" in path:
@@ -91,8 +116,13 @@ def test_it_finds_the_api_operations_to_check() -> None:
 
 @pytest.mark.parametrize(("method", "path"), api_operations())
 def test_it_refuses_the_outsider_every_api_call(client_for: Any, method: str, path: str) -> None:
+    import json
+    from urllib.parse import urlencode
+
     client = client_for("outsider")
-    response = client.generic(method, path, content_type="application/json", data="{}")
+    query, body = plausible_request(method, path)
+    url = f"{path}?{urlencode(query)}" if query else path
+    response = client.generic(method, url, content_type="application/json", data=json.dumps(body))
     assert response.status_code in {401, 403}, f"{method} {path} answered {response.status_code}"
 
 

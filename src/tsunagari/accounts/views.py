@@ -40,7 +40,7 @@ class HomeCard:
 _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     Role.CONSULTANT: [
         (_("相談受付"), _("年齢や分野を問わず、すべての相談を受け付けます。"), None),
-        (_("本人の検索"), _("氏名・カナ・生年月日・住所から本人を探します。"), None),
+        (_("本人の検索"), _("氏名・カナ・生年月日・住所から本人を探します。"), "people:search"),
         (_("つなぎ（紹介）"), _("他機関へ紹介し、受け取り・結果まで確認します。"), None),
     ],
     Role.COORDINATOR: [

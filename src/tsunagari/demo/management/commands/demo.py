@@ -17,10 +17,25 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--people", type=int, default=20000, help="residents to generate (default 20,000; the ward has about 540,000)")
-        parser.add_argument("--seed", type=int, default=20261126, help="random seed (default 20261126)")
-        parser.add_argument("--extracts", type=Path, help="also write department-extract CSVs (linkage contract format) to this folder")
-        parser.add_argument("--truth", type=Path, help="with --extracts: where to write the ground truth (default EXTRACTS/../truth)")
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=20000,
+            help="residents to generate (default 20,000; the ward has about 540,000)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=20261126, help="random seed (default 20261126)"
+        )
+        parser.add_argument(
+            "--extracts",
+            type=Path,
+            help="also write department-extract CSVs (linkage contract format) to this folder",
+        )
+        parser.add_argument(
+            "--truth",
+            type=Path,
+            help="with --extracts: where to write the ground truth (default EXTRACTS/../truth)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         people: int = options["people"]
@@ -36,7 +51,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(summary))
         self.stdout.write("")
-        self.stdout.write("Demo sign-in accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-in accounts (password for all: {DEMO_PASSWORD})")
         for persona in PERSONAS:
             roles = ", ".join(str(r) for r in persona.roles) or "no role"
             self.stdout.write(f"  {persona.username:<24} {persona.display_name:<8} {roles}")

@@ -1,0 +1,152 @@
+"""People API: the same look-up, masking, policy and audit as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from tsunagari.accounts.models import Staff
+from tsunagari.accounts.policy import Action, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record_request
+from tsunagari.people.access import PersonView, present
+from tsunagari.people.lookup import lookup
+from tsunagari.people.models import Person
+from tsunagari.people.services import (
+    EditConflict,
+    PersonError,
+    PersonInput,
+    create_person,
+    update_person,
+)
+
+router = Router(tags=["people"])
+
+
+class ContactOut(Schema):
+    name: str
+    phone: str
+
+
+class PersonOut(Schema):
+    id: int
+    level: str
+    name: str
+    kana: str
+    birth_date: date | None
+    sex: str
+    address: str
+    phone: str
+    resident_id: str
+    sealed: bool
+    contact_hidden: bool
+    contacts: list[ContactOut]
+    version: int
+
+
+class MatchOut(Schema):
+    person: PersonOut
+    score: float
+    reasons: list[str]
+
+
+class SearchOut(Schema):
+    matches: list[MatchOut]
+    unread: list[str]
+
+
+class PersonIn(Schema):
+    name: str
+    kana: str = ""
+    birth_date: str = ""
+    sex: str = ""
+    address: str = ""
+    phone: str = ""
+    resident_id: str = ""
+    sealed: bool = False
+
+
+class PersonUpdateIn(PersonIn):
+    version: int
+
+
+class CreateOut(Schema):
+    created: PersonOut | None
+    duplicates: list[MatchOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, str] = Field(default_factory=dict)
+
+
+def _out(view: PersonView) -> dict[str, Any]:
+    return {**view.__dict__, "contacts": [c.__dict__ for c in view.contacts]}
+
+
+@router.get("/search", response=SearchOut)
+def search(request: HttpRequest, q: str) -> dict[str, Any]:
+    require(request.user, Action.VIEW_PERSONAL_DATA)
+    result = lookup(request.user, q[:200], purpose="api search")
+    return {
+        "matches": [
+            {"person": _out(m.view), "score": m.points, "reasons": list(m.reasons)}
+            for m in result.matches
+        ],
+        "unread": list(result.query.problems),
+    }
+
+
+@router.get("/{person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut})
+def get_person(request: HttpRequest, person_id: int) -> Any:
+    require(request.user, Action.VIEW_PERSONAL_DATA)
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise HttpError(404, "その番号の本人は登録されていません。")
+    view = present(request.user, person)
+    if view.level != "full":
+        record_request(
+            request, AuditAction.DENIED, obj=person, person_id=person.pk, reason="not entitled"
+        )
+        return Status(
+            403, {"detail": "この方の情報を見る根拠があなたの機関にありません。", "errors": {}}
+        )
+    record_request(request, AuditAction.VIEW, obj=person, person_id=person.pk, detail={"api": True})
+    return Status(200, _out(view))
+
+
+@router.post("", response={201: CreateOut, 200: CreateOut, 422: ErrorOut})
+def create(request: HttpRequest, payload: PersonIn, confirm_new: bool = False) -> Any:
+    staff: Staff = request.user  # type: ignore[assignment]
+    try:
+        result = create_person(staff, PersonInput(**payload.dict()), confirm_new=confirm_new)
+    except PersonError as exc:
+        return Status(422, {"detail": "入力を確認してください。", "errors": exc.errors})
+    duplicates = [
+        {"person": _out(m.view), "score": m.points, "reasons": list(m.reasons)}
+        for m in result.duplicates
+    ]
+    if result.person is None:
+        return Status(200, {"created": None, "duplicates": duplicates})
+    return Status(201, {"created": _out(present(staff, result.person)), "duplicates": []})
+
+
+@router.put("/{person_id}", response={200: PersonOut, 409: ErrorOut, 422: ErrorOut, 404: ErrorOut})
+def update(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any:
+    staff: Staff = request.user  # type: ignore[assignment]
+    if not Person.objects.filter(pk=person_id).exists():
+        raise HttpError(404, "その番号の本人は登録されていません。")
+    data = payload.dict()
+    version = data.pop("version")
+    try:
+        person = update_person(staff, person_id, PersonInput(**data), expected_version=version)
+    except PersonError as exc:
+        return Status(422, {"detail": "入力を確認してください。", "errors": exc.errors})
+    except EditConflict as exc:
+        detail = f"{exc} 最新の版は {exc.current.version} です。読み直してから保存してください。"
+        return Status(409, {"detail": detail, "errors": {}})
+    return Status(200, _out(present(staff, person)))

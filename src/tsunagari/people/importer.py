@@ -1,0 +1,282 @@
+"""Import of a resident-registry extract (linkage contract format).
+
+All-or-nothing per file: every row is checked first, and if any row is
+rejected nothing is written (unless ``skip_invalid`` asks to load the valid
+rows); the report lists every rejected row and why. Repeating the same file
+changes nothing. Moves, name changes and household changes are kept as
+history.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record
+from tsunagari.people.models import ChangeKind, Household, Membership, Person, PersonChange
+from tsunagari.people.services import PersonError, PersonInput, clean
+
+if TYPE_CHECKING:
+    from tsunagari.accounts.models import Staff
+
+REQUIRED = ("record_id", "resident_id", "name_kanji", "birth_date", "address")
+OPTIONAL = ("name_kana", "sex", "phone", "household_id", "relation", "sealed")
+_YES = {"1", "true", "yes", "はい", "有"}
+MAX_BYTES = 512 * 1024 * 1024
+_COMPARED = (
+    "surname", "given_name", "surname_kana", "given_kana", "birth_date", "sex", "address", "phone",
+    "name_key", "kana_key", "surname_kana_key", "given_kana_key", "town", "block_key", "address_key", "phone_digits",
+)  # fmt: skip
+_NAME_FIELDS = {"surname", "given_name", "surname_kana", "given_kana"}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says what to fix."""
+
+
+@dataclass
+class Rejected:
+    row: int
+    record_id: str
+    column: str
+    problem: str
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    moved: int = 0
+    households: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def summary(self) -> str:
+        state = "imported" if self.written else "NOT imported (nothing was changed)"
+        return (
+            f"{self.file}: {self.rows} rows, {state}: {self.created} new, {self.updated} updated "
+            f"({self.moved} moved), {self.unchanged} unchanged, {self.households} new households, "
+            f"{len(self.rejected)} rejected"
+        )
+
+
+def read_rows(path: Path) -> tuple[list[dict[str, str]], str]:
+    """Decode and parse the CSV; raise ImportFileError naming what is wrong."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+    if size > MAX_BYTES:
+        raise ImportFileError(
+            f"{path}: {size:,} bytes is larger than the {MAX_BYTES:,}-byte limit; split the file."
+        )
+    raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:
+        raise ImportFileError(f"{path}: this is not a CSV text file (it contains binary data).")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{path}: row {line} is not valid UTF-8 (byte {exc.start}); save the file as UTF-8 (Shift_JIS is not accepted)."
+        ) from None
+    if not text.strip():
+        raise ImportFileError(f"{path}: the file is empty; it needs a header row and data rows.")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(
+            f"{path}: row 1 (header) lacks the required column(s) {', '.join(missing)}."
+        )
+    reader.fieldnames = header
+    try:
+        rows = [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: row {reader.line_num} is not valid CSV ({exc}).") from None
+    return rows, hashlib.sha256(raw).hexdigest()
+
+
+def import_registry(
+    path: Path,
+    *,
+    actor: Staff | None = None,
+    skip_invalid: bool = False,
+    progress: Callable[[int], object] | None = None,
+) -> ImportReport:
+    """Import one registry extract. See the module docstring for the rules."""
+    rows, digest = read_rows(path)
+    report = ImportReport(file=path.name, rows=len(rows))
+    seen_records: dict[str, int] = {}
+    seen_residents: dict[str, int] = {}
+    valid: list[tuple[dict[str, str], dict[str, Any]]] = []
+    for number, row in enumerate(rows, start=2):
+        rid = row.get("record_id", "")
+        problems: list[tuple[str, str]] = []
+        if not rid:
+            problems.append(("record_id", "empty: every row needs its record_id"))
+        elif rid in seen_records:
+            problems.append(("record_id", f"duplicate of row {seen_records[rid]}"))
+        resident = row.get("resident_id", "")
+        if not resident:
+            problems.append(("resident_id", "empty: registry rows need the 宛名番号"))
+        elif resident in seen_residents:
+            problems.append(("resident_id", f"duplicate of row {seen_residents[resident]}"))
+        values: dict[str, Any] = {}
+        try:
+            values = clean(
+                PersonInput(
+                    name=row.get("name_kanji", ""),
+                    kana=row.get("name_kana", ""),
+                    birth_date=row.get("birth_date", ""),
+                    sex=row.get("sex", ""),
+                    address=row.get("address", ""),
+                    phone=row.get("phone", ""),
+                    resident_id=resident,
+                )
+            )
+            # The registry's DV support measure (支援措置) seals a person; an
+            # import never unseals: that is a designated officer's decision.
+            values["sealed"] = row.get("sealed", "").lower() in _YES
+            if values.get("birth_date") is None:
+                problems.append(("birth_date", "empty: registry rows need the birth date"))
+        except PersonError as exc:
+            column = {"name": "name_kanji", "kana": "name_kana"}
+            problems += [(column.get(k, k), v) for k, v in exc.errors.items()]
+        if problems:
+            report.rejected += [Rejected(number, rid, c, p) for c, p in problems]
+        else:
+            seen_records[rid] = number
+            seen_residents[resident] = number
+            valid.append((row, values))
+        if progress and number % 1000 == 0:
+            progress(1000)
+    if report.rejected and not skip_invalid:
+        return report
+    with transaction.atomic():
+        _write(valid, report, actor)
+        record(
+            actor,
+            AuditAction.CREATE,
+            object_type="people.import",
+            object_id=digest[:16],
+            reason="resident registry import",
+            detail={"file": path.name, "sha256": digest, "summary": report.summary},
+        )
+    report.written = True
+    return report
+
+
+def _write(
+    valid: list[tuple[dict[str, str], dict[str, Any]]], report: ImportReport, actor: Staff | None
+) -> None:
+    now = timezone.now()
+    today = timezone.localdate()
+    existing = {
+        p.resident_id: p
+        for p in Person.objects.filter(resident_id__in=[v["resident_id"] for _, v in valid])
+    }
+    new_people: list[Person] = []
+    changed: list[Person] = []
+    history: list[PersonChange] = []
+    for _row, values in valid:
+        person = existing.get(values["resident_id"])
+        if person is None:
+            new_people.append(Person(**values, created=now, updated=now))
+            continue
+        diffs = [f for f in _COMPARED if getattr(person, f) != values[f]]
+        if values["sealed"] and not person.sealed:
+            diffs.append("sealed")
+        if not diffs:
+            report.unchanged += 1
+            continue
+        for f in diffs:
+            if f.endswith("_key") or f in {"town", "phone_digits", "sealed"}:
+                continue
+            kind = (
+                ChangeKind.NAME
+                if f in _NAME_FIELDS
+                else ChangeKind.MOVE
+                if f == "address"
+                else ChangeKind.CORRECTION
+            )
+            history.append(PersonChange(person=person, kind=kind, field=f, old_value=str(getattr(person, f) or "")[:300],
+                                        new_value=str(values[f] or "")[:300], at=now, by=actor, source="registry"))  # fmt: skip
+            if f == "address":
+                report.moved += 1
+        if "sealed" in diffs:
+            history.append(PersonChange(person=person, kind=ChangeKind.CORRECTION, field="sealed", old_value="いいえ",
+                                        new_value="はい", at=now, by=actor, source="registry"))  # fmt: skip
+        for f in diffs:
+            setattr(person, f, values[f])
+        person.version += 1
+        person.updated = now
+        changed.append(person)
+    Person.objects.bulk_create(new_people, batch_size=2000)
+    report.created = len(new_people)
+    if changed:
+        Person.objects.bulk_update(
+            changed, [*_COMPARED, "sealed", "version", "updated"], batch_size=2000
+        )
+    report.updated = len(changed)
+    PersonChange.objects.bulk_create(history, batch_size=2000)
+    _households(valid, report, today)
+
+
+def _households(
+    valid: list[tuple[dict[str, str], dict[str, Any]]], report: ImportReport, today: Any
+) -> None:
+    by_resident = dict(
+        Person.objects.filter(resident_id__in=[v["resident_id"] for _, v in valid]).values_list(
+            "resident_id", "id"
+        )
+    )
+    numbers = {row["household_id"] for row, _ in valid if row.get("household_id")}
+    households = dict(Household.objects.filter(number__in=numbers).values_list("number", "id"))
+    address_of: dict[str, str] = {}
+    for row, values in valid:
+        address_of.setdefault(row.get("household_id", ""), values["address"])
+    new = [Household(number=n, address=address_of[n]) for n in sorted(numbers - set(households))]
+    Household.objects.bulk_create(new, batch_size=2000)
+    report.households = len(new)
+    households = dict(Household.objects.filter(number__in=numbers).values_list("number", "id"))
+    current = {
+        m.person_id: m
+        for m in Membership.objects.filter(
+            person_id__in=list(by_resident.values()), until__isnull=True
+        )
+    }
+    ended: list[Membership] = []
+    started: list[Membership] = []
+    for row, values in valid:
+        number = row.get("household_id", "")
+        if not number:
+            continue
+        pid = by_resident[values["resident_id"]]
+        hid = households[number]
+        relation = row.get("relation", "")[:30]
+        now_in = current.get(pid)
+        if now_in is not None and now_in.household_id == hid:
+            if relation and now_in.relation != relation:
+                now_in.relation = relation
+                ended.append(now_in)
+            continue
+        if now_in is not None:
+            now_in.until = today
+            ended.append(now_in)
+        started.append(Membership(person_id=pid, household_id=hid, relation=relation, since=today))
+    Membership.objects.bulk_update(ended, ["until", "relation"], batch_size=2000)
+    Membership.objects.bulk_create(started, batch_size=2000)

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tsunagari.accounts.models import Staff
+from tsunagari.accounts.policy import Action, actions_for, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record_request
+from tsunagari.people.access import present
+from tsunagari.people.forms import PersonForm
+from tsunagari.people.household import household_of
+from tsunagari.people.lookup import lookup
+from tsunagari.people.models import Person
+from tsunagari.people.services import EditConflict, PersonError, create_person, update_person
+
+
+def _get_person_for(request: HttpRequest, person_id: int) -> Person:
+    """The one way views fetch a person: exists, and the viewer is entitled."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    require(request.user, Action.VIEW_PERSONAL_DATA, person)
+    return person
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_PERSONAL_DATA)
+    q = request.GET.get("q", "")[:200]
+    result = lookup(request.user, q) if q.strip() else None
+    template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
+    return render(request, template, {"q": q, "result": result})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    require(request.user, Action.VIEW_PERSONAL_DATA)
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    view = present(request.user, person)
+    if view.level != "full":
+        record_request(
+            request, AuditAction.DENIED, obj=person, person_id=person.pk, reason="not entitled"
+        )
+        return render(request, "people/known.html", {"view": view}, status=403)
+    record_request(request, AuditAction.VIEW, obj=person, person_id=person.pk)
+    household = household_of(request.user, person)
+    changes = person.changes.all()[:20]
+    return render(
+        request,
+        "people/detail.html",
+        {"view": view, "person": person, "household": household, "changes": changes},
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _get_person_for(request, person_id)
+    view = present(request.user, person)
+    record_request(
+        request, AuditAction.EXPORT, obj=person, person_id=person.pk, detail={"format": "csv"}
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["id", "氏名", "フリガナ", "生年月日", "性別", "住所", "電話", "宛名番号"])
+    writer.writerow(
+        [
+            _safe(v)
+            for v in (
+                view.id,
+                view.name,
+                view.kana,
+                view.birth_date or "",
+                view.sex,
+                view.address,
+                view.phone,
+                view.resident_id,
+            )
+        ]
+    )
+    return response
+
+
+def _safe(value: Any) -> str:
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_PERSONAL_DATA)
+    staff: Staff = request.user  # type: ignore[assignment]
+    form = PersonForm(request.POST or None, initial={"name": request.GET.get("name", "")[:120]})
+    duplicates: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = create_person(
+                staff, form.to_input(), confirm_new=form.cleaned_data["confirm_new"]
+            )
+        except PersonError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            if result.person is not None:
+                return redirect("people:detail", person_id=result.person.pk)
+            duplicates = result.duplicates
+    return render(request, "people/form.html", {"form": form, "duplicates": duplicates, "creating": True,
+                                                "can_seal": Action.VIEW_SEALED_CONTACT in actions_for(staff)})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _get_person_for(request, person_id)
+    staff: Staff = request.user  # type: ignore[assignment]
+    view = present(staff, person)
+    initial = {
+        "name": person.full_name, "kana": person.full_kana,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+        "sex": person.sex, "address": view.address, "phone": view.phone,
+        "resident_id": person.resident_id, "sealed": person.sealed, "version": person.version,
+    }  # fmt: skip
+    form = PersonForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_person(
+                staff,
+                person.pk,
+                form.to_input(),
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except PersonError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        except EditConflict as exc:
+            conflict = present(staff, exc.current)
+            # Keep what this person typed; show the saved version beside it.
+            data = request.POST.copy()
+            data["version"] = str(exc.current.version)
+            form = PersonForm(data)
+            form.is_valid()
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "view": view, "conflict": conflict,
+                                                "can_seal": Action.VIEW_SEALED_CONTACT in actions_for(staff)})  # fmt: skip
