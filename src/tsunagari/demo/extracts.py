@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import gc
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -755,8 +756,26 @@ def write_extracts(
         >>> sorted(s.records) == sorted(SOURCES)
         True
     """
+    # The ward holds millions of objects; collector passes over them would cost more
+    # than the writing itself, and nothing made here is cyclic.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _write(ward, Path(out_dir), noise, seed, truth_dir, progress)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _write(
+    ward: Ward,
+    out_dir: Path,
+    noise: NoiseConfig,
+    seed: int,
+    truth_dir: Path | None,
+    progress: Callable[[int], None] | None,
+) -> ExtractSummary:
     started = time.perf_counter()
-    out_dir = Path(out_dir)
     if truth_dir is not None and Path(truth_dir).resolve() == out_dir.resolve():
         raise ValueError("truth_dir must not be the extracts directory")
     out_dir.mkdir(parents=True, exist_ok=True)
