@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import subprocess
+import sys
 import time
 import unicodedata
 from collections import Counter
@@ -234,6 +237,26 @@ def test_it_writes_identical_files_for_the_same_seed(ward: Ward, tmp_path: Path)
         a = (tmp_path / "a" / f"{source}.csv").read_bytes()
         assert a == (tmp_path / "b" / f"{source}.csv").read_bytes()
     assert (tmp_path / "a" / "care.csv").read_bytes() != (tmp_path / "c" / "care.csv").read_bytes()
+
+
+def test_it_does_not_depend_on_hash_randomisation(tmp_path: Path) -> None:
+    code = (
+        "import hashlib, sys; from pathlib import Path; "
+        "from tsunagari.demo.population import generate_ward; "
+        "from tsunagari.demo.extracts import write_extracts, SOURCES; "
+        "out = Path(sys.argv[1]); write_extracts(generate_ward(600, seed=5), out); "
+        "print(hashlib.sha256(b''.join((out / f'{s}.csv').read_bytes() for s in SOURCES)).hexdigest())"
+    )
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / hash_seed)],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        digests.add(run.stdout.strip())
+
+    assert len(digests) == 1
 
 
 def test_it_reports_progress(ward: Ward, tmp_path: Path) -> None:

@@ -73,6 +73,7 @@ class NoiseConfig:
     date_swap: float = 0.002  # day and month swapped (when both could be a month)
     address_style: float = 0.15  # address in another notation than the source's habit
     phone_missing: float = 0.15  # a department record lacks a phone the person has
+    sex_missing: float = 0.01  # a department record leaves sex empty
     old_address: float = 0.03  # a department record keeps a previous address
     maiden_name: float = 0.05  # a wife under 60: a department record keeps her maiden name
     # person re-registered: new 宛名番号 in the registry; sources may keep the stale one
@@ -626,6 +627,11 @@ class _Writer:
                 birth = ("不明", "昭和年月日", "0000-00-00", "1948/13/45")[self.rng.randrange(4)]
                 self.flags.append("bad_date")
         sex = self.style.sex[("male", "female", "other").index(p.sex)]
+        # community workers often leave the column empty; elsewhere it is a slip
+        gap = 0.3 if self.source == "csw" else self.cfg.sex_missing
+        if sex and self.rng.random() < gap:
+            sex = ""
+            self.flags.append("sex_missing")
         row = ["", self.resident_id(p)] if with_id else [""]
         row += [name, kana, birth, sex, self.address(p, household), self.phone(p)]
         return row
