@@ -368,9 +368,9 @@ def test_it_lists_the_wards_agencies() -> None:
     kinds = Counter(a.kind for a in agencies)
 
     assert len({a.code for a in agencies}) == len(agencies)
-    assert kinds["longevity_support_center"] == 21
-    for kind in ("ward_department", "disability_consultation", "child_family_support_center",
-                 "self_reliance_support", "social_welfare_council", "npo", "minsei_district"):  # fmt: skip
+    assert kinds["longevity_support_centre"] == 21
+    for kind in ("ward_department", "disability_consultation", "child_family_centre",
+                 "self_reliance_support", "social_welfare_council", "npo", "commissioner"):  # fmt: skip
         assert kinds[kind] >= 1
     assert {a.town for a in agencies} <= set(DOMAIN_TOWNS)
     assert any(a.name == "社会福祉法人 江東区社会福祉協議会" for a in agencies)

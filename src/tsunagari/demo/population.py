@@ -73,16 +73,17 @@ CARE_LEVELS = ("要支援1", "要支援2", "要介護1", "要介護2", "要介�
 PARENT_RELATIONS = ("父", "母", "妻の父", "妻の母", "夫の父", "夫の母")
 #: Complex-need patterns of DOMAIN.md, as codes.
 PATTERNS = ("8050", "double_care", "young_carer", "isolation", "poverty_with_children")
+#: Agency kinds, the same codes as accounts.AgencyKind (kept in step by hand: no Django here).
 AGENCY_KINDS = (
     "ward_department",
-    "longevity_support_center",
+    "longevity_support_centre",
     "disability_consultation",
-    "child_family_support_center",
+    "child_family_centre",
     "self_reliance_support",
     "social_welfare_council",
     "multi_agency",
     "npo",
-    "minsei_district",
+    "commissioner",
 )
 
 _KANJI_DIGITS = "〇一二三四五六七八九"
@@ -1441,7 +1442,7 @@ def build_agencies() -> list[Agency]:
         Agencies in a fixed order with unique ``code`` values.
 
     Example:
-        >>> sum(a.kind == "longevity_support_center" for a in build_agencies())
+        >>> sum(a.kind == "longevity_support_centre" for a in build_agencies())
         21
     """
     out = [
@@ -1449,7 +1450,7 @@ def build_agencies() -> list[Agency]:
         for i, (name, town) in enumerate(_WARD_DEPARTMENTS, 1)
     ]
     out += [
-        Agency(f"lsc-{i:02d}", f"長寿サポートセンター{name}", "longevity_support_center", town)
+        Agency(f"lsc-{i:02d}", f"長寿サポートセンター{name}", "longevity_support_centre", town)
         for i, (name, town) in enumerate(_LONGEVITY_CENTERS, 1)
     ]
     out += [
@@ -1457,7 +1458,7 @@ def build_agencies() -> list[Agency]:
         for i, (name, town) in enumerate(_DISABILITY_OFFICES, 1)
     ]
     out += [
-        Agency(f"cfc-{i:02d}", f"{town}子ども家庭支援センター", "child_family_support_center", town)
+        Agency(f"cfc-{i:02d}", f"{town}子ども家庭支援センター", "child_family_centre", town)
         for i, town in enumerate(_CHILD_CENTERS, 1)
     ]
     out.append(
@@ -1476,7 +1477,7 @@ def build_agencies() -> list[Agency]:
     )
     out += [Agency(f"npo-{i:02d}", name, "npo", town) for i, (name, town) in enumerate(_NPOS, 1)]
     out += [
-        Agency(f"msd-{i:02d}", f"{name}地区民生委員・児童委員協議会", "minsei_district", town)
+        Agency(f"msd-{i:02d}", f"{name}地区民生委員・児童委員協議会", "commissioner", town)
         for i, (name, town) in enumerate(_MINSEI_DISTRICTS, 1)
     ]
     return out
