@@ -264,7 +264,9 @@ def _weekdays(rng: random.Random, k: int) -> tuple[str, ...]:
     return tuple(d for d in DAYS_JA if d in picked)
 
 
-def build_directory(seed: int, *, scale: int = 1, share: float = 1.0) -> dict[str, list[dict[str, Any]]]:
+def build_directory(
+    seed: int, *, scale: int = 1, share: float = 1.0
+) -> dict[str, list[dict[str, Any]]]:
     """HSDS tables of the demo directory. ``scale`` repeats the community
     part (benchmarks use it to make 10,000 services); ``share`` keeps only a
     part of it (fast tests)."""

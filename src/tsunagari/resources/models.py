@@ -183,7 +183,12 @@ class Service(HsdsModel):
         ordering: ClassVar = ["name"]
         verbose_name = _("サービス・活動")
         verbose_name_plural = _("サービス・活動")
-        indexes: ClassVar = [models.Index(fields=["is_public", "x_kind"])]
+        # Result pages are ordered by name: the index serves the first page
+        # without sorting every match.
+        indexes: ClassVar = [
+            models.Index(fields=["is_public", "x_kind"]),
+            models.Index(fields=["is_public", "name", "id"], name="resources_service_public_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
