@@ -1381,62 +1381,9 @@ def detect_patterns(household: Household, day: date = REFERENCE_DATE) -> list[Pl
 # Agencies
 # ---------------------------------------------------------------------------
 
-_WARD_DEPARTMENTS = (
-    ("福祉部 福祉課", "東陽"),
-    ("福祉部 長寿応援課", "東陽"),
-    ("福祉部 介護保険課", "東陽"),
-    ("福祉部 障害者支援課", "東陽"),
-    ("生活支援部 生活支援課", "東陽"),
-    ("生活支援部 保護第一課", "東陽"),
-    ("生活支援部 保護第二課", "東陽"),
-    ("こども未来部 子育て支援課", "東陽"),
-    ("こども未来部 子ども家庭支援課", "東陽"),
-    ("健康部 江東区保健所", "東陽"),
-    ("健康部 城東保健相談所", "大島"),
-    ("健康部 深川保健相談所", "白河"),
-    ("健康部 城東南部保健相談所", "北砂"),
-    ("健康部 深川南部保健相談所", "塩浜"),
-    ("総務部 防災課", "東陽"),
-)
-_LONGEVITY_CENTERS = (
-    ("白河", "白河"), ("森下", "森下"), ("深川", "深川"), ("富岡", "富岡"), ("木場", "木場"),
-    ("東陽", "東陽"), ("塩浜", "塩浜"), ("豊洲", "豊洲"), ("有明", "有明"), ("東雲", "東雲"),
-    ("辰巳", "辰巳"), ("亀戸", "亀戸"), ("亀戸東", "亀戸"), ("大島", "大島"), ("大島東", "大島"),
-    ("北砂", "北砂"), ("南砂", "南砂"), ("南砂東", "南砂"), ("東砂", "東砂"), ("扇橋", "扇橋"),
-    ("千田", "千田"),
-)  # fmt: skip
-_DISABILITY_OFFICES = (
-    ("江東区障害者福祉センター 相談支援事業所", "塩浜"),
-    ("相談支援事業所 あおぞら", "北砂"),
-    ("相談支援センター こうとう", "東陽"),
-    ("相談支援事業所 すみよし", "住吉"),
-    ("地域活動支援センター かめいど", "亀戸"),
-    ("相談支援事業所 とよす", "豊洲"),
-    ("相談支援事業所 みなみすな", "南砂"),
-    ("精神保健相談支援センター ふかがわ", "白河"),
-)
-_CHILD_CENTERS = ("南砂", "亀戸", "大島", "東陽", "豊洲", "有明", "北砂", "森下")
-_NPOS = (
-    ("NPO法人 こうとう子ども食堂ネット", "北砂"),
-    ("NPO法人 ふかがわ居場所の会", "清澄"),
-    ("フードバンクこうとう", "東砂"),
-    ("NPO法人 ひきこもり家族会 つなぐ手", "大島"),
-    ("NPO法人 見守りネット江東", "亀戸"),
-    ("一般社団法人 ヤングケアラーサポートこうとう", "東陽"),
-    ("NPO法人 ベイエリア多文化共生センター", "豊洲"),
-    ("NPO法人 すなまち住まいと暮らしの相談室", "南砂"),
-    ("認定NPO法人 シングルマザー応援こうとう", "東雲"),
-    ("社会福祉法人 もりした会 地域交流サロン", "森下"),
-)
-_MINSEI_DISTRICTS = (
-    ("白河", "白河"), ("富岡", "富岡"), ("東陽", "東陽"), ("豊洲", "豊洲"), ("小松橋", "扇橋"),
-    ("亀戸", "亀戸"), ("大島", "大島"), ("砂町", "北砂"), ("北砂", "北砂"), ("南砂", "南砂"),
-    ("東砂", "東砂"), ("臨海", "有明"), ("深川", "深川"),
-)  # fmt: skip
-
 
 def build_agencies() -> list[Agency]:
-    """The ward's agencies: departments, centres, councils, NPOs and 民生委員 districts.
+    """The ward's agencies (data/agencies.tsv): departments, centres, councils, NPOs, 民生委員.
 
     Returns:
         Agencies in a fixed order with unique ``code`` values.
@@ -1445,39 +1392,4 @@ def build_agencies() -> list[Agency]:
         >>> sum(a.kind == "longevity_support_centre" for a in build_agencies())
         21
     """
-    out = [
-        Agency(f"dept-{i:02d}", name, "ward_department", town)
-        for i, (name, town) in enumerate(_WARD_DEPARTMENTS, 1)
-    ]
-    out += [
-        Agency(f"lsc-{i:02d}", f"長寿サポートセンター{name}", "longevity_support_centre", town)
-        for i, (name, town) in enumerate(_LONGEVITY_CENTERS, 1)
-    ]
-    out += [
-        Agency(f"dis-{i:02d}", name, "disability_consultation", town)
-        for i, (name, town) in enumerate(_DISABILITY_OFFICES, 1)
-    ]
-    out += [
-        Agency(f"cfc-{i:02d}", f"{town}子ども家庭支援センター", "child_family_centre", town)
-        for i, town in enumerate(_CHILD_CENTERS, 1)
-    ]
-    out.append(
-        Agency(
-            "srs-01",
-            "江東区生活サポートセンター(生活困窮者自立相談支援)",
-            "self_reliance_support",
-            "東陽",
-        )
-    )
-    out.append(
-        Agency("swc-01", "社会福祉法人 江東区社会福祉協議会", "social_welfare_council", "東陽")
-    )
-    out.append(
-        Agency("mac-01", "江東区 多機関協働事業(重層的支援体制整備事業)", "multi_agency", "東陽")
-    )
-    out += [Agency(f"npo-{i:02d}", name, "npo", town) for i, (name, town) in enumerate(_NPOS, 1)]
-    out += [
-        Agency(f"msd-{i:02d}", f"{name}地区民生委員・児童委員協議会", "commissioner", town)
-        for i, (name, town) in enumerate(_MINSEI_DISTRICTS, 1)
-    ]
-    return out
+    return [Agency(r[0], r[3], r[1], r[2]) for r in _read_tsv("agencies.tsv")]
