@@ -89,6 +89,19 @@ class NoiseConfig:
     csw_duplicate: float = 0.1  # community workers hold a second record for the same person
     unusable: float = 0.0005  # empty name or unparseable birth date (for warnings.csv)
 
+    @classmethod
+    def hard(cls) -> NoiseConfig:
+        """Every rate three times the default: a stress test for linkage.
+
+        Returns:
+            A NoiseConfig for robustness benchmarks.
+
+        Example:
+            >>> NoiseConfig.hard().old_address
+            0.09
+        """
+        return cls().scaled(3.0)
+
     def scaled(self, factor: float) -> NoiseConfig:
         """The same configuration with every rate multiplied by ``factor`` (capped at 1).
 
