@@ -136,7 +136,9 @@ def test_it_writes_every_source_with_the_contract_columns(
         assert set(CONTRACT_REQUIRED) <= set(rows[0]), source
         assert len(rows) == summary.records[source]
         assert len({r["record_id"] for r in rows}) == len(rows)
-    assert "household_id" in read(in_dir / "registry.csv")[0]
+    registry = read(in_dir / "registry.csv")
+    assert {"household_id", "relation", "sealed"} <= set(registry[0])
+    assert any(r["sealed"] == "1" for r in registry)
     assert "resident_id" not in read(in_dir / "csw.csv")[0]
     assert {"care_level"} <= set(read(in_dir / "care.csv")[0])
     assert {"disability_grade"} <= set(read(in_dir / "disability.csv")[0])

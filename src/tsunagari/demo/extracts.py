@@ -43,6 +43,8 @@ from tsunagari.demo.population import (
 )
 
 __all__ = [
+    "ADDRESS_STYLES",
+    "DATE_STYLES",
     "SOURCES",
     "ExtractSummary",
     "NoiseConfig",
@@ -356,7 +358,7 @@ class _Style:
 _BASE = ("record_id", "resident_id", "name_kanji", "name_kana", "birth_date", "sex", "address")
 _STYLES: dict[str, _Style] = {
     "registry": _Style(
-        "RG", True, ("record_id", "resident_id", "household_id", *_BASE[2:], "relation"),
+        "RG", True, ("record_id", "resident_id", "household_id", *_BASE[2:], "relation", "sealed"),
         "\u3000", "full", True, "iso", "registry", 2, ("1", "2", ""), 0,
     ),
     "care": _Style(
@@ -889,6 +891,7 @@ def _registry_rows(ward: Ward, reg: _Registry) -> Iterator[tuple[str, list[str],
                 sex,
                 address,
                 relation,
+                "1" if p.sealed else "",  # 支援措置 (DV): 閲覧制限
             ]
             yield record_id, row, p.person_id, flags
 
