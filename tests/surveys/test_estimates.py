@@ -7,14 +7,18 @@ import pandas as pd
 import pytest
 
 from tsunagari.surveys.engine import (
+    Calibration,
     analyse,
     domain_estimate,
     draw_survey,
     estimate_measures,
     kish_effective_n,
     make_population,
+    rake,
+    score_responses,
     wilson_interval,
 )
+from tsunagari.surveys.engine.raking import encode_dimensions
 from tsunagari.surveys.engine.synthetic import Population, Survey
 
 
@@ -179,3 +183,39 @@ def test_it_covers_the_true_rates_93_to_97_percent_over_200_surveys() -> None:
     assert 0.93 <= results["covered"].mean() <= 0.97
     overall = results[results["group"] == "all"]
     assert 0.93 <= overall["covered"].mean() <= 0.975
+
+
+@pytest.mark.parametrize("method", ["linearised", "kish"])
+def test_it_tabulates_all_levels_at_once_exactly_as_level_by_level(
+    survey: Survey, method: str
+) -> None:
+    # given a raked survey
+    responses, margins = survey.as_read()
+    scores = score_responses(responses.frame).frame
+    groups = responses.frame[["age_band", "sex", "town"]]
+    raked = rake(groups, margins.margins)
+    codes, _, _ = encode_dimensions(groups, margins.margins)
+    calibration = Calibration(codes, raked.weights)
+    # when every level is estimated in one go and one domain at a time
+    rows = estimate_measures(
+        scores, groups, weights=raked.weights, calibration=calibration, method=method
+    )
+    # then both give the same estimates and intervals
+    for row in (r for r in rows if not r.suppressed):
+        column = "ucla_score" if row.measure == "ucla_mean" else row.measure
+        mask = (
+            np.ones(len(groups), bool)
+            if row.group == "all"
+            else (groups[row.group] == row.level).to_numpy()
+        )
+        est, low, high, se, _ = domain_estimate(
+            scores[column].to_numpy(float),
+            raked.weights,
+            mask,
+            share=row.measure != "ucla_mean",
+            calibration=calibration,
+            method=method,  # type: ignore[arg-type]
+        )
+        assert (row.estimate, row.ci_low, row.ci_high, row.se) == pytest.approx(
+            (est, low, high, se), rel=1e-9, abs=1e-12
+        )
