@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-from django.test import Client
+from typing import TYPE_CHECKING
 
-from tsunagari.accounts.models import Staff
-from tsunagari.accounts.personas import ensure_personas
+import pytest
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from tsunagari.accounts.models import Staff
 
 _DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
@@ -24,20 +27,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing(settings: pytest.FixtureRequest) -> None:
+def _fast_hashing(request: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests that check hashing ask for it again.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # (Engine tests also run with -p no:django, where there are no settings.)
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def personas(db: None) -> dict[str, Staff]:
     """Every persona by username (see tsunagari.accounts.personas)."""
+    from tsunagari.accounts.personas import ensure_personas
+
     return ensure_personas()
 
 
 @pytest.fixture
 def client_for(personas: dict[str, Staff]) -> Callable[[str], Client]:
     """``client_for("consultant.elderly")`` gives a client signed in as that persona."""
+
+    from django.test import Client
 
     def make(username: str) -> Client:
         client = Client()

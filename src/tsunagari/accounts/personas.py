@@ -24,27 +24,13 @@ class AgencySpec:
     phone: str
 
 
-# The synthetic ward's agency kinds, mapped to the ones Tsunagari knows.
-KIND_OF_GENERATED = {
-    "ward_department": AgencyKind.WARD_DEPARTMENT,
-    "longevity_support_center": AgencyKind.LONGEVITY_SUPPORT_CENTRE,
-    "disability_consultation": AgencyKind.DISABILITY_CONSULTATION,
-    "child_family_support_center": AgencyKind.CHILD_FAMILY_CENTRE,
-    "self_reliance_support": AgencyKind.SELF_RELIANCE_SUPPORT,
-    "social_welfare_council": AgencyKind.SOCIAL_WELFARE_COUNCIL,
-    "multi_agency": AgencyKind.MULTI_AGENCY,
-    "npo": AgencyKind.NPO,
-    "minsei_district": AgencyKind.COMMISSIONER,
-}
-
-
 def ward_agencies() -> list[AgencySpec]:
     """Every agency of the synthetic ward, with a made-up office phone."""
     specs = []
     for i, agency in enumerate(build_agencies()):
         phone = f"03-{3600 + i // 100:04d}-{1000 + i * 7:04d}"
         specs.append(
-            AgencySpec(agency.code, agency.name, KIND_OF_GENERATED[agency.kind], agency.town, phone)
+            AgencySpec(agency.code, agency.name, AgencyKind(agency.kind), agency.town, phone)
         )
     return specs
 
