@@ -24,11 +24,11 @@ import csv
 import gc
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol, TextIO, TypeVar
 
 from tsunagari.demo.population import (
     PARENT_RELATIONS,
@@ -52,6 +52,8 @@ __all__ = [
     "format_date",
     "write_extracts",
 ]
+
+_T = TypeVar("_T")
 
 #: Extract files written, in this order.
 SOURCES = ("registry", "care", "disability", "child", "poverty", "csw")
@@ -231,6 +233,18 @@ _ERAS = (
 
 DATE_STYLES = ("iso", "slash", "compact", "era", "era_short", "era_fullwidth", "kanji_year")
 ADDRESS_STYLES = ("registry", "kanji", "hyphen", "hyphen_room", "fullwidth", "mixed", "short")
+
+
+_KANA_STYLES = tuple(
+    (style, space) for style in ("full", "half", "hira") for space in (True, False)
+)
+_ADDRESS_NOTATIONS = tuple((style, prefix) for style in ADDRESS_STYLES for prefix in range(3))
+
+
+def _other(rng: random.Random, options: Sequence[_T], habit: _T) -> _T:
+    """One of ``options`` other than the source's habit (noise must change something)."""
+    others = [o for o in options if o != habit]
+    return others[int(rng.random() * len(others))]
 
 
 def _era_of(d: date) -> tuple[str, str, int]:
@@ -549,7 +563,7 @@ class _Writer:
                 self.flags.append("maiden_name")
         space = style.space
         if self.noise.chance("name_spacing", rng.random() < cfg.name_spacing):
-            space = ("\u3000", " ", "")[rng.randrange(3)]
+            space = _other(rng, ("\u3000", " ", ""), space)
             self.flags.append("name_spacing")
         given = p.given_name
         if self.source == "csw" and rng.random() < 0.15:
@@ -561,8 +575,7 @@ class _Writer:
             return name, ""
         kana_style, kana_space = style.kana, style.kana_space
         if self.noise.chance("kana_style", rng.random() < cfg.kana_style):
-            kana_style = ("full", "half", "hira")[rng.randrange(3)]
-            kana_space = rng.random() < 0.6
+            kana_style, kana_space = _other(rng, _KANA_STYLES, (kana_style, kana_space))
             self.flags.append("kana_style")
         kana = (
             self.kana_part(skana) + ("\u3000" if kana_space else "") + self.kana_part(p.given_kana)
@@ -583,7 +596,7 @@ class _Writer:
                 self.flags.append("date_swap")
         style = self.style.date
         if self.noise.chance("date_style", rng.random() < cfg.date_style):
-            style = DATE_STYLES[rng.randrange(len(DATE_STYLES))]
+            style = _other(rng, DATE_STYLES, style)
             self.flags.append("date_style")
         return format_date(d, style)
 
@@ -599,8 +612,7 @@ class _Writer:
             self.flags.append("old_address")
         how, prefix = style.address, style.address_prefix
         if self.noise.chance("address_style", rng.random() < cfg.address_style):
-            how = ADDRESS_STYLES[rng.randrange(len(ADDRESS_STYLES))]
-            prefix = rng.randrange(3)
+            how, prefix = _other(rng, _ADDRESS_NOTATIONS, (how, prefix))
             self.flags.append("address_style")
         building = self.source != "csw" or rng.random() < 0.5
         return format_address(addr, how, prefix=prefix, building=building)
