@@ -47,6 +47,8 @@ api = NinjaAPI(
 
 api.add_router("/hsds/", "tsunagari.resources.api.router")
 api.add_router("/people", "tsunagari.people.api.router")
+api.add_router("/consultations", "tsunagari.consultations.api.router")
+api.add_router("/referrals", "tsunagari.consultations.api.referrals_router")
 
 
 class ErrorOut(Schema):

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "tsunagari.accounts",
     "tsunagari.audit",
     "tsunagari.people",
+    "tsunagari.consent",
+    "tsunagari.consultations",
     "tsunagari.demo",
     "tsunagari.surveys",
     "tsunagari.linkage",

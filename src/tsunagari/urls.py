@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("tsunagari.accounts.urls")),
     path("audit/", include("tsunagari.audit.urls")),
     path("people/", include("tsunagari.people.urls")),
+    path("consultations/", include("tsunagari.consultations.urls")),
+    path("consent/", include("tsunagari.consent.urls")),
     path("resources/", include("tsunagari.resources.urls")),
     path("public/", include("tsunagari.public.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from tsunagari.accounts.models import Agency
 from tsunagari.accounts.personas import ensure_agencies, ensure_personas
+from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.demo.population import Resident, Ward, generate_ward
 from tsunagari.people.importer import import_registry
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
@@ -134,6 +135,7 @@ def load_demo(
     ward = generate_ward(people, seed=seed)
     imported = "no residents"
     links = 0
+    consultations = "no consultations"
     if people:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "registry.csv"
@@ -148,6 +150,8 @@ def load_demo(
         imported = f"{report.created} new and {report.unchanged} unchanged residents"
         with transaction.atomic():
             links = link_services(ward)
+        with transaction.atomic():
+            consultations = load_demo_consultations(seed)
     with transaction.atomic():
         services = load_demo_directory(seed)
     extracts = ""
@@ -162,6 +166,6 @@ def load_demo(
     seconds = time.monotonic() - started
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "
-        f"in {ward.household_count:,} households, {links:,} service links, "
+        f"in {ward.household_count:,} households, {links:,} service links, {consultations}, "
         f"{services} directory services{extracts} ({seconds:.1f} s)."
     )
