@@ -6,14 +6,22 @@ a backend only opens the database, loads the records and reads results back.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import tempfile
+import warnings
 from typing import Any, Protocol
 
 import pandas as pd
 from splink import Linker
 
 from tsunagari.linkage.engine import model
+
+
+# Splink reports training details through logging; a command shows its own
+# progress, so only Splink's errors get through.
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 class Backend(Protocol):
@@ -95,7 +103,7 @@ class SparkBackend:
         from splink.backends.spark import similarity_jar_location
 
         self._tmp = tempfile.TemporaryDirectory(prefix="tsunagari-spark-")
-        os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)  # type: ignore[attr-defined]
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         self.spark = (
             SparkSession.builder.master(f"local[{int(threads)}]")
             .appName("tsunagari-link")
@@ -105,21 +113,32 @@ class SparkBackend:
             .config("spark.default.parallelism", str(max(2, 2 * int(threads))))
             .config("spark.local.dir", self._tmp.name)
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
             .getOrCreate()
         )
         self.spark.sparkContext.setLogLevel("ERROR")
         self.spark.sparkContext.setCheckpointDir(os.path.join(self._tmp.name, "checkpoints"))
-        self.db_api = SparkAPI(spark_session=self.spark, break_lineage_method="parquet")
+        self.db_api = SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=self.spark, break_lineage_method="parquet"
+        )
 
     def linker(self, records: pd.DataFrame) -> Any:
-        frame = records.astype(object).where(records.notna(), None)
-        spark_df = self.spark.createDataFrame(frame)
+        import pyarrow as pa
+
+        # Through Arrow, as plain strings: Spark infers no types from pandas'
+        # nullable string columns.
+        table = pa.Table.from_pandas(records, preserve_index=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            spark_df = self.spark.createDataFrame(table.to_pandas(types_mapper=None))
         table = self.db_api.register(spark_df, dataset_display_name="records")
         return Linker(table, model.settings(), log_level=None)
 
     def query(self, linker: Any, sql: str) -> pd.DataFrame:
-        frame: pd.DataFrame = self.spark.sql(sql).toPandas()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            frame: pd.DataFrame = self.spark.sql(sql).toPandas()
         return frame
 
     def close(self) -> None:

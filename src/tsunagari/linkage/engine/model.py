@@ -339,11 +339,13 @@ def identity_conflicts(
 
     def side(column: str, ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         values: np.ndarray[Any, Any] = records[column].to_numpy(dtype=object, na_value=None)
-        return values[ids]
+        picked: np.ndarray[Any, Any] = values[ids]
+        return picked
 
     def same(column: str) -> np.ndarray[Any, Any]:
         a, b = side(column, left), side(column, right)
-        return (pd.notna(a) & pd.notna(b)) & (a == b)
+        both: np.ndarray[Any, Any] = (pd.notna(a) & pd.notna(b)) & (a == b)
+        return both
 
     gk_l, gk_r = side("giv_kanji", left), side("giv_kanji", right)
     gn_l, gn_r = side("giv_kana", left), side("giv_kana", right)
