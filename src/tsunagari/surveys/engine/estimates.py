@@ -106,10 +106,13 @@ class Calibration:
         combined = np.ravel_multi_index(tuple(self._codes), tuple(self._sizes))
         cells, self.cell = np.unique(combined, return_inverse=True)
         self.cell = self.cell.astype(np.intp).reshape(-1)
-        cell_levels = np.unravel_index(cells, tuple(self._sizes))
-        self._members = np.zeros((cells.size, p))
-        for d, off in enumerate(self._offsets[:-1]):
-            self._members[np.arange(cells.size), off + cell_levels[d]] = 1.0
+        # Column of each cell's level in every dimension (the dummies, stored sparsely).
+        self._cell_columns = [
+            (off + lv).astype(np.intp)
+            for off, lv in zip(
+                self._offsets[:-1], np.unravel_index(cells, tuple(self._sizes)), strict=True
+            )
+        ]
         self._cell_w2 = np.bincount(self.cell, weights=weights * weights, minlength=cells.size)
 
     @property
@@ -134,13 +137,21 @@ class Calibration:
         lv, cell, wi, ui = level[inside], self.cell[inside], w[inside], u[inside]
         n_cells = self._cell_w2.size
         key = lv * n_cells + cell
-        wu = np.bincount(key, weights=wi * ui, minlength=levels * n_cells).reshape(levels, n_cells)
         w2u = np.bincount(key, weights=wi * wi * ui, minlength=levels * n_cells).reshape(
             levels, n_cells
         )
         plain = np.bincount(lv, weights=(wi * ui) ** 2, minlength=levels)
-        beta = (wu @ self._members) @ self._inverse
-        fitted = beta @ self._members.T
+        # X'Wu per level, one dimension at a time; sparse sums rather than a dense
+        # product with the dummy matrix.
+        xtu = np.zeros((levels, int(self._offsets[-1])))
+        for codes, size, off in zip(self._codes, self._sizes, self._offsets[:-1], strict=True):
+            xtu[:, off : off + size] = np.bincount(
+                lv * size + codes[inside], weights=wi * ui, minlength=levels * size
+            ).reshape(levels, size)
+        beta = xtu @ self._inverse
+        fitted = np.zeros((levels, n_cells))
+        for columns in self._cell_columns:
+            fitted += beta[:, columns]
         result: FloatArray = (
             plain - 2 * (fitted * w2u).sum(axis=1) + (fitted**2 * self._cell_w2).sum(axis=1)
         )
@@ -338,12 +349,17 @@ def estimate_measures(
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     grouping: list[tuple[str, list[str], IntArray]] = [("all", ["all"], np.zeros(n, dtype=np.intp))]
     for group in groups.columns:
-        values = groups[group].astype("string").to_numpy(dtype=object, na_value=None)
-        found = {v for v in values if v is not None}
+        column_values = groups[group]
+        present = column_values.notna().to_numpy()
+        values = np.where(present, column_values.to_numpy(dtype=object), None)
+        found = {str(v) for v in pd.unique(values[present])}
         wanted = [str(v) for v in levels[group]] if levels and group in levels else []
         wanted += sorted(found - set(wanted))
-        codes = pd.Index(wanted).get_indexer(pd.Series(values, dtype=object).fillna("\x00"))
-        grouping.append((group, wanted, codes.astype(np.intp)))
+        codes = np.full(n, -1, dtype=np.intp)
+        codes[present] = pd.Index(wanted, dtype=object).get_indexer(
+            pd.Index(values[present].astype(str), dtype=object)
+        )
+        grouping.append((group, wanted, codes))
     out: list[Estimate] = []
     for measure, (column, share) in MEASURES.items():
         y = scores[column].to_numpy(dtype=np.float64, na_value=np.nan)

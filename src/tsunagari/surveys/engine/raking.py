@@ -136,14 +136,17 @@ def encode_dimensions(
     for dim, margin in margins.items():
         names = tuple(str(k) for k in margin)
         pops = np.asarray([float(v) for v in margin.values()], dtype=np.float64)
-        values = pd.Series(list(dims[dim]), dtype="object").astype("string")
-        index = pd.Index(names)
-        code = index.get_indexer(values.fillna("\x00"))
+        values = np.asarray(dims[dim], dtype=object)
+        present = pd.notna(values)
+        code = np.full(values.size, -1, dtype=np.intp)
+        code[present] = pd.Index(names, dtype=object).get_indexer(
+            pd.Index(values[present].astype(str), dtype=object)
+        )
         bad = code < 0
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
-            level = values.iat[first]
-            raise UncoveredLevelError(dim, "" if level is pd.NA else str(level), first)
+            level = str(values[first]) if present[first] else ""
+            raise UncoveredLevelError(dim, level, first)
         present = np.bincount(code, minlength=len(names)) > 0
         zero = present & (pops <= 0)
         if zero.any():
