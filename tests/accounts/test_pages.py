@@ -49,3 +49,8 @@ def test_it_switches_the_interface_to_english(client_for: Any) -> None:
 def test_it_lists_agencies_to_front_line_staff(client_for: Any) -> None:
     body = client_for("consultant.elderly").get("/agencies/").content.decode()
     assert "長寿サポートセンター北砂" in body
+
+
+def test_it_stays_japanese_whatever_the_browser_asks_for(client_for: Any) -> None:
+    body = client_for("planner").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="ja"' in body

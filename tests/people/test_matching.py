@@ -85,3 +85,8 @@ def test_it_ignores_address_and_phone_when_the_viewer_may_not_see_them() -> None
 def test_it_never_raises_on_arbitrary_text(text: str) -> None:
     q = parse_query(text)
     score(q, TARO)
+
+
+def test_it_says_when_only_the_surname_reading_was_typed() -> None:
+    s = score(parse_query("ヤマダ"), TARO)
+    assert s.reasons == ("カナ（氏）一致",)

@@ -181,6 +181,12 @@ def _name_points(q: Query, c: Candidate) -> tuple[float, list[str]]:
     if q.kana_full:
         if q.kana_full == c.kana_full:
             best, reasons = 9.0, ["カナ一致"]
+        elif not q.kana_surname and q.kana_full in (c.kana_surname, c.kana_given):
+            # One word typed, and it is this person's surname (or given name) reading.
+            best, reasons = (
+                5.0,
+                ["カナ（氏）一致" if q.kana_full == c.kana_surname else "カナ（名）一致"],
+            )
         else:
             sim = _similar(q.kana_full, c.kana_full)
             if (
