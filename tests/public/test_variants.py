@@ -60,3 +60,10 @@ def test_it_makes_no_external_requests_and_needs_no_sign_in(
     assert response.status_code == 200
     assert not re.search(r'(src|href|action)="(https?:)?//', body)
     assert "google" not in body.lower() and "analytics" not in body.lower()
+
+
+def test_it_publishes_the_hsds_profile_the_api_points_to(db: None, client: Client) -> None:
+    # given the API root; when the profile it names is fetched; then it lists the extensions
+    profile_url = client.get("/api/hsds/").json()["profile"]
+    body = client.get(profile_url.replace("http://testserver", "")).json()
+    assert "x_confidential" in body["extensions"]["location"]

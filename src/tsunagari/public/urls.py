@@ -12,4 +12,5 @@ urlpatterns = [
     path("kinkyu/", views.lines, name="lines"),
     path("basho/", views.places, name="places"),
     path("basho/<str:service_id>/", views.place, name="place"),
+    path("hsds-profile/", views.hsds_profile, name="hsds_profile"),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
@@ -31,7 +31,8 @@ from tsunagari.public.services import (
     search_places,
 )
 from tsunagari.public.texts import VARIANTS, texts
-from tsunagari.resources.models import GATHERING_KINDS
+from tsunagari.resources.hsds.schemas import EXTENSIONS
+from tsunagari.resources.models import GATHERING_KINDS, ResourceKind
 
 EASY_COOKIE = "tsunagari_yasashii"
 LARGE_COOKIE = "tsunagari_large_text"
@@ -157,3 +158,19 @@ def place(request: HttpRequest, service_id: str) -> HttpResponse:
     if entry is None:
         raise Http404("Not found.")
     return _render(request, "public/place.html", {"entry": entry})
+
+
+@require_GET
+def hsds_profile(request: HttpRequest) -> JsonResponse:
+    """The ward's HSDS profile: which extension fields its data carries."""
+    return JsonResponse(
+        {
+            "name": "Tsunagari (Koto City) HSDS 3.0 profile",
+            "base": "https://docs.openreferral.org/en/latest/hsds/",
+            "hsds_version": "3.0",
+            "extensions": EXTENSIONS,
+            "x_kind_values": [str(k) for k in ResourceKind.values],
+            "confidential": "Records marked x_confidential, and everything linked to them, are never published.",
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
