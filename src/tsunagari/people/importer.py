@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -187,7 +187,8 @@ def _write(
     today = timezone.localdate()
     existing = {
         p.resident_id: p
-        for p in Person.objects.filter(resident_id__in=[v["resident_id"] for _, v in valid])
+        for chunk in _chunks([v["resident_id"] for _, v in valid])
+        for p in Person.objects.filter(resident_id__in=chunk)
     }
     new_people: list[Person] = []
     changed: list[Person] = []
@@ -236,28 +237,38 @@ def _write(
     _households(valid, report, today)
 
 
+def _chunks(values: list[Any], size: int = 10_000) -> Iterator[list[Any]]:
+    """Bounded IN lists: SQLite refuses statements with too many parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _household_ids(numbers: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(numbers)):
+        found.update(Household.objects.filter(number__in=chunk).values_list("number", "id"))
+    return found
+
+
 def _households(
     valid: list[tuple[dict[str, str], dict[str, Any]]], report: ImportReport, today: Any
 ) -> None:
-    by_resident = dict(
-        Person.objects.filter(resident_id__in=[v["resident_id"] for _, v in valid]).values_list(
-            "resident_id", "id"
-        )
-    )
+    by_resident: dict[str, int] = {}
+    for chunk in _chunks([v["resident_id"] for _, v in valid]):
+        by_resident.update(Person.objects.filter(resident_id__in=chunk).values_list("resident_id", "id"))
     numbers = {row["household_id"] for row, _ in valid if row.get("household_id")}
-    households = dict(Household.objects.filter(number__in=numbers).values_list("number", "id"))
+    households = _household_ids(numbers)
     address_of: dict[str, str] = {}
     for row, values in valid:
         address_of.setdefault(row.get("household_id", ""), values["address"])
     new = [Household(number=n, address=address_of[n]) for n in sorted(numbers - set(households))]
     Household.objects.bulk_create(new, batch_size=2000)
     report.households = len(new)
-    households = dict(Household.objects.filter(number__in=numbers).values_list("number", "id"))
+    households = _household_ids(numbers)
     current = {
         m.person_id: m
-        for m in Membership.objects.filter(
-            person_id__in=list(by_resident.values()), until__isnull=True
-        )
+        for chunk in _chunks(list(by_resident.values()))
+        for m in Membership.objects.filter(person_id__in=chunk, until__isnull=True)
     }
     ended: list[Membership] = []
     started: list[Membership] = []
