@@ -388,6 +388,28 @@ def test_it_swaps_variant_kanji_in_department_records(ward: Ward, tmp_path: Path
     assert summary.rate("variant_kanji") == 1.0
 
 
+def test_it_writes_alphabet_names_in_katakana_or_full_width_in_some_sources(tmp_path: Path) -> None:
+    ward = generate_ward(10_000, seed=21)
+    in_dir, truth_dir, _ = write(ward, tmp_path, replace(CLEAN, alphabet_name=1.0))
+    people = people_by_id(ward)
+
+    seen = Counter()
+    for source, row, pid in records_with_truth(in_dir, truth_dir):
+        p = people[pid]
+        if not p.surname.isascii():
+            continue
+        name = strip_spaces(row["name_kanji"])
+        if source == "registry":
+            assert name == p.surname + p.given_name
+            continue
+        assert not name.isascii()
+        assert unicodedata.normalize("NFKC", name) == p.surname + p.given_name or name == (
+            p.surname_kana + p.given_kana
+        )
+        seen[name.isascii() or bool(re.match("[ァ-ヶ]", name))] += 1
+    assert seen[True] > 0
+
+
 def test_it_splits_elderly_parents_into_their_own_registry_household(
     ward: Ward, tmp_path: Path
 ) -> None:

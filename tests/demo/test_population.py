@@ -233,11 +233,24 @@ def test_it_names_people_with_katakana_readings(big_ward: Ward) -> None:
 
 
 def test_it_shares_the_surname_within_a_family(big_ward: Ward) -> None:
+    from tsunagari.demo.population import _read_tsv
+
+    foreign = {r[3] for r in _read_tsv("foreign_names.tsv") if r[1] == "surname"}
     for h in big_ward.households:
         head = h.members[0]
         for m in h.members:
             if m.relation in ("妻", "夫", "子", "孫", "父", "母"):
-                assert m.surname == head.surname or m.relation in ("父", "母")
+                # parents of a wife who heads the household, and foreign wives, differ
+                keeps_own = m.relation == "妻" and m.surname in foreign
+                assert m.surname == head.surname or m.relation in ("父", "母") or keeps_own
+
+
+def test_it_includes_foreign_residents_as_the_registry_writes_them(big_ward: Ward) -> None:
+    alphabet = [p for p in big_ward.persons() if p.surname.isascii()]
+
+    assert 0.005 < len(alphabet) / big_ward.person_count < 0.05
+    assert all(p.surname.isupper() and p.given_name.isupper() for p in alphabet)
+    assert all(KATAKANA.match(p.surname_kana) and KATAKANA.match(p.given_kana) for p in alphabet)
 
 
 def test_it_gives_plausible_phones(big_ward: Ward) -> None:

@@ -80,6 +80,7 @@ class NoiseConfig:
     sex_missing: float = 0.01  # a department record leaves sex empty
     old_address: float = 0.03  # a department record keeps a previous address
     maiden_name: float = 0.05  # a wife under 60: a department record keeps her maiden name
+    alphabet_name: float = 0.3  # an alphabet name (NGUYEN MINH) written in katakana or full width
     # person re-registered: new 宛名番号 in the registry; sources may keep the stale one
     reregistration: float = 0.003
     stale_id: float = 0.6  # per department record of a re-registered person: keeps the old id
@@ -567,9 +568,17 @@ class _Writer:
             self.flags.append("name_spacing")
         given = p.given_name
         if self.source == "csw" and rng.random() < 0.15:
-            given = p.given_kana.translate(
-                _HIRA
-            )  # community notes often write the given name in kana
+            # community notes often write the given name in kana
+            given = p.given_kana.translate(_HIRA)
+        if surname.isascii() and self.noise.chance(
+            "alphabet_name", rng.random() < cfg.alphabet_name
+        ):
+            # a name the registry holds in the alphabet, typed in katakana or full-width letters
+            if rng.random() < 0.7:
+                surname, given = p.surname_kana, p.given_kana
+            else:
+                surname, given = surname.translate(_FW_ALL), given.translate(_FW_ALL)
+            self.flags.append("alphabet_name")
         name = f"{self.kanji(surname)}{space}{self.kanji(given)}"
         if self.source == "csw" and rng.random() < 0.5:
             return name, ""

@@ -438,6 +438,31 @@ def _names() -> _Names:
     return _Names(surnames, tuple(given))
 
 
+@dataclass(frozen=True, slots=True)
+class _Foreign:
+    origins: _Picker  # items are (origin, "")
+    surnames: dict[str, _Picker]
+    given: dict[tuple[str, int], _Picker]  # (origin, 0 male / 1 female)
+
+
+@lru_cache(maxsize=1)
+def _foreign() -> _Foreign:
+    rows = _read_tsv("foreign_names.tsv")
+    origins = [r for r in rows if r[1] == "origin"]
+    surnames: dict[str, _Picker] = {}
+    given: dict[tuple[str, int], _Picker] = {}
+    for origin, _part, _sex, _text, _kana, _weight in origins:
+        mine = [r for r in rows if r[0] == origin and r[1] == "surname"]
+        surnames[origin] = _Picker([(r[3], r[4]) for r in mine], [float(r[5]) for r in mine])
+        for index, sex in enumerate(("male", "female")):
+            mine = [r for r in rows if r[0] == origin and r[1] == "given" and r[2] == sex]
+            given[(origin, index)] = _Picker(
+                [(r[3], r[4]) for r in mine], [float(r[5]) for r in mine]
+            )
+    picker = _Picker([(r[0], "") for r in origins], [float(r[5]) for r in origins])
+    return _Foreign(picker, surnames, given)
+
+
 @lru_cache(maxsize=1)
 def _building_parts() -> tuple[list[str], _Picker, _Picker]:
     rows = _read_tsv("buildings.tsv")
@@ -828,7 +853,42 @@ class _Generator:
         grandchild = self.person(self.ri(12, min(30, grandma.age - 44)), self.sex(), "孫", family)
         return _H("other", [grandma, grandchild])
 
+    def foreign_person(
+        self, age: int, sex: str, relation: str, origin: str, family: tuple[str, str] | None
+    ) -> _P:
+        p = _P(age, sex, relation, self.birth_for(age))
+        names = _foreign()
+        p.surname, p.skana = family if family is not None else names.surnames[origin].pick(self.rng)
+        index = 0 if sex == "male" else 1 if sex == "female" else self.rn(2)
+        p.given, p.gkana = names.given[(origin, index)].pick(self.rng)
+        return p
+
+    def foreign_household(self) -> _H:
+        """Foreign residents: mostly young singles and couples, names as the registry writes them."""
+        origin = _foreign().origins.pick(self.rng)[0]
+        r = self.rng.random()
+        if r < 0.55:
+            age = max(20, min(45, round(self.rng.gauss(29, 5))))
+            return _H("single", [self.foreign_person(age, self.sex(), "世帯主", origin, None)])
+        husband_age = self.ri(25, 45)
+        wife_age = max(20, husband_age - self.spouse_gap())
+        husband = self.foreign_person(husband_age, "male", "世帯主", origin, None)
+        family = (husband.surname, husband.skana)
+        # Chinese, Korean and Vietnamese wives keep their own surname
+        keeps = origin in ("china", "korea", "vietnam")
+        wife = self.foreign_person(wife_age, "female", "妻", origin, None if keeps else family)
+        members = [husband, wife]
+        if r < 0.8:
+            return _H("couple", members)
+        eldest = self.ri(0, max(0, min(12, wife_age - 22)))
+        for age in self.children_ages(eldest, wife_age):
+            members.append(self.foreign_person(age, self.sex(), "子", origin, family))
+        return _H("couple_children", members)
+
     def ordinary(self) -> _H:
+        r = self.rng.random()
+        if r < 0.045:
+            return self.foreign_household()
         r = self.rng.random()
         if r < 0.49:
             return self.single()
