@@ -71,7 +71,7 @@ def test_it_rejects_an_unknown_rule_key_by_name(tmp_path: Path) -> None:
     rules.write_text(
         "patterns:\n  - code: x\n    roles:\n      a: {agee: [1, 2]}\n", encoding="utf-8"
     )
-    with pytest.raises(RulesError, match="x.roles.a: unknown key"):
+    with pytest.raises(RulesError, match=r"x\.roles\.a: unknown key"):
         load_rules(rules)
 
 
@@ -85,7 +85,7 @@ def test_it_runs_as_a_command_and_refuses_a_directory_without_a_link_run(
 ) -> None:
     call_command("detect", str(hard_out), "--as-of", "2026-10-01")
     assert len(pd.read_csv(hard_out / "candidates.csv")) >= 2
-    with pytest.raises(CommandError, match="records.parquet is missing"):
+    with pytest.raises(CommandError, match=r"records\.parquet is missing"):
         call_command("detect", str(tmp_path))
 
 

@@ -18,7 +18,6 @@ from splink import Linker
 
 from tsunagari.linkage.engine import model
 
-
 # Splink reports training details through logging; a command shows its own
 # progress, so only Splink's errors get through.
 logging.getLogger("splink").setLevel(logging.ERROR)
