@@ -10,6 +10,11 @@ live together at its address. Department extracts (``extracts.py``) add the
 distortions real systems have (old addresses, split registry households,
 variant kanji, ...).
 
+Reference data lives in ``data/*.tsv``: towns with their 丁目 ranges and
+populations, surnames (with registry variant forms) and given names by
+birth generation with readings, foreign residents' names, building names
+and the ward's agencies.
+
 Example:
     >>> ward = generate_ward(500, seed=1)
     >>> ward.person_count
