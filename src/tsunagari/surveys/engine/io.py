@@ -15,11 +15,12 @@ import math
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 from tsunagari.surveys.engine.estimates import ESTIMATE_COLUMNS
@@ -156,9 +157,9 @@ def _read_text(path: Path) -> str:
 
 
 def _read_table(
-    path: Path, required: Sequence[str], optional: Iterable[str] = ()
+    path: Path, required: Sequence[str], text: str | None = None
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    text = _read_text(path)
+    text = _read_text(path) if text is None else text
     if not text.strip():
         raise SurveyInputError(
             path,
@@ -210,6 +211,40 @@ def _read_table(
     return header, rows
 
 
+def _read_frame(path: Path, required: Sequence[str]) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
+    """The data rows as text columns, and each row's number in the file.
+
+    A well-formed file is parsed by pandas' C reader; anything it refuses, or
+    a file with blank or short rows, goes through ``_read_table``, which finds
+    and names the bad row.
+    """
+    text = _read_text(path)
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        raw = None
+    if raw is not None and len(raw) > 1:
+        header = [_norm(str(h)).lower() for h in raw.iloc[0]]
+        body = raw.iloc[1:]
+        if len(set(header)) == len(header) and all(c in header for c in required):
+            cells = body.to_numpy(dtype=object)
+            if (cells[:, 0] != "").all():
+                table = pd.DataFrame(cells, columns=header, dtype=object)
+                numbers = np.arange(2, len(table) + 2, dtype=np.int64)
+                return table, numbers
+    header, rows = _read_table(path, required, text=text)
+    table = pd.DataFrame([r for _, r in rows], columns=header, dtype=object)
+    return table, np.asarray([n for n, _ in rows], dtype=np.int64)
+
+
 def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
     """Read RESPONSES.csv.
 
@@ -238,9 +273,7 @@ def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
     text_header = _peek_header(file)
     has_band = "age_band" in text_header
     required = [c for c in REQUIRED_COLUMNS if not (c == "age" and has_band)]
-    header, rows = _read_table(file, required)
-    table = pd.DataFrame([r for _, r in rows], columns=header, dtype=object)
-    numbers = np.asarray([n for n, _ in rows], dtype=np.int64)
+    table, numbers = _read_frame(file, required)
 
     def column(name: str) -> pd.Series:
         if name in table.columns:
