@@ -39,6 +39,12 @@ class Action(StrEnum):
     VIEW_FLAGS = "flags.view"
     # Sealed persons' (閲覧制限) address and contact: designated staff only.
     VIEW_SEALED_CONTACT = "sealed.view"
+    # Take consultations, record consent, send and answer referrals (つなぎ).
+    WORK_CONSULTATIONS = "consultations.work"
+    # Put a person under the support-meeting regime (支援会議, art. 106-6).
+    DECIDE_SUPPORT_MEETING = "support_meeting.decide"
+    # See and pick up needs for multi-agency work or outreach raised at intake.
+    WORK_NEEDS = "needs.work"
 
 
 _FRONT_LINE = {
@@ -48,11 +54,15 @@ _FRONT_LINE = {
     Action.VIEW_AGENCIES,
 }
 
+_CONSULTING = _FRONT_LINE | {Action.WORK_CONSULTATIONS}
+
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.CONSULTANT: frozenset(_FRONT_LINE),
-    Role.COORDINATOR: frozenset(_FRONT_LINE),
-    Role.OUTREACH: frozenset(_FRONT_LINE),
-    Role.PARTICIPATION: frozenset(_FRONT_LINE),
+    Role.CONSULTANT: frozenset(_CONSULTING),
+    Role.COORDINATOR: frozenset(
+        _CONSULTING | {Action.DECIDE_SUPPORT_MEETING, Action.WORK_NEEDS}
+    ),
+    Role.OUTREACH: frozenset(_CONSULTING | {Action.WORK_NEEDS}),
+    Role.PARTICIPATION: frozenset(_CONSULTING),
     Role.COMMUNITY: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
     Role.PLANNER: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
     Role.DISASTER: frozenset(_FRONT_LINE),

@@ -1,0 +1,130 @@
+"""Consent records (本人同意) and support-meeting decisions (支援会議).
+
+Both are the legal bases on which agencies other than the one a person came
+to may see the person. Each record creates ``people.AgencyLink`` rows for
+the agencies it names (see ``consent.services``), so the rest of the system
+learns who may see the person from the links alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagari.accounts.models import Agency, Staff
+from tsunagari.people.models import Person
+
+
+class ConsentForm(models.TextChoices):
+    # 同意あり: the person agreed to share with the named agencies.
+    WITH_CONSENT = "with", _("同意あり")
+    # 同意なし: the person was asked and did not agree; a dated record of that.
+    WITHOUT_CONSENT = "without", _("同意なし")
+
+
+class InfoCategory(models.TextChoices):
+    # Name, reading, birth date, sex, address, phone.
+    BASIC = "basic", _("基本情報（氏名・生年月日・連絡先）")
+    # What the person consulted about.
+    CONSULTATION = "consultation", _("相談の内容")
+    # Health, disability and care.
+    HEALTH = "health", _("健康・障害・介護")
+    # Income, debts, benefits and housing costs.
+    MONEY = "money", _("収入・債務・住まい")
+    # Family and household situation.
+    FAMILY = "family", _("家族・世帯の状況")
+    # Support given so far and its plan.
+    SUPPORT = "support", _("支援の経過・計画")
+
+
+class Consent(models.Model):
+    """One dated answer of a person about sharing, with its scope."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    form = models.CharField(_("様式"), max_length=10, choices=ConsentForm.choices)
+    given_on = models.DateField(_("同意日"))
+    expires_on = models.DateField(_("有効期限"), null=True, blank=True)
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("共有先の機関"), blank=True, related_name="+"
+    )
+    categories = models.JSONField(_("共有する情報"), default=list, blank=True)
+    note = models.CharField(_("備考"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(Staff, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_agency = models.ForeignKey(
+        Agency, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+    withdrawn_on = models.DateField(_("撤回日"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回の記録日時"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_note = models.CharField(_("撤回の備考"), max_length=500, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-given_on", "-pk"]
+        verbose_name = _("本人同意")
+        verbose_name_plural = _("本人同意")
+
+    def __str__(self) -> str:
+        return f"consent {self.pk} ({self.form}) for person {self.person_id}"
+
+    def in_force(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.form == ConsentForm.WITH_CONSENT
+            and self.withdrawn_on is None
+            and self.given_on <= today
+            and (self.expires_on is None or self.expires_on >= today)
+        )
+
+    @property
+    def state_label(self) -> str:
+        if self.form == ConsentForm.WITHOUT_CONSENT:
+            return str(_("同意なし"))
+        if self.withdrawn_on is not None:
+            return str(_("撤回済み"))
+        if self.expires_on is not None and self.expires_on < timezone.localdate():
+            return str(_("期限切れ"))
+        return str(_("有効"))
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(InfoCategory.choices)
+        return [str(labels.get(c, c)) for c in self.categories or []]
+
+
+class SupportMeeting(models.Model):
+    """The ward's decision to handle a person under 支援会議 (Social Welfare Act 106-6).
+
+    Members share information without the person's consent and bear a legal
+    duty of confidentiality. Who decided, when, and why is kept here.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="support_meetings")
+    decided_on = models.DateField(_("決定日"))
+    decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+    agencies = models.ManyToManyField(Agency, verbose_name=_("構成機関"), related_name="+")
+    reason = models.CharField(_("理由"), max_length=500)
+    ended_on = models.DateField(_("終了日"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField(_("終了の理由"), max_length=500, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-decided_on", "-pk"]
+        verbose_name = _("支援会議")
+        verbose_name_plural = _("支援会議")
+
+    def __str__(self) -> str:
+        return f"support meeting {self.pk} for person {self.person_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.ended_on is None

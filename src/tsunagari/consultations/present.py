@@ -1,0 +1,114 @@
+"""What each side of a referral sees: the summary the sender chose and the
+person's basic facts (contact masked for sealed persons), never the
+consultation itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from tsunagari.consultations.events import TimelineEntry, timeline
+from tsunagari.consultations.models import Referral, ReferralOutcome, ReferralStatus
+from tsunagari.people.access import may_see_contact
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tsunagari.accounts.models import Staff
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    id: int
+    name: str
+    kana: str
+    birth_date: date | None
+    sex: str
+    address: str
+    phone: str
+    contact_hidden: bool
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    id: int
+    consultation_id: int
+    side: str  # "sender" or "receiver"
+    status: str
+    status_label: str
+    from_agency: str
+    to_agency: str
+    sent_by: str
+    sent_at: datetime
+    due_at: datetime
+    overdue: bool
+    summary: str
+    basis: str
+    decline_reason: str
+    outcome: str
+    outcome_label: str
+    person: PersonFacts
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+
+    @property
+    def loop_closed(self) -> bool:
+        return self.status == ReferralStatus.CLOSED
+
+
+def actions_for(referral: Referral, side: str) -> list[str]:
+    """The transitions the viewer's side may make now (buttons and API hints)."""
+    waiting = referral.status in {ReferralStatus.SENT, ReferralStatus.RECEIVED}
+    if side == "receiver":
+        if waiting:
+            return ["accept", "decline"]
+        if referral.status == ReferralStatus.ACCEPTED:
+            return ["outcome"]
+        return []
+    if waiting:
+        return ["revoke"]
+    if referral.status == ReferralStatus.DECLINED:
+        return ["outcome"]
+    return []
+
+
+def present_referral(viewer: Staff | AnonymousUser, referral: Referral) -> ReferralView:
+    side = "receiver" if getattr(viewer, "agency_id", None) == referral.to_agency_id else "sender"
+    person = referral.person
+    show_contact = may_see_contact(viewer, person)
+    facts = PersonFacts(
+        id=person.pk,
+        name=person.full_name,
+        kana=person.full_kana,
+        birth_date=person.birth_date,
+        sex=person.get_sex_display() if person.sex else "",
+        address=person.address if show_contact else "",
+        phone=person.phone if show_contact else "",
+        contact_hidden=not show_contact,
+    )
+    return ReferralView(
+        id=referral.pk,
+        consultation_id=referral.consultation_id,
+        side=side,
+        status=referral.status,
+        status_label=referral.get_status_display(),
+        from_agency=referral.from_agency.name,
+        to_agency=referral.to_agency.name,
+        sent_by=str(referral.sent_by),
+        sent_at=referral.sent_at,
+        due_at=referral.due_at,
+        overdue=referral.is_overdue(timezone.now()),
+        summary=referral.summary,
+        basis="本人同意" if referral.consent_id else "支援会議",
+        decline_reason=referral.decline_reason,
+        outcome=referral.outcome,
+        outcome_label=str(dict(ReferralOutcome.choices).get(referral.outcome, ""))
+        if referral.outcome
+        else "",
+        person=facts,
+        timeline=timeline(referral),
+        actions=actions_for(referral, side),
+    )
