@@ -19,8 +19,10 @@ import tempfile
 import time
 from collections.abc import Callable
 
+# Always a fresh SQLite database of its own: never the user's data.
 _TMP = tempfile.mkdtemp(prefix="tsunagari-bench-")
-os.environ.setdefault("TSUNAGARI_DATA_DIR", _TMP)
+os.environ["TSUNAGARI_DATA_DIR"] = _TMP
+os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagari.settings")
 
 import django  # noqa: E402
@@ -161,8 +163,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     call_command("migrate", verbosity=0)
-    per_round = len(build_directory(args.seed, scale=1)["services"]) - 30
-    scale = max(1, -(-args.services // per_round))
+    one = build_directory(args.seed, scale=1)["services"]
+    fixed = sum(1 for s in one if s.get("x_kind") not in KINDS)
+    per_round = len(one) - fixed
+    scale = max(1, -(-(args.services - fixed) // per_round))
     started = time.perf_counter()
     tables = build_directory(args.seed, scale=scale)
     created = load_unchecked(tables)
