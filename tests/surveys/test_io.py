@@ -79,6 +79,7 @@ def test_it_reads_margins_with_words_and_thousands_separators(write_file: Write)
         (responses("A1,34,1,豊洲,5,4,4,3", ",40,2,亀戸,1,1,1,1"), 3, "respondent_id"),
         (responses("A1,34,1,豊洲,5,4,4,3", "A2,40,2,亀戸,1,1,1,1,9,9"), 3, "#9"),
         (HEADER.replace("town", "sex") + "\nA1,34,1,1,5,4,4,3\n", 1, "sex"),
+        (HEADER.replace(",", ";") + "\nA1;34;1;豊洲;5;4;4;3\n", 1, "respondent_id"),
     ],
     ids=[
         "missing-column",
@@ -88,6 +89,7 @@ def test_it_reads_margins_with_words_and_thousands_separators(write_file: Write)
         "empty-id",
         "extra-fields",
         "duplicate-header",
+        "semicolons",
     ],
 )
 def test_it_refuses_unusable_responses_naming_row_and_column(

@@ -76,13 +76,20 @@ class Calibration:
     dummies of every level of every raking dimension. The cross-product matrix
     is built once from weighted cross-tabulations, so each fit costs a few
     ``bincount`` calls.
+
+    Args:
+        codes: per raking dimension, every respondent's level index (0..k-1),
+            e.g. from ``raking.encode_dimensions``.
+        weights: the raked weights (the same ones later used for estimates).
+
+    Example:
+        >>> import numpy as np
+        >>> cal = Calibration({"sex": np.array([0, 0, 1, 1])}, np.ones(4))
+        >>> cal.residuals(np.array([1.0, 3.0, 5.0, 9.0])).tolist()
+        [-1.0, 1.0, -2.0, 2.0]
     """
 
     def __init__(self, codes: Mapping[str, IntArray], weights: FloatArray) -> None:
-        """Args:
-        codes: per raking dimension, every respondent's level index (0..k-1).
-        weights: the raked weights.
-        """
         self._codes = [np.asarray(c, dtype=np.intp) for c in codes.values()]
         self._sizes = [int(c.max()) + 1 if c.size else 0 for c in self._codes]
         self._offsets = np.concatenate([[0], np.cumsum(self._sizes)]).astype(np.intp)

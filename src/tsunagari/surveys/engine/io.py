@@ -178,6 +178,13 @@ def _read_table(
             raise SurveyInputError(path, 1, name, "this column name appears twice in the header")
         seen.add(name)
     missing = [c for c in required if c not in seen]
+    if missing and len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        raise SurveyInputError(
+            path,
+            1,
+            missing[0],
+            "the header is not separated by commas; save the file as CSV (comma-separated)",
+        )
     if missing:
         raise SurveyInputError(
             path,
