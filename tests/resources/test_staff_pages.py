@@ -159,3 +159,15 @@ def test_it_searches_with_htmx_returning_only_the_results(
     response = client_for("community").get("/resources/?q=サロン", HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "<table>" in body and "<html" not in body
+
+
+def test_it_shows_the_staff_pages_in_english_on_request(
+    client_for: Callable[[str], Client], salon: Service
+) -> None:
+    # given community staff who chose English
+    client = client_for("community")
+    client.cookies["django_language"] = "en"
+    # when they open an entry
+    body = client.get(f"/resources/{salon.id}/").content.decode()
+    # then the page speaks English
+    assert "Change history" in body and "Salon" in body
