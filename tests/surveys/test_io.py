@@ -80,6 +80,11 @@ def test_it_reads_margins_with_words_and_thousands_separators(write_file: Write)
         (responses("A1,34,1,豊洲,5,4,4,3", "A2,40,2,亀戸,1,1,1,1,9,9"), 3, "#9"),
         (HEADER.replace("town", "sex") + "\nA1,34,1,1,5,4,4,3\n", 1, "sex"),
         (HEADER.replace(",", ";") + "\nA1;34;1;豊洲;5;4;4;3\n", 1, "respondent_id"),
+        (
+            responses("A0,20,2,有明,1,1,1,1", 'A1,34,1,"豊洲,5,4,4,3', "A2,40,2,亀戸,1,1,1,1"),
+            3,
+            "town",
+        ),
     ],
     ids=[
         "missing-column",
@@ -90,6 +95,7 @@ def test_it_reads_margins_with_words_and_thousands_separators(write_file: Write)
         "extra-fields",
         "duplicate-header",
         "semicolons",
+        "unclosed-quote",
     ],
 )
 def test_it_refuses_unusable_responses_naming_row_and_column(

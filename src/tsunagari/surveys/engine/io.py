@@ -167,10 +167,13 @@ def _read_table(
             required[0],
             f"the file is empty; the header row must name {', '.join(required)}",
         )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        for record in reader:
+            records.append(record)
     except csv.Error as exc:
-        raise SurveyInputError(path, 1, "-", f"not a readable CSV file ({exc})") from None
+        raise _quote_error(path, text, records, exc) from None
     header = [_norm(h).lower() for h in records[0]]
     seen: set[str] = set()
     for name in header:
@@ -250,6 +253,24 @@ def _read_frame(path: Path, required: Sequence[str]) -> tuple[pd.DataFrame, npt.
     header, rows = _read_table(path, required, text=text)
     table = pd.DataFrame([r for _, r in rows], columns=header, dtype=object)
     return table, np.asarray([n for n, _ in rows], dtype=np.int64)
+
+
+def _quote_error(
+    path: Path, text: str, records: list[list[str]], exc: csv.Error
+) -> SurveyInputError:
+    """Name the row and column where a quoted value is never closed (or is malformed)."""
+    row = len(records) + 1
+    lines = text.splitlines()
+    # The first physical line of the bad record: records before it may span lines.
+    consumed = sum(max(1, sum(f.count("\n") for f in r) + 1) for r in records)
+    line = lines[consumed] if consumed < len(lines) else ""
+    quote = line.find('"')
+    field = line[: max(quote, 0)].count(",")
+    header = records[0] if records else line.split(",")
+    column = _norm(header[field]).lower() if field < len(header) else f"#{field + 1}"
+    return SurveyInputError(
+        path, row, column, f"a quoted value is not closed or is malformed ({exc}); check the quotes"
+    )
 
 
 def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
