@@ -108,10 +108,14 @@ def normalise_sex(value: str) -> str | None:
         ``"1"``, ``"2"``, ``"3"``, or None when the value is not recognised.
 
     Example:
-        >>> normalise_sex("女"), normalise_sex(" １ "), normalise_sex("x")
-        ('2', '1', None)
+        >>> normalise_sex("女"), normalise_sex(" １ "), normalise_sex("2.0"), normalise_sex("x")
+        ('2', '1', '2', None)
     """
-    return _SEX_CODES.get(_norm(value).lower())
+    text = _norm(value).lower()
+    code = _SEX_CODES.get(text)
+    if code is None and text.endswith(".0"):
+        code = _SEX_CODES.get(text[:-2])  # "2.0" from a spreadsheet export
+    return code
 
 
 def _normalise_age_band(value: str) -> str | None:
