@@ -39,9 +39,17 @@ class HomeCard:
 # the ward has planned and that appears here as it becomes available.
 _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     Role.CONSULTANT: [
-        (_("相談受付"), _("年齢や分野を問わず、すべての相談を受け付けます。"), None),
+        (
+            _("相談受付"),
+            _("年齢や分野を問わず、すべての相談を受け付けます。"),
+            "consultations:new",
+        ),
         (_("本人の検索"), _("氏名・カナ・生年月日・住所から本人を探します。"), "people:search"),
-        (_("つなぎ（紹介）"), _("他機関へ紹介し、受け取り・結果まで確認します。"), None),
+        (
+            _("つなぎ（紹介）"),
+            _("他機関へ紹介し、受け取り・結果まで確認します。"),
+            "consultations:worklist",
+        ),
     ],
     Role.COORDINATOR: [
         (
@@ -50,6 +58,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             None,
         ),
         (_("早期把握の候補"), _("複合的な課題がうかがえる世帯の候補を確認します。"), None),
+        (
+            _("多機関協働・アウトリーチへの依頼"),
+            _("相談の受付で上がった依頼を確認し、対応を始めます。"),
+            "consultations:needs",
+        ),
     ],
     Role.OUTREACH: [(_("訪問リスト"), _("支援が届いていない人への訪問と記録。"), None)],
     Role.PARTICIPATION: [(_("参加支援"), _("本人の希望と地域の資源をつなぎます。"), None)],

@@ -169,7 +169,7 @@ def record_consent(actor: Staff, person_id: int, data: ConsentInput) -> Consent:
             person=person,
             recorded_by=actor,
             recorded_agency_id=actor.agency_id,
-            **values,  # type: ignore[arg-type]
+            **values,
         )
         consent.agencies.set(agencies)
         if consent.form == ConsentForm.WITH_CONSENT:

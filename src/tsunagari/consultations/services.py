@@ -261,7 +261,7 @@ def send_referral(actor: Staff, consultation_id: int, *, to_agency: str, summary
         referral = Referral.objects.create(
             consultation=consultation,
             person_id=consultation.person_id,
-            from_agency_id=actor.agency_id,
+            from_agency=consultation.agency,
             to_agency=receiver,
             sent_by=actor,
             sent_at=now,
@@ -431,3 +431,27 @@ def pick_up_need(actor: Staff, need_id: int) -> Need:
             actor, AuditAction.UPDATE, obj=need, person_id=need.person_id, reason="need picked up"
         )
     return need
+
+
+# ── reading, with audit ─────────────────────────────────────────────────────
+
+
+def open_consultation(actor: Staff, consultation_id: int, *, via: str = "page") -> Consultation:
+    """Fetch a consultation for display and log the view."""
+    consultation = get_consultation_for(actor, consultation_id)
+    record(actor, AuditAction.VIEW, obj=consultation, person_id=consultation.person_id or "",
+           detail={"via": via})  # fmt: skip
+    return consultation
+
+
+def open_referral(actor: Staff, referral_id: int, *, via: str = "page") -> Referral:
+    """Fetch a referral for display and log the view; the receiver's first look marks it received."""
+    referral = get_referral_for(actor, referral_id)
+    if referral.status == ReferralStatus.SENT and actor.agency_id == referral.to_agency_id:
+        try:
+            referral = receive_referral(actor, referral_id)
+        except (PermissionDenied, ReferralError):
+            pass  # e.g. a supervisor without the role to answer: viewing is still fine
+        referral = get_referral_for(actor, referral_id)
+    record(actor, AuditAction.VIEW, obj=referral, person_id=referral.person_id, detail={"via": via})
+    return referral

@@ -27,7 +27,7 @@ WAITING = [ReferralStatus.SENT, ReferralStatus.RECEIVED]
 
 def my_consultations(actor: Staff, limit: int = 50) -> list[Consultation]:
     return list(
-        Consultation.objects.filter(received_by=actor, agency_id=actor.agency_id)
+        Consultation.objects.filter(received_by=actor, agency=actor.agency)
         .select_related("person")
         .order_by("-updated", "-pk")[:limit]
     )

@@ -1,0 +1,451 @@
+"""Pages of the front door. Each view parses the request, calls one service and responds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import plotly
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tsunagari.accounts.models import Agency, AgencyKind, Staff
+from tsunagari.accounts.policy import Action, actions_for, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record_request
+from tsunagari.consent.models import Consent
+from tsunagari.consent.services import active_support_meeting, consent_covering
+from tsunagari.consultations import worklists
+from tsunagari.consultations.intake import PERSON_FIELDS
+from tsunagari.consultations.models import (
+    Channel,
+    Consultation,
+    ConsultationStatus,
+    FirstOutcome,
+    HealthInsurance,
+    Housing,
+    NeedKind,
+    Pension,
+    ProblemArea,
+    ReferralOutcome,
+    Service,
+    Visitor,
+    Work,
+)
+from tsunagari.consultations.present import present_referral
+from tsunagari.consultations.services import (
+    ConsultationInput,
+    DuplicatePerson,
+    EditConflict,
+    IntakeError,
+    NeedError,
+    ReferralError,
+    accept_referral,
+    decline_referral,
+    open_consultation,
+    open_referral,
+    pick_up_need,
+    record_referral_outcome,
+    revoke_referral,
+    save_consultation,
+    send_referral,
+)
+from tsunagari.people.access import present
+from tsunagari.people.lookup import lookup as people_lookup
+from tsunagari.people.models import Person, Sex
+
+_FIELDS = ("received_on", "channel", "service", "visitor", "visitor_relation", "main_problem",
+           "work", "housing", "health_insurance", "pension", "notes", "outcome")  # fmt: skip
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+def intake_from_post(post: QueryDict) -> ConsultationInput:
+    """What was typed, as typed: the service decides what is acceptable."""
+    return ConsultationInput(
+        **{name: post.get(name, "") for name in _FIELDS},
+        person_id=post.get("person_id") or None,
+        new_person={name: post.get(f"new_{name}", "") for name in PERSON_FIELDS},
+        confirm_new=post.get("confirm_new") == "on",
+        problems=post.getlist("problems"),
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**62 else None
+
+
+def _values_of(consultation: Consultation) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(consultation, name) for name in _FIELDS}
+    values["received_on"] = consultation.received_on.isoformat() if consultation.received_on else ""
+    values["problems"] = list(consultation.problems or [])
+    values["person_id"] = str(consultation.person_id or "")
+    for name in PERSON_FIELDS:
+        values[f"new_{name}"] = (consultation.pending_person or {}).get(name, "")
+    return values
+
+
+def _values_from_post(post: QueryDict) -> dict[str, Any]:
+    values: dict[str, Any] = {name: post.get(name, "") for name in _FIELDS}
+    values["problems"] = post.getlist("problems")
+    values["person_id"] = post.get("person_id", "")
+    values["confirm_new"] = post.get("confirm_new") == "on"
+    for name in PERSON_FIELDS:
+        values[f"new_{name}"] = post.get(f"new_{name}", "")
+    return values
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "channels": Channel.choices, "services": Service.choices, "visitors": Visitor.choices,
+        "problem_areas": ProblemArea.choices, "works": Work.choices, "housings": Housing.choices,
+        "insurances": HealthInsurance.choices, "pensions": Pension.choices,
+        "outcomes": [c for c in FirstOutcome.choices if c[0]], "sexes": Sex.choices,
+    }  # fmt: skip
+
+
+def _intake_page(
+    request: HttpRequest,
+    values: dict[str, Any],
+    *,
+    consultation: Consultation | None,
+    version: int,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    staff = _staff(request)
+    selected = None
+    person_id = _int(values.get("person_id"))
+    if person_id:
+        person = Person.objects.filter(pk=person_id).first()
+        if person is not None:
+            selected = present(staff, person)
+    context = {
+        "values": values,
+        "consultation": consultation,
+        "version": version,
+        "errors": errors or {},
+        "selected": selected,
+        "autosave": consultation is None or consultation.status == ConsultationStatus.DRAFT,
+        **_choices(),
+        **extra,
+    }
+    return render(request, "consultations/intake.html", context, status=status)
+
+
+@login_required
+@require_GET
+def new(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.WORK_CONSULTATIONS)
+    values = {"received_on": timezone.localdate().isoformat(), "problems": [], "visitor": "self"}
+    return _intake_page(request, values, consultation=None, version=0)
+
+
+@login_required
+@require_GET
+def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    require(request.user, Action.WORK_CONSULTATIONS)
+    consultation = open_consultation(_staff(request), consultation_id, via="edit")
+    return _intake_page(
+        request, _values_of(consultation), consultation=consultation, version=consultation.version
+    )
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    require(staff, Action.WORK_CONSULTATIONS)
+    consultation_id = _int(request.POST.get("consultation_id"))
+    version = _int(request.POST.get("version")) or 0
+    final = "draft" not in request.POST
+    values = _values_from_post(request.POST)
+    current = None
+    if consultation_id:
+        current = open_consultation(staff, consultation_id, via="save")
+    try:
+        saved = save_consultation(
+            staff,
+            intake_from_post(request.POST),
+            consultation_id=consultation_id,
+            expected_version=version,
+            final=final,
+        )
+    except IntakeError as exc:
+        return _intake_page(request, values, consultation=current, version=version,
+                            errors=exc.errors, status=400)  # fmt: skip
+    except DuplicatePerson as exc:
+        return _intake_page(request, values, consultation=current, version=version,
+                            duplicates=exc.matches, status=409)  # fmt: skip
+    except EditConflict as exc:
+        # Keep what this consultant typed; show the saved version beside it.
+        return _intake_page(request, values, consultation=exc.current, version=exc.current.version,
+                            conflict=exc.current, status=409)  # fmt: skip
+    if not final:
+        messages.success(request, "下書きを保存しました。")
+        return redirect("consultations:edit", consultation_id=saved.pk)
+    messages.success(request, "相談を受け付けました。")
+    return redirect("consultations:detail", consultation_id=saved.pk)
+
+
+@login_required
+@require_POST
+def autosave(request: HttpRequest) -> HttpResponse:
+    """htmx: save the draft while typing; answer with a status line and the new version."""
+    staff = _staff(request)
+    require(staff, Action.WORK_CONSULTATIONS)
+    consultation_id = _int(request.POST.get("consultation_id"))
+    version = _int(request.POST.get("version")) or 0
+    context: dict[str, Any] = {"consultation_id": consultation_id or "", "version": version}
+    try:
+        saved = save_consultation(staff, intake_from_post(request.POST),
+                                  consultation_id=consultation_id, expected_version=version)  # fmt: skip
+    except IntakeError as exc:
+        context["problem"] = "下書きを保存できませんでした: " + " ".join(exc.errors.values())
+    except EditConflict:
+        context["problem"] = (
+            "別の職員がこの相談を保存したため、自動保存を止めました。"
+            "「保存」を押すと、保存済みの内容とあなたの入力を並べて表示します。"
+        )
+    else:
+        context.update(consultation_id=saved.pk, version=saved.version, saved_at=saved.updated)
+    return render(request, "consultations/_autosave.html", context)
+
+
+@login_required
+@require_GET
+def person_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: candidates for the intake's person, as radio buttons."""
+    require(request.user, Action.WORK_CONSULTATIONS)
+    q = request.GET.get("q", "")[:200]
+    result = people_lookup(request.user, q, purpose="consultation intake") if q.strip() else None
+    return render(request, "consultations/_candidates.html", {"result": result, "q": q})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    staff = _staff(request)
+    consultation = open_consultation(staff, consultation_id)
+    person_view = present(staff, consultation.person) if consultation.person else None
+    consents: list[Consent] = []
+    meeting = None
+    if consultation.person_id:
+        consents = list(
+            Consent.objects.filter(person_id=consultation.person_id).prefetch_related("agencies")
+        )
+        meeting = active_support_meeting(consultation.person_id)
+    context = {
+        "c": consultation,
+        "person": person_view,
+        "consents": consents,
+        "meeting": meeting,
+        "referrals": [present_referral(staff, r) for r in consultation.referrals.select_related(
+            "from_agency", "to_agency", "person", "sent_by")],
+        "needs": consultation.needs.all(),
+        "can_work": Action.WORK_CONSULTATIONS in actions_for(staff),
+        "can_decide_meeting": Action.DECIDE_SUPPORT_MEETING in actions_for(staff),
+    }  # fmt: skip
+    return render(request, "consultations/detail.html", context)
+
+
+def _referral_targets(staff: Staff, person_id: int) -> list[dict[str, Any]]:
+    meeting = active_support_meeting(person_id)
+    rows = []
+    for agency in (
+        Agency.objects.filter(is_active=True)
+        .exclude(kind=AgencyKind.COMMISSIONER)
+        .exclude(pk=staff.agency_id or 0)
+        .order_by("kind", "code")
+    ):
+        consent = consent_covering(person_id, agency.pk)
+        rows.append({"agency": agency, "covered": consent is not None or meeting is not None,
+                     "basis": "本人同意" if consent else "支援会議" if meeting else ""})  # fmt: skip
+    rows.sort(key=lambda r: not r["covered"])
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refer(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    staff = _staff(request)
+    require(staff, Action.WORK_CONSULTATIONS)
+    consultation = open_consultation(staff, consultation_id, via="refer")
+    errors: dict[str, str] = {}
+    typed = {
+        "to_agency": request.POST.get("to_agency", ""),
+        "summary": request.POST.get("summary", ""),
+    }
+    if request.method == "POST":
+        try:
+            referral = send_referral(staff, consultation.pk, to_agency=typed["to_agency"],
+                                     summary=typed["summary"])  # fmt: skip
+        except ReferralError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"{referral.to_agency.name}へつなぎを送りました。")
+            return redirect("consultations:referral", referral_id=referral.pk)
+    if consultation.person_id is None or consultation.status != ConsultationStatus.RECORDED:
+        errors.setdefault(
+            "referral", "下書きの相談からはつなげません。まず相談を受付済みにしてください。"
+        )
+        targets: list[dict[str, Any]] = []
+    else:
+        targets = _referral_targets(staff, consultation.person_id)
+    return render(
+        request,
+        "consultations/refer.html",
+        {"c": consultation, "targets": targets, "typed": typed, "errors": errors,
+         "any_covered": any(t["covered"] for t in targets)},
+        status=400 if errors and request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+def _referral_page(request: HttpRequest, referral_id: int, *, errors: dict[str, str] | None = None,
+                   typed: dict[str, str] | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
+    staff = _staff(request)
+    referral = open_referral(staff, referral_id)
+    view = present_referral(staff, referral)
+    can_act = Action.WORK_CONSULTATIONS in actions_for(staff)
+    return render(
+        request,
+        "consultations/referral.html",
+        {"r": view, "errors": errors or {}, "typed": typed or {}, "can_act": can_act,
+         "outcomes": [c for c in ReferralOutcome.choices if c[0]]},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    return _referral_page(request, referral_id)
+
+
+_ACTIONS = {
+    "accept": lambda s, pk, p: accept_referral(s, pk, note=p.get("note", "")),
+    "decline": lambda s, pk, p: decline_referral(s, pk, reason=p.get("reason", "")),
+    "revoke": lambda s, pk, p: revoke_referral(s, pk, reason=p.get("reason", "")),
+    "outcome": lambda s, pk, p: record_referral_outcome(
+        s, pk, outcome=p.get("outcome", ""), note=p.get("note", "")
+    ),
+}
+_DONE = {
+    "accept": "受け入れました。",
+    "decline": "辞退しました。送った機関に理由が伝わります。",
+    "revoke": "取り下げました。",
+    "outcome": "結果を記録しました。つなぎの輪が閉じました。",
+}
+
+
+@login_required
+@require_POST
+def referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+    act = _ACTIONS.get(action)
+    if act is None:
+        return HttpResponse(
+            "不明な操作です。", status=404, content_type="text/plain; charset=utf-8"
+        )
+    try:
+        act(_staff(request), referral_id, request.POST)
+    except ReferralError as exc:
+        typed = {k: request.POST.get(k, "")[:2000] for k in ("reason", "note", "outcome")}
+        return _referral_page(request, referral_id, errors=exc.errors, typed=typed, status=400)
+    messages.success(request, _DONE[action])
+    return redirect("consultations:referral", referral_id=referral_id)
+
+
+@login_required
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    require(staff, Action.VIEW_PERSONAL_DATA)
+    mine = worklists.my_consultations(staff)
+    waiting = worklists.waiting_for_my_agency(staff)
+    overdue = worklists.overdue(staff)
+    sent = worklists.sent_and_open(staff)
+    record_request(request, AuditAction.VIEW, object_type="consultations.worklist",
+                   detail={"consultations": [c.pk for c in mine],
+                           "referrals": sorted({r.pk for r in [*waiting, *overdue, *sent]})})  # fmt: skip
+    now = timezone.now()
+    return render(
+        request,
+        "consultations/worklist.html",
+        {"mine": mine, "waiting": waiting, "overdue": overdue, "sent": sent, "now": now,
+         "can_work": Action.WORK_CONSULTATIONS in actions_for(staff)},
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def needs(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    require(staff, Action.WORK_NEEDS)
+    rows = worklists.open_needs()
+    people = {n.person_id: present(staff, n.person) for n in rows}
+    record_request(request, AuditAction.VIEW, object_type="consultations.need",
+                   detail={"needs": [n.pk for n in rows]})  # fmt: skip
+    return render(
+        request,
+        "consultations/needs.html",
+        {"rows": [(n, people[n.person_id]) for n in rows], "kinds": NeedKind},
+    )
+
+
+@login_required
+@require_POST
+def need_pick_up(request: HttpRequest, need_id: int) -> HttpResponse:
+    try:
+        pick_up_need(_staff(request), need_id)
+    except NeedError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "対応を開始しました。")
+    return redirect("consultations:needs")
+
+
+@login_required
+@require_GET
+def loop(request: HttpRequest) -> HttpResponse:
+    """Closed-loop rate by agency: aggregates only, small cells suppressed."""
+    require(request.user, Action.VIEW_AGGREGATES)
+    rows = worklists.closed_loop_by_agency()
+    shown = [r for r in rows if r.rate is not None]
+    chart = {
+        "agencies": [r.agency for r in shown],
+        "rates": [round(r.rate * 100, 1) for r in shown if r.rate is not None],
+        "title": "つなぎの結果記録率（送った機関別）",
+        "axis": "結果記録率（%）",
+    }
+    return render(
+        request,
+        "consultations/loop.html",
+        {"rows": rows, "chart": chart},
+    )
+
+
+@login_required
+@require_GET
+@cache_control(max_age=86400, private=True)
+def plotly_js(request: HttpRequest) -> FileResponse:
+    """The Plotly bundle shipped with the plotly package, served from this site (no CDN)."""
+    require(request.user, Action.VIEW_AGGREGATES)
+    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+    if not path.exists():
+        raise PermissionDenied(
+            "plotly.min.js is missing from the plotly package: reinstall plotly."
+        )
+    return FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")
