@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from tests.people.conftest import residents  # noqa: F401  (fixture)
