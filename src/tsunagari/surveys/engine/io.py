@@ -10,19 +10,23 @@ errors: they become warnings and count as no answer.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import os
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
+from tsunagari.surveys.engine.csvfile import (
+    SurveyInputError,
+    normalise_text,
+    read_frame,
+    read_table,
+    show_value,
+)
 from tsunagari.surveys.engine.estimates import ESTIMATE_COLUMNS
 from tsunagari.surveys.engine.instruments import AGE_BANDS
 from tsunagari.surveys.engine.scoring import DataWarning
@@ -47,7 +51,6 @@ MARGIN_COLUMNS = ("dimension", "level", "population")
 WARNING_COLUMNS = ("respondent_id", "column", "value", "problem")
 MAX_POPULATION = 1e10
 MAX_AGE = 125
-_SHOWN = 60
 
 _SEX_CODES = {
     "1": "1", "2": "2", "3": "3",
@@ -55,14 +58,6 @@ _SEX_CODES = {
     "その他": "3", "その他・回答しない": "3", "回答しない": "3",
     "male": "1", "m": "1", "female": "2", "f": "2", "other": "3",
 }  # fmt: skip
-
-
-class SurveyInputError(ValueError):
-    """A file that cannot be used; ``str()`` is one line naming file, row and column."""
-
-    def __init__(self, file: str | os.PathLike[str], row: int, column: str, problem: str) -> None:
-        self.file, self.row, self.column, self.problem = str(file), row, column, problem
-        super().__init__(_one_line(f"{self.file}: row {row}, column {column}: {problem}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +80,6 @@ class MarginsData:
     rows: dict[tuple[str, str], int]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _show(value: str) -> str:
-    value = value if len(value) <= _SHOWN else value[:_SHOWN] + "…"
-    return repr(value)
-
-
-def _norm(value: str) -> str:
-    return unicodedata.normalize("NFKC", value).strip()
-
-
 def normalise_sex(value: str) -> str | None:
     """The sex code 1/2/3 for a value written as a code or a word.
 
@@ -111,7 +93,7 @@ def normalise_sex(value: str) -> str | None:
         >>> normalise_sex("女"), normalise_sex(" １ "), normalise_sex("2.0"), normalise_sex("x")
         ('2', '1', '2', None)
     """
-    text = _norm(value).lower()
+    text = normalise_text(value).lower()
     code = _SEX_CODES.get(text)
     if code is None and text.endswith(".0"):
         code = _SEX_CODES.get(text[:-2])  # "2.0" from a spreadsheet export
@@ -119,162 +101,13 @@ def normalise_sex(value: str) -> str | None:
 
 
 def _normalise_age_band(value: str) -> str | None:
-    text = _norm(value).replace("〜", "-").replace("~", "-").replace("–", "-")
+    text = normalise_text(value).replace("〜", "-").replace("~", "-").replace("–", "-")
     text = text.replace("歳", "").replace(" ", "")
     if text in AGE_BANDS:
         return text
     if text in {"80-", "80以上", ">=80"}:
         return "80+"
     return None
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SurveyInputError(path, 1, "-", f"cannot read the file ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        field = data[line_start : exc.start].count(b",")
-        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").split(",")
-        column = _norm(header[field]) if field < len(header) and row > 1 else f"#{field + 1}"
-        raise SurveyInputError(
-            path,
-            row,
-            column,
-            f"bytes that are not UTF-8 at byte {exc.start}; save the file as UTF-8 (CSV UTF-8)",
-        ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        row = text.count("\n", 0, nul) + 1
-        field = text[text.rfind("\n", 0, nul) + 1 : nul].count(",")
-        raise SurveyInputError(
-            path,
-            row,
-            f"#{field + 1}",
-            "NUL bytes: this is not a text CSV file; export it as CSV UTF-8",
-        )
-    return text
-
-
-def _read_table(
-    path: Path, required: Sequence[str], text: str | None = None
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    text = _read_text(path) if text is None else text
-    if not text.strip():
-        raise SurveyInputError(
-            path,
-            1,
-            required[0],
-            f"the file is empty; the header row must name {', '.join(required)}",
-        )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
-    try:
-        for record in reader:
-            records.append(record)
-    except csv.Error as exc:
-        raise _quote_error(path, text, records, exc) from None
-    header = [_norm(h).lower() for h in records[0]]
-    seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
-            raise SurveyInputError(path, 1, name, "this column name appears twice in the header")
-        seen.add(name)
-    missing = [c for c in required if c not in seen]
-    if missing and len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-        raise SurveyInputError(
-            path,
-            1,
-            missing[0],
-            "the header is not separated by commas; save the file as CSV (comma-separated)",
-        )
-    if missing:
-        raise SurveyInputError(
-            path,
-            1,
-            missing[0],
-            f"required column missing (the header has {', '.join(_show(h) for h in header[:12])})",
-        )
-    rows: list[tuple[int, list[str]]] = []
-    width = len(header)
-    for number, record in enumerate(records[1:], start=2):
-        if len(record) == width and record[0].strip():
-            rows.append((number, record))
-            continue
-        if not record or not "".join(record).strip():
-            continue
-        if len(record) > width:
-            extra = record[width:]
-            if any(v.strip() for v in extra):
-                raise SurveyInputError(
-                    path,
-                    number,
-                    f"#{width + 1}",
-                    f"{len(record)} fields but the header has {width}; quote values that contain commas",
-                )
-            record = record[:width]
-        elif len(record) < width:
-            record = record + [""] * (width - len(record))
-        rows.append((number, record))
-    if not rows:
-        raise SurveyInputError(path, 2, required[0], "the file has a header but no data rows")
-    return header, rows
-
-
-def _read_frame(path: Path, required: Sequence[str]) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
-    """The data rows as text columns, and each row's number in the file.
-
-    A well-formed file is parsed by pandas' C reader; anything it refuses, or
-    a file with blank or short rows, goes through ``_read_table``, which finds
-    and names the bad row.
-    """
-    text = _read_text(path)
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-        raw = None
-    if raw is not None and len(raw) > 1:
-        header = [_norm(str(h)).lower() for h in raw.iloc[0]]
-        body = raw.iloc[1:]
-        if len(set(header)) == len(header) and all(c in header for c in required):
-            cells = body.to_numpy(dtype=object)
-            if (cells[:, 0] != "").all():
-                table = pd.DataFrame(cells, columns=header, dtype=object)
-                numbers = np.arange(2, len(table) + 2, dtype=np.int64)
-                return table, numbers
-    header, rows = _read_table(path, required, text=text)
-    table = pd.DataFrame([r for _, r in rows], columns=header, dtype=object)
-    return table, np.asarray([n for n, _ in rows], dtype=np.int64)
-
-
-def _quote_error(
-    path: Path, text: str, records: list[list[str]], exc: csv.Error
-) -> SurveyInputError:
-    """Name the row and column where a quoted value is never closed (or is malformed)."""
-    row = len(records) + 1
-    lines = text.splitlines()
-    # The first physical line of the bad record: records before it may span lines.
-    consumed = sum(max(1, sum(f.count("\n") for f in r) + 1) for r in records)
-    line = lines[consumed] if consumed < len(lines) else ""
-    quote = line.find('"')
-    field = line[: max(quote, 0)].count(",")
-    header = records[0] if records else line.split(",")
-    column = _norm(header[field]).lower() if field < len(header) else f"#{field + 1}"
-    return SurveyInputError(
-        path, row, column, f"a quoted value is not closed or is malformed ({exc}); check the quotes"
-    )
 
 
 def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
@@ -305,7 +138,7 @@ def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
     text_header = _peek_header(file)
     has_band = "age_band" in text_header
     required = [c for c in REQUIRED_COLUMNS if not (c == "age" and has_band)]
-    table, numbers = _read_frame(file, required)
+    table, numbers = read_frame(file, required)
 
     def column(name: str) -> pd.Series:
         if name in table.columns:
@@ -329,7 +162,7 @@ def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
             file,
             int(numbers[i]),
             "respondent_id",
-            f"duplicate respondent_id {_show(ids.iat[i])} (first on row {first}); ids must be unique",
+            f"duplicate respondent_id {show_value(ids.iat[i])} (first on row {first}); ids must be unique",
         )
     id_list = ids.tolist()
     warnings: list[DataWarning] = []
@@ -378,7 +211,7 @@ def _peek_header(path: Path) -> set[str]:
             first = fh.readline(65536).decode("utf-8-sig", errors="replace")
     except OSError:
         return set()
-    return {_norm(h).lower() for h in next(csv.reader([first]), [])}
+    return {normalise_text(h).lower() for h in next(csv.reader([first]), [])}
 
 
 _BAND_EDGES = np.asarray([20, 30, 40, 50, 60, 70, 80])
@@ -396,7 +229,7 @@ def _age_bands(
     retry = np.flatnonzero(np.isnan(number) & (text != "").to_numpy())
     for i in retry.tolist():  # full-width digits, "34歳"
         try:
-            number[i] = float(_norm(str(text.iat[i])).removesuffix("歳"))
+            number[i] = float(normalise_text(str(text.iat[i])).removesuffix("歳"))
         except ValueError:
             number[i] = np.nan
     with np.errstate(invalid="ignore"):
@@ -472,15 +305,18 @@ def read_margins(path: str | os.PathLike[str]) -> MarginsData:
         {'sex': {'1': 480.0, '2': 520.0}}
     """
     file = Path(path)
-    header, rows = _read_table(file, MARGIN_COLUMNS)
+    header, rows = read_table(file, MARGIN_COLUMNS)
     di, li, pi = (header.index(c) for c in MARGIN_COLUMNS)
     margins: dict[str, dict[str, float]] = {}
     where: dict[tuple[str, str], int] = {}
     for number, record in rows:
-        dim = _norm(record[di]).lower()
+        dim = normalise_text(record[di]).lower()
         if dim not in DIMENSIONS:
             raise SurveyInputError(
-                file, number, "dimension", f"{_show(record[di])} is not one of age_band, sex, town"
+                file,
+                number,
+                "dimension",
+                f"{show_value(record[di])} is not one of age_band, sex, town",
             )
         raw_level = record[li]
         level: str | None
@@ -489,31 +325,31 @@ def read_margins(path: str | os.PathLike[str]) -> MarginsData:
         elif dim == "age_band":
             level = _normalise_age_band(raw_level)
         else:
-            level = _norm(raw_level) or None
+            level = normalise_text(raw_level) or None
         if level is None:
             raise SurveyInputError(
-                file, number, "level", f"{_show(raw_level)} is not a level of {dim}"
+                file, number, "level", f"{show_value(raw_level)} is not a level of {dim}"
             )
-        text = _norm(record[pi]).replace(",", "").replace("_", "")
+        text = normalise_text(record[pi]).replace(",", "").replace("_", "")
         try:
             population = float(text)
         except ValueError:
             raise SurveyInputError(
-                file, number, "population", f"{_show(record[pi])} is not a number"
+                file, number, "population", f"{show_value(record[pi])} is not a number"
             ) from None
         if not math.isfinite(population) or population < 0 or population > MAX_POPULATION:
             raise SurveyInputError(
                 file,
                 number,
                 "population",
-                f"{_show(record[pi])} is not a population between 0 and {MAX_POPULATION:.0e}",
+                f"{show_value(record[pi])} is not a population between 0 and {MAX_POPULATION:.0e}",
             )
         if (dim, level) in where:
             raise SurveyInputError(
                 file,
                 number,
                 "level",
-                f"{dim} level {_show(level)} appears twice (first on row {where[(dim, level)]})",
+                f"{dim} level {show_value(level)} appears twice (first on row {where[(dim, level)]})",
             )
         where[(dim, level)] = number
         margins.setdefault(dim, {})[level] = population
