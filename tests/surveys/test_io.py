@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tsunagari.surveys.engine import (
     SurveyInputError,
@@ -309,3 +311,40 @@ def test_it_writes_exactly_the_contract_columns(
     assert ((shares >= 0) & (shares <= 1)).all().all()
     hidden = estimates[estimates["suppressed"] == "1"]
     assert (hidden[["estimate", "ci_low", "ci_high"]] == "").all().all()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.lists(
+        st.lists(st.text(max_size=12), min_size=0, max_size=10).map(",".join), max_size=6
+    ),
+    raw=st.binary(max_size=40),
+)
+def test_it_reads_any_input_or_refuses_it_in_one_line(
+    write_file: Write, body: list[str], raw: bytes
+) -> None:
+    # given arbitrary rows under a valid header, with arbitrary bytes appended
+    path = write_file(
+        "fuzz.csv", (HEADER + "\n" + "\n".join(body)).encode("utf-8", "surrogatepass") + raw
+    )
+    # when read and analysed
+    try:
+        result = analyse_files(path, min_cell=1)
+    except SurveyInputError as error:
+        # then either it is refused in one line naming a row and column
+        assert "\n" not in str(error) and str(error).startswith(f"{path}: row ")
+    else:
+        # or every warning is about a real column and the estimates have the contract's shape
+        assert {w.column for w in result.warnings} <= {
+            "age",
+            "age_band",
+            "sex",
+            "town",
+            "direct",
+            "ucla1",
+            "ucla2",
+            "ucla3",
+        }
+        assert list(result.estimates.columns)[:3] == ["measure", "group", "level"]
