@@ -128,3 +128,20 @@ def test_it_caps_the_page_size(full_demo_directory: int, client: Client) -> None
     page = _get(client, "/api/hsds/services?per_page=100000")
     assert page["size"] == 100
     assert json.dumps(page)
+
+
+def test_it_lists_services_at_locations_by_town_without_shelters(
+    shelter: tuple[Service, Location], client: Client
+) -> None:
+    # given a shelter in the same town as a public salon
+    service, location = shelter
+    town = Location.objects.filter(x_confidential=False).exclude(x_town="").first().x_town
+    Location.objects.filter(id=location.id).update(x_town=town)
+    # when services at locations in that town are listed
+    page = _get(client, f"/api/hsds/service_at_locations?town={town}&per_page=100")
+    # then places in the town are there, but never the shelter
+    assert page["contents"]
+    assert all(item["location"]["x_town"] == town for item in page["contents"])
+    assert location.id not in json.dumps(page) and service.id not in json.dumps(page)
+    one = page["contents"][0]["id"]
+    assert _get(client, f"/api/hsds/service_at_locations/{one}")["location"]["id"]

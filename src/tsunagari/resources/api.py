@@ -255,3 +255,58 @@ def list_taxonomy_terms(request: HttpRequest, filters: Query[TermFilters]) -> di
 )
 def get_taxonomy_term(request: HttpRequest, term_id: str) -> dict[str, Any]:
     return _get(TaxonomyTerm, term_id, Hidden())
+
+
+class PlaceFilters(PageParams):
+    town: str = ""
+    service_id: str = ""
+    location_id: str = ""
+
+
+@router.get(
+    "/service_at_locations", auth=None, response=Page, summary="Services at locations (public)"
+)
+def list_service_at_locations(request: HttpRequest, filters: Query[PlaceFilters]) -> dict[str, Any]:
+    hidden = Hidden()
+    qs = ServiceAtLocation.objects.exclude(id__in=hidden.ids).order_by("id")
+    if filters.service_id:
+        qs = qs.filter(service_id=filters.service_id[:64])
+    if filters.location_id:
+        qs = qs.filter(location_id=filters.location_id[:64])
+    if filters.town:
+        qs = qs.filter(
+            location_id__in=Location.objects.filter(x_town=filters.town[:40]).values("id")
+        )
+
+    def shape(sal: ServiceAtLocation) -> dict[str, Any]:
+        out = hidden.public(to_record(sal))
+        for key, table, rid in (
+            ("location", "locations", sal.location_id),
+            ("service", "services", sal.service_id),
+        ):
+            linked = hidden.fetch(table, rid)
+            if linked is not None:
+                out[key] = linked
+        return out
+
+    return _page(qs, filters, shape)
+
+
+@router.get(
+    "/service_at_locations/{sal_id}",
+    auth=None,
+    response=dict[str, Any],
+    summary="One service at a location",
+)
+def get_service_at_location(request: HttpRequest, sal_id: str) -> dict[str, Any]:
+    hidden = Hidden()
+    record = nest(
+        "service_at_location",
+        _get(ServiceAtLocation, sal_id, hidden),
+        hidden.children,
+        hidden.fetch,
+    )
+    service = hidden.fetch("services", str(record.get("service_id", "")))
+    if service is not None:
+        record["service"] = service
+    return record
