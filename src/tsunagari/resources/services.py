@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tsunagari.audit.models import AuditEvent
 from tsunagari.audit.services import record
-from tsunagari.resources.hsds import read_file, validate_record
+from tsunagari.resources.hsds import Rejection, read_file, validate_record
 from tsunagari.resources.hsds.files import ImportFileError, write_csv_package, write_json
 from tsunagari.resources.models import (
     Accessibility,
@@ -307,14 +307,8 @@ def import_file(path: Path, *, actor: Actor, max_bytes: int | None = None) -> Im
     try:
         bundle = read_file(path, max_bytes=max_bytes) if max_bytes else read_file(path)
     except ImportFileError as exc:
-        return ImportReport(source=path.name, rejections=[_file_rejection(str(exc))])
+        return ImportReport(source=path.name, rejections=[Rejection("file", "", "file", str(exc))])
     return import_bundle(bundle, actor=actor, source=path.name)
-
-
-def _file_rejection(reason: str) -> Any:
-    from tsunagari.resources.hsds import Rejection
-
-    return Rejection("file", "", "file", reason)
 
 
 @dataclass
