@@ -122,7 +122,7 @@ def test_it_suppresses_small_cells_and_reports_every_level() -> None:
     assert by_key[("ucla_mean", "all")].estimate == pytest.approx(47 / 7)
 
 
-def test_it_uses_the_raking_to_narrow_overall_intervals(survey: Survey) -> None:
+def test_it_gives_kish_and_linearised_intervals_around_the_same_estimates(survey: Survey) -> None:
     # given a raked survey
     responses, margins = survey.as_read()
     # when estimated with raking residuals and with Kish's effective n
@@ -132,6 +132,25 @@ def test_it_uses_the_raking_to_narrow_overall_intervals(survey: Survey) -> None:
     pd.testing.assert_series_equal(linearised["estimate"], kish["estimate"])
     width = (linearised["ci_high"] - linearised["ci_low"]) / (kish["ci_high"] - kish["ci_low"])
     assert 0.6 < width.median() < 1.4
+
+
+def test_it_takes_out_what_the_raking_explains_from_the_overall_variance(survey: Survey) -> None:
+    # given a raked survey and its whole-ward share feeling lonely at all
+    responses, margins = survey.as_read()
+    scores = score_responses(responses.frame).frame
+    groups = responses.frame[["age_band", "sex", "town"]]
+    raked = rake(groups, margins.margins)
+    codes, _, _ = encode_dimensions(groups, margins.margins)
+    y = scores["lonely_any"].to_numpy(float)
+    everyone = np.ones(len(y), bool)
+    # when linearised with and without the raking residuals
+    calibrated = domain_estimate(
+        y, raked.weights, everyone, share=True, calibration=Calibration(codes, raked.weights)
+    )
+    plain = domain_estimate(y, raked.weights, everyone, share=True)
+    # then the estimate is the same and the raking-residual standard error is no larger
+    assert calibrated[0] == pytest.approx(plain[0])
+    assert calibrated[3] <= plain[3]
 
 
 def run_surveys(population: Population, reps: int, sample: int, seed: int) -> pd.DataFrame:
