@@ -1,8 +1,384 @@
-"""Demo consultations, consents and referrals."""
+"""Demo consultations, consents, referrals and needs for the synthetic ward.
+
+Deterministic for a seed: the same residents and seed give the same
+consultations, the same referral states and the same events. Rows are
+written directly with back-dated times (the services stamp "now"), and
+links are granted exactly as the services grant them, so what each demo
+persona may see follows the same rules as real use.
+"""
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
-def load_demo_consultations(seed: int) -> str:
-    """Create the demo ward's consultations; returns a one-line summary."""
-    return "no consultations"
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from tsunagari.accounts.models import Agency, AgencyKind, Role, Staff
+from tsunagari.consent.models import Consent, ConsentForm, InfoCategory, SupportMeeting
+from tsunagari.consultations.limits import due_at
+from tsunagari.consultations.models import (
+    Channel,
+    Consultation,
+    ConsultationStatus,
+    FirstOutcome,
+    Need,
+    NeedKind,
+    NeedStatus,
+    Referral,
+    ReferralEvent,
+    ReferralEventKind,
+    ReferralOutcome,
+    ReferralStatus,
+    Service,
+    Visitor,
+)
+from tsunagari.people.links import end_links, grant_links, source_note
+from tsunagari.people.models import AgencyLink, LinkBasis, Person
+
+DAYS_BACK = 180
+# Persona agencies get more consultations, so the demo personas have full worklists.
+FRONT_DOORS = {
+    "lsc-16": 9, "lsc-08": 6, "dis-02": 5, "cfc-03": 5, "srs-01": 8, "swc-01": 4, "msd-08": 2,
+    "lsc-01": 2, "lsc-12": 2, "lsc-17": 2, "dis-06": 2, "cfc-05": 2, "dis-03": 1,
+}  # fmt: skip
+SERVICE_OF_KIND = {
+    AgencyKind.LONGEVITY_SUPPORT_CENTRE: Service.ELDERLY,
+    AgencyKind.DISABILITY_CONSULTATION: Service.DISABILITY,
+    AgencyKind.CHILD_FAMILY_CENTRE: Service.CHILD,
+    AgencyKind.SELF_RELIANCE_SUPPORT: Service.SELF_RELIANCE,
+}
+PROBLEMS_OF_SERVICE = {
+    Service.ELDERLY: ["care", "health", "family", "community", "income", "housing"],
+    Service.DISABILITY: ["health", "job_search", "work_worry", "family", "withdrawal", "income"],
+    Service.CHILD: ["child_rearing", "family", "withdrawal", "dv_abuse", "income", "health"],
+    Service.SELF_RELIANCE: ["income", "debt", "rent_loan", "job_search", "tax_utilities", "food", "housing"],
+}  # fmt: skip
+NOTES = {
+    "care": "介護保険の申請方法と、デイサービスの利用について相談。",
+    "health": "通院が続いており、体調の不安が大きい。",
+    "family": "家族との関係に悩んでいる。同居家族の負担も大きい様子。",
+    "community": "近所づきあいがなく、日中ひとりで過ごしている。",
+    "income": "収入が減り、生活費が足りない月がある。",
+    "housing": "住まいの更新時期が近く、転居先を探している。",
+    "job_search": "仕事を探しているが、面接に進めていない。",
+    "work_worry": "職場での人間関係に悩み、休みがちになっている。",
+    "withdrawal": "家族によると、半年以上ほとんど外出していない。",
+    "child_rearing": "子育ての負担が大きく、一時預かりを利用したい。",
+    "dv_abuse": "家庭内での暴言があり、安全な相談先を知りたい。",
+    "debt": "複数の借入があり、返済の見通しが立たない。",
+    "rent_loan": "家賃を2か月滞納している。",
+    "tax_utilities": "住民税と電気料金の支払いが遅れている。",
+    "food": "今週の食べ物がない。フードバンクを紹介してほしい。",
+}
+TARGET_OF_PROBLEM = {
+    "income": "srs-01", "debt": "srs-01", "rent_loan": "srs-01", "job_search": "srs-01",
+    "tax_utilities": "srs-01", "food": "swc-01", "community": "swc-01", "withdrawal": "swc-01",
+    "care": "lsc", "health": "dis", "work_worry": "dis", "child_rearing": "cfc",
+    "dv_abuse": "cfc", "family": "mac-01", "housing": "srs-01",
+}  # fmt: skip
+DECLINE_REASONS = (
+    "当センターの担当地区外のため。担当のセンターをご案内ください。",
+    "現在、新規の受け入れ枠がありません。来月以降に再度ご相談ください。",
+    "対象年齢外のため。",
+)
+RELATIONS = ("長女", "長男", "妻", "夫", "母", "父", "次女", "姉", "弟")
+
+
+@dataclass
+class _Ward:
+    agencies: dict[str, Agency]
+    staff: dict[str, Staff]
+    linked: dict[int, list[int]]  # agency id -> person ids with a service link
+    people: list[int]
+
+
+def _staff_for(agencies: dict[str, Agency]) -> dict[str, Staff]:
+    """One consultant per front door: the persona where there is one, else a demo account."""
+    staff: dict[str, Staff] = {}
+    for s in Staff.objects.filter(agency__code__in=list(FRONT_DOORS)).order_by("username"):
+        if s.has_role(Role.CONSULTANT) and s.agency is not None:
+            staff.setdefault(s.agency.code, s)
+    for code in FRONT_DOORS:
+        if code not in staff and code in agencies:
+            account, _ = Staff.objects.get_or_create(
+                username=f"demo.{code}",
+                defaults={"display_name": f"相談員（{agencies[code].name}）",
+                          "agency": agencies[code], "roles": [Role.CONSULTANT],
+                          "password": make_password(None)},
+            )  # fmt: skip
+            staff[code] = account
+    for code in ("mac-01", "swc-01"):
+        for s in Staff.objects.filter(agency__code=code).order_by("username"):
+            staff.setdefault(f"{code}:{s.roles[0] if s.roles else ''}", s)
+    return staff
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(day, time(rng.randint(9, 16), rng.choice((0, 15, 30, 45))))
+    )
+
+
+def _target(
+    problem: str, sender: Agency, agencies: dict[str, Agency], rng: random.Random
+) -> Agency:
+    code = TARGET_OF_PROBLEM.get(problem, "srs-01")
+    if code in {"lsc", "dis", "cfc"}:
+        kind = {"lsc": AgencyKind.LONGEVITY_SUPPORT_CENTRE, "dis": AgencyKind.DISABILITY_CONSULTATION,
+                "cfc": AgencyKind.CHILD_FAMILY_CENTRE}[code]  # fmt: skip
+        same_town = [a for a in agencies.values() if a.kind == kind and a.town == sender.town]
+        pool = same_town or sorted(
+            (a for a in agencies.values() if a.kind == kind), key=lambda a: a.code
+        )
+        target = rng.choice(pool)
+    else:
+        target = agencies[code]
+    if target.pk == sender.pk:
+        target = agencies["srs-01"] if sender.code != "srs-01" else agencies["swc-01"]
+    return target
+
+
+def _event(referral: Referral, kind: ReferralEventKind, actor: Staff | None, at: datetime,
+           **detail: Any) -> ReferralEvent:  # fmt: skip
+    return ReferralEvent(referral=referral, kind=kind, at=at, actor=actor,
+                         agency_id=getattr(actor, "agency_id", None),
+                         detail={k: v for k, v in detail.items() if v})  # fmt: skip
+
+
+def _receiver_staff(ward: _Ward, agency: Agency) -> Staff | None:
+    return (
+        ward.staff.get(agency.code)
+        or Staff.objects.filter(agency=agency).order_by("username").first()
+    )
+
+
+def _play_referral(referral: Referral, ward: _Ward, rng: random.Random, now: datetime,
+                   events: list[ReferralEvent], *, withdrawn: bool) -> None:  # fmt: skip
+    """Move a sent referral to a realistic state for its age; events back-dated."""
+    receiver = _receiver_staff(ward, referral.to_agency)
+    age = (now - referral.sent_at).days
+    t = referral.sent_at
+    events.append(_event(referral, ReferralEventKind.SENT, referral.sent_by, t,
+                         to_agency=referral.to_agency.code,
+                         basis="consent" if referral.consent_id else "support_meeting"))  # fmt: skip
+    if withdrawn:
+        t += timedelta(days=rng.randint(1, 2))
+        referral.status = ReferralStatus.REVOKED
+        events.append(_event(referral, ReferralEventKind.REVOKED, referral.sent_by, t,
+                             reason="本人が同意を撤回したため"))  # fmt: skip
+        return
+    roll = rng.random()
+    if age < 3 and roll < 0.6:
+        return  # still sent, within its limit
+    if roll < 0.08:
+        return  # never opened: overdue once past its limit
+    t += timedelta(hours=rng.randint(2, 30))
+    referral.status = ReferralStatus.RECEIVED
+    events.append(_event(referral, ReferralEventKind.RECEIVED, receiver, t))
+    if roll < 0.16 or (age < 6 and roll < 0.5):
+        return  # received, no answer yet
+    if roll < 0.2:
+        referral.status = ReferralStatus.REVOKED
+        events.append(_event(referral, ReferralEventKind.REVOKED, referral.sent_by,
+                             t + timedelta(days=1), reason="本人が自分で連絡できたため"))  # fmt: skip
+        return
+    t += timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
+    referral.responded_at = t
+    if roll < 0.32:
+        referral.status = ReferralStatus.DECLINED
+        referral.decline_reason = rng.choice(DECLINE_REASONS)
+        events.append(_event(referral, ReferralEventKind.DECLINED, receiver, t,
+                             reason=referral.decline_reason))  # fmt: skip
+        if age > 20 and rng.random() < 0.6:
+            t += timedelta(days=rng.randint(1, 7))
+            referral.status, referral.outcome, referral.closed_at = (
+                ReferralStatus.CLOSED, rng.choice([ReferralOutcome.NOT_ELIGIBLE, ReferralOutcome.NO_CAPACITY]), t)  # fmt: skip
+            events.append(_event(referral, ReferralEventKind.OUTCOME, referral.sent_by, t,
+                                 outcome=referral.outcome))  # fmt: skip
+        return
+    referral.status = ReferralStatus.ACCEPTED
+    events.append(_event(referral, ReferralEventKind.ACCEPTED, receiver, t))
+    grant_links(referral.person, [referral.to_agency_id], LinkBasis.CASE,
+                note=source_note("referral", referral.pk), since=t.date())  # fmt: skip
+    if age > 14 and rng.random() < 0.85:
+        t += timedelta(days=rng.randint(3, 14))
+        outcome = rng.choices(
+            [ReferralOutcome.CONNECTED, ReferralOutcome.NO_CONTACT, ReferralOutcome.NOT_INTERESTED],
+            weights=[80, 12, 8],
+        )[0]
+        referral.status, referral.outcome, referral.closed_at = (
+            ReferralStatus.CLOSED,
+            outcome,
+            min(t, now),
+        )
+        events.append(
+            _event(referral, ReferralEventKind.OUTCOME, receiver, min(t, now), outcome=outcome)
+        )
+
+
+def _load_ward() -> _Ward | None:
+    agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
+    if not {"srs-01", "swc-01", "mac-01"} <= set(agencies):
+        return None
+    people = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    if not people:
+        return None
+    linked: dict[int, list[int]] = {}
+    for person_id, agency_id in (
+        AgencyLink.objects.filter(basis=LinkBasis.SERVICE).order_by("person_id", "agency_id")
+        .values_list("person_id", "agency_id")
+    ):  # fmt: skip
+        linked.setdefault(agency_id, []).append(person_id)
+    return _Ward(agencies, _staff_for(agencies), linked, people)
+
+
+def load_demo_consultations(seed: int, *, count: int = 360) -> str:
+    """Create the demo ward's consultations; returns a one-line summary.
+
+    Run once, after residents and their service links are loaded; a second
+    run leaves an existing front door untouched.
+    """
+    if Consultation.objects.exists():
+        return f"{Consultation.objects.count():,} consultations already present"
+    ward = _load_ward()
+    if ward is None:
+        return "no consultations (no residents or agencies)"
+    rng = random.Random(seed * 7919 + 11)
+    now = timezone.now()
+    today = timezone.localdate()
+    doors = [code for code in FRONT_DOORS if code in ward.agencies and code in ward.staff]
+    weights = [FRONT_DOORS[c] for c in doors]
+    people = {p.pk: p for p in Person.objects.filter(
+        pk__in=set(rng.sample(ward.people, min(len(ward.people), count * 2)))
+        | {pid for ids in ward.linked.values() for pid in ids[:60]})}  # fmt: skip
+    pool = sorted(people)
+    events: list[ReferralEvent] = []
+    counts: Counter[str] = Counter()
+    coordinator = ward.staff.get("mac-01:coordinator")
+    outreach = ward.staff.get("swc-01:outreach")
+    meeting_people: set[int] = set()
+    for i in range(count):
+        code = rng.choices(doors, weights=weights)[0]
+        agency, staff = ward.agencies[code], ward.staff[code]
+        day = today - timedelta(days=int(DAYS_BACK * rng.random() ** 1.3))
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        own = [p for p in ward.linked.get(agency.pk, [])[:60] if p in people]
+        person = people[rng.choice(own)] if own and rng.random() < 0.7 else people[rng.choice(pool)]
+        service = SERVICE_OF_KIND.get(AgencyKind(agency.kind)) or rng.choice(list(Service))
+        areas = rng.sample(PROBLEMS_OF_SERVICE[service], rng.randint(1, 3))
+        visitor = rng.choices(list(Visitor), weights=[55, 28, 5, 5, 5, 2])[0]
+        outcome = rng.choices(
+            [FirstOutcome.RESOLVED, FirstOutcome.REFERRAL, FirstOutcome.ESCALATION, FirstOutcome.OUTREACH],
+            weights=[45, 37, 9, 9],
+        )[0]  # fmt: skip
+        draft = i % 40 == 0 and staff.username.startswith("consultant")
+        channel = Channel.COMMISSIONER if agency.kind == AgencyKind.COMMISSIONER else rng.choices(
+            list(Channel), weights=[30, 40, 7, 5, 10, 8])[0]  # fmt: skip
+        received = _at(day, rng)
+        consultation = Consultation.objects.create(
+            agency=agency, received_on=today if draft else day, received_by=staff, channel=channel,
+            service=service, visitor=visitor,
+            visitor_relation=rng.choice(RELATIONS) if visitor == Visitor.FAMILY else "",
+            person=person, problems=[p for p in PROBLEMS_OF_SERVICE[service] if p in areas] or areas,
+            main_problem=areas[0], work="retired" if service == Service.ELDERLY else rng.choice(["", "non_regular", "seeking", "not_working"]),
+            housing=rng.choice(["rented", "owned", "public", ""]),
+            health_insurance="late_elderly" if service == Service.ELDERLY else rng.choice(["national", "employee", ""]),
+            pension="old_age" if service == Service.ELDERLY else rng.choice(["none", "", "disability"]),
+            notes="\n".join(NOTES.get(a, "") for a in areas),
+            outcome="" if draft else outcome,
+            status=ConsultationStatus.DRAFT if draft else ConsultationStatus.RECORDED,
+            created=received, updated=received, updated_by=staff,
+        )  # fmt: skip
+        counts["drafts" if draft else "recorded"] += 1
+        if draft:
+            continue
+        if not AgencyLink.objects.filter(person=person, agency=agency).exists():
+            grant_links(person, [agency.pk], LinkBasis.CASE,
+                        note=source_note("consultation", consultation.pk), since=day)  # fmt: skip
+        if outcome in {FirstOutcome.ESCALATION, FirstOutcome.OUTREACH}:
+            kind = (
+                NeedKind.MULTI_AGENCY if outcome == FirstOutcome.ESCALATION else NeedKind.OUTREACH
+            )
+            taker = coordinator if kind == NeedKind.MULTI_AGENCY else outreach
+            picked = taker is not None and (today - day).days > 10 and rng.random() < 0.7
+            Need.objects.create(
+                consultation=consultation, person=person, kind=kind, raised_by=staff,
+                raised_agency=agency, raised_at=received,
+                status=NeedStatus.PICKED_UP if picked else NeedStatus.OPEN,
+                picked_up_by=taker if picked else None,
+                picked_up_at=received + timedelta(days=rng.randint(1, 9)) if picked else None,
+            )  # fmt: skip
+            counts["needs"] += 1
+            if kind == NeedKind.MULTI_AGENCY and picked and coordinator and len(meeting_people) < 4 \
+                    and person.pk not in meeting_people:  # fmt: skip
+                meeting = SupportMeeting.objects.create(
+                    person=person, decided_on=day + timedelta(days=3), decided_by=coordinator,
+                    reason="本人の同意が得られないが、世帯として支援が必要なため（8050の疑い）。",
+                )  # fmt: skip
+                members = [agency, ward.agencies["mac-01"], ward.agencies["srs-01"]]
+                meeting.agencies.set(members)
+                grant_links(person, [a.pk for a in members], LinkBasis.SUPPORT_MEETING,
+                            note=source_note("support_meeting", meeting.pk), since=min(day + timedelta(days=3), today))  # fmt: skip
+                meeting_people.add(person.pk)
+                counts["support meetings"] += 1
+            continue
+        if outcome == FirstOutcome.RESOLVED:
+            if rng.random() < 0.06:
+                Consent.objects.create(person=person, form=ConsentForm.WITHOUT_CONSENT, given_on=day,
+                                       recorded_by=staff, recorded_agency=agency, recorded_at=received)  # fmt: skip
+                counts["refusals"] += 1
+            continue
+        target = _target(areas[0], agency, ward.agencies, rng)
+        consent = Consent.objects.create(
+            person=person, form=ConsentForm.WITH_CONSENT, given_on=day,
+            expires_on=day + timedelta(days=365), recorded_by=staff, recorded_agency=agency,
+            recorded_at=received,
+            categories=[InfoCategory.BASIC, InfoCategory.CONSULTATION, rng.choice(
+                [InfoCategory.HEALTH, InfoCategory.MONEY, InfoCategory.FAMILY])],
+        )  # fmt: skip
+        consent.agencies.set([target])
+        grant_links(person, [target.pk], LinkBasis.CONSENT, note=source_note("consent", consent.pk),
+                    since=day, until=consent.expires_on)  # fmt: skip
+        counts["consents"] += 1
+        withdrawn = rng.random() < 0.05
+        sent_at = received + timedelta(hours=rng.randint(1, 20))
+        referral = Referral.objects.create(
+            consultation=consultation, person=person, from_agency=agency, to_agency=target,
+            sent_by=staff, sent_at=min(sent_at, now), due_at=due_at(min(sent_at, now), target.kind),
+            summary=f"{consultation.notes.splitlines()[0]}（{consultation.get_visitor_display()}より）",
+            consent=consent,
+        )  # fmt: skip
+        _play_referral(referral, ward, rng, now, events, withdrawn=withdrawn)
+        referral.save()
+        if withdrawn:
+            consent.withdrawn_on = min(day + timedelta(days=2), today)
+            consent.withdrawn_at = received + timedelta(days=2)
+            consent.withdrawn_by = staff
+            consent.withdrawal_note = "本人から電話で撤回の申し出"
+            consent.save()
+            end_links(
+                basis=LinkBasis.CONSENT, note=source_note("consent", consent.pk), person=person
+            )
+            counts["withdrawn consents"] += 1
+        counts[f"referrals {referral.status}"] += 1
+    ReferralEvent.objects.bulk_create(events)
+    referrals = Referral.objects.all()
+    overdue = sum(1 for r in referrals if r.is_overdue(now))
+    states = ", ".join(
+        f"{n} {k.split(' ', 1)[1]}" for k, n in sorted(counts.items()) if k.startswith("referrals")
+    )
+    return (
+        f"{counts['recorded']} consultations ({counts['drafts']} drafts), {counts['consents']} consents "
+        f"({counts['withdrawn consents']} withdrawn, {counts['refusals']} refusals), "
+        f"{referrals.count()} referrals ({states}; {overdue} overdue), {counts['needs']} needs, "
+        f"{counts['support meetings']} support meetings"
+    )
+
+
+__all__ = ["load_demo_consultations"]
