@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
 
 from tsunagari.audit.models import AuditEvent
+from tsunagari.resources.forms import schedule_initial
 from tsunagari.resources.models import Location, Service
-from tsunagari.resources.services import stale_services, update_service
+from tsunagari.resources.services import contact_values, stale_services, update_service
 
 
-def _form(service: Service, **changes: str) -> dict[str, str]:
-    data = {
+def _form(service: Service, **changes: str) -> dict[str, Any]:
+    """What the edit form posts when opened on ``service``."""
+    contact = contact_values(service)
+    data: dict[str, Any] = {
+        "phone": contact["phone"],
+        "opens_at": contact["opens_at"],
+        "closes_at": contact["closes_at"],
+        **schedule_initial(contact["freq"], contact["byday"]),
         "version": str(service.version),
         "name": service.name,
         "alternate_name": service.alternate_name,
@@ -171,3 +179,45 @@ def test_it_shows_the_staff_pages_in_english_on_request(
     body = client.get(f"/resources/{salon.id}/").content.decode()
     # then the page speaks English
     assert "Change history" in body and "Salon" in body
+
+
+def test_it_edits_phone_and_opening_hours_with_the_entry(
+    client_for: Callable[[str], Client], salon: Service
+) -> None:
+    # given community staff editing a salon
+    client = client_for("community")
+    form = {
+        **_form(salon),
+        "phone": "03-1111-2222",
+        "days": ["TU", "TH"],
+        "week": "2",
+        "opens_at": "13:30",
+        "closes_at": "15:00",
+    }
+    # when they save new hours and a new phone number
+    assert client.post(f"/resources/{salon.id}/edit/", form).status_code == 302
+    # then residents see the new hours and number, and the search columns follow
+    body = Client().get(f"/public/basho/{salon.id}/").content.decode()
+    assert "毎月 第2火曜・第2木曜 13:30〜15:00" in body and "03-1111-2222" in body
+    salon.refresh_from_db()
+    assert salon.days == "|TU|TH|"
+
+
+def test_it_refuses_an_impossible_time(client_for: Callable[[str], Client], salon: Service) -> None:
+    response = client_for("community").post(
+        f"/resources/{salon.id}/edit/", {**_form(salon), "opens_at": "25:00"}
+    )
+    assert response.status_code == 200
+    salon.refresh_from_db()
+    assert salon.version == 1
+
+
+def test_it_reports_a_conflict_on_the_phone_number(salon: Service) -> None:
+    # given someone changed the phone number from version 1
+    assert update_service(salon.id, {"phone": "03-2222-3333"}, expected_version=1, actor=None).saved
+    # when another change to the number arrives from version 1
+    result = update_service(salon.id, {"phone": "03-4444-5555"}, expected_version=1, actor=None)
+    # then both numbers are reported and the first one stays
+    assert [(c.name, c.yours, c.saved) for c in result.conflicts] == [
+        ("phone", "03-4444-5555", "03-2222-3333")
+    ]

@@ -7,6 +7,31 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagari.resources.models import Audience, ResourceKind, ServiceStatus
 
+DAY_CHOICES = [
+    ("MO", _("月")),
+    ("TU", _("火")),
+    ("WE", _("水")),
+    ("TH", _("木")),
+    ("FR", _("金")),
+    ("SA", _("土")),
+    ("SU", _("日")),
+]
+WEEK_CHOICES = [
+    ("", _("毎週")),
+    ("1", _("毎月 第1")),
+    ("2", _("毎月 第2")),
+    ("3", _("毎月 第3")),
+    ("4", _("毎月 第4")),
+    ("-1", _("毎月 最終")),
+]
+
+
+def schedule_initial(freq: str, byday: str) -> dict[str, Any]:
+    """Form values for an RRULE's FREQ and BYDAY (``2TU`` = 2nd Tuesday)."""
+    tokens = [t.strip().upper() for t in byday.split(",") if t.strip()]
+    week = tokens[0][:-2] if freq == "MONTHLY" and tokens else ""
+    return {"days": [t[-2:] for t in tokens], "week": week}
+
 
 class ServiceForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -38,6 +63,28 @@ class ServiceForm(forms.Form):
     )
     x_capacity = forms.IntegerField(label=_("定員"), min_value=0, required=False)
     x_vacancies = forms.IntegerField(label=_("空き"), min_value=0, required=False)
+    phone = forms.CharField(
+        label=_("電話番号"), max_length=40, required=False, help_text=_("例: 03-3647-9111")
+    )
+    days = forms.MultipleChoiceField(
+        label=_("開催・受付の曜日"),
+        choices=DAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    week = forms.ChoiceField(label=_("くり返し"), choices=WEEK_CHOICES, required=False)
+    opens_at = forms.RegexField(
+        label=_("開始時刻"),
+        regex=r"^([01]\d|2[0-3]):[0-5]\d$",
+        required=False,
+        help_text=_("例: 09:30"),
+    )
+    closes_at = forms.RegexField(
+        label=_("終了時刻"),
+        regex=r"^([01]\d|2[0-3]):[0-5]\d$",
+        required=False,
+        help_text=_("例: 17:00"),
+    )
     url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
     email = forms.EmailField(label=_("メール"), required=False)
 
@@ -45,6 +92,11 @@ class ServiceForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("version", None)
         data["x_audience"] = ",".join(data.get("x_audience") or [])
+        chosen = set(data.pop("days", None) or [])
+        days = [d for d, _label in DAY_CHOICES if d in chosen]
+        week = data.pop("week", "") or ""
+        data["freq"] = ("MONTHLY" if week else "WEEKLY") if days else ""
+        data["byday"] = ",".join(f"{week}{d}" for d in days)
         return data
 
 

@@ -6,6 +6,7 @@ of them writes to the directory another way.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -219,6 +220,64 @@ def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+# Phone and opening hours edited with the service: its first phone and
+# first schedule (most entries have one of each; imports handle the rest).
+CONTACT_FIELDS = ("phone", "freq", "byday", "opens_at", "closes_at")
+
+
+def _first_phone(service: Service) -> Phone | None:
+    return Phone.objects.filter(service_id=service.id).order_by("id").first()
+
+
+def _first_schedule(service: Service) -> Schedule | None:
+    return Schedule.objects.filter(service_id=service.id).order_by("id").first()
+
+
+def contact_values(service: Service) -> dict[str, str]:
+    """The service's phone and hours as the edit form shows them."""
+    phone = _first_phone(service)
+    schedule = _first_schedule(service)
+    return {
+        "phone": phone.number if phone else "",
+        "freq": schedule.freq if schedule else "",
+        "byday": schedule.byday if schedule else "",
+        "opens_at": (schedule.opens_at or "")[:5] if schedule else "",
+        "closes_at": (schedule.closes_at or "")[:5] if schedule else "",
+    }
+
+
+def _save_contact(service: Service, values: dict[str, str]) -> list[str]:
+    """Write phone and hours; return schema problems instead if any."""
+    phone = _first_phone(service)
+    if values["phone"] and phone is None:
+        phone = Phone(id=str(uuid.uuid4()), service_id=service.id, type="voice")
+    schedule = _first_schedule(service)
+    if (values["byday"] or values["opens_at"]) and schedule is None:
+        schedule = Schedule(id=str(uuid.uuid4()), service_id=service.id)
+    if phone is not None:
+        phone.number = values["phone"]
+    if schedule is not None:
+        schedule.freq = values["freq"]
+        schedule.byday = values["byday"]
+        schedule.opens_at = f"{values['opens_at']}:00" if values["opens_at"] else ""
+        schedule.closes_at = f"{values['closes_at']}:00" if values["closes_at"] else ""
+        schedule.interval = 1 if values["freq"] else None
+    problems = []
+    if phone is not None and phone.number:
+        problems += validate_record("phone", to_record(phone))
+    if schedule is not None:
+        problems += validate_record("schedule", to_record(schedule))
+    if problems:
+        return problems
+    if phone is not None and phone.number:
+        phone.save()
+    elif phone is not None and phone.pk and Phone.objects.filter(pk=phone.pk).exists():
+        phone.delete()
+    if schedule is not None:
+        schedule.save()
+    return []
+
+
 def update_service(
     service_id: str, changes: dict[str, Any], *, expected_version: int, actor: Actor
 ) -> EditResult:
@@ -229,23 +288,34 @@ def update_service(
     """
     with transaction.atomic():
         service = Service.objects.select_for_update().get(id=service_id)
+        contact = contact_values(service)
+        before: dict[str, Any] = {
+            name: getattr(service, name) for name in EDITABLE_FIELDS
+        } | contact
         if service.version != expected_version:
             conflicts = [
-                FieldConflict(name, _as_text(value), _as_text(getattr(service, name)))
+                FieldConflict(name, _as_text(value), _as_text(before[name]))
                 for name, value in changes.items()
-                if name in EDITABLE_FIELDS and _as_text(value) != _as_text(getattr(service, name))
+                if name in before and _as_text(value) != _as_text(before[name])
             ]
             return EditResult(service, saved=False, conflicts=conflicts)
-        before = {name: getattr(service, name) for name in EDITABLE_FIELDS}
         for name, value in changes.items():
             if name in EDITABLE_FIELDS:
                 setattr(service, name, value)
-        changed = [n for n in EDITABLE_FIELDS if getattr(service, n) != before[n]]
+            elif name in CONTACT_FIELDS:
+                contact[name] = _as_text(value)
+        after: dict[str, Any] = {name: getattr(service, name) for name in EDITABLE_FIELDS} | contact
+        changed = [n for n in before if after[n] != before[n]]
         errors = validate_record("service", to_record(service))
         if errors:
             return EditResult(service, saved=False, errors=errors)
         if not changed:
             return EditResult(service, saved=True)
+        if any(n in CONTACT_FIELDS for n in changed):
+            errors = _save_contact(service, contact)
+            if errors:
+                transaction.set_rollback(True)
+                return EditResult(service, saved=False, errors=errors)
         service.version += 1
         service.last_modified = timezone.now().isoformat(timespec="seconds")
         service.save()
@@ -255,11 +325,7 @@ def update_service(
             "update",
             obj=service,
             object_type="resources.service",
-            detail={
-                "changes": {
-                    n: [_as_text(before[n]), _as_text(getattr(service, n))] for n in changed
-                }
-            },
+            detail={"changes": {n: [_as_text(before[n]), _as_text(after[n])] for n in changed}},
         )
         return EditResult(service, saved=True, changed=changed)
 

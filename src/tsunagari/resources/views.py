@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tsunagari.resources.forms import SearchForm, ServiceForm
+from tsunagari.resources.forms import SearchForm, ServiceForm, schedule_initial
 from tsunagari.resources.models import Service
 from tsunagari.resources.policy import ResourceAction, can, require_resource
 from tsunagari.resources.services import (
     SearchQuery,
+    contact_values,
     describe,
     history,
     search_services,
@@ -99,7 +100,13 @@ def edit(request: HttpRequest, service_id: str) -> HttpResponse:
             if result.saved:
                 messages.success(request, _("保存しました。"))
                 return redirect("resources:detail", service_id=service.id)
-            conflicts, errors = result.conflicts, result.errors
+            errors = result.errors
+            labels = {name: str(f.label) for name, f in form.fields.items()}
+            labels.update(freq=str(form.fields["week"].label), byday=str(form.fields["days"].label))
+            conflicts = [
+                {"label": labels.get(c.name, c.name), "yours": c.yours, "saved": c.saved}
+                for c in result.conflicts
+            ]
             if conflicts:
                 # Keep the editor's text in the form; offer the saved one beside it.
                 data = request.POST.copy()
@@ -113,6 +120,11 @@ def edit(request: HttpRequest, service_id: str) -> HttpResponse:
             if hasattr(service, name)
         }
         initial["x_audience"] = [a for a in service.x_audience.split(",") if a]
+        contact = contact_values(service)
+        initial.update(
+            phone=contact["phone"], opens_at=contact["opens_at"], closes_at=contact["closes_at"]
+        )
+        initial.update(schedule_initial(contact["freq"], contact["byday"]))
         form = ServiceForm(initial=initial)
     status = 409 if conflicts else 200
     return render(
