@@ -45,6 +45,12 @@ class Action(StrEnum):
     DECIDE_SUPPORT_MEETING = "support_meeting.decide"
     # See and pick up needs for multi-agency work or outreach raised at intake.
     WORK_NEEDS = "needs.work"
+    # Define surveys, import and weight responses (aggregates stay suppressed).
+    MANAGE_SURVEYS = "surveys.manage"
+    # The liaison council's workspace: meetings, minutes, actions, documents.
+    USE_COUNCIL_WORKSPACE = "council.use"
+    # Convene meetings, record minutes, manage member organisations.
+    MANAGE_COUNCIL = "council.manage"
 
 
 _FRONT_LINE = {
@@ -81,6 +87,17 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         }
     ),
 }
+
+# Loneliness and isolation measures: planners run the survey and the council;
+# council members and community staff work in the council's workspace.
+_SURVEY_AND_COUNCIL: dict[str, set[Action]] = {
+    Role.PLANNER: {Action.MANAGE_SURVEYS, Action.USE_COUNCIL_WORKSPACE, Action.MANAGE_COUNCIL},
+    Role.ADMINISTRATOR: {Action.MANAGE_SURVEYS, Action.USE_COUNCIL_WORKSPACE, Action.MANAGE_COUNCIL},
+    Role.COUNCIL_MEMBER: {Action.USE_COUNCIL_WORKSPACE},
+    Role.COMMUNITY: {Action.USE_COUNCIL_WORKSPACE},
+}
+for _role, _extra in _SURVEY_AND_COUNCIL.items():
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _extra
 
 # Actions that also need a designation on the staff record, not only a role.
 _DESIGNATIONS: dict[Action, str] = {
