@@ -56,8 +56,9 @@ def test_it_makes_no_external_requests_and_needs_no_sign_in(
     # given a public page read by nobody signed in
     response = client.get(url)
     body = response.content.decode()
-    # then it is served, and nothing on it loads from another site
+    # then it is served, sets no cookie, and nothing on it loads from another site
     assert response.status_code == 200
+    assert not response.cookies
     assert not re.search(r'(src|href|action)="(https?:)?//', body)
     assert "google" not in body.lower() and "analytics" not in body.lower()
 
