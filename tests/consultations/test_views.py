@@ -4,8 +4,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from tsunagari.accounts.models import Staff
 from tsunagari.audit.models import AuditAction, AuditEvent
 from tsunagari.consent.models import Consent
 from tsunagari.consultations.models import (
@@ -115,18 +117,18 @@ def test_it_autosaves_a_draft_and_returns_the_new_version(
 def test_it_reports_a_conflict_and_keeps_both_texts(
     client_for: Any, residents: dict[str, Person], personas: Any
 ) -> None:
-    # given a recorded consultation that two colleagues at the same centre open (version 1)
-    elderly, supervisor_colleague = (
-        client_for("consultant.elderly"),
-        client_for("consultant.elderly"),
-    )
+    # given a recorded consultation that two consultants at the same centre open (version 1)
+    colleague = Staff.objects.create(username="consultant.elderly2", display_name="北砂 二郎",
+                                     agency=personas["consultant.elderly"].agency, roles=["consultant"])  # fmt: skip
+    elderly, colleague_client = client_for("consultant.elderly"), Client()
+    colleague_client.force_login(colleague)
     elderly.post("/consultations/save/", _post(residents["taro"]))
     consultation = Consultation.objects.get()
     assert consultation.version == 1
     base = _post(residents["taro"], consultation_id=str(consultation.pk), version="1")
     # when the first saves their text and the second saves theirs against the same version
     first = elderly.post("/consultations/save/", {**base, "notes": "Aさんのメモ: 長女と面談予定"})
-    second = supervisor_colleague.post(
+    second = colleague_client.post(
         "/consultations/save/", {**base, "notes": "Bさんのメモ: 本人が来所"}
     )
     # then the first is saved, the second is told, and sees both texts; nothing is overwritten
@@ -136,6 +138,12 @@ def test_it_reports_a_conflict_and_keeps_both_texts(
     assert "別の職員がこの相談を保存しました" in body
     assert "Aさんのメモ: 長女と面談予定" in body and "Bさんのメモ: 本人が来所" in body
     assert 'id="f-version" value="2"' in body
+    consultation.refresh_from_db()
+    assert consultation.notes == "Aさんのメモ: 長女と面談予定"
+    # and their autosave stops instead of overwriting
+    late = colleague_client.post("/consultations/autosave/", {**base, "notes": "Bさんの続き"},
+                                 HTTP_HX_REQUEST="true")  # fmt: skip
+    assert "自動保存を止めました" in late.content.decode()
     consultation.refresh_from_db()
     assert consultation.notes == "Aさんのメモ: 長女と面談予定"
 
