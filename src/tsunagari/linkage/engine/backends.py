@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import tempfile
 import warnings
@@ -21,6 +22,9 @@ from tsunagari.linkage.engine import model
 # Splink reports training details through logging; a command shows its own
 # progress, so only Splink's errors get through.
 logging.getLogger("splink").setLevel(logging.ERROR)
+
+
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 class Backend(Protocol):
@@ -55,6 +59,8 @@ class DuckDBBackend:
         import duckdb
         from splink import DuckDBAPI
 
+        if not _MEMORY.fullmatch(memory_limit):
+            raise ValueError(f"memory limit {memory_limit!r} is not a size like 2GB or 1536MB")
         self._tmp = tempfile.TemporaryDirectory(prefix="tsunagari-duckdb-")
         self.connection = duckdb.connect(":memory:")
         self.connection.execute(f"SET threads = {int(threads)}")
@@ -145,12 +151,13 @@ class SparkBackend:
         self._tmp.cleanup()
 
 
-def make_backend(engine: str, threads: int = 2) -> Backend:
+def make_backend(engine: str, threads: int = 2, memory_limit: str = "2GB") -> Backend:
     """Open the backend named on the command line.
 
     Args:
         engine: "duckdb" or "spark".
         threads: worker threads / local cores.
+        memory_limit: DuckDB memory cap, or Spark driver memory ("2GB" -> "2g").
 
     Returns:
         An open backend; call ``close()`` when done.
@@ -162,7 +169,8 @@ def make_backend(engine: str, threads: int = 2) -> Backend:
         >>> backend.close()
     """
     if engine == "duckdb":
-        return DuckDBBackend(threads=threads)
+        return DuckDBBackend(threads=threads, memory_limit=memory_limit)
     if engine == "spark":
-        return SparkBackend(threads=threads)
+        driver = memory_limit.lower().replace("gb", "g").replace("mb", "m")
+        return SparkBackend(threads=threads, driver_memory=driver)
     raise ValueError(f"unknown engine {engine!r}: use duckdb or spark")

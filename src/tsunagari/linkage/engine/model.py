@@ -338,8 +338,9 @@ def identity_conflicts(
     """
 
     def side(column: str, ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-        values: np.ndarray[Any, Any] = records[column].to_numpy(dtype=object, na_value=None)
-        picked: np.ndarray[Any, Any] = values[ids]
+        picked: np.ndarray[Any, Any] = (
+            records[column].take(ids).to_numpy(dtype=object, na_value=None)
+        )
         return picked
 
     def same(column: str) -> np.ndarray[Any, Any]:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from tsunagari import text
 from tsunagari.linkage.engine.errors import ValueWarning
@@ -69,8 +70,10 @@ def _map_unique(
     return codes, [fn(str(u)) for u in uniques]
 
 
-def _take(codes: np.ndarray[Any, np.dtype[np.intp]], table: list[Any]) -> list[Any]:
-    return [table[c] for c in codes.tolist()]
+def _take(codes: np.ndarray[Any, np.dtype[np.intp]], table: list[Any]) -> pd.Series:
+    """Expand per-distinct-value results to rows without a Python object per row."""
+    values = pa.array(table, type=pa.string()).take(pa.array(codes, type=pa.int64()))
+    return pd.Series(pd.arrays.ArrowStringArray(values))
 
 
 def _reason(error: text.TextError) -> str:
@@ -80,7 +83,7 @@ def _reason(error: text.TextError) -> str:
 class _Warnings:
     def __init__(self, source: str, record_ids: pd.Series) -> None:
         self.source = source
-        self.record_ids = record_ids.to_numpy()
+        self.record_ids = record_ids
         self.items: list[ValueWarning] = []
 
     def add(
@@ -96,7 +99,8 @@ class _Warnings:
         for row in np.flatnonzero(mask).tolist():
             problem = problems[codes[row]]
             assert problem is not None
-            self.items.append(ValueWarning(self.source, str(self.record_ids[row]), column, problem))
+            record_id = str(self.record_ids.iat[row])
+            self.items.append(ValueWarning(self.source, record_id, column, problem))
 
 
 def _name(raw: str) -> tuple[str | None, str | None, str | None, str | None]:
@@ -196,13 +200,13 @@ def normalise_extract(extract: Extract) -> tuple[pd.DataFrame, list[ValueWarning
     raw = extract.frame
     n = len(raw)
     warnings = _Warnings(extract.source, raw["record_id"])
-    out: dict[str, list[Any] | pd.Series] = {
-        "source": [extract.source] * n,
-        "record_id": raw["record_id"],
+    out: dict[str, pd.Series] = {
+        "source": pd.Series([extract.source] * n, dtype="string"),
+        "record_id": raw["record_id"].astype("string").reset_index(drop=True),
     }
-    resident = _optional(extract, "resident_id")
+    resident = _optional(extract, "resident_id").astype("string").reset_index(drop=True)
     out["resident_id"] = resident.where(resident != "", None)
-    household = _optional(extract, "household_id")
+    household = _optional(extract, "household_id").astype("string").reset_index(drop=True)
     out["household_ref"] = (extract.source + ":" + household).where(household != "", None)
 
     codes, names = _map_unique(raw["name_kanji"], _name)
@@ -218,7 +222,7 @@ def normalise_extract(extract: Extract) -> tuple[pd.DataFrame, list[ValueWarning
     codes, dates = _map_unique(raw["birth_date"], _date)
     warnings.add("birth_date", codes, [p[1] for p in dates])
     iso = [p[0] for p in dates]
-    out["dob"] = _take(codes, list(iso))
+    out["dob"] = _take(codes, iso)
     for column, part in (("dob_y", slice(0, 4)), ("dob_m", slice(5, 7)), ("dob_d", slice(8, 10))):
         out[column] = _take(codes, [d[part] if d else None for d in iso])
 
@@ -238,9 +242,6 @@ def normalise_extract(extract: Extract) -> tuple[pd.DataFrame, list[ValueWarning
     out["phone"] = _take(codes, [p[0] for p in phones])
 
     frame = pd.DataFrame({c: out[c] for c in NORMALISED_COLUMNS})
-    frame = frame.reset_index(drop=True)
-    for column in NORMALISED_COLUMNS:
-        frame[column] = frame[column].astype("string")
     return frame, warnings.items
 
 
@@ -260,6 +261,12 @@ def _split_by_known_prefix(
         dtype="string",
     )
     return head, tail
+
+
+def _most_common_reading(known: pd.DataFrame, written: str, reading: str) -> pd.Series:
+    counts = known.groupby([written, reading], observed=True).size().reset_index(name="n")
+    best = counts.sort_values([written, "n"], ascending=[True, False]).drop_duplicates(written)
+    return best.set_index(written)[reading]
 
 
 def split_names(records: pd.DataFrame) -> pd.DataFrame:
@@ -307,12 +314,8 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
         )
 
     known = records.dropna(subset=["sur_kanji", "sur_kana", "giv_kanji", "giv_kana"])
-    sur_reading = known.groupby("sur_kanji", observed=True)["sur_kana"].agg(
-        lambda s: s.value_counts().index[0]
-    )
-    giv_reading = known.groupby("giv_kanji", observed=True)["giv_kana"].agg(
-        lambda s: s.value_counts().index[0]
-    )
+    sur_reading = _most_common_reading(known, "sur_kanji", "sur_kana")
+    giv_reading = _most_common_reading(known, "giv_kanji", "giv_kana")
     todo = records["sur_kana"].isna() & records["kana_key"].notna()
     if not todo.any():
         return records

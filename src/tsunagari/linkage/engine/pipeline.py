@@ -45,6 +45,7 @@ class LinkOptions:
         threshold: match probability at or above which a pair is one person.
         training: sampling sizes for parameter estimation.
         as_of: reference date for ages (household rules); today if None.
+        memory_limit: DuckDB's memory cap; beyond it DuckDB spills to disk.
     """
 
     engine: str = "duckdb"
@@ -52,6 +53,7 @@ class LinkOptions:
     threshold: float = model.MATCH_THRESHOLD
     training: model.TrainingOptions = field(default_factory=model.TrainingOptions)
     as_of: date | None = None
+    memory_limit: str = "2GB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,8 @@ def load_records(
         frame, found = normalise_extract(extract)
         for column in extract.attribute_columns:
             name = ATTRIBUTE_PREFIX + column
-            frame[name] = extract.frame[column].replace("", None).astype("string").to_numpy()
+            values = extract.frame[column].astype("string").reset_index(drop=True)
+            frame[name] = values.where(values != "", None)
             if name not in attributes:
                 attributes.append(name)
         frames.append(frame)
@@ -131,7 +134,9 @@ def match_people(
     """
     columns = [c for c in records.columns if not c.startswith(ATTRIBUTE_PREFIX)]
     columns = [c for c in columns if c not in ("source", "record_id", "household_ref", "addr_room")]
-    backend = make_backend(options.engine, threads=options.threads)
+    backend = make_backend(
+        options.engine, threads=options.threads, memory_limit=options.memory_limit
+    )
     try:
         progress("estimating the model", 0.35)
         linker = backend.linker(records[columns])

@@ -6,6 +6,7 @@ first record row 2.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Iterator
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
 
 from tsunagari.linkage.engine.errors import InputError
 
@@ -69,10 +73,9 @@ def list_extracts(input_dir: Path) -> list[Path]:
     return paths
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
+def _check_utf8(path: Path, data: bytes) -> None:
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
@@ -80,7 +83,17 @@ def _decode(path: Path) -> str:
             line,
             f"bytes {data[exc.start : exc.start + 4]!r} are not UTF-8; save the file as UTF-8",
         ) from None
-    return text.removeprefix("\ufeff")
+
+
+def _locate_csv_error(path: Path, data: bytes) -> InputError:
+    """Find the row of a CSV syntax error (slow path, only on bad files)."""
+    try:
+        pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:
+        match = _LINE_IN_PANDAS_ERROR.search(str(exc))
+        row = int(match.group(1)) if match else None
+        return InputError(path.name, row, f"is not valid CSV ({exc})".replace("\n", " "))
+    return InputError(path.name, None, "is not valid CSV")
 
 
 def read_extract(path: Path) -> Extract:
@@ -100,23 +113,32 @@ def read_extract(path: Path) -> Extract:
         >>> read_extract(Path("extracts/registry.csv")).source  # doctest: +SKIP
         'registry'
     """
-    text = _decode(path)
+    data = path.read_bytes()
+    _check_utf8(path, data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        raise InputError(path.name, 1, "is empty: a header row is required")
+    # pyarrow reads strings without a Python object per cell, which keeps a
+    # million-row extract within memory.
+    header = next(
+        csv.reader(io.StringIO(data[: data.find(b"\n") if b"\n" in data else None].decode("utf-8")))
+    )
+    header = [h.strip() for h in header]
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skipinitialspace=False,
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
-    except pd.errors.EmptyDataError:
-        raise InputError(path.name, 1, "is empty: a header row is required") from None
-    except pd.errors.ParserError as exc:
-        match = _LINE_IN_PANDAS_ERROR.search(str(exc))
-        row = int(match.group(1)) if match else None
-        raise InputError(path.name, row, f"is not valid CSV ({exc})".replace("\n", " ")) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    except (pa.ArrowInvalid, ValueError):
+        raise _locate_csv_error(path, data) from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError(
             path.name,
@@ -124,8 +146,13 @@ def read_extract(path: Path) -> Extract:
             f"missing required column {', '.join(missing)} in the header "
             f"(required: {', '.join(REQUIRED_COLUMNS)})",
         )
-    for column in frame.columns:
-        frame[column] = frame[column].str.strip()
+    if len(set(header)) != len(header):
+        raise InputError(path.name, 1, "the header names a column twice")
+    columns = {
+        name: pd.Series(pd.arrays.ArrowStringArray(pc.utf8_trim_whitespace(table.column(i))))
+        for i, name in enumerate(header)
+    }
+    frame = pd.DataFrame(columns)
     empty_ids = frame.index[frame["record_id"] == ""]
     if len(empty_ids):
         raise InputError(path.name, int(empty_ids[0]) + 2, "record_id is empty")

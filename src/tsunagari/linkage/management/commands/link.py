@@ -63,6 +63,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_TRAINING.seed)
         parser.add_argument(
+            "--memory-limit",
+            default="2GB",
+            help="memory the database may use before spilling to disk (DuckDB), e.g. 2GB",
+        )
+        parser.add_argument(
             "--as-of", type=date.fromisoformat, default=None, help="date for ages (YYYY-MM-DD)"
         )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -83,12 +88,13 @@ class Command(BaseCommand):
             threshold=options["threshold"],
             training=TrainingOptions(max_pairs=options["max_pairs"], seed=options["seed"]),
             as_of=options["as_of"],
+            memory_limit=options["memory_limit"],
         )
         try:
             summary = link_directory(options["input_dir"], options["out"], run, progress)
         except InputError as exc:
             raise CommandError(str(exc)) from None
-        except RuntimeError as exc:
+        except (RuntimeError, ValueError) as exc:
             raise CommandError(str(exc).splitlines()[0]) from None
         finally:
             bar.close()
