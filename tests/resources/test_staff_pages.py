@@ -221,3 +221,76 @@ def test_it_reports_a_conflict_on_the_phone_number(salon: Service) -> None:
     assert [(c.name, c.yours, c.saved) for c in result.conflicts] == [
         ("phone", "03-4444-5555", "03-2222-3333")
     ]
+
+
+def _new_entry(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": "こども食堂 ひなた",
+        "organization_name": "ひなたの会",
+        "x_kind": "kodomo_shokudo",
+        "status": "active",
+        "town": "北砂",
+        "address_1": "北砂3-1-1",
+        "phone": "03-5555-0101",
+        "days": ["WE"],
+        "week": "",
+        "opens_at": "17:00",
+        "closes_at": "19:00",
+        "fees_description": "無料",
+        "wheelchair": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_it_registers_a_new_entry_that_residents_can_find(
+    client_for: Callable[[str], Client], salon: Service
+) -> None:
+    # given community staff
+    client = client_for("community")
+    # when they register a new children's cafeteria
+    response = client.post("/resources/new/", _new_entry())
+    # then it is stored with its place, phone and hours, and found by the place search
+    assert response.status_code == 302
+    service = Service.objects.get(name="こども食堂 ひなた")
+    assert (
+        service.towns == "|北砂|"
+        and service.days == "|WE|"
+        and service.is_free
+        and service.wheelchair
+    )
+    body = Client().get("/public/basho/?town=北砂&kind=kodomo_shokudo&day=WE").content.decode()
+    assert "こども食堂 ひなた" in body
+    assert AuditEvent.objects.filter(object_id=service.id, action="create").exists()
+
+
+def test_it_keeps_a_new_confidential_place_off_public_pages(
+    client_for: Callable[[str], Client], salon: Service
+) -> None:
+    client_for("community").post(
+        "/resources/new/", _new_entry(name="一時保護 あおば", x_kind="shelter", x_confidential="on")
+    )
+    service = Service.objects.get(name="一時保護 あおば")
+    assert not service.is_public
+    assert "あおば" not in Client().get("/public/basho/?town=北砂").content.decode()
+    assert Client().get(f"/api/hsds/services/{service.id}").status_code == 404
+
+
+@pytest.mark.parametrize("username", ["outsider", "council"])
+def test_it_refuses_new_entries_from_people_who_do_not_keep_the_directory(
+    client_for: Callable[[str], Client], salon: Service, username: str
+) -> None:
+    response = client_for(username).post("/resources/new/", _new_entry())
+    assert response.status_code == 403
+    assert not Service.objects.filter(name="こども食堂 ひなた").exists()
+
+
+def test_it_explains_what_to_fix_in_a_new_entry(
+    client_for: Callable[[str], Client], salon: Service
+) -> None:
+    response = client_for("community").post(
+        "/resources/new/", _new_entry(email="not-an-email", town="どこか")
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Service.objects.filter(name="こども食堂 ひなた").exists()

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.resources.models import Audience, ResourceKind, ServiceStatus
+from tsunagari.resources.towns import TOWNS
 
 DAY_CHOICES = [
     ("MO", _("月")),
@@ -106,3 +107,32 @@ class SearchForm(forms.Form):
         label=_("種別"), choices=[("", _("すべて")), *ResourceKind.choices], required=False
     )
     town = forms.CharField(label=_("町名"), required=False, max_length=40)
+
+
+class NewServiceForm(ServiceForm):
+    """A new entry: the service fields plus who runs it and where."""
+
+    organization_name = forms.CharField(
+        label=_("運営団体の名称"),
+        max_length=300,
+        required=False,
+        help_text=_("空欄なら名称と同じにします。既にある団体名なら、その団体に追加します。"),
+    )
+    place_name = forms.CharField(label=_("場所の名称"), max_length=300, required=False)
+    town = forms.ChoiceField(label=_("町名"), choices=[(t, t) for t in TOWNS])
+    address_1 = forms.CharField(
+        label=_("住所（町名から）"), max_length=200, required=False, help_text=_("例: 北砂1-2-3")
+    )
+    wheelchair = forms.BooleanField(label=_("車いすで利用できる"), required=False)
+    x_confidential = forms.BooleanField(
+        label=_("所在地を公開しない（シェルターなど）"),
+        required=False,
+        help_text=_("区民向けページ・公開 API・公開用の書き出しに出なくなります。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        self.order_fields(
+            ["name", "organization_name", "x_kind", "town", "address_1", "place_name"]
+        )

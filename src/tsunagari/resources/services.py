@@ -330,6 +330,91 @@ def update_service(
         return EditResult(service, saved=True, changed=changed)
 
 
+@dataclass
+class CreateResult:
+    service: Service | None
+    errors: list[str] = field(default_factory=list)
+
+
+def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
+    """Register a new entry: its organisation (by name, reused if known), the
+    service, its place (town, address) and its phone and hours. Everything
+    is checked against the HSDS schemas before anything is written."""
+    sid, lid = str(uuid.uuid4()), str(uuid.uuid4())
+    org_name = str(values.get("organization_name") or values["name"])
+    org = Organization.objects.filter(name=org_name).first()
+    records: list[tuple[str, Any]] = []
+    if org is None:
+        org = Organization(id=str(uuid.uuid4()), name=org_name, description=org_name)
+        records.append(("organization", org))
+    service = Service(
+        id=sid,
+        organization_id=org.id,
+        last_modified=timezone.now().isoformat(timespec="seconds"),
+        **{k: v for k, v in values.items() if k in EDITABLE_FIELDS and v is not None},
+    )
+    town = str(values.get("town") or "")
+    location = Location(
+        id=lid,
+        location_type="physical",
+        organization_id=org.id,
+        name=str(values.get("place_name") or values["name"]),
+        x_town=town,
+        x_confidential=bool(values.get("x_confidential")),
+    )
+    service.x_confidential = bool(values.get("x_confidential"))
+    records += [("service", service), ("location", location)]
+    records.append(
+        (
+            "service_at_location",
+            ServiceAtLocation(id=str(uuid.uuid4()), service_id=sid, location_id=lid),
+        )
+    )
+    if values.get("address_1"):
+        address = Address(
+            id=str(uuid.uuid4()),
+            location_id=lid,
+            address_1=str(values["address_1"]),
+            city="江東区",
+            state_province="東京都",
+            postal_code=str(values.get("postal_code") or "-"),
+            country="JP",
+            address_type="physical",
+        )
+        records.append(("address", address))
+    if values.get("wheelchair"):
+        records.append(
+            (
+                "accessibility",
+                Accessibility(
+                    id=str(uuid.uuid4()), location_id=lid, description="車いすで利用できます"
+                ),
+            )
+        )
+    errors = [
+        f"{entity}: {e}" for entity, obj in records for e in validate_record(entity, to_record(obj))
+    ]
+    if errors:
+        return CreateResult(None, errors)
+    with transaction.atomic():
+        for _entity, obj in records:
+            obj.save()
+        contact = {k: str(values.get(k) or "") for k in CONTACT_FIELDS}
+        errors = _save_contact(service, contact)
+        if errors:
+            transaction.set_rollback(True)
+            return CreateResult(None, errors)
+        reindex([sid])
+        record(
+            actor,
+            "create",
+            obj=service,
+            object_type="resources.service",
+            detail={"name": service.name},
+        )
+    return CreateResult(service)
+
+
 def verify_service(service_id: str, *, actor: Actor, on: date | None = None) -> Service:
     """Record that someone checked the entry with its provider today."""
     with transaction.atomic():

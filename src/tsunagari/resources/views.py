@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tsunagari.resources.forms import SearchForm, ServiceForm, schedule_initial
+from tsunagari.resources.forms import NewServiceForm, SearchForm, ServiceForm, schedule_initial
 from tsunagari.resources.models import Service
 from tsunagari.resources.policy import ResourceAction, can, require_resource
 from tsunagari.resources.services import (
     SearchQuery,
     contact_values,
+    create_service,
     describe,
     history,
     search_services,
@@ -133,6 +134,32 @@ def edit(request: HttpRequest, service_id: str) -> HttpResponse:
         {"form": form, "service": service, "conflicts": conflicts, "errors": errors},
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    require_resource(request.user, ResourceAction.EDIT)
+    form = NewServiceForm(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        values = form.changes() | {
+            k: form.cleaned_data[k]
+            for k in (
+                "organization_name",
+                "place_name",
+                "town",
+                "address_1",
+                "wheelchair",
+                "x_confidential",
+            )
+        }
+        result = create_service(values, actor=request.user)
+        if result.service is not None:
+            messages.success(request, _("登録しました。"))
+            return redirect("resources:detail", service_id=result.service.id)
+        errors = result.errors
+    return render(request, "resources/new.html", {"form": form, "errors": errors})
 
 
 @login_required
