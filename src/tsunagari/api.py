@@ -49,6 +49,8 @@ api.add_router("/hsds/", "tsunagari.resources.api.router")
 api.add_router("/people", "tsunagari.people.api.router")
 api.add_router("/consultations", "tsunagari.consultations.api.router")
 api.add_router("/referrals", "tsunagari.consultations.api.referrals_router")
+api.add_router("/surveys", "tsunagari.surveys.api.router")
+api.add_router("/council", "tsunagari.council.api.router")
 
 
 class ErrorOut(Schema):

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tsunagari.consultations",
     "tsunagari.demo",
     "tsunagari.surveys",
+    "tsunagari.council",
     "tsunagari.linkage",
     "tsunagari.resources",
     "tsunagari.public",

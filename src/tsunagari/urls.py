@@ -9,6 +9,8 @@ urlpatterns = [
     path("people/", include("tsunagari.people.urls")),
     path("consultations/", include("tsunagari.consultations.urls")),
     path("consent/", include("tsunagari.consent.urls")),
+    path("surveys/", include("tsunagari.surveys.urls")),
+    path("council/", include("tsunagari.council.urls")),
     path("resources/", include("tsunagari.resources.urls")),
     path("public/", include("tsunagari.public.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

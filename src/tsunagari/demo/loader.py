@@ -22,6 +22,8 @@ from tqdm import tqdm
 from tsunagari.accounts.models import Agency
 from tsunagari.accounts.personas import ensure_agencies, ensure_personas
 from tsunagari.consultations.demo import load_demo_consultations
+from tsunagari.council.demo import load_demo_council
+from tsunagari.surveys.demo import load_demo_surveys
 from tsunagari.demo.population import Resident, Ward, generate_ward
 from tsunagari.people.importer import import_registry
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
@@ -154,6 +156,9 @@ def load_demo(
             consultations = load_demo_consultations(seed)
     with transaction.atomic():
         services = load_demo_directory(seed)
+    with transaction.atomic():
+        surveys = load_demo_surveys(seed)
+        council = load_demo_council(seed)
     extracts = ""
     if extracts_dir is not None:
         from tsunagari.demo.extracts import write_extracts
@@ -167,5 +172,5 @@ def load_demo(
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "
         f"in {ward.household_count:,} households, {links:,} service links, {consultations}, "
-        f"{services} directory services{extracts} ({seconds:.1f} s)."
+        f"{services} directory services, {surveys}, {council}{extracts} ({seconds:.1f} s)."
     )
