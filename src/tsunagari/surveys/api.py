@@ -1,3 +1,3 @@
 from ninja import Router
 
-router = Router(tags=["surveys"])
+router = Router()
