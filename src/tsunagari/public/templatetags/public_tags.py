@@ -13,12 +13,6 @@ def lookup(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def pipes(value: str) -> list[str]:
-    """``|en|zh|`` (a search column) as a list."""
-    return [v for v in (value or "").split("|") if v]
-
-
-@register.filter
 def lookup_text(texts: Any, key: str) -> str:
     """A text of the current variant by a computed key."""
     try:

@@ -11,3 +11,9 @@ register = template.Library()
 @register.filter
 def schedule_text(schedule: Schedule, style: str = "ja") -> str:
     return _schedule_text(schedule, style)
+
+
+@register.filter
+def pipes(value: str) -> list[str]:
+    """``|en|zh|`` (a search column) as a list."""
+    return [v for v in (value or "").split("|") if v]
