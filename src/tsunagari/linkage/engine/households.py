@@ -6,8 +6,9 @@ Rules, in order (documented in docs/linkage.md):
    where other people live (a parent registered alone at an old address but
    cared for at the family's home lives there), then the one most records
    give, then the registry's.
-2. People whose registry record is at their residence and carries the same
-   世帯番号 live together.
+2. People whose record is at their residence and carries the same
+   household number (世帯番号: any source with a household_id column, the
+   registry in practice) live together.
 3. People at the same residence (down to 号 and room) with the same surname
    live together.
 4. People outside the registry (or registered elsewhere) at a residence
@@ -32,9 +33,8 @@ RESIDENCE_PRIORITY = ("registry", "care", "disability", "child", "poverty", "csw
 #: Age from which a separately registered household at the family's address
 #: counts as 世帯分離 of elderly parents.
 ELDERLY_AGE = 65
-#: The source whose household numbers are the 住民基本台帳 世帯番号.
-REGISTRY_SOURCE = "registry"
-#: The registry's 続柄 column, kept as a source attribute.
+#: The 続柄 column (relation to the head) of a source with household numbers,
+#: kept as a source attribute.
 RELATION_COLUMN = "attr.relation"
 #: A separately registered elderly household joins the family at its address
 #: only if its oldest member is at least this many years older than the
@@ -60,11 +60,16 @@ def _residence(records: pd.DataFrame) -> pd.Series:
     order of :data:`RESIDENCE_PRIORITY`.
     """
     rank = {s: i for i, s in enumerate(RESIDENCE_PRIORITY)}
-    rec = records.loc[records["addr_key"].notna(), ["person", "source", "addr_key", "addr_go"]]
+    rec = records.loc[
+        records["addr_key"].notna(), ["person", "source", "addr_key", "addr_go", "household_ref"]
+    ]
+    # A source that keeps household numbers is the resident registry, whatever
+    # its file is called: it comes first among equals.
+    rank_by_source = rec["source"].map(rank).fillna(len(rank)).astype(int) + 1
     rec = rec.assign(
         place=rec["addr_go"].fillna(rec["addr_key"]),
         has_room=rec["addr_key"] != rec["addr_go"].fillna(rec["addr_key"]),
-        rank=rec["source"].map(rank).fillna(len(rank)).astype(int),
+        rank=rank_by_source.where(rec["household_ref"].isna(), 0),
     )
     persons_at_key = rec.groupby("addr_key", observed=True)["person"].nunique()
     persons_at_place = rec.groupby("place", observed=True)["person"].nunique()
@@ -127,19 +132,24 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
     people["dob"] = mode("dob")
     people["age"] = _age(people["dob"].astype("string"), as_of)
 
-    registry = records.loc[
-        (records["source"] == REGISTRY_SOURCE) & records["household_ref"].notna(),
-        ["person", "addr_key", "household_ref"],
+    # Household numbers come from whichever source has them (the registry's
+    # 世帯番号 in practice), preferring sources in RESIDENCE_PRIORITY order.
+    rank = {s: i for i, s in enumerate(RESIDENCE_PRIORITY)}
+    numbered = records.loc[
+        records["household_ref"].notna(), ["person", "source", "addr_key", "household_ref"]
     ]
-    at_home = registry.merge(people[["residence"]], left_on="person", right_index=True)
-    at_home = at_home.loc[at_home["addr_key"] == at_home["residence"]]
+    numbered = numbered.assign(rank=numbered["source"].map(rank).fillna(len(rank)))
+    at_home = numbered.merge(people[["residence"]], left_on="person", right_index=True)
+    at_home = at_home.loc[at_home["addr_key"] == at_home["residence"]].sort_values(
+        ["person", "rank"]
+    )
     people["registry_household"] = at_home.drop_duplicates("person").set_index("person")[
         "household_ref"
     ]
     # 続柄 where the registry gives it (an extra column, so maybe absent).
     if RELATION_COLUMN in records.columns:
         relation = records.loc[
-            (records["source"] == REGISTRY_SOURCE) & records[RELATION_COLUMN].notna(),
+            records["household_ref"].notna() & records[RELATION_COLUMN].notna(),
             ["person", RELATION_COLUMN],
         ]
         people["relation"] = relation.drop_duplicates("person").set_index("person")[RELATION_COLUMN]
