@@ -220,14 +220,22 @@ def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Any:
 
 
 @router.get("/indicators", response={200: IndicatorsOut, 403: ErrorOut, 422: ErrorOut})
-def indicators(request: HttpRequest, start: date, end: date) -> Any:
-    """Counts for the plan's indicators; small cells are null."""
+def indicators(request: HttpRequest, start: str, end: str) -> Any:
+    """Counts for the plan's indicators (dates as YYYY-MM-DD); small cells are null."""
+    # Dates are read after the permission check, so a caller without the
+    # right learns nothing from validation messages.
     require(request.user, Action.VIEW_AGGREGATES)
-    if end < start or (end - start).days > 3660:
+    try:
+        first, last = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+    except ValueError:
+        return Status(
+            422, {"detail": "start と end は YYYY-MM-DD で指定してください。", "errors": {}}
+        )
+    if last < first or (last - first).days > 3660:
         return Status(
             422, {"detail": "期間は start ≦ end、10年以内で指定してください。", "errors": {}}
         )
-    counts = indicator_counts(start, end)
+    counts = indicator_counts(first, last)
     data = dict(counts.__dict__)
     data["by_month_service"] = [c.__dict__ for c in counts.by_month_service]
     return Status(200, data)
