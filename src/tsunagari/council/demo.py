@@ -1,8 +1,7 @@
-"""Demo liaison council."""
+"""Demo data for the council app (filled in below as the app grows)."""
 
 from __future__ import annotations
 
 
 def load_demo_council(seed: int) -> str:
-    """Create the demo council; returns a one-line summary."""
-    return "no council data"
+    return ""
