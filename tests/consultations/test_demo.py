@@ -42,23 +42,20 @@ def test_it_loads_referrals_in_every_state_with_overdue_and_declined_ones(ward: 
     # every referral's timeline starts with the sent event
     first = ReferralEvent.objects.order_by("referral_id", "at", "pk")
     assert {e.kind for e in first if e.at == e.referral.sent_at} == {"sent"}
-
-
-def test_withdrawn_demo_consents_give_no_access(ward: str) -> None:
+    # withdrawn consents give no access
     withdrawn = Consent.objects.filter(withdrawn_on__isnull=False)
     assert withdrawn.exists()
     for consent in withdrawn:
         assert not active_links().filter(note=f"consent:{consent.pk}").exists()
 
 
-def test_it_is_deterministic_for_a_seed(ward: str) -> None:
+def test_it_is_deterministic_for_a_seed_and_runs_once(ward: str) -> None:
+    # a second run leaves an existing front door alone
+    before = Consultation.objects.count()
+    assert "already present" in load_demo_consultations(7)
+    assert Consultation.objects.count() == before
+    # the same seed gives the same consultations and referral states
     first = _state()
     _wipe()
     load_demo_consultations(7)
     assert _state() == first
-
-
-def test_it_leaves_an_existing_front_door_alone(ward: str) -> None:
-    before = Consultation.objects.count()
-    assert "already present" in load_demo_consultations(7)
-    assert Consultation.objects.count() == before

@@ -295,3 +295,31 @@ def test_it_refuses_a_referral_without_consent_on_the_page(
     assert response.status_code == 400
     assert "同意" in response.content.decode()
     assert Referral.objects.count() == 0
+
+
+def test_a_referral_never_shows_a_sealed_persons_contact_to_undesignated_staff(
+    client_for: Any, personas: Any, residents: dict[str, Person]
+) -> None:
+    # given the designated consultant at the child and family centre refers Megumi (sealed)
+    from datetime import timedelta as td
+
+    from tsunagari.consent.services import ConsentInput, record_consent
+    from tsunagari.consultations.services import ConsultationInput, save_consultation
+
+    child = personas["consultant.child"]
+    megumi = residents["megumi"]
+    consultation = save_consultation(child, ConsultationInput(
+        channel="visit", service="child", visitor="self", person_id=megumi.pk,
+        problems=["dv_abuse"], notes="避難中。"), final=True)  # fmt: skip
+    today = timezone.localdate()
+    record_consent(child, megumi.pk, ConsentInput(form="with", given_on=today.isoformat(),
+                   expires_on=(today + td(days=90)).isoformat(), agencies=["srs-01"],
+                   categories=["basic"]))  # fmt: skip
+    referral = send_referral(child, consultation.pk, to_agency="srs-01", summary="生活費の相談")
+    # when the receiving consultant (not designated) opens it, on the page and the API
+    page = client_for("consultant.self").get(f"/consultations/referrals/{referral.pk}/")
+    api = client_for("consultant.self").get(f"/api/referrals/{referral.pk}")
+    # then the name is shown but never the address or phone
+    for body in (page.content.decode(), api.content.decode()):
+        assert "東雲" not in body and "080-3333-4444" not in body
+    assert "佐藤" in page.content.decode() and api.json()["person"]["contact_hidden"] is True
