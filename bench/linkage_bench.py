@@ -73,7 +73,8 @@ def _read_all(data_in: Path) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         frame.insert(0, "source", path.stem)
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    # Columns one source lacks (csw has no resident_id) are empty, not NaN.
+    return pd.concat(frames, ignore_index=True).fillna("")
 
 
 def _households_from_registry(records: pd.DataFrame, person: pd.Series) -> pd.DataFrame:

@@ -139,7 +139,7 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
         records["household_ref"].notna(), ["person", "source", "addr_key", "household_ref"]
     ]
     numbered = numbered.assign(rank=numbered["source"].map(rank).fillna(len(rank)))
-    at_home = numbered.merge(people[["residence"]], left_on="person", right_index=True)
+    at_home = numbered.merge(people[["residence"]].reset_index(), on="person", how="inner")
     at_home = at_home.loc[at_home["addr_key"] == at_home["residence"]].sort_values(
         ["person", "rank"]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from datetime import date
@@ -26,6 +27,12 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise ArgumentTypeError(f"{value} is not a positive whole number")
     return number
+
+
+def _size(value: str) -> str:
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise ArgumentTypeError(f"{value} is not a size like 2GB or 1536MB")
+    return value
 
 
 def _probability(value: str) -> float:
@@ -64,6 +71,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_TRAINING.seed)
         parser.add_argument(
             "--memory-limit",
+            type=_size,
             default="2GB",
             help="memory the database may use before spilling to disk (DuckDB), e.g. 2GB",
         )
@@ -94,7 +102,7 @@ class Command(BaseCommand):
             summary = link_directory(options["input_dir"], options["out"], run, progress)
         except InputError as exc:
             raise CommandError(str(exc)) from None
-        except (RuntimeError, ValueError) as exc:
+        except RuntimeError as exc:
             raise CommandError(str(exc).splitlines()[0]) from None
         finally:
             bar.close()
