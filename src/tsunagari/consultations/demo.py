@@ -131,6 +131,9 @@ def _target(
     if code in {"lsc", "dis", "cfc"}:
         kind = {"lsc": AgencyKind.LONGEVITY_SUPPORT_CENTRE, "dis": AgencyKind.DISABILITY_CONSULTATION,
                 "cfc": AgencyKind.CHILD_FAMILY_CENTRE}[code]  # fmt: skip
+        persona = {"lsc": "lsc-16", "dis": "dis-02", "cfc": "cfc-03"}[code]
+        if persona in agencies and persona != sender.code and rng.random() < 0.4:
+            return agencies[persona]  # the demo personas get referrals to answer
         same_town = [a for a in agencies.values() if a.kind == kind and a.town == sender.town]
         pool = same_town or sorted(
             (a for a in agencies.values() if a.kind == kind), key=lambda a: a.code
