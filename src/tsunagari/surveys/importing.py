@@ -1,0 +1,525 @@
+"""Reading a responses file (CSV or Excel), proposing a column mapping, and checking it.
+
+No database here: the service stores what this module returns. A file is
+read into text columns once; the check turns every mapped column into codes
+with the engine's own parsers (``parse_codes``, ``normalise_sex``), so what
+is imported is scored exactly as ``tsunagari survey analyse`` would score it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+from tsunagari.surveys.engine.instruments import (
+    AGE_BANDS,
+    DIRECT_QUESTION,
+    HELP_SEEKING,
+    HOUSEHOLD_TYPE,
+    PLACES_USE,
+    SEX,
+    SOCIAL_CONTACT,
+    TOWN,
+    UCLA_ITEMS,
+    Item,
+)
+from tsunagari.surveys.engine.io import normalise_sex
+from tsunagari.surveys.engine.scoring import parse_codes
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 300_000
+MAX_COLUMNS = 200
+MAX_CELL = 200
+MAX_UNZIPPED = 400 * 1024 * 1024
+MAX_PROBLEMS_SHOWN = 200
+MAX_AGE = 125
+
+
+class FileProblem(Exception):
+    """The file cannot be read at all; the message says what to fix (in Japanese)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportField:
+    """One thing an import needs to find in the file."""
+
+    key: str
+    label: str
+    required: bool
+    aliases: tuple[str, ...]
+    item: Item | None = None
+
+
+def normalise_header(name: object) -> str:
+    """Header text compared case- and width-insensitively, without spaces or trailing marks."""
+    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
+    return re.sub(r"[\s　。.?？]+", "", text)
+
+
+def _aliases(*names: str) -> tuple[str, ...]:
+    return tuple(normalise_header(n) for n in names)
+
+
+FIELDS: tuple[ImportField, ...] = (
+    ImportField("respondent_id", "回答者ID", True, _aliases("respondent_id", "id", "回答者id", "回答者番号", "番号", "no")),
+    ImportField("age", "年齢", False, _aliases("age", "年齢", "満年齢")),
+    ImportField("age_band", "年齢区分", False, _aliases("age_band", "年齢区分", "年代")),
+    ImportField("sex", "性別", True, _aliases("sex", "性別", SEX.question), SEX),
+    ImportField("town", "町名", True, _aliases("town", "町名", "住所（町名）", TOWN.question), TOWN),
+    ImportField("household", "世帯構成", False, _aliases("household", "世帯構成", "世帯", HOUSEHOLD_TYPE.question), HOUSEHOLD_TYPE),
+    ImportField("direct", "孤独感（直接質問）", True, _aliases("direct", "孤独感", "q_direct", DIRECT_QUESTION.question), DIRECT_QUESTION),
+    *(
+        ImportField(item.column, f"UCLA孤独感尺度 {i}", True, _aliases(item.column, f"ucla_{i}", f"ucla{i}", item.question), item)
+        for i, item in enumerate(UCLA_ITEMS, start=1)
+    ),
+    ImportField("contact", "対面での交流", False, _aliases("contact", "交流頻度", SOCIAL_CONTACT.question), SOCIAL_CONTACT),
+    ImportField("help_seeking", "相談の状況", False, _aliases("help_seeking", "相談", HELP_SEEKING.question), HELP_SEEKING),
+    ImportField("places", "利用した地域の場所", False, _aliases("places", "利用した場所", PLACES_USE.question), PLACES_USE),
+)  # fmt: skip
+FIELD_KEYS = tuple(f.key for f in FIELDS)
+CODED = ("household", "direct", "ucla1", "ucla2", "ucla3", "contact", "help_seeking")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A file read as text: the header as written and one text column per header."""
+
+    header: list[str]
+    frame: pd.DataFrame
+
+
+def read_upload(data: bytes | IO[bytes], name: str) -> Table:
+    """Read an uploaded responses file as text columns.
+
+    Args:
+        data: the file's bytes (or a binary file object).
+        name: the uploaded file name; ``.xlsx`` is read as Excel, anything else as CSV.
+
+    Returns:
+        ``Table`` with every cell as text (empty string for empty cells).
+
+    Raises:
+        FileProblem: not a CSV/Excel file, too big, too many rows or columns,
+            undecodable text, duplicate or missing header.
+    """
+    raw = data if isinstance(data, bytes) else data.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise FileProblem(
+            f"ファイルが大きすぎます（上限 {MAX_BYTES // 1024 // 1024} MB）。分割してください。"
+        )
+    if not raw.strip():
+        raise FileProblem("ファイルが空です。見出し行と回答の行が必要です。")
+    if file_kind(name) == "xlsx":
+        rows = _xlsx_rows(raw)
+    else:
+        rows = _csv_rows(raw)
+    return _table(rows)
+
+
+def file_kind(name: str) -> str:
+    return "xlsx" if name.lower().endswith((".xlsx", ".xlsm")) else "csv"
+
+
+def _csv_rows(raw: bytes) -> list[list[str]]:
+    if b"\x00" in raw[:65536]:
+        raise FileProblem(
+            "テキストの CSV ではありません（バイナリデータを含みます）。CSV（UTF-8）か Excel で保存してください。"
+        )
+    if raw[:4] == b"PK\x03\x04":
+        raise FileProblem("Excel ファイルのようです。拡張子 .xlsx のまま選んでください。")
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileProblem(
+            "文字コードを読み取れません。CSV（UTF-8）または Shift_JIS で保存してください。"
+        )
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="c",
+        )
+        return frame.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        pass
+    # Ragged rows: the csv module reads them and _table pads or names the bad row.
+    try:
+        return [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise FileProblem(
+            f"CSV として読み取れません（{exc}）。引用符の閉じ忘れがないか確認してください。"
+        ) from None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_rows(raw: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    if raw[:4] != b"PK\x03\x04":
+        raise FileProblem(
+            "Excel（.xlsx）ファイルではありません。Excel で開いて .xlsx で保存し直してください。"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FileProblem("Excel ファイルが壊れています。保存し直してください。") from None
+    if unpacked > MAX_UNZIPPED:
+        raise FileProblem("Excel ファイルの中身が大きすぎます。CSV で保存して分割してください。")
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged workbook
+        raise FileProblem("Excel ファイルとして読み取れません。保存し直してください。") from None
+    try:
+        sheet = book.worksheets[0]
+        rows: list[list[str]] = []
+        for values in sheet.iter_rows(values_only=True):
+            if len(rows) > MAX_ROWS:
+                raise FileProblem(f"行が多すぎます（上限 {MAX_ROWS:,} 行）。分割してください。")
+            cells = [_cell(v) for v in values[: MAX_COLUMNS + 1]]
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+    except FileProblem:
+        raise
+    except Exception:
+        raise FileProblem(
+            "Excel ファイルの読み取り中に問題がありました。保存し直してください。"
+        ) from None
+    finally:
+        book.close()
+    return rows
+
+
+def _table(rows: list[list[str]]) -> Table:
+    if not rows:
+        raise FileProblem("ファイルが空です。見出し行と回答の行が必要です。")
+    if len(rows) - 1 > MAX_ROWS:
+        raise FileProblem(f"行が多すぎます（上限 {MAX_ROWS:,} 行）。分割してください。")
+    header = [unicodedata.normalize("NFKC", str(h)).strip() for h in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise FileProblem(f"列が多すぎます（上限 {MAX_COLUMNS} 列）。")
+    if not any(header):
+        raise FileProblem("1行目に見出し（列名）がありません。")
+    header = [h[:80] if h else f"列{i + 1}" for i, h in enumerate(header)]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = normalise_header(h)
+        if key in seen:
+            raise FileProblem(
+                f"見出し「{h}」が2回あります（{seen[key] + 1}列目と{i + 1}列目）。列名を直してください。"
+            )
+        seen[key] = i
+    width = len(header)
+    body = rows[1:]
+    if not body:
+        raise FileProblem("見出し行のほかに回答の行がありません。")
+    fixed: list[list[str]] = []
+    for number, record in enumerate(body, start=2):
+        if len(record) > width:
+            if any(str(v).strip() for v in record[width:]):
+                raise FileProblem(
+                    f"{number}行目の値の数（{len(record)}）が見出しの列数（{width}）より多いです。"
+                    "カンマを含む値は引用符で囲んでください。"
+                )
+            record = record[:width]
+        elif len(record) < width:
+            record = list(record) + [""] * (width - len(record))
+        fixed.append(record)
+    frame = pd.DataFrame(fixed, columns=header, dtype=object)
+    return Table(header, frame)
+
+
+def propose_mapping(header: Sequence[str]) -> dict[str, str]:
+    """Which file column each field probably is, by name or question text.
+
+    Returns:
+        field key -> column name as written in the file (fields not found are left out).
+
+    Example:
+        >>> propose_mapping(["ID", "年齢", "性別", "町名", "孤独感", "ucla1", "x"])["respondent_id"]
+        'ID'
+    """
+    by_key = {normalise_header(h): h for h in header}
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for f in FIELDS:
+        for alias in f.aliases:
+            column = by_key.get(alias)
+            if column is not None and column not in used:
+                out[f.key] = column
+                used.add(column)
+                break
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One value the check found: its row in the file (header = row 1), field, value, what is wrong."""
+
+    row: int
+    field: str
+    value: str
+    problem: str
+    blocking: bool
+
+
+@dataclass
+class CheckResult:
+    """The outcome of checking a file with a mapping."""
+
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+    mapping_errors: list[str] = field(default_factory=list)
+    missing: dict[str, int] = field(default_factory=dict)
+    clean: pd.DataFrame | None = None
+
+    @property
+    def blocking(self) -> int:
+        return sum(1 for p in self.problems if p.blocking)
+
+    @property
+    def answers(self) -> int:
+        return sum(1 for p in self.problems if not p.blocking)
+
+    def can_import(self, accept_no_answer: bool) -> bool:
+        if self.mapping_errors or self.blocking:
+            return False
+        return accept_no_answer or not self.answers
+
+    def report(self) -> dict[str, object]:
+        """A JSON-ready summary for the page, with at most ``MAX_PROBLEMS_SHOWN`` rows listed."""
+        counts: dict[str, int] = {}
+        for p in self.problems:
+            counts[p.field] = counts.get(p.field, 0) + 1
+        return {
+            "rows": self.rows,
+            "mapping_errors": self.mapping_errors,
+            "blocking": self.blocking,
+            "answers": self.answers,
+            "by_field": counts,
+            "missing": self.missing,
+            "problems": [
+                {"row": p.row, "field": p.field, "value": p.value, "problem": p.problem, "blocking": p.blocking}
+                for p in sorted(self.problems, key=lambda p: (not p.blocking, p.row))[:MAX_PROBLEMS_SHOWN]
+            ],
+            "shown": min(len(self.problems), MAX_PROBLEMS_SHOWN),
+            "total": len(self.problems),
+        }  # fmt: skip
+
+
+def _clip(value: object) -> str:
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def check_mapping(mapping: Mapping[str, str], header: Sequence[str]) -> list[str]:
+    """Problems with the mapping itself: a required field unmapped, a column used twice."""
+    errors: list[str] = []
+    labels = {f.key: f.label for f in FIELDS}
+    for f in FIELDS:
+        if f.required and not mapping.get(f.key):
+            errors.append(f"「{f.label}」に対応する列を選んでください。")
+    if not mapping.get("age") and not mapping.get("age_band"):
+        errors.append("「年齢」か「年齢区分」のどちらかに対応する列を選んでください。")
+    used: dict[str, str] = {}
+    for key, column in mapping.items():
+        if not column:
+            continue
+        if column not in header:
+            errors.append(f"「{labels.get(key, key)}」の列「{column}」がファイルにありません。")
+        elif column in used:
+            errors.append(
+                f"列「{column}」が「{labels[used[column]]}」と「{labels.get(key, key)}」の両方に選ばれています。"
+            )
+        else:
+            used[column] = key
+    return errors
+
+
+def check(table: Table, mapping: Mapping[str, str], towns: Iterable[str]) -> CheckResult:
+    """Check every mapped column and build the rows to import.
+
+    Blocking problems (the file is refused as long as any remains): empty,
+    over-long or duplicate respondent ids, a mapping that misses a required
+    field. Answer problems (an out-of-range or unreadable answer, an unknown
+    town or age): the engine counts these as no answer, so staff may accept
+    them as such after reading the report; otherwise the file is refused.
+
+    Returns:
+        ``CheckResult``; ``clean`` has one row per respondent with the stored codes.
+    """
+    mapping = {k: v for k, v in mapping.items() if k in FIELD_KEYS and v}
+    result = CheckResult(rows=len(table.frame))
+    result.mapping_errors = check_mapping(mapping, table.header)
+    if result.mapping_errors:
+        return result
+    frame = table.frame
+    n = len(frame)
+    numbers = np.arange(2, n + 2)
+    problems = result.problems
+
+    def column(key: str) -> pd.Series:
+        if key not in mapping:
+            return pd.Series([""] * n, dtype=object)
+        return frame[mapping[key]].astype(str).str.strip().reset_index(drop=True)
+
+    ids = column("respondent_id").str.normalize("NFKC").str.strip()
+    for i in np.flatnonzero((ids == "").to_numpy()).tolist():
+        problems.append(Problem(int(numbers[i]), "respondent_id", "", "回答者IDが空です。", True))
+    for i in np.flatnonzero((ids.str.len() > 64).to_numpy()).tolist():
+        problems.append(
+            Problem(
+                int(numbers[i]),
+                "respondent_id",
+                _clip(ids.iat[i]),
+                "回答者IDが長すぎます（64文字まで）。",
+                True,
+            )
+        )
+    duplicated = ids.duplicated(keep="first") & (ids != "")
+    if duplicated.any():
+        first_row = {v: int(numbers[i]) for i, v in reversed(list(enumerate(ids.tolist())))}
+        for i in np.flatnonzero(duplicated.to_numpy()).tolist():
+            problems.append(
+                Problem(int(numbers[i]), "respondent_id", _clip(ids.iat[i]),
+                        f"回答者IDが重複しています（最初は{first_row[ids.iat[i]]}行目）。", True)
+            )  # fmt: skip
+
+    clean = pd.DataFrame({"respondent_id": ids})
+    clean["age_band"] = _age_bands(column("age"), column("age_band"), numbers, problems)
+    raw_sex = column("sex")
+    sex_lookup = {v: normalise_sex(v) for v in pd.unique(raw_sex)}
+    sexes = raw_sex.map(sex_lookup)
+    for i in np.flatnonzero((sexes.isna() & (raw_sex != "")).to_numpy()).tolist():
+        problems.append(Problem(int(numbers[i]), "sex", _clip(raw_sex.iat[i]), "性別は 1/2/3 または 男/女/その他 で入力してください。無回答として扱います。", False))  # fmt: skip
+    clean["sex"] = sexes.fillna("").astype(str)
+
+    known = set(towns)
+    raw_town = column("town").str.normalize("NFKC").str.strip()
+    unknown = ~raw_town.isin(known) & (raw_town != "")
+    for i in np.flatnonzero(unknown.to_numpy()).tolist():
+        problems.append(Problem(int(numbers[i]), "town", _clip(raw_town.iat[i]), "区内の町名ではありません。町名なしとして扱います。", False))  # fmt: skip
+    clean["town"] = raw_town.where(~unknown, "")
+
+    for f in FIELDS:
+        if f.key not in CODED:
+            continue
+        if f.key not in mapping:
+            clean[f.key] = np.nan
+            continue
+        assert f.item is not None
+        raw = column(f.key)
+        codes, warnings = parse_codes(ids, raw, f.item)
+        valid = sorted(f.item.codes)
+        if warnings:
+            positions = np.flatnonzero(
+                np.isnan(codes) & (raw.str.normalize("NFKC").str.strip() != "").to_numpy()
+            )
+            for i in positions.tolist():
+                problems.append(
+                    Problem(int(numbers[i]), f.key, _clip(raw.iat[i]),
+                            f"回答の選択肢（{valid[0]}〜{valid[-1]}）にない値です。無回答として扱います。", False)
+                )  # fmt: skip
+        clean[f.key] = codes
+        empty = int(np.isnan(codes).sum()) - len(warnings)
+        if empty:
+            result.missing[f.key] = empty
+
+    clean["places"] = _places(column("places"), numbers, problems)
+    for key in ("sex", "town", "age_band"):
+        empty = int((clean[key] == "").sum())
+        if empty:
+            result.missing[key] = empty
+    result.clean = clean
+    return result
+
+
+_BAND_EDGES = np.asarray([20, 30, 40, 50, 60, 70, 80])
+
+
+def _age_bands(
+    ages: pd.Series, bands: pd.Series, numbers: np.ndarray, problems: list[Problem]
+) -> pd.Series:  # type: ignore[type-arg]
+    text = ages.str.normalize("NFKC").str.strip().str.removesuffix("歳")
+    number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        usable = (
+            np.isfinite(number)
+            & (number == np.floor(number))
+            & (number >= 16)
+            & (number <= MAX_AGE)
+        )
+    labels = np.asarray(AGE_BANDS, dtype=object)
+    from_age = labels[np.searchsorted(_BAND_EDGES, np.where(usable, number, 16.0), side="right")]
+    from_age[~usable] = ""
+    for i in np.flatnonzero(~usable & (text != "").to_numpy()).tolist():
+        problems.append(Problem(int(numbers[i]), "age", _clip(ages.iat[i]), f"16〜{MAX_AGE}の整数の年齢ではありません。無回答として扱います。", False))  # fmt: skip
+    out = pd.Series(from_age, dtype=object)
+    given = (
+        bands.str.normalize("NFKC")
+        .str.replace(r"[〜~–]", "-", regex=True)
+        .str.replace("歳", "")
+        .str.replace(" ", "")
+    )
+    given = given.replace({"80-": "80+", "80以上": "80+"})
+    ok = given.isin(AGE_BANDS)
+    for i in np.flatnonzero((~ok & (given != "")).to_numpy()).tolist():
+        problems.append(Problem(int(numbers[i]), "age_band", _clip(bands.iat[i]), "年齢区分は 16-19, 20-29, …, 80+ のいずれかです。無回答として扱います。", False))  # fmt: skip
+    fill = (out == "") & ok
+    out[fill] = given[fill]
+    return out
+
+
+_PLACE_SPLIT = re.compile(r"[,、;；/\s]+")
+
+
+def _places(raw: pd.Series, numbers: np.ndarray, problems: list[Problem]) -> pd.Series:  # type: ignore[type-arg]
+    valid = {str(c) for c in PLACES_USE.codes}
+    out: dict[str, str] = {}
+    bad: set[str] = set()
+    for value in pd.unique(raw):
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if not text:
+            out[value] = ""
+            continue
+        parts = [p.removesuffix(".0") for p in _PLACE_SPLIT.split(text) if p]
+        if all(p in valid for p in parts) and len(parts) <= len(valid):
+            out[value] = ",".join(sorted(set(parts), key=int))
+        else:
+            out[value] = ""
+            bad.add(value)
+    if bad:
+        for i in np.flatnonzero(raw.isin(bad).to_numpy()).tolist():
+            problems.append(Problem(int(numbers[i]), "places", _clip(raw.iat[i]), "選択肢（1〜8）の番号をカンマ区切りで入力してください。無回答として扱います。", False))  # fmt: skip
+    return raw.map(out).astype(str)

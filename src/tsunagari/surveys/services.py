@@ -1,0 +1,472 @@
+"""Every change to surveys goes through one function here, used by pages, API, commands and demo."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tsunagari.accounts.policy import Action, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record
+from tsunagari.surveys import importing
+from tsunagari.surveys.engine.estimates import Calibration, estimate_measures
+from tsunagari.surveys.engine.instruments import AGE_BANDS, KOTO_TOWNS, QUESTIONNAIRE, age_band_of
+from tsunagari.surveys.engine.io import SurveyInputError, read_margins
+from tsunagari.surveys.engine.raking import (
+    RakingError,
+    UncoveredLevelError,
+    encode_dimensions,
+    rake,
+)
+from tsunagari.surveys.engine.scoring import direct_distribution, score_responses
+from tsunagari.surveys.models import (
+    Analysis,
+    Estimate,
+    ImportStatus,
+    Question,
+    Response,
+    ResponseImport,
+    Survey,
+)
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from tsunagari.accounts.models import Staff
+
+GROUPS = ("age_band", "sex", "household", "town")
+RAKING_DIMENSIONS = ("age_band", "sex", "town")
+SEX_CODES = {"male": "1", "female": "2", "other": "3"}
+AGE_ITEM = {"column": "age", "text": "あなたの年齢をお答えください。", "kind": "number"}
+
+
+class SurveyError(Exception):
+    """A request the service refuses; the message says what to change (in Japanese)."""
+
+
+def min_cell() -> int:
+    return int(getattr(settings, "SMALL_CELL_MIN", 5))
+
+
+def create_survey(
+    staff: Staff,
+    *,
+    fiscal_year: int,
+    title: str,
+    wave: int = 1,
+    fieldwork_start: date | None = None,
+    fieldwork_end: date | None = None,
+    sample_design: str = "",
+    sample_size: int | None = None,
+) -> Survey:
+    """Define a survey round with the national questions word for word and the ward's items."""
+    require(staff, Action.MANAGE_SURVEYS)
+    if not 2000 <= fiscal_year <= 2100:
+        raise SurveyError("年度は西暦で入力してください（例: 2026）。")
+    if not title.strip():
+        raise SurveyError("調査名を入力してください。")
+    if fieldwork_start and fieldwork_end and fieldwork_end < fieldwork_start:
+        raise SurveyError("調査期間の終了日が開始日より前です。")
+    if Survey.objects.filter(fiscal_year=fiscal_year, wave=wave).exists():
+        raise SurveyError(f"{fiscal_year}年度 第{wave}回の調査はすでにあります。")
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            fiscal_year=fiscal_year,
+            wave=wave,
+            title=title.strip()[:200],
+            fieldwork_start=fieldwork_start,
+            fieldwork_end=fieldwork_end,
+            sample_design=sample_design.strip(),
+            sample_size=sample_size,
+        )
+        items: list[Question] = [
+            Question(survey=survey, order=0, source=Question.Source.WARD, choices=[], **AGE_ITEM)
+        ]
+        for order, item in enumerate(QUESTIONNAIRE, start=1):
+            items.append(
+                Question(
+                    survey=survey,
+                    column=item.column,
+                    text=item.question,
+                    kind=item.kind,
+                    choices=[{"code": c.code, "label": c.label} for c in item.choices],
+                    source=Question.Source.NATIONAL
+                    if item.source == "national"
+                    else Question.Source.WARD,
+                    order=order,
+                )
+            )
+        Question.objects.bulk_create(items)
+        record(staff, AuditAction.CREATE, obj=survey, detail={"fiscal_year": fiscal_year})
+    return survey
+
+
+def ward_towns() -> set[str]:
+    """The ward's town names: Koto City's list and any town in the people registry."""
+    from tsunagari.people.models import Person
+
+    towns = set(KOTO_TOWNS)
+    towns.update(
+        t for t in Person.objects.exclude(town="").values_list("town", flat=True).distinct()
+    )
+    return towns
+
+
+def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile) -> ResponseImport:
+    """Store an uploaded responses file and propose which column is which item.
+
+    Raises:
+        SurveyError: the file cannot be read (the message says why); nothing is stored.
+    """
+    require(staff, Action.MANAGE_SURVEYS)
+    name = Path(upload.name or "responses.csv").name[:200]
+    if (upload.size or 0) > importing.MAX_BYTES:
+        raise SurveyError(
+            f"ファイルが大きすぎます（上限 {importing.MAX_BYTES // 1024 // 1024} MB）。"
+        )
+    data = upload.read(importing.MAX_BYTES + 1)
+    try:
+        table = importing.read_upload(data, name)
+    except importing.FileProblem as exc:
+        record(staff, AuditAction.CREATE, obj=survey, reason="import refused", detail={"file": name, "problem": str(exc)})  # fmt: skip
+        raise SurveyError(str(exc)) from None
+    kind = importing.file_kind(name)
+    job = ResponseImport(
+        survey=survey,
+        original_name=name,
+        file_kind=kind,
+        size=len(data),
+        columns=table.header,
+        mapping=importing.propose_mapping(table.header),
+        rows_total=len(table.frame),
+        created_by=staff,
+    )
+    # A random stored name: the uploaded one may carry a person's name or a path.
+    job.file.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(data), save=False)
+    job.save()
+    record(staff, AuditAction.CREATE, obj=job, detail={"file": name, "rows": len(table.frame)})
+    return job
+
+
+def _read_job(job: ResponseImport) -> importing.Table:
+    if not job.file:
+        raise SurveyError(
+            "この取り込みのファイルはもうありません。もう一度アップロードしてください。"
+        )
+    with job.file.open("rb") as fh:
+        data = fh.read()
+    try:
+        return importing.read_upload(data, job.original_name)
+    except importing.FileProblem as exc:
+        raise SurveyError(str(exc)) from None
+
+
+def check_import(
+    staff: Staff, job: ResponseImport, mapping: dict[str, str], *, accept_no_answer: bool = False
+) -> importing.CheckResult:
+    """Check the whole file with the confirmed mapping; keep the report on the job."""
+    require(staff, Action.MANAGE_SURVEYS)
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.INVALID, ImportStatus.VALID):
+        raise SurveyError("この取り込みはもう確認できません。")
+    table = _read_job(job)
+    clean_mapping = {k: v for k, v in mapping.items() if k in importing.FIELD_KEYS and v}
+    result = importing.check(table, clean_mapping, ward_towns())
+    job.mapping = clean_mapping
+    job.accept_no_answer = accept_no_answer
+    job.report = result.report()
+    job.rows_total = result.rows
+    job.status = ImportStatus.VALID if result.can_import(accept_no_answer) else ImportStatus.INVALID
+    job.save(update_fields=["mapping", "accept_no_answer", "report", "rows_total", "status"])
+    return result
+
+
+def run_import(staff: Staff, job: ResponseImport) -> Analysis:
+    """Replace the survey's responses with the file's rows, all or nothing, then analyse.
+
+    The file is checked again inside the transaction, so a file that changed
+    or a mapping that no longer fits is refused rather than half-imported.
+    """
+    require(staff, Action.MANAGE_SURVEYS)
+    if job.status != ImportStatus.VALID:
+        raise SurveyError("確認が済んでいないか、問題が残っています。列の対応を確認してください。")
+    table = _read_job(job)
+    result = importing.check(table, job.mapping, ward_towns())
+    if not result.can_import(job.accept_no_answer) or result.clean is None:
+        job.status = ImportStatus.INVALID
+        job.report = result.report()
+        job.save(update_fields=["status", "report"])
+        raise SurveyError("ファイルに問題があるため取り込みませんでした。確認結果を見てください。")
+    survey = job.survey
+    ResponseImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, rows_done=0)
+    try:
+        with transaction.atomic():
+            Response.objects.filter(survey=survey).delete()
+            _store_rows(survey, job, result.clean)
+            analysis = analyse_survey(staff, survey)
+            job.status = ImportStatus.IMPORTED
+            job.rows_done = len(result.clean)
+            job.finished = timezone.now()
+            job.report = result.report()
+            job.save(update_fields=["status", "rows_done", "finished", "report"])
+            record(staff, AuditAction.CREATE, obj=job, detail={"imported": len(result.clean)})
+    except Exception:
+        ResponseImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, message="取り込みに失敗し、すべて取り消しました。"
+        )
+        raise
+    # Raw files hold more than the survey needs; keep only the stored codes.
+    _delete_file(job)
+    return analysis
+
+
+def _store_rows(survey: Survey, job: ResponseImport, clean: pd.DataFrame) -> None:
+    def codes(column: str) -> list[int | None]:
+        values = clean[column].to_numpy(dtype=np.float64)
+        return [None if np.isnan(v) else int(v) for v in values]
+
+    coded = {c: codes(c) for c in importing.CODED}
+    ids = clean["respondent_id"].tolist()
+    bands = clean["age_band"].tolist()
+    sexes = clean["sex"].tolist()
+    towns = clean["town"].tolist()
+    places = clean["places"].tolist()
+    table = Response._meta.db_table
+    columns = ["survey_id", "source_import_id", "respondent_id", "age_band", "sex", "town", "places", *importing.CODED]  # fmt: skip
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    # Table and column names come from the model; every value is a bound parameter.
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+    rows = zip(
+        [survey.pk] * len(ids), [job.pk] * len(ids), ids, bands, sexes, towns, places,
+        *(coded[c] for c in importing.CODED), strict=True,
+    )  # fmt: skip
+    # One multi-row executemany: bulk_create on SQLite splits 100,000 rows into
+    # thousands of small statements and takes ten times as long.
+    batch = 20_000
+    pending = list(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pending), batch):
+            cursor.executemany(sql, pending[start : start + batch])
+            ResponseImport.objects.filter(pk=job.pk).update(
+                rows_done=min(start + batch, len(pending))
+            )
+
+
+def discard_import(staff: Staff, job: ResponseImport) -> None:
+    """Abandon an import that was not run; its stored file is deleted."""
+    require(staff, Action.MANAGE_SURVEYS)
+    if job.status in (ImportStatus.IMPORTED, ImportStatus.RUNNING):
+        raise SurveyError("取り込み済みのものは取り消せません。")
+    job.status = ImportStatus.DISCARDED
+    job.save(update_fields=["status"])
+    _delete_file(job)
+    record(staff, AuditAction.DELETE, obj=job)
+
+
+def _delete_file(job: ResponseImport) -> None:
+    if job.file:
+        job.file.delete(save=False)
+        ResponseImport.objects.filter(pk=job.pk).update(file="")
+
+
+def reference_date(survey: Survey) -> date:
+    """The day ages are counted on: the start of fieldwork, else 1 October of the fiscal year."""
+    return survey.fieldwork_start or date(survey.fiscal_year, 10, 1)
+
+
+def registry_margins(on: date) -> dict[str, dict[str, float]]:
+    """Residents aged 16+ on ``on`` by age band, sex and town, from the people registry.
+
+    Only people with a known birth date, sex and town count, so every
+    dimension adds up to the same total (raking needs that).
+    """
+    from tsunagari.people.models import Person
+
+    rows = Person.objects.exclude(birth_date=None).exclude(town="").exclude(sex="")
+    counts: dict[tuple[str, str, str], int] = {}
+    for birth, sex, town in rows.values_list("birth_date", "sex", "town").iterator(chunk_size=5000):
+        code = SEX_CODES.get(sex)
+        age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+        band = age_band_of(age)
+        if code is None or band is None:
+            continue
+        counts[(band, code, town)] = counts.get((band, code, town), 0) + 1
+    margins: dict[str, dict[str, float]] = {"age_band": {}, "sex": {}, "town": {}}
+    for (band, code, town), count in counts.items():
+        margins["age_band"][band] = margins["age_band"].get(band, 0.0) + count
+        margins["sex"][code] = margins["sex"].get(code, 0.0) + count
+        margins["town"][town] = margins["town"].get(town, 0.0) + count
+    margins["age_band"] = {b: margins["age_band"][b] for b in AGE_BANDS if b in margins["age_band"]}
+    margins["sex"] = {s: margins["sex"][s] for s in ("1", "2", "3") if s in margins["sex"]}
+    margins["town"] = dict(sorted(margins["town"].items()))
+    return {d: levels for d, levels in margins.items() if levels}
+
+
+def use_margins_file(staff: Staff, survey: Survey, upload: UploadedFile) -> Analysis:
+    """Weight the survey to an uploaded MARGINS.csv (dimension, level, population)."""
+    require(staff, Action.MANAGE_SURVEYS)
+    data = upload.read(2 * 1024 * 1024 + 1)
+    if len(data) > 2 * 1024 * 1024:
+        raise SurveyError("母集団ファイルが大きすぎます（上限 2 MB）。")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "MARGINS.csv"
+        path.write_bytes(data)
+        try:
+            margins = read_margins(path).margins
+        except SurveyInputError as exc:
+            raise SurveyError(
+                f"母集団ファイルを読み取れません: {exc.problem}（{exc.row}行目 {exc.column}列）"
+            ) from None
+    return analyse_survey(staff, survey, margins=margins, source="file")
+
+
+def analyse_survey(
+    staff: Staff,
+    survey: Survey,
+    *,
+    margins: dict[str, dict[str, float]] | None = None,
+    source: str = "registry",
+) -> Analysis:
+    """Score, rake and tabulate the stored responses; replace the survey's stored results.
+
+    Weighted estimates are raked to ``margins`` (by default the registry's
+    residents aged 16+ on the reference date); unweighted estimates are kept
+    beside them. When the margins cannot be met (a town in the responses that
+    the margins lack, say) the results are unweighted and the note says why.
+    """
+    require(staff, Action.MANAGE_SURVEYS)
+    frame = responses_frame(survey)
+    if margins is None and source == "registry":
+        margins = registry_margins(reference_date(survey))
+    scores = score_responses(frame.assign(respondent_id=frame["respondent_id"])).frame
+    groups = frame.loc[:, list(GROUPS)]
+    levels = {
+        "age_band": list(AGE_BANDS),
+        "sex": ["1", "2", "3"],
+        "household": [str(c) for c in range(1, 7)],
+    }
+    cell = min_cell()
+    unweighted = estimate_measures(scores, groups, levels=levels, min_cell=cell)
+    weighted_rows: list[Any] = []
+    note = ""
+    weights: np.ndarray | None = None  # type: ignore[type-arg]
+    keep = np.zeros(len(frame), dtype=bool)
+    if margins and len(frame):
+        dims = [d for d in RAKING_DIMENSIONS if d in margins]
+        keep = (groups[dims].notna()).all(axis=1).to_numpy()
+        try:
+            if not keep.any():
+                raise RakingError("no respondent has every raking dimension")
+            kept_dims = {d: groups.loc[keep, d].astype(str).to_numpy(dtype=object) for d in dims}
+            use = {d: margins[d] for d in dims}
+            raked = rake(kept_dims, use, empty_levels="spread")
+            weights = np.asarray(raked.weights)
+            codes, _, _ = encode_dimensions(kept_dims, use)
+            wlevels = dict(levels)
+            if "town" in use:
+                wlevels["town"] = list(use["town"])
+            weighted_rows = estimate_measures(
+                scores[keep].reset_index(drop=True),
+                groups[keep].reset_index(drop=True),
+                weights=weights,
+                calibration=Calibration(codes, weights),
+                levels=wlevels,
+                min_cell=cell,
+            )
+            left_out = int((~keep).sum())
+            note = f"{int(keep.sum()):,}人を母集団（{'住民基本台帳' if source == 'registry' else 'アップロードした母集団ファイル'}）の年齢区分・性別・町名に合わせて重み付けしました。"
+            if left_out:
+                note += f" 年齢・性別・町名のいずれかが無回答の{left_out:,}人は重み付き集計に含みません。"
+            if raked.dropped:
+                note += " 回答者のいない区分の人口はほかの区分に振り分けました。"
+        except UncoveredLevelError as exc:
+            weights = None
+            note = f"{exc.dimension} の「{exc.level}」が母集団にないため、重み付けできませんでした（重みなしの集計のみ）。"
+        except RakingError as exc:
+            weights = None
+            note = f"重み付けできませんでした（{exc}）。重みなしの集計のみです。"
+    elif len(frame):
+        note = "母集団の数がないため、重みなしの集計のみです。"
+
+    with transaction.atomic():
+        Analysis.objects.filter(survey=survey).delete()
+        analysis = Analysis.objects.create(
+            survey=survey,
+            respondents=len(frame),
+            weighted=weights is not None,
+            margins_source=source if weights is not None else "",
+            margins=margins or {},
+            weighting_note=note,
+            direct=_direct(frame, keep, weights),
+            min_cell=cell,
+        )
+        stored = []
+        for is_weighted, rows in (
+            (False, unweighted),
+            (True, weighted_rows if weights is not None else []),
+        ):
+            for order, e in enumerate(rows):
+                stored.append(
+                    Estimate(
+                        analysis=analysis, weighted=is_weighted, measure=e.measure, group=e.group,
+                        level=e.level, order=order, n=e.n, estimate=e.estimate, ci_low=e.ci_low,
+                        ci_high=e.ci_high, suppressed=e.suppressed,
+                    )
+                )  # fmt: skip
+        Estimate.objects.bulk_create(stored, batch_size=2000)
+        record(staff, AuditAction.UPDATE, obj=survey, detail={"analysed": len(frame), "weighted": weights is not None})  # fmt: skip
+    return analysis
+
+
+def _direct(frame: pd.DataFrame, keep: Any, weights: Any) -> dict[str, Any]:
+    """The direct question's answer shares, unweighted and weighted, with their counts."""
+    if not len(frame):
+        return {}
+    codes = frame["direct"].to_numpy(dtype=np.float64)
+    out: dict[str, Any] = {}
+    counts = _counts(codes)
+    out["unweighted"] = {
+        label: {"share": share, "n": counts[label]}
+        for label, share in direct_distribution(codes).items()
+    }
+    if weights is not None:
+        kept = codes[keep]
+        kept_counts = _counts(kept)
+        out["weighted"] = {
+            label: {"share": share, "n": kept_counts[label]}
+            for label, share in direct_distribution(kept, weights).items()
+        }
+    return out
+
+
+def _counts(codes: Any) -> dict[str, int]:
+    from tsunagari.surveys.engine.instruments import DIRECT_QUESTION
+    from tsunagari.surveys.engine.scoring import NO_ANSWER
+
+    out = {c.label: int((codes == c.code).sum()) for c in DIRECT_QUESTION.choices}
+    out[NO_ANSWER] = int(np.isnan(codes).sum())
+    return out
+
+
+def responses_frame(survey: Survey) -> pd.DataFrame:
+    """The stored responses as the engine reads them (codes as floats, NaN = no answer)."""
+    columns = ["pk", "respondent_id", "age_band", "sex", "town", *importing.CODED]
+    rows = list(Response.objects.filter(survey=survey).order_by("pk").values_list(*columns))
+    frame = pd.DataFrame(rows, columns=columns)
+    for c in importing.CODED:
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(np.float64)
+    for c in ("age_band", "sex", "town"):
+        frame[c] = frame[c].astype(object).where(frame[c] != "", None)
+    frame["household"] = frame["household"].map(lambda v: None if np.isnan(v) else str(int(v)))
+    return frame
