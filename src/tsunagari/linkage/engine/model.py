@@ -23,6 +23,7 @@ import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.internals.exceptions import SplinkException
 
 #: Pairs at or above this match probability are the same person.
 MATCH_THRESHOLD = 0.9
@@ -251,6 +252,20 @@ def settings() -> SettingsCreator:
     )
 
 
+#: EM sessions, each with fallbacks for extracts that lack a field. The first
+#: trains names, address, phone and sex; the second the birth date: blocking
+#: it on address plus given name, not on the reading, keeps namesakes out.
+EM_SESSIONS = (
+    (block_on("dob"), block_on("dob_y", "dob_m")),
+    (
+        block_on("addr_go", "giv_kana"),
+        block_on("addr_go", "giv_kanji"),
+        block_on("addr_banchi", "giv_kanji"),
+        block_on("addr_key", "sur_kanji"),
+    ),
+)
+
+
 def train(linker: Any, options: TrainingOptions, n_records: int) -> None:
     """Estimate the model's parameters on the data being linked.
 
@@ -282,14 +297,19 @@ def train(linker: Any, options: TrainingOptions, n_records: int) -> None:
     if n_records < MIN_TRAINING_RECORDS:
         return
     linker.training.estimate_u_using_random_sampling(max_pairs=options.max_pairs, seed=options.seed)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob"), max_pairs=options.em_max_pairs, estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("addr_go", "giv_kana"),
-        max_pairs=options.em_max_pairs,
-        estimate_without_term_frequencies=True,
-    )
+    for rules in EM_SESSIONS:
+        for rule in rules:
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule,
+                    max_pairs=options.em_max_pairs,
+                    estimate_without_term_frequencies=True,
+                )
+            except SplinkException:
+                # No pairs under this rule in these extracts (no readings, no
+                # 号 ...): try the next one; the starting values stay otherwise.
+                continue
+            break
 
 
 def _near(a: str, b: str) -> bool:
