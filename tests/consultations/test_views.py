@@ -323,3 +323,22 @@ def test_a_referral_never_shows_a_sealed_persons_contact_to_undesignated_staff(
     for body in (page.content.decode(), api.content.decode()):
         assert "東雲" not in body and "080-3333-4444" not in body
     assert "佐藤" in page.content.decode() and api.json()["person"]["contact_hidden"] is True
+
+
+def test_it_does_not_call_my_own_autosave_a_conflict(
+    client_for: Any, residents: dict[str, Person]
+) -> None:
+    # given an autosave moved my draft to version 2 while the page still says 1
+    client = client_for("consultant.elderly")
+    client.post("/consultations/autosave/", _post(None, notes="途中"), HTTP_HX_REQUEST="true")
+    draft = Consultation.objects.get()
+    client.post("/consultations/autosave/",
+                _post(None, consultation_id=str(draft.pk), version="1", notes="途中2"),
+                HTTP_HX_REQUEST="true")  # fmt: skip
+    # when I press 保存 with the page's version 1
+    response = client.post("/consultations/save/", _post(residents["taro"],
+                           consultation_id=str(draft.pk), version="1", notes="完成"))  # fmt: skip
+    # then it is recorded, not refused
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ConsultationStatus.RECORDED and draft.notes == "完成"

@@ -121,6 +121,14 @@ def _resolve_person(actor: Staff, values: dict[str, Any]) -> Person:
     return result.person
 
 
+def _own_draft(consultation: Consultation, actor: Staff) -> bool:
+    """A draft last saved by the same person: the newer version is their own autosave
+    (e.g. still in flight when they pressed 保存), not a colleague's edit."""
+    return (
+        consultation.status == ConsultationStatus.DRAFT and consultation.updated_by_id == actor.pk
+    )
+
+
 def save_consultation(
     actor: Staff,
     data: ConsultationInput,
@@ -149,7 +157,7 @@ def save_consultation(
         else:
             get_consultation_for(actor, consultation_id)
             consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
-            if consultation.version != expected_version:
+            if consultation.version != expected_version and not _own_draft(consultation, actor):
                 raise EditConflict(consultation, values)
             if consultation.status == ConsultationStatus.RECORDED and not final:
                 raise IntakeError(
