@@ -7,10 +7,12 @@ Thresholds (see docs/linkage.md):
 
 * a pair is a link when its match probability is at least
   :data:`MATCH_THRESHOLD`;
-* an identity conflict vetoes a link whatever the score: the given names
-  disagree completely (twins share everything else) or the birth dates
-  differ in two or more of year/month/day and are not a day/month swap
-  (parent and child with the same reading share address and phone).
+* an identity conflict vetoes a link whatever the score (see
+  :func:`identity_conflicts`): given names that disagree completely (twins
+  share everything else), birth dates that differ in two or more of
+  year/month/day and are not a day/month swap (parent and child with the
+  same reading share address and phone), or two records of one source under
+  two resident numbers.
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ from splink.internals.exceptions import SplinkException
 
 #: Pairs at or above this match probability are the same person.
 MATCH_THRESHOLD = 0.9
-#: Predictions below this are not even returned from the database.
-PREDICT_FLOOR = 0.5
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,14 +143,12 @@ def match_people(
         model.train(linker, options.training, len(records))
         progress("scoring pairs", 0.55)
         predictions = linker.inference.predict(
-            threshold_match_probability=min(model.PREDICT_FLOOR, options.threshold),
-            warning_mode="never",
+            threshold_match_probability=options.threshold, warning_mode="never"
         )
         edges = backend.query(
             linker,
-            # Table name from Splink, threshold a float: nothing user-typed.
-            f"SELECT uid_l, uid_r, match_probability FROM {predictions.physical_name} "  # noqa: S608
-            f"WHERE match_probability >= {float(options.threshold)}",
+            # The table name comes from Splink: nothing user-typed.
+            f"SELECT uid_l, uid_r, match_probability FROM {predictions.physical_name}",  # noqa: S608
         )
         trained: dict[str, Any] = linker.misc.save_model_to_json(None)
     finally:
