@@ -177,3 +177,12 @@ def test_it_suppresses_small_cells_in_the_indicator_counts(
         {"start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()},
     )
     assert response.status_code == 200 and response.json()["consultations"] == 1
+
+
+def test_it_lists_only_my_consultations_through_the_api(
+    client_for: Any, consultation: Consultation
+) -> None:
+    mine = client_for("consultant.elderly").get("/api/consultations")
+    assert mine.status_code == 200 and [c["id"] for c in mine.json()] == [consultation.pk]
+    assert client_for("consultant.toyosu").get("/api/consultations").json() == []
+    assert client_for("council").get("/api/consultations").status_code == 403

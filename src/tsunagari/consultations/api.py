@@ -34,7 +34,12 @@ from tsunagari.consultations.services import (
     save_consultation,
     send_referral,
 )
-from tsunagari.consultations.worklists import overdue, sent_and_open, waiting_for_my_agency
+from tsunagari.consultations.worklists import (
+    my_consultations,
+    overdue,
+    sent_and_open,
+    waiting_for_my_agency,
+)
 
 router = Router(tags=["consultations"])
 referrals_router = Router(tags=["referrals"])
@@ -217,6 +222,16 @@ def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Any:
     except DuplicatePerson as exc:
         return Status(409, _duplicates(exc))
     return Status(201, _consultation_out(c))
+
+
+@router.get("", response={200: list[ConsultationOut], 403: ErrorOut})
+def list_my_consultations(request: HttpRequest) -> Any:
+    """The caller's own consultations, newest first (drafts included)."""
+    staff = _staff(request)
+    rows = my_consultations(staff)
+    record_request(request, AuditAction.VIEW, object_type="consultations.consultation",
+                   detail={"api": True, "ids": [c.pk for c in rows]})  # fmt: skip
+    return [_consultation_out(c) for c in rows]
 
 
 @router.get("/indicators", response={200: IndicatorsOut, 403: ErrorOut, 422: ErrorOut})

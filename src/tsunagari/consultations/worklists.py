@@ -28,7 +28,7 @@ WAITING = [ReferralStatus.SENT, ReferralStatus.RECEIVED]
 def my_consultations(actor: Staff, limit: int = 50) -> list[Consultation]:
     return list(
         Consultation.objects.filter(received_by=actor, agency=actor.agency)
-        .select_related("person")
+        .select_related("person", "agency", "received_by")
         .order_by("-updated", "-pk")[:limit]
     )
 
