@@ -1,0 +1,163 @@
+"""The report for the liaison council: HTML, PDF (WeasyPrint, Japanese fonts) and Excel.
+
+All three are built from ``results.results_for``, so they show exactly the
+suppressed numbers the pages show. Nothing here reads a response row.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from tsunagari.surveys.models import Survey
+from tsunagari.surveys.results import (
+    GROUPS,
+    MEASURES,
+    SUPPRESSED,
+    Results,
+    results_for,
+    trend,
+)
+from tsunagari.surveys.services import min_cell
+
+
+def report_context(survey: Survey) -> dict[str, Any]:
+    results = results_for(survey)
+    return {
+        "survey": survey,
+        "results": results,
+        "trend": trend(),
+        "min_cell": min_cell(),
+        "generated": timezone.localtime(),
+    }
+
+
+def report_html(survey: Survey) -> str:
+    """A self-contained HTML report (styles in the file, no scripts)."""
+    return render_to_string("surveys/report.html", report_context(survey))
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint (and its system libraries) are not installed."""
+
+
+def report_pdf(survey: Survey) -> bytes:
+    """The same report as PDF, in Noto Sans CJK JP (Debian's fonts-noto-cjk)."""
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped, unused-ignore]
+    except (ImportError, OSError) as exc:
+        raise PdfUnavailable(
+            "PDF を作るには WeasyPrint が必要です（pip install weasyprint）。"
+        ) from exc
+    html = render_to_string("surveys/report.html", {**report_context(survey), "for_pdf": True})
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
+
+
+def _safe(value: object) -> object:
+    # A text cell starting with these is run as a formula by spreadsheets.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object]]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    for i, name in enumerate(header, start=1):
+        width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200]]) + 2
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width))
+
+
+def report_xlsx(survey: Survey) -> bytes:
+    """The report as an Excel workbook: overview, estimates, national comparison, trend."""
+    context = report_context(survey)
+    results: Results = context["results"]
+    book = Workbook()
+    overview = book.active
+    assert overview is not None
+    overview.title = "概要"
+    analysis = results.analysis
+    facts: list[tuple[str, object]] = [
+        ("調査", survey.title),
+        ("年度", survey.fiscal_year),
+        ("調査期間", f"{survey.fieldwork_start or ''}〜{survey.fieldwork_end or ''}"),
+        ("標本設計", survey.sample_design),
+        ("回答者数", analysis.respondents if analysis else 0),
+        ("重み付け", analysis.weighting_note if analysis else "未集計"),
+        (
+            "表示しない区分",
+            f"回答者が{context['min_cell']}人未満の区分は「{SUPPRESSED}」で示します。",
+        ),
+        ("全国調査の出典", results.national.get("source", "")),
+        ("作成日時", context["generated"].strftime("%Y-%m-%d %H:%M")),
+    ]
+    for key, value in facts:
+        overview.append([key, _safe(value)])
+    overview.column_dimensions["A"].width = 18
+    overview.column_dimensions["B"].width = 90
+    for row in overview.iter_rows():
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+
+    header = ["指標", "区分", "水準", "重み", "回答数", "推計値", "95%信頼区間（下限）", "95%信頼区間（上限）"]  # fmt: skip
+    rows: list[list[object]] = []
+    for measure, groups in results.tables.items():
+        for group, group_rows in groups.items():
+            for r in group_rows:
+                for cell in (r.unweighted, r.weighted):
+                    if cell is None:
+                        continue
+                    rows.append(
+                        [
+                            MEASURES[measure],
+                            GROUPS.get(group, "全体"),
+                            cell.label,
+                            "重み付き" if cell.weighted else "重みなし",
+                            cell.n_shown,
+                            SUPPRESSED if cell.suppressed else cell.chart_value(cell.estimate),
+                            SUPPRESSED if cell.suppressed else cell.chart_value(cell.ci_low),
+                            SUPPRESSED if cell.suppressed else cell.chart_value(cell.ci_high),
+                        ]
+                    )
+    _sheet(book, "推計", header, rows)
+
+    national = results.national
+    if national:
+        _sheet(
+            book,
+            "全国比較",
+            ["回答", f"区（{national['ward_basis']}、%）"]
+            + [f"全国 {r}（%）" for r in national["rounds"]],
+            [
+                [r["answer"], SUPPRESSED if r["ward"] is None else r["ward"]]
+                + ["要確認" if v is None else v for v in r["national"]]
+                for r in national["rows"]
+            ],
+        )
+    points = context["trend"]["points"]
+    _sheet(
+        book,
+        "推移",
+        ["調査", "しばしば・常に（%）", "孤独感あり（%）", "UCLA 10〜12点（%）"],
+        [
+            [p["survey"]]
+            + [
+                SUPPRESSED if p[m] is None or p[m].suppressed else p[m].chart_value(p[m].estimate)
+                for m in ("lonely_often", "lonely_any", "ucla_high")
+            ]
+            for p in points
+        ],
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
