@@ -156,7 +156,12 @@ def test_it_shows_the_outsider_a_home_that_explains_the_missing_role(client_for:
 
 def test_it_keeps_council_members_to_aggregates(personas: dict[str, Staff]) -> None:
     council = personas["council"]
-    assert actions_for(council) == {Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.USE_COUNCIL_WORKSPACE}
+    assert actions_for(council) == {
+        Action.VIEW_HOME,
+        Action.VIEW_AGGREGATES,
+        Action.USE_COUNCIL_WORKSPACE,
+        Action.VIEW_DIRECTORY,
+    }
     assert not decide(council, Action.VIEW_PERSONAL_DATA).allowed
 
 

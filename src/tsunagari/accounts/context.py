@@ -25,6 +25,7 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("people:search", _("本人の検索"), Action.VIEW_PERSONAL_DATA),
     ("consultations:worklist", _("相談・つなぎ"), Action.WORK_CONSULTATIONS),
     ("consultations:needs", _("依頼一覧"), Action.WORK_NEEDS),
+    ("resources:directory", _("地域資源"), Action.VIEW_DIRECTORY),
     ("accounts:agencies", _("関係機関"), Action.VIEW_AGENCIES),
     ("accounts:staff", _("職員"), Action.VIEW_STAFF),
     ("audit:log", _("監査ログ"), Action.VIEW_AUDIT_LOG),

@@ -51,6 +51,12 @@ class Action(StrEnum):
     USE_COUNCIL_WORKSPACE = "council.use"
     # Convene meetings, record minutes, manage member organisations.
     MANAGE_COUNCIL = "council.manage"
+    # Read the staff view of the local resource directory.
+    VIEW_DIRECTORY = "resources.view"
+    # See where confidential places (shelters) are.
+    VIEW_CONFIDENTIAL_PLACES = "resources.view_confidential"
+    # Edit and verify directory entries.
+    EDIT_DIRECTORY = "resources.edit"
 
 
 _FRONT_LINE = {
@@ -64,9 +70,7 @@ _CONSULTING = _FRONT_LINE | {Action.WORK_CONSULTATIONS}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CONSULTANT: frozenset(_CONSULTING),
-    Role.COORDINATOR: frozenset(
-        _CONSULTING | {Action.DECIDE_SUPPORT_MEETING, Action.WORK_NEEDS}
-    ),
+    Role.COORDINATOR: frozenset(_CONSULTING | {Action.DECIDE_SUPPORT_MEETING, Action.WORK_NEEDS}),
     Role.OUTREACH: frozenset(_CONSULTING | {Action.WORK_NEEDS}),
     Role.PARTICIPATION: frozenset(_CONSULTING),
     Role.COMMUNITY: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
@@ -92,12 +96,30 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 # council members and community staff work in the council's workspace.
 _SURVEY_AND_COUNCIL: dict[str, set[Action]] = {
     Role.PLANNER: {Action.MANAGE_SURVEYS, Action.USE_COUNCIL_WORKSPACE, Action.MANAGE_COUNCIL},
-    Role.ADMINISTRATOR: {Action.MANAGE_SURVEYS, Action.USE_COUNCIL_WORKSPACE, Action.MANAGE_COUNCIL},
+    Role.ADMINISTRATOR: {
+        Action.MANAGE_SURVEYS,
+        Action.USE_COUNCIL_WORKSPACE,
+        Action.MANAGE_COUNCIL,
+    },
     Role.COUNCIL_MEMBER: {Action.USE_COUNCIL_WORKSPACE},
     Role.COMMUNITY: {Action.USE_COUNCIL_WORKSPACE},
 }
 for _role, _extra in _SURVEY_AND_COUNCIL.items():
     ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _extra
+
+# The local resource directory: everyone with a role reads it; those who
+# refer people may see confidential places; community staff keep it.
+_CONFIDENTIAL_PLACE_ROLES = {
+    Role.CONSULTANT, Role.COORDINATOR, Role.OUTREACH, Role.PARTICIPATION,
+    Role.SUPERVISOR, Role.COMMUNITY, Role.ADMINISTRATOR,
+}  # fmt: skip
+for _role in ROLE_ACTIONS:
+    _grant = {Action.VIEW_DIRECTORY}
+    if _role in _CONFIDENTIAL_PLACE_ROLES:
+        _grant.add(Action.VIEW_CONFIDENTIAL_PLACES)
+    if _role in {Role.COMMUNITY, Role.ADMINISTRATOR}:
+        _grant.add(Action.EDIT_DIRECTORY)
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _grant
 
 # Actions that also need a designation on the staff record, not only a role.
 _DESIGNATIONS: dict[Action, str] = {

@@ -67,7 +67,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     Role.OUTREACH: [(_("訪問リスト"), _("支援が届いていない人への訪問と記録。"), None)],
     Role.PARTICIPATION: [(_("参加支援"), _("本人の希望と地域の資源をつなぎます。"), None)],
     Role.COMMUNITY: [
-        (_("居場所・団体"), _("居場所、団体、イベントの情報を最新に保ちます。"), None)
+        (
+            _("居場所・団体"),
+            _("居場所、団体、イベントの情報を最新に保ちます。"),
+            "resources:directory",
+        )
     ],
     Role.PLANNER: [(_("計画の進捗"), _("10の施策・19の方向性の指標と年次評価。"), None)],
     Role.DISASTER: [(_("避難行動要支援者名簿"), _("名簿と個別避難計画。"), None)],

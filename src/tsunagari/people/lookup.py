@@ -30,7 +30,7 @@ _FIELDS = (
     "given_kana_key",
     "kana_key",
     "name_key",
-    "surname",
+    "surname_key",
     "birth_date",
     "address_key",
     "block_key",
@@ -48,30 +48,33 @@ def _swapped(d: date) -> date | None:
 
 
 def retrieval_filters(q: Query) -> list[Q]:
-    """Index-backed ways to find candidates; their union is then scored."""
+    """Index seeks that find candidates; their union is then scored.
+
+    Every rule is an equality on indexed columns (no LIKE, which SQLite
+    cannot serve from an index), so each costs a fraction of a millisecond
+    at the ward's size. A typo in one name part is caught by matching the
+    other part exactly plus the first letter of the misspelt one.
+    """
     rules: list[Q] = []
     if q.kana_full:
         rules.append(Q(kana_key=q.kana_full))
         if q.kana_surname and q.kana_given:
-            rules.append(
-                Q(surname_kana_key=q.kana_surname, given_kana_key__startswith=q.kana_given[:1])
-            )
-            rules.append(
-                Q(given_kana_key=q.kana_given, surname_kana_key__startswith=q.kana_surname[:1])
-            )
+            rules.append(Q(surname_kana_key=q.kana_surname, given_kana_initial=q.kana_given[:1]))
+            rules.append(Q(given_kana_key=q.kana_given, surname_kana_initial=q.kana_surname[:1]))
         else:
             # No space typed: try every split into surname and given name.
-            for i in range(1, len(q.kana_full)):
-                rules.append(Q(surname_kana_key=q.kana_full[:i], given_kana_key=q.kana_full[i:]))
+            for i in range(1, min(len(q.kana_full), 8)):
+                rules.append(Q(surname_kana_key=q.kana_full[:i], given_kana_initial=q.kana_full[i]))
             rules.append(Q(surname_kana_key=q.kana_full))
     if q.name_full:
         rules.append(Q(name_key=q.name_full))
         if q.name_surname:
-            rules.append(
-                Q(name_key__startswith=q.name_surname, name_key__endswith=q.name_given[-1:])
-            )
+            rules.append(Q(surname_key=q.name_surname, given_key=q.name_given))
+            rules.append(Q(surname_key=q.name_surname))
         else:
-            rules.append(Q(name_key__startswith=q.name_full))
+            for i in range(1, min(len(q.name_full), 5)):
+                rules.append(Q(surname_key=q.name_full[:i], given_key=q.name_full[i:]))
+            rules.append(Q(surname_key=q.name_full))
     if q.birth_date:
         rules.append(Q(birth_date=q.birth_date))
         swapped = _swapped(q.birth_date)
@@ -80,8 +83,9 @@ def retrieval_filters(q: Query) -> list[Q]:
     if q.phone:
         rules.append(Q(phone_digits=q.phone))
     if q.address and not (q.kana_full or q.name_full or q.birth_date or q.phone):
-        # An address alone: everyone there (narrowest prefix given).
-        rules.append(Q(address_key__startswith=q.address.key) & Q(block_key=q.address.block_key))
+        # An address alone: the dwelling itself, else everyone in that 丁目.
+        rules.append(Q(address_key=q.address.key))
+        rules.append(Q(block_key=q.address.block_key))
     return rules
 
 
@@ -91,7 +95,7 @@ def _candidate(row: dict[str, object]) -> Candidate:
         kana_given=str(row["given_kana_key"]),
         kana_full=str(row["kana_key"]),
         name_full=str(row["name_key"]),
-        name_surname=str(row["name_key"])[: len(str(row["surname"]))],
+        name_surname=str(row["surname_key"]),
         birth_date=row["birth_date"],  # type: ignore[arg-type]
         address_key=str(row["address_key"]),
         block_key=str(row["block_key"]),

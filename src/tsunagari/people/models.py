@@ -42,13 +42,20 @@ class Person(models.Model):
     # 閲覧制限 (DV, abuse): address and contact are shown only to designated staff.
     sealed = models.BooleanField(_("閲覧制限"), default=False)
 
+    # Comparison keys. The look-up only ever asks for equality on these (an
+    # "initial" is the first letter of the other name part), so every
+    # candidate rule is an index seek on SQLite and PostgreSQL alike.
     name_key = models.CharField(max_length=120, blank=True, db_index=True)
+    surname_key = models.CharField(max_length=60, blank=True)
+    given_key = models.CharField(max_length=60, blank=True)
     kana_key = models.CharField(max_length=120, blank=True, db_index=True)
-    surname_kana_key = models.CharField(max_length=60, blank=True, db_index=True)
-    given_kana_key = models.CharField(max_length=60, blank=True, db_index=True)
+    surname_kana_key = models.CharField(max_length=60, blank=True)
+    given_kana_key = models.CharField(max_length=60, blank=True)
+    surname_kana_initial = models.CharField(max_length=2, blank=True)
+    given_kana_initial = models.CharField(max_length=2, blank=True)
     town = models.CharField(max_length=40, blank=True)
     block_key = models.CharField(max_length=60, blank=True, db_index=True)
-    address_key = models.CharField(max_length=120, blank=True)
+    address_key = models.CharField(max_length=120, blank=True, db_index=True)
     phone_digits = models.CharField(max_length=20, blank=True, db_index=True)
 
     created = models.DateTimeField(default=timezone.now)
@@ -60,8 +67,13 @@ class Person(models.Model):
         verbose_name = _("本人")
         verbose_name_plural = _("本人")
         indexes: ClassVar = [
-            models.Index(fields=["surname_kana_key", "given_kana_key"], name="person_kana_parts"),
-            models.Index(fields=["block_key", "birth_date"], name="person_block_birth"),
+            models.Index(
+                fields=["surname_kana_key", "given_kana_initial"], name="person_kana_surname"
+            ),
+            models.Index(
+                fields=["given_kana_key", "surname_kana_initial"], name="person_kana_given"
+            ),
+            models.Index(fields=["surname_key", "given_key"], name="person_name_parts"),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,6 @@ from tsunagari.people.lookup import Match, lookup
 from tsunagari.people.models import AgencyLink, ChangeKind, LinkBasis, Person, PersonChange, Sex
 from tsunagari.text import (
     TextError,
-    kana_key,
-    name_key,
     parse_address,
     parse_date,
     parse_kana,
@@ -100,7 +98,11 @@ def clean(data: PersonInput) -> dict[str, Any]:
     else:
         surname, given = split_name(data.name.strip())
         values.update(
-            surname=surname or parsed_name.surname, given_name=given, name_key=parsed_name.key
+            surname=surname or parsed_name.surname,
+            given_name=given,
+            name_key=parsed_name.key,
+            surname_key=parsed_name.surname_key,
+            given_key=parsed_name.given_key,
         )
     if data.kana.strip():
         kana = parse_kana(data.kana)
@@ -113,10 +115,18 @@ def clean(data: PersonInput) -> dict[str, Any]:
                 kana_key=kana.key,
                 surname_kana_key=kana.surname_key,
                 given_kana_key=kana.given_key,
+                surname_kana_initial=kana.surname_key[:1],
+                given_kana_initial=kana.given_key[:1],
             )
     else:
         values.update(
-            surname_kana="", given_kana="", kana_key="", surname_kana_key="", given_kana_key=""
+            surname_kana="",
+            given_kana="",
+            kana_key="",
+            surname_kana_key="",
+            given_kana_key="",
+            surname_kana_initial="",
+            given_kana_initial="",
         )
     if data.birth_date.strip():
         born = parse_date(data.birth_date)
@@ -157,16 +167,6 @@ def clean(data: PersonInput) -> dict[str, Any]:
     if errors:
         raise PersonError(errors)
     return values
-
-
-def keys_for(surname: str, given: str, surname_kana: str, given_kana: str) -> dict[str, str]:
-    """Comparison keys for already-clean parts (used by bulk loaders)."""
-    return {
-        "name_key": name_key(f"{surname}{given}"),
-        "kana_key": kana_key(f"{surname_kana}{given_kana}"),
-        "surname_kana_key": kana_key(surname_kana),
-        "given_kana_key": kana_key(given_kana),
-    }
 
 
 def _query_text(values: dict[str, Any]) -> str:
