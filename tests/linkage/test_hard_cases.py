@@ -64,8 +64,20 @@ def test_it_links_a_name_changed_on_marriage(person: dict[tuple[str, str], str])
 
 
 def test_it_folds_variant_kanji_and_reading_scripts(person: dict[tuple[str, str], str]) -> None:
-    # 齋藤/斉藤 with hiragana reading; 髙橋/高橋 with half-width katakana.
+    # 齋藤/斉藤 with a hiragana reading; 渡邊/渡辺 with an unspaced reading and
+    # a full-width address; 山﨑/山崎 read ヤマサキ/ヤマザキ.
     assert person["registry", "R11"] == person["care", "C02"]
+    assert person["registry", "R15"] == person["disability", "D02"]
+    assert person["registry", "R16"] == person["care", "C07"]
+
+
+def test_it_keeps_registered_namesakes_born_the_same_day_apart(
+    person: dict[tuple[str, str], str],
+) -> None:
+    # Two 小林 誠 born 1970-07-07 under two resident numbers; the care record
+    # carries one of the numbers and that person's address.
+    assert person["registry", "R18"] != person["registry", "R19"]
+    assert person["care", "C06"] == person["registry", "R19"]
 
 
 def test_it_reads_era_dates(person: dict[tuple[str, str], str]) -> None:
