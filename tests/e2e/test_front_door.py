@@ -64,13 +64,16 @@ def test_it_closes_the_loop_from_a_phone_intake_to_a_recorded_outcome(
     page.get_by_role("heading", level=1, name=re.compile("^相談 #")).wait_for()
 
     # and records his consent to share with 生活サポートセンター
+    assert axe_check(page) == []
     page.get_by_role("link", name="同意を記録する").click()
+    assert axe_check(page) == []
     page.get_by_label(re.compile("生活サポートセンター")).check()
     page.get_by_role("button", name="同意を記録する").click()
     page.get_by_text("同意を記録しました。").wait_for()
 
     # and refers him there
     page.get_by_role("link", name="他機関へつなぐ").click()
+    assert axe_check(page) == []
     page.get_by_label("つなぐ先の機関").select_option(value="srs-01")
     page.get_by_label("相手の機関に伝える内容（要約）").fill(
         "80代の父の生活費について、長女が家計の相談を希望。"
