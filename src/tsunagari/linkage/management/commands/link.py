@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from datetime import date
@@ -54,8 +55,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("input_dir", type=Path, help="directory of *.csv extracts")
         parser.add_argument("--out", type=Path, required=True, help="output directory")
-        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-        parser.add_argument("--threads", type=_positive_int, default=2)
+        parser.add_argument(
+            "--engine",
+            choices=["duckdb", "spark"],
+            default="duckdb",
+            help="where the matching runs: embedded DuckDB (default) or pyspark local mode",
+        )
+        parser.add_argument(
+            "--threads", type=_positive_int, default=2, help="worker threads (default 2)"
+        )
         parser.add_argument(
             "--max-pairs",
             type=float,
@@ -68,7 +76,9 @@ class Command(BaseCommand):
             default=MATCH_THRESHOLD,
             help="match probability at or above which two records are one person",
         )
-        parser.add_argument("--seed", type=int, default=DEFAULT_TRAINING.seed)
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_TRAINING.seed, help="makes sampling repeatable"
+        )
         parser.add_argument(
             "--memory-limit",
             type=_size,
@@ -84,7 +94,15 @@ class Command(BaseCommand):
         from tqdm import tqdm
 
         show = not options["no_progress"] and sys.stderr.isatty()
-        bar = tqdm(total=100, disable=not show, unit="%", bar_format="{l_bar}{bar}| {elapsed}")
+        bar = tqdm(
+            total=100,
+            disable=not show,
+            unit="%",
+            # Some terminals (ptys without a size) report 0x0; tqdm then hides.
+            ncols=min(100, shutil.get_terminal_size().columns),
+            nrows=shutil.get_terminal_size().lines,
+            bar_format="{l_bar}{bar}| {elapsed}",
+        )
 
         def progress(stage: str, done: float) -> None:
             bar.set_description(stage)
