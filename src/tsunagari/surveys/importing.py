@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
@@ -469,8 +469,8 @@ _BAND_EDGES = np.asarray([20, 30, 40, 50, 60, 70, 80])
 
 
 def _age_bands(
-    ages: pd.Series, bands: pd.Series, numbers: np.ndarray, problems: list[Problem]
-) -> pd.Series:  # type: ignore[type-arg]
+    ages: pd.Series, bands: pd.Series, numbers: np.ndarray[Any, Any], problems: list[Problem]
+) -> pd.Series:
     text = ages.str.normalize("NFKC").str.strip().str.removesuffix("歳")
     number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     with np.errstate(invalid="ignore"):
@@ -504,7 +504,7 @@ def _age_bands(
 _PLACE_SPLIT = re.compile(r"[,、;；/\s]+")
 
 
-def _places(raw: pd.Series, numbers: np.ndarray, problems: list[Problem]) -> pd.Series:  # type: ignore[type-arg]
+def _places(raw: pd.Series, numbers: np.ndarray[Any, Any], problems: list[Problem]) -> pd.Series:
     valid = {str(c) for c in PLACES_USE.codes}
     out: dict[str, str] = {}
     bad: set[str] = set()

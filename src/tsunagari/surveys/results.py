@@ -295,7 +295,7 @@ def trend() -> dict[str, Any]:
 
 
 def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
-    series = []
+    series: list[dict[str, Any]] = []
     for measure in ("lonely_often", "lonely_any"):
         cells: list[Cell | None] = [p[measure] for p in data["points"]]
         series.append(

@@ -122,7 +122,7 @@ def ward_towns() -> set[str]:
     return towns
 
 
-def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile) -> ResponseImport:
+def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) -> ResponseImport:
     """Store an uploaded responses file and propose which column is which item.
 
     Raises:
@@ -296,6 +296,8 @@ def registry_margins(on: date) -> dict[str, dict[str, float]]:
     rows = Person.objects.exclude(birth_date=None).exclude(town="").exclude(sex="")
     counts: dict[tuple[str, str, str], int] = {}
     for birth, sex, town in rows.values_list("birth_date", "sex", "town").iterator(chunk_size=5000):
+        if birth is None:
+            continue
         code = SEX_CODES.get(sex)
         age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
         band = age_band_of(age)
@@ -313,7 +315,7 @@ def registry_margins(on: date) -> dict[str, dict[str, float]]:
     return {d: levels for d, levels in margins.items() if levels}
 
 
-def use_margins_file(staff: Staff, survey: Survey, upload: UploadedFile) -> Analysis:
+def use_margins_file(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) -> Analysis:
     """Weight the survey to an uploaded MARGINS.csv (dimension, level, population)."""
     require(staff, Action.MANAGE_SURVEYS)
     data = upload.read(2 * 1024 * 1024 + 1)
@@ -360,7 +362,7 @@ def analyse_survey(
     unweighted = estimate_measures(scores, groups, levels=levels, min_cell=cell)
     weighted_rows: list[Any] = []
     note = ""
-    weights: np.ndarray | None = None  # type: ignore[type-arg]
+    weights: np.ndarray[Any, Any] | None = None
     keep = np.zeros(len(frame), dtype=bool)
     if margins and len(frame):
         dims = [d for d in RAKING_DIMENSIONS if d in margins]

@@ -1,0 +1,273 @@
+"""One write function per council action, used by pages, API and the demo alike."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tsunagari.accounts.policy import Action, allowed, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record
+from tsunagari.council.models import (
+    ActionItem,
+    ActionStatus,
+    Document,
+    Meeting,
+    Minutes,
+    Organisation,
+    Sector,
+)
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from tsunagari.accounts.models import Agency, Staff
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+class CouncilError(Exception):
+    """A request the workspace refuses; the message says what to change (in Japanese)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileType:
+    content_type: str
+    label: str
+    magic: tuple[bytes, ...]
+
+
+# Only these kinds, recognised by their first bytes as well as their name; the
+# type sent with a download is ours, never the uploader's.
+FILE_TYPES: dict[str, FileType] = {
+    ".pdf": FileType("application/pdf", "PDF", (b"%PDF-",)),
+    ".docx": FileType(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word",
+        (b"PK\x03\x04",),
+    ),
+    ".xlsx": FileType(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel",
+        (b"PK\x03\x04",),
+    ),
+    ".pptx": FileType(
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "PowerPoint",
+        (b"PK\x03\x04",),
+    ),
+    ".png": FileType("image/png", "PNG", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": FileType("image/jpeg", "JPEG", (b"\xff\xd8\xff",)),
+    ".jpeg": FileType("image/jpeg", "JPEG", (b"\xff\xd8\xff",)),
+    ".txt": FileType("text/plain; charset=utf-8", "テキスト", ()),
+    ".csv": FileType("text/csv; charset=utf-8", "CSV", ()),
+}
+
+
+def organisation_of(staff: Staff) -> Organisation | None:
+    agency = getattr(staff, "agency", None)
+    if agency is None:
+        return None
+    return Organisation.objects.filter(agency=agency).first()
+
+
+def add_organisation(
+    staff: Staff,
+    *,
+    name: str,
+    sector: str,
+    agency: Agency | None = None,
+    description: str = "",
+    joined_on: date | None = None,
+) -> Organisation:
+    require(staff, Action.MANAGE_COUNCIL)
+    name = name.strip()
+    if not name:
+        raise CouncilError("団体名を入力してください。")
+    if sector not in Sector.values:
+        raise CouncilError("区分を選んでください。")
+    if Organisation.objects.filter(name=name).exists():
+        raise CouncilError(f"「{name}」はすでに構成団体です。")
+    if agency is not None and Organisation.objects.filter(agency=agency).exists():
+        raise CouncilError(f"{agency.name} はすでに別の構成団体に結びついています。")
+    org = Organisation.objects.create(
+        name=name[:200],
+        sector=sector,
+        agency=agency,
+        description=description.strip(),
+        joined_on=joined_on,
+    )
+    record(staff, AuditAction.CREATE, obj=org)
+    return org
+
+
+def schedule_meeting(
+    staff: Staff, *, held_on: date, title: str, place: str = "", agenda: str = ""
+) -> Meeting:
+    require(staff, Action.MANAGE_COUNCIL)
+    if not title.strip():
+        raise CouncilError("会議名を入力してください。")
+    meeting = Meeting.objects.create(
+        held_on=held_on,
+        title=title.strip()[:200],
+        place=place.strip()[:200],
+        agenda=agenda.strip(),
+        created_by=staff,
+    )
+    record(staff, AuditAction.CREATE, obj=meeting)
+    return meeting
+
+
+def record_minutes(
+    staff: Staff, meeting: Meeting, text: str, *, version: int | None = None
+) -> Minutes:
+    """Write or rewrite the minutes; an edit made against an older version is refused."""
+    require(staff, Action.MANAGE_COUNCIL)
+    if not text.strip():
+        raise CouncilError("議事録を入力してください。")
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+        if minutes is None:
+            minutes = Minutes.objects.create(meeting=meeting, text=text.strip(), recorded_by=staff)
+            record(staff, AuditAction.CREATE, obj=minutes)
+            return minutes
+        if version is not None and version != minutes.version:
+            raise CouncilError(
+                "ほかの人が先に議事録を更新しました。最新の内容を読み込んでから直してください。"
+            )
+        minutes.text = text.strip()
+        minutes.recorded_by = staff
+        minutes.updated = timezone.now()
+        minutes.version += 1
+        minutes.save()
+        record(staff, AuditAction.UPDATE, obj=minutes)
+    return minutes
+
+
+def add_action(
+    staff: Staff,
+    *,
+    title: str,
+    owner: Organisation,
+    due_on: date,
+    meeting: Meeting | None = None,
+    owner_staff: Staff | None = None,
+) -> ActionItem:
+    require(staff, Action.MANAGE_COUNCIL)
+    if not title.strip():
+        raise CouncilError("取り組み事項の内容を入力してください。")
+    if owner_staff is not None and (
+        owner.agency_id is None or owner_staff.agency_id != owner.agency_id
+    ):
+        raise CouncilError("担当者は担当団体の職員から選んでください。")
+    item = ActionItem.objects.create(
+        title=title.strip()[:300],
+        owner=owner,
+        owner_staff=owner_staff,
+        due_on=due_on,
+        meeting=meeting,
+    )
+    record(staff, AuditAction.CREATE, obj=item)
+    return item
+
+
+def can_complete(staff: Staff, item: ActionItem) -> bool:
+    if allowed(staff, Action.MANAGE_COUNCIL):
+        return True
+    if not allowed(staff, Action.USE_COUNCIL_WORKSPACE):
+        return False
+    org = organisation_of(staff)
+    return org is not None and org.pk == item.owner_id
+
+
+def complete_action(staff: Staff, item: ActionItem, *, on: date | None = None) -> ActionItem:
+    """Mark an action done: its owner organisation's members or the council's managers."""
+    require(staff, Action.USE_COUNCIL_WORKSPACE)
+    if not can_complete(staff, item):
+        raise CouncilError("担当団体の方か事務局だけが完了にできます。")
+    if item.status == ActionStatus.DONE:
+        return item
+    item.status = ActionStatus.DONE
+    item.done_on = on or timezone.localdate()
+    item.save(update_fields=["status", "done_on"])
+    record(staff, AuditAction.UPDATE, obj=item, detail={"status": "done"})
+    return item
+
+
+def overdue_actions() -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(status=ActionStatus.OPEN, due_on__lt=timezone.localdate())
+
+
+def check_document(name: str, head: bytes, size: int) -> FileType:
+    """The accepted type of an upload, by extension and first bytes; raises CouncilError."""
+    suffix = Path(name).suffix.lower()
+    kind = FILE_TYPES.get(suffix)
+    if kind is None:
+        allowed_names = "、".join(sorted({t.label for t in FILE_TYPES.values()}))
+        raise CouncilError(f"この種類のファイルは共有できません（{allowed_names} のみ）。")
+    if size > MAX_DOCUMENT_BYTES:
+        raise CouncilError(
+            f"ファイルが大きすぎます（上限 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB）。"
+        )
+    if size == 0:
+        raise CouncilError("ファイルが空です。")
+    if kind.magic and not any(head.startswith(m) for m in kind.magic):
+        raise CouncilError(f"ファイルの中身が {kind.label} ではありません。")
+    if not kind.magic:
+        if b"\x00" in head:
+            raise CouncilError("テキストファイルではありません。")
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:  # a cut multi-byte character at the end is fine
+                raise CouncilError("UTF-8 のテキストとして読めません。") from None
+    return kind
+
+
+def upload_document(
+    staff: Staff,
+    upload: UploadedFile[bytes],
+    *,
+    title: str = "",
+    meeting: Meeting | None = None,
+) -> Document:
+    """Share a paper with the council (members and the secretariat alike)."""
+    require(staff, Action.USE_COUNCIL_WORKSPACE)
+    name = Path(upload.name or "document").name[:200]
+    size = upload.size or 0
+    if size > MAX_DOCUMENT_BYTES:
+        raise CouncilError(
+            f"ファイルが大きすぎます（上限 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB）。"
+        )
+    data = upload.read(MAX_DOCUMENT_BYTES + 1)
+    kind = check_document(name, data[:4096], len(data))
+    doc = Document(
+        title=(title.strip() or Path(name).stem)[:200],
+        original_name=name,
+        content_type=kind.content_type,
+        size=len(data),
+        meeting=meeting,
+        organisation=organisation_of(staff),
+        uploaded_by=staff,
+    )
+    doc.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", ContentFile(data), save=False)
+    doc.save()
+    record(staff, AuditAction.CREATE, obj=doc, detail={"size": len(data)})
+    return doc
+
+
+def delete_document(staff: Staff, doc: Document) -> None:
+    require(staff, Action.USE_COUNCIL_WORKSPACE)
+    if not (allowed(staff, Action.MANAGE_COUNCIL) or doc.uploaded_by_id == staff.pk):
+        raise CouncilError("資料を削除できるのは、登録した方か事務局だけです。")
+    doc.file.delete(save=False)
+    record(staff, AuditAction.DELETE, obj=doc, detail={"title": doc.title})
+    doc.delete()
