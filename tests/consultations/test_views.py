@@ -342,3 +342,24 @@ def test_it_does_not_call_my_own_autosave_a_conflict(
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == ConsultationStatus.RECORDED and draft.notes == "完成"
+
+
+def test_it_asks_before_registering_a_likely_duplicate_and_logs_the_candidates_shown(
+    client_for: Any, residents: dict[str, Person]
+) -> None:
+    # given Taro is registered and served by 長寿サポートセンター北砂
+    data = _post(None, new_name="山田　太郎", new_kana="ヤマダ　タロウ", new_birth_date="S23.3.5")
+    client = client_for("consultant.elderly")
+    # when the consultant types him in as a new person
+    response = client.post("/consultations/save/", data)
+    # then nothing is stored, the candidates are offered, and that view is audited
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "似た方がすでに登録されています" in body and f'value="{residents["taro"].pk}"' in body
+    assert Consultation.objects.count() == 0
+    assert Person.objects.filter(surname="山田", given_name="太郎").count() == 1
+    assert AuditEvent.objects.filter(reason="duplicate check at intake").exists()
+    # and choosing the candidate records the consultation
+    chosen = client.post("/consultations/save/", {**data, "person_id": str(residents["taro"].pk)})
+    assert chosen.status_code == 302
+    assert Consultation.objects.get().person == residents["taro"]

@@ -150,10 +150,32 @@ def save_consultation(
     if actor.agency_id is None:
         raise PermissionDenied("相談を受け付けるには、所属機関の登録が必要です。")
     values = clean_intake(data, final=final)
+    try:
+        return _save(actor, values, consultation_id, expected_version, final=final)
+    except DuplicatePerson as exc:
+        # The look-up that found them was rolled back with the save, but its
+        # results are shown to the consultant: log that view.
+        record(actor, AuditAction.VIEW, object_type="people.search",
+               reason="duplicate check at intake",
+               detail={"results": [m.view.id for m in exc.matches]})  # fmt: skip
+        raise
+
+
+def _save(
+    actor: Staff,
+    values: dict[str, Any],
+    consultation_id: int | None,
+    expected_version: int | None,
+    *,
+    final: bool,
+) -> Consultation:
     now = timezone.now()
+    agency_id = actor.agency_id
+    if agency_id is None:
+        raise PermissionDenied("相談を受け付けるには、所属機関の登録が必要です。")
     with transaction.atomic():
         if consultation_id is None:
-            consultation = Consultation(agency_id=actor.agency_id, received_by=actor, version=0)
+            consultation = Consultation(agency_id=agency_id, received_by=actor, version=0)
         else:
             get_consultation_for(actor, consultation_id)
             consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
@@ -183,7 +205,7 @@ def save_consultation(
             assert person is not None
             if not is_entitled(actor, person):
                 # The person came to this agency: it supports them from now on.
-                grant_links(person, [actor.agency_id], LinkBasis.CASE,
+                grant_links(person, [agency_id], LinkBasis.CASE,
                             note=source_note("consultation", consultation.pk))  # fmt: skip
                 record(actor, AuditAction.CREATE, object_type="people.agencylink",
                        person_id=person.pk, reason="linked at consultation intake",
@@ -197,7 +219,7 @@ def save_consultation(
                     consultation=consultation,
                     kind=kind,
                     defaults={"person": person, "raised_by": actor,
-                              "raised_agency_id": actor.agency_id, "raised_at": now},
+                              "raised_agency_id": agency_id, "raised_at": now},
                 )  # fmt: skip
         record(
             actor,
