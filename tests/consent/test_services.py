@@ -53,7 +53,9 @@ def test_it_records_a_refusal_without_linking_anyone(
     assert not AgencyLink.objects.filter(basis="consent", person=residents["taro"]).exists()
 
 
-def test_an_expired_consent_no_longer_covers(personas: Any, residents: dict[str, Person]) -> None:
+def test_it_stops_covering_when_a_consent_expires(
+    personas: Any, residents: dict[str, Person]
+) -> None:
     consent = record_consent(personas["consultant.elderly"], residents["taro"].pk,
                              _with(given_on=_days(-30), expires_on=_days(-1)))  # fmt: skip
     assert not consent.in_force()
@@ -101,7 +103,7 @@ def test_it_refuses_an_agency_with_no_basis_to_record_consent(
     assert Consent.objects.count() == 0
 
 
-def test_withdrawal_ends_the_links_at_once_and_only_its_own(
+def test_it_ends_the_links_of_a_withdrawn_consent_at_once_and_only_its_own(
     personas: Any, residents: dict[str, Person]
 ) -> None:
     first = record_consent(personas["consultant.elderly"], residents["taro"].pk, _with())

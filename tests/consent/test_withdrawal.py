@@ -21,7 +21,7 @@ def _record(client: Any, person: Person) -> Any:
     )  # fmt: skip
 
 
-def test_after_withdrawal_the_other_agency_is_refused_the_person(
+def test_it_refuses_the_other_agency_the_person_after_withdrawal(
     client_for: Any, residents: dict[str, Person]
 ) -> None:
     # given Taro consented to share with 生活サポートセンター, which can now read him
@@ -42,7 +42,7 @@ def test_after_withdrawal_the_other_agency_is_refused_the_person(
     assert consent.withdrawal_note == "本人から電話で撤回"
 
 
-def test_the_consent_form_keeps_what_was_typed_on_error(
+def test_it_keeps_what_was_typed_on_the_consent_form_on_error(
     client_for: Any, residents: dict[str, Person]
 ) -> None:
     taro = residents["taro"]
@@ -61,7 +61,7 @@ def test_the_consent_form_keeps_what_was_typed_on_error(
     assert Consent.objects.count() == 0
 
 
-def test_another_agency_cannot_open_the_consent_form(
+def test_it_refuses_another_agency_the_consent_form(
     client_for: Any, residents: dict[str, Person]
 ) -> None:
     response = client_for("consultant.toyosu").get(f"/consent/new/?person={residents['taro'].pk}")

@@ -28,7 +28,7 @@ SCRIPT = "<script>alert(1)</script>"
         ({"to_agency": "msd-08", "summary": "要約"}, "つなぐ先の機関が見つかりません"),
     ],
 )
-def test_the_referral_form_refuses_hostile_input(
+def test_it_refuses_hostile_input_on_the_referral_form(
     client_for: Any,
     consultation: Consultation,
     consent: Consent,
@@ -53,7 +53,7 @@ def test_the_referral_form_refuses_hostile_input(
         {"consultation_id": 1, "to_agency": "s" * 65, "summary": "s"},
     ],
 )
-def test_the_referral_api_refuses_wrong_types(
+def test_it_refuses_wrong_types_on_the_referral_api(
     client_for: Any, consultation: Consultation, consent: Consent, body: dict[str, Any]
 ) -> None:
     response = client_for("consultant.elderly").post("/api/referrals", body, content_type=JSON)
@@ -71,7 +71,7 @@ def test_the_referral_api_refuses_wrong_types(
         ("accept", {"note": "x" * 501}),
     ],
 )
-def test_the_referral_actions_refuse_hostile_input(
+def test_it_refuses_hostile_input_on_referral_actions(
     client_for: Any, personas: Any, consultation: Consultation, consent: Consent, action: str,
     body: dict[str, Any],
 ) -> None:  # fmt: skip
@@ -85,7 +85,7 @@ def test_the_referral_actions_refuse_hostile_input(
     assert referral.status == "sent" and referral.events.count() == 1
 
 
-def test_an_unknown_referral_action_is_not_found(
+def test_it_answers_not_found_to_an_unknown_referral_action(
     client_for: Any, personas: Any, consultation: Consultation, consent: Consent
 ) -> None:
     referral = send_referral(personas["consultant.elderly"], consultation.pk, to_agency="srs-01",
@@ -107,7 +107,7 @@ def test_an_unknown_referral_action_is_not_found(
          "agencies": [SCRIPT], "categories": ["basic"]},
     ],
 )  # fmt: skip
-def test_the_consent_form_refuses_hostile_input(
+def test_it_refuses_hostile_input_on_the_consent_form(
     client_for: Any, residents: dict[str, Person], data: dict[str, Any]
 ) -> None:
     taro = residents["taro"]
@@ -121,12 +121,12 @@ def test_the_consent_form_refuses_hostile_input(
     assert Consent.objects.count() == 0 and AgencyLink.objects.count() == links
 
 
-def test_the_consent_form_refuses_an_unknown_person(client_for: Any, personas: Any) -> None:
+def test_it_refuses_the_consent_form_for_an_unknown_person(client_for: Any, personas: Any) -> None:
     for query in ("?person=999999", "?person=abc", ""):
         assert client_for("consultant.elderly").get(f"/consent/new/{query}").status_code == 404
 
 
-def test_the_support_meeting_form_refuses_hostile_input(
+def test_it_refuses_hostile_input_on_the_support_meeting_form(
     client_for: Any, residents: dict[str, Person]
 ) -> None:
     jiro = residents["jiro"]
@@ -145,7 +145,9 @@ def test_the_support_meeting_form_refuses_hostile_input(
     )
 
 
-def test_the_autosave_refuses_huge_notes_and_stores_nothing(client_for: Any, personas: Any) -> None:
+def test_it_refuses_huge_notes_on_autosave_and_stores_nothing(
+    client_for: Any, personas: Any
+) -> None:
     response = client_for("consultant.elderly").post(
         "/consultations/autosave/", {"notes": "あ" * 10_001, "version": "0"}, HTTP_HX_REQUEST="true"
     )
@@ -153,7 +155,7 @@ def test_the_autosave_refuses_huge_notes_and_stores_nothing(client_for: Any, per
     assert Consultation.objects.count() == 0
 
 
-def test_the_lookup_truncates_a_huge_query(client_for: Any, residents: Any) -> None:
+def test_it_truncates_a_huge_lookup_query(client_for: Any, residents: Any) -> None:
     response = client_for("consultant.elderly").get(
         "/consultations/lookup/", {"q": "ヤマダ " * 500}
     )

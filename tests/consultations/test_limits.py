@@ -27,6 +27,6 @@ def test_it_is_due_at_the_end_of_the_last_working_day() -> None:
     assert (due.date(), due.hour, due.minute) == (date(2026, 12, 2), 23, 59)
 
 
-def test_settings_can_override_the_data(settings: Any) -> None:
+def test_it_lets_settings_override_the_data(settings: Any) -> None:
     settings.REFERRAL_RESPONSE_DAYS = {"longevity_support_centre": 1}
     assert response_days("longevity_support_centre") == 1

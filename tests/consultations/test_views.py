@@ -251,7 +251,7 @@ def test_it_raises_a_need_that_the_coordinator_sees_and_picks_up(
     assert need.status == "picked_up"
 
 
-def test_the_receiver_sees_the_summary_and_basic_facts_and_marks_it_received(
+def test_it_shows_the_receiver_the_summary_and_basic_facts_and_marks_it_received(
     client_for: Any, personas: Any, consultation: Consultation, consent: Consent
 ) -> None:
     referral = send_referral(personas["consultant.elderly"], consultation.pk, to_agency="srs-01",
@@ -297,7 +297,7 @@ def test_it_refuses_a_referral_without_consent_on_the_page(
     assert Referral.objects.count() == 0
 
 
-def test_a_referral_never_shows_a_sealed_persons_contact_to_undesignated_staff(
+def test_it_never_shows_a_sealed_persons_contact_on_a_referral_to_undesignated_staff(
     client_for: Any, personas: Any, residents: dict[str, Person]
 ) -> None:
     # given the designated consultant at the child and family centre refers Megumi (sealed)

@@ -11,7 +11,7 @@ from tsunagari.consultations.services import send_referral
 from tsunagari.consultations.worklists import LoopRow, closed_loop_by_agency, overdue
 
 
-def test_both_sides_see_an_overdue_referral(
+def test_it_shows_an_overdue_referral_to_both_sides(
     client_for: Any, personas: Any, consultation: Consultation, consent: Consent
 ) -> None:
     referral = send_referral(personas["consultant.elderly"], consultation.pk, to_agency="srs-01",
@@ -24,7 +24,7 @@ def test_both_sides_see_an_overdue_referral(
     assert overdue(personas["consultant.toyosu"]) == []
 
 
-def test_the_closed_loop_rate_suppresses_small_agencies(
+def test_it_suppresses_small_agencies_in_the_closed_loop_rate(
     personas: Any, consultation: Consultation, consent: Consent, settings: Any
 ) -> None:
     send_referral(

@@ -108,7 +108,7 @@ def test_it_closes_the_loop_from_a_phone_intake_to_a_recorded_outcome(
     assert axe_check(page) == []
 
 
-def test_the_front_door_pages_have_no_serious_accessibility_violations(
+def test_it_has_no_serious_accessibility_violations_on_the_front_door_pages(
     page: Any, phone_page: Any, sign_in: Any, taro: Person, axe_check: Any
 ) -> None:
     sign_in(page, "consultant.elderly")
