@@ -138,6 +138,7 @@ def test_it_reports_a_conflict_and_keeps_both_texts(
     assert "別の職員がこの相談を保存しました" in body
     assert "Aさんのメモ: 長女と面談予定" in body and "Bさんのメモ: 本人が来所" in body
     assert 'id="f-version" value="2"' in body
+    assert "hx-post" not in body.split('id="intake"')[1].split(">")[0]  # no autosave over theirs
     consultation.refresh_from_db()
     assert consultation.notes == "Aさんのメモ: 長女と面談予定"
     # and their autosave stops instead of overwriting
@@ -363,3 +364,28 @@ def test_it_asks_before_registering_a_likely_duplicate_and_logs_the_candidates_s
     chosen = client.post("/consultations/save/", {**data, "person_id": str(residents["taro"].pk)})
     assert chosen.status_code == 302
     assert Consultation.objects.get().person == residents["taro"]
+
+
+def test_it_stops_autosaving_beside_a_conflict_on_a_draft(
+    client_for: Any, residents: dict[str, Person], personas: Any
+) -> None:
+    # given my draft, then autosaved by a colleague at the same centre
+    colleague = Staff.objects.create(username="consultant.elderly3", agency=personas["consultant.elderly"].agency,
+                                     roles=["consultant"])  # fmt: skip
+    mine, theirs = client_for("consultant.elderly"), Client()
+    theirs.force_login(colleague)
+    mine.post("/consultations/autosave/", _post(None, notes="私の下書き"), HTTP_HX_REQUEST="true")
+    draft = Consultation.objects.get()
+    theirs.post("/consultations/autosave/",
+                _post(None, consultation_id=str(draft.pk), version="1", notes="同僚の追記"),
+                HTTP_HX_REQUEST="true")  # fmt: skip
+    # when I save from my page, still at version 1
+    response = mine.post("/consultations/save/", _post(residents["taro"], consultation_id=str(draft.pk),
+                         version="1", notes="私の完成版"))  # fmt: skip
+    # then both texts are shown, nothing is saved, and the page does not autosave over theirs
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "同僚の追記" in body and "私の完成版" in body
+    assert "hx-post" not in body.split('id="intake"')[1].split(">")[0]
+    draft.refresh_from_db()
+    assert draft.notes == "同僚の追記" and draft.status == ConsultationStatus.DRAFT

@@ -139,7 +139,9 @@ def _intake_page(
         "version": version,
         "errors": errors or {},
         "selected": selected,
-        "autosave": consultation is None or consultation.status == ConsultationStatus.DRAFT,
+        # No autosave beside a conflict: saving over a colleague's text must be a choice.
+        "autosave": (consultation is None or consultation.status == ConsultationStatus.DRAFT)
+        and "conflict" not in extra,
         **_choices(),
         **extra,
     }
