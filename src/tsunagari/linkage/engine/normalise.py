@@ -6,8 +6,10 @@ addresses repeat a lot across sources), which keeps a million records fast.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from typing import Any, TypeVar
 
@@ -63,11 +65,32 @@ _SEX = {
 }
 
 
+#: Worker processes for normalising distinct values (set by the pipeline
+#: from --threads); 1 keeps everything in this process.
+WORKERS = 1
+#: Below this many distinct values a second process costs more than it saves.
+_PARALLEL_MIN = 20_000
+
+
+def _apply(fn: Callable[[str], T], values: list[str]) -> list[T]:
+    return [fn(v) for v in values]
+
+
 def _map_unique(
     values: pd.Series, fn: Callable[[str], T]
 ) -> tuple[np.ndarray[Any, np.dtype[np.intp]], list[T]]:
     codes, uniques = pd.factorize(values, sort=False)
-    return codes, [fn(str(u)) for u in uniques]
+    distinct = [str(u) for u in uniques]
+    if WORKERS <= 1 or len(distinct) < _PARALLEL_MIN:
+        return codes, _apply(fn, distinct)
+    # The text functions are pure Python: split the distinct values over
+    # forked worker processes (they inherit the loaded module, nothing else).
+    size = -(-len(distinct) // WORKERS)
+    chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
+        parts = list(pool.map(_apply, [fn] * len(chunks), chunks))
+    return codes, [item for part in parts for item in part]
 
 
 def _take(codes: np.ndarray[Any, np.dtype[np.intp]], table: list[Any]) -> pd.Series:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tsunagari.linkage.engine import model
+from tsunagari.linkage.engine import model, normalise
 from tsunagari.linkage.engine.backends import make_backend
 from tsunagari.linkage.engine.errors import ValueWarning
 from tsunagari.linkage.engine.graph import constrained_components
@@ -46,6 +46,8 @@ class LinkOptions:
         training: sampling sizes for parameter estimation.
         as_of: reference date for ages (household rules); today if None.
         memory_limit: DuckDB's memory cap; beyond it DuckDB spills to disk.
+        workers: processes that normalise names, readings and addresses; more
+            than one pays off for large runs on otherwise idle cores.
     """
 
     engine: str = "duckdb"
@@ -54,6 +56,7 @@ class LinkOptions:
     training: model.TrainingOptions = field(default_factory=model.TrainingOptions)
     as_of: date | None = None
     memory_limit: str = "2GB"
+    workers: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +76,14 @@ def _noop(stage: str, done: float) -> None:
 
 
 def load_records(
-    input_dir: Path, progress: Progress = _noop
+    input_dir: Path, progress: Progress = _noop, workers: int = 1
 ) -> tuple[pd.DataFrame, list[ValueWarning], list[str]]:
     """Read and normalise every extract of a directory.
 
     Args:
         input_dir: directory of ``*.csv`` extracts.
         progress: called with a stage name and the fraction done.
+        workers: processes normalising distinct values (large runs only).
 
     Returns:
         (records, warnings, attribute column names): records carry the
@@ -93,6 +97,7 @@ def load_records(
         >>> records, warnings, attrs = load_records(Path("extracts"))  # doctest: +SKIP
     """
     paths = list_extracts(input_dir)
+    normalise.WORKERS = workers
     frames: list[pd.DataFrame] = []
     warnings: list[ValueWarning] = []
     attributes: list[str] = []
@@ -211,7 +216,7 @@ def link_directory(
 
     options = options or LinkOptions()
     started = time.perf_counter()
-    records, warnings, _ = load_records(input_dir, progress)
+    records, warnings, _ = load_records(input_dir, progress, workers=options.workers)
     out_dir.mkdir(parents=True, exist_ok=True)
     if len(records) > 1:
         person, trained = match_people(records, options, progress)

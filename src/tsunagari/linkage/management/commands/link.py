@@ -77,6 +77,12 @@ class Command(BaseCommand):
             help="match probability at or above which two records are one person",
         )
         parser.add_argument(
+            "--workers",
+            type=_positive_int,
+            default=1,
+            help="processes normalising names and addresses (2+ helps large runs on idle cores)",
+        )
+        parser.add_argument(
             "--seed", type=int, default=DEFAULT_TRAINING.seed, help="makes sampling repeatable"
         )
         parser.add_argument(
@@ -115,6 +121,7 @@ class Command(BaseCommand):
             training=TrainingOptions(max_pairs=options["max_pairs"], seed=options["seed"]),
             as_of=options["as_of"],
             memory_limit=options["memory_limit"],
+            workers=options["workers"],
         )
         try:
             summary = link_directory(options["input_dir"], options["out"], run, progress)
