@@ -265,8 +265,9 @@ def test_it_shows_the_receiver_the_summary_and_basic_facts_and_marks_it_received
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.RECEIVED
     # the consultation itself stays with the agency that received it
-    assert client_for("consultant.self").get(f"/consultations/{consultation.pk}/").status_code == 403
-    assert client_for("consultant.self").get(f"/api/consultations/{consultation.pk}").status_code == 403
+    receiver = client_for("consultant.self")
+    for url in (f"/consultations/{consultation.pk}/", f"/api/consultations/{consultation.pk}"):
+        assert receiver.get(url).status_code == 403
     # the waiting list shows it; a third agency is refused
     assert (
         f"#{referral.pk}" in client_for("consultant.self").get("/consultations/").content.decode()
