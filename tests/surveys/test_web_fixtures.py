@@ -96,7 +96,9 @@ def planner(personas: dict[str, Staff]) -> Staff:
 @pytest.fixture
 def ward_survey(planner: Staff, media: Path) -> Survey:
     """An empty FY2026 survey with its questions."""
-    return services.create_survey(planner, fiscal_year=2026, title="2026年度 孤独・孤立に関する実態調査")
+    return services.create_survey(
+        planner, fiscal_year=2026, title="2026年度 孤独・孤立に関する実態調査"
+    )
 
 
 @pytest.fixture

@@ -6,21 +6,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.surveys.test_web_fixtures import (  # noqa: F401
-    HEADER,
-    analysed,
-    csv_upload,
-    media,
-    planner,
-    synthetic_frame,
-    ward_survey,
-    xlsx_bytes,
-)
+from tests.surveys import test_web_fixtures as fixtures
+from tests.surveys.test_web_fixtures import HEADER, csv_upload, synthetic_frame, xlsx_bytes
 from tsunagari.accounts.models import Staff
 from tsunagari.surveys import services
 from tsunagari.surveys.models import ImportStatus, Response, ResponseImport, Survey
@@ -32,6 +23,12 @@ GOOD = (
     "A3,45,2,北砂,3,2,3,2,3,\n"
     "A4,19,男,亀戸,1,1,1,1,4,\n"
 )
+
+# The shared fixtures, made visible to pytest in this module.
+analysed = fixtures.analysed
+media = fixtures.media
+planner = fixtures.planner
+ward_survey = fixtures.ward_survey
 
 
 def _upload(client: Client, survey: Survey, name: str, data: bytes) -> object:
@@ -126,7 +123,10 @@ def test_it_reports_out_of_range_answers_and_stores_nothing(
     page = checked.content.decode()
     assert checked.status_code == 400
     assert "取り込めません" in page
-    rows = {(p["row"], p["field"], p["value"]) for p in job.__class__.objects.get(pk=job.pk).report["problems"]}
+    rows = {
+        (p["row"], p["field"], p["value"])
+        for p in job.__class__.objects.get(pk=job.pk).report["problems"]
+    }
     assert rows == {(2, "direct", "9"), (3, "age", "abc"), (4, "ucla2", "5")}
     assert client.post(f"/surveys/imports/{job.pk}/run/").status_code == 302
     assert not Response.objects.filter(survey=ward_survey).exists()
@@ -180,7 +180,10 @@ def test_it_refuses_a_mapping_missing_a_required_item(
 
 
 def test_it_keeps_the_previous_responses_when_an_import_fails(
-    client_for: Callable[[str], Client], ward_survey: Survey, planner: Staff, monkeypatch: pytest.MonkeyPatch
+    client_for: Callable[[str], Client],
+    ward_survey: Survey,
+    planner: Staff,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # given a survey with four imported responses
     client = client_for("planner")
@@ -211,7 +214,11 @@ def test_it_keeps_the_previous_responses_when_an_import_fails(
     ("name", "data", "message"),
     [
         ("binary.csv", b"\x00\x01\x02\x03" * 100, "バイナリ"),
-        ("fake.xlsx", b"<html><body>not excel</body></html>", "Excel（.xlsx）ファイルではありません"),
+        (
+            "fake.xlsx",
+            b"<html><body>not excel</body></html>",
+            "Excel（.xlsx）ファイルではありません",
+        ),
         ("zip.xlsx", b"PK\x03\x04garbage" * 10, "壊れて"),
         ("empty.csv", b"   \n", "空です"),
         ("latin.csv", "respondent_id,age\n1,ü".encode("utf-16"), "バイナリ"),
@@ -260,7 +267,9 @@ def test_it_shows_hostile_cell_values_as_text_and_never_runs_them(
     _upload(client, ward_survey, "hostile.csv", hostile.encode())
     job = _job()
     # when it is checked
-    page = client.post(f"/surveys/imports/{job.pk}/", {**_mapping_post(job), "accept": "on"}).content.decode()
+    page = client.post(
+        f"/surveys/imports/{job.pk}/", {**_mapping_post(job), "accept": "on"}
+    ).content.decode()
     # then the report shows the values escaped
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -270,15 +279,20 @@ def test_it_shows_hostile_cell_values_as_text_and_never_runs_them(
     assert "<script>alert(1)</script>" not in rows
     assert "&lt;script&gt;" in rows
     # the unknown "town" and the formula answer were stored as no answer, never as text
-    stored = Response.objects.get(survey=ward_survey, respondent_id="=HYPERLINK(\"http://x\")")
+    stored = Response.objects.get(survey=ward_survey, respondent_id='=HYPERLINK("http://x")')
     assert stored.direct is None
-    assert Response.objects.get(survey=ward_survey, respondent_id="<script>alert(1)</script>").town == ""
+    assert (
+        Response.objects.get(survey=ward_survey, respondent_id="<script>alert(1)</script>").town
+        == ""
+    )
 
 
 def test_it_refuses_wrong_types_in_every_coded_column(ward_survey: Survey, planner: Staff) -> None:
     # given text, decimals and dates where codes are expected
     wrong = HEADER + "\nT1,34.5,x,亀戸,2.5,one,2026-01-01,1,-1\n"
-    job = services.upload_responses(planner, ward_survey, SimpleUploadedFile("t.csv", wrong.encode()))
+    job = services.upload_responses(
+        planner, ward_survey, SimpleUploadedFile("t.csv", wrong.encode())
+    )
     # when it is checked
     result = services.check_import(planner, job, job.mapping)
     # then each bad value is an answer problem on row 2
@@ -358,4 +372,3 @@ def test_it_reads_shift_jis_csv_files(ward_survey: Survey, planner: Staff) -> No
     job = services.upload_responses(planner, ward_survey, SimpleUploadedFile("sjis.csv", data))
     # then its Japanese headers are read
     assert "回答者番号" in job.columns
-    del pd
