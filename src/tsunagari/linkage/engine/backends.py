@@ -27,6 +27,15 @@ logging.getLogger("splink").setLevel(logging.ERROR)
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
+def _gigabytes(size: str) -> float:
+    match = _MEMORY.fullmatch(size.strip())
+    if not match:
+        raise ValueError(f"memory limit {size!r} is not a size like 2GB or 1536MB")
+    number = float(re.sub(r"[^\d.]", "", size))
+    unit = match.group(2).upper()[0]
+    return number * {"K": 1 / 1024**2, "M": 1 / 1024, "G": 1.0, "T": 1024.0}[unit]
+
+
 class Backend(Protocol):
     """What the pipeline needs from a backend."""
 
@@ -97,7 +106,7 @@ class SparkBackend:
 
     name = "spark"
 
-    def __init__(self, threads: int = 2, driver_memory: str = "3g") -> None:
+    def __init__(self, threads: int = 2, driver_memory: str = "4g") -> None:
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:
@@ -120,6 +129,9 @@ class SparkBackend:
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            # Splink's term-frequency tables are joined often; broadcasting
+            # them from a small driver heap is what runs out of memory.
+            .config("spark.sql.autoBroadcastJoinThreshold", "-1")
             .getOrCreate()
         )
         self.spark.sparkContext.setLogLevel("ERROR")
@@ -171,6 +183,8 @@ def make_backend(engine: str, threads: int = 2, memory_limit: str = "2GB") -> Ba
     if engine == "duckdb":
         return DuckDBBackend(threads=threads, memory_limit=memory_limit)
     if engine == "spark":
-        driver = memory_limit.lower().replace("gb", "g").replace("mb", "m")
-        return SparkBackend(threads=threads, driver_memory=driver)
+        # Local mode runs everything in the driver JVM: give it the limit,
+        # but no less than Spark needs for Splink's sampling steps.
+        gigabytes = _gigabytes(memory_limit)
+        return SparkBackend(threads=threads, driver_memory=f"{max(4, round(gigabytes))}g")
     raise ValueError(f"unknown engine {engine!r}: use duckdb or spark")

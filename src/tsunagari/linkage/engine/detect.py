@@ -82,9 +82,14 @@ def load_rules(path: Path = DEFAULT_RULES) -> list[Pattern]:
         >>> [p.code for p in load_rules()][:2]
         ['8050', 'double_care']
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path}: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
+        raise RulesError(f"{path.name}: expected a 'patterns:' list")
     patterns: list[Pattern] = []
-    for raw in data.get("patterns", []):
+    for raw in data["patterns"]:
         code = str(raw.get("code", ""))
         if not code or not raw.get("roles"):
             raise RulesError(f"{path.name}: every pattern needs a code and roles")
