@@ -4,7 +4,6 @@ outsider), signed-in clients, and fast password hashing for tests."""
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import TYPE_CHECKING
 
 import pytest

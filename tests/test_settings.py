@@ -77,7 +77,9 @@ def test_it_uses_sqlite_in_wal_mode_by_default(tmp_path: Path) -> None:
     # given no DATABASE_URL, when the database is created
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["TSUNAGARI_DATA_DIR"] = str(tmp_path)
-    subprocess.run([sys.executable, "-m", "tsunagari.cli", "migrate", "-v0"], env=env, check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "tsunagari.cli", "migrate", "-v0"], env=env, check=True, timeout=300
+    )
     # then it is a SQLite file in the data folder, in write-ahead-log mode
     import sqlite3
 

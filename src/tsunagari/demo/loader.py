@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
 
 from django.db import transaction
 from tqdm import tqdm
@@ -23,11 +22,11 @@ from tsunagari.accounts.models import Agency
 from tsunagari.accounts.personas import ensure_agencies, ensure_personas
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.council.demo import load_demo_council
-from tsunagari.surveys.demo import load_demo_surveys
 from tsunagari.demo.population import Resident, Ward, generate_ward
 from tsunagari.people.importer import import_registry
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
 from tsunagari.resources.demo import load_demo_directory
+from tsunagari.surveys.demo import load_demo_surveys
 
 SEX_CODE = {"male": "1", "female": "2", "other": "3"}
 REGISTRY_COLUMNS = ["record_id", "resident_id", "name_kanji", "name_kana", "birth_date", "sex", "address", "phone", "household_id", "relation", "sealed"]  # fmt: skip
@@ -128,7 +127,6 @@ def load_demo(
     extracts_dir: Path | None = None,
     truth_dir: Path | None = None,
     progress: bool = True,
-    stdout: TextIO | None = None,
 ) -> str:
     started = time.monotonic()
     with transaction.atomic():

@@ -246,20 +246,27 @@ def _insert(model: type[models.Model], objects: list[Any], batch: int = 5000) ->
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    # Table and column names come from the model, never from input; values are parameters.
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     # Text, numbers and booleans go to both drivers as they are; dates,
     # times and JSON need the backend's adaptation.
-    plain = (models.CharField, models.TextField, models.BooleanField, models.IntegerField, models.ForeignKey)
+    plain = (
+        models.CharField,
+        models.TextField,
+        models.BooleanField,
+        models.IntegerField,
+        models.ForeignKey,
+    )
     prepare = [None if isinstance(f, plain) else f for f in fields]
     names = [f.attname for f in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch):
             rows = [
                 [
-                    getattr(obj, name) if prep is None else prep.get_db_prep_save(getattr(obj, name), connection)
+                    getattr(obj, name)
+                    if prep is None
+                    else prep.get_db_prep_save(getattr(obj, name), connection)
                     for name, prep in zip(names, prepare, strict=True)
                 ]
                 for obj in objects[start : start + batch]

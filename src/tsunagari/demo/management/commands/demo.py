@@ -47,7 +47,6 @@ class Command(BaseCommand):
             extracts_dir=options["extracts"],
             truth_dir=options["truth"],
             progress=options["verbosity"] > 0,
-            stdout=self.stdout,
         )
         self.stdout.write(self.style.SUCCESS(summary))
         self.stdout.write("")
