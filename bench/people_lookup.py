@@ -100,7 +100,12 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--reuse", action="store_true", help="reuse an already loaded database")
-    parser.add_argument("--show-misses", type=int, default=0, help="print this many queries whose person was not in the top 5")
+    parser.add_argument(
+        "--show-misses",
+        type=int,
+        default=0,
+        help="print this many queries whose person was not in the top 5",
+    )
     args = parser.parse_args()
     setup_django(args.people)
 
@@ -170,7 +175,9 @@ def main() -> int:
         return times, hits / len(queries)
 
     lookup(staff, queries[0][0])  # warm caches
-    ours, our_hits = measure(lambda text: [m.view.id for m in lookup(staff, text, limit=5).matches], keep_misses=True)
+    ours, our_hits = measure(
+        lambda text: [m.view.id for m in lookup(staff, text, limit=5).matches], keep_misses=True
+    )
     base, base_hits = measure(naive)
 
     def pct(xs: list[float], p: float) -> float:
