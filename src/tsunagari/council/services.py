@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
@@ -91,9 +92,9 @@ def add_organisation(
     require(staff, Action.MANAGE_COUNCIL)
     name = name.strip()
     if not name:
-        raise CouncilError("団体名を入力してください。")
+        raise CouncilError(_("団体名を入力してください。"))
     if sector not in Sector.values:
-        raise CouncilError("区分を選んでください。")
+        raise CouncilError(_("区分を選んでください。"))
     if Organisation.objects.filter(name=name).exists():
         raise CouncilError(f"「{name}」はすでに構成団体です。")
     if agency is not None and Organisation.objects.filter(agency=agency).exists():
@@ -114,7 +115,7 @@ def schedule_meeting(
 ) -> Meeting:
     require(staff, Action.MANAGE_COUNCIL)
     if not title.strip():
-        raise CouncilError("会議名を入力してください。")
+        raise CouncilError(_("会議名を入力してください。"))
     meeting = Meeting.objects.create(
         held_on=held_on,
         title=title.strip()[:200],
@@ -132,7 +133,7 @@ def record_minutes(
     """Write or rewrite the minutes; an edit made against an older version is refused."""
     require(staff, Action.MANAGE_COUNCIL)
     if not text.strip():
-        raise CouncilError("議事録を入力してください。")
+        raise CouncilError(_("議事録を入力してください。"))
     with transaction.atomic():
         minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
         if minutes is None:
@@ -163,11 +164,11 @@ def add_action(
 ) -> ActionItem:
     require(staff, Action.MANAGE_COUNCIL)
     if not title.strip():
-        raise CouncilError("取り組み事項の内容を入力してください。")
+        raise CouncilError(_("取り組み事項の内容を入力してください。"))
     if owner_staff is not None and (
         owner.agency_id is None or owner_staff.agency_id != owner.agency_id
     ):
-        raise CouncilError("担当者は担当団体の職員から選んでください。")
+        raise CouncilError(_("担当者は担当団体の職員から選んでください。"))
     item = ActionItem.objects.create(
         title=title.strip()[:300],
         owner=owner,
@@ -192,7 +193,7 @@ def complete_action(staff: Staff, item: ActionItem, *, on: date | None = None) -
     """Mark an action done: its owner organisation's members or the council's managers."""
     require(staff, Action.USE_COUNCIL_WORKSPACE)
     if not can_complete(staff, item):
-        raise CouncilError("担当団体の方か事務局だけが完了にできます。")
+        raise CouncilError(_("担当団体の方か事務局だけが完了にできます。"))
     if item.status == ActionStatus.DONE:
         return item
     item.status = ActionStatus.DONE
@@ -218,17 +219,17 @@ def check_document(name: str, head: bytes, size: int) -> FileType:
             f"ファイルが大きすぎます（上限 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB）。"
         )
     if size == 0:
-        raise CouncilError("ファイルが空です。")
+        raise CouncilError(_("ファイルが空です。"))
     if kind.magic and not any(head.startswith(m) for m in kind.magic):
         raise CouncilError(f"ファイルの中身が {kind.label} ではありません。")
     if not kind.magic:
         if b"\x00" in head:
-            raise CouncilError("テキストファイルではありません。")
+            raise CouncilError(_("テキストファイルではありません。"))
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as exc:
             if exc.start < len(head) - 4:  # a cut multi-byte character at the end is fine
-                raise CouncilError("UTF-8 のテキストとして読めません。") from None
+                raise CouncilError(_("UTF-8 のテキストとして読めません。")) from None
     return kind
 
 
@@ -267,7 +268,7 @@ def upload_document(
 def delete_document(staff: Staff, doc: Document) -> None:
     require(staff, Action.USE_COUNCIL_WORKSPACE)
     if not (allowed(staff, Action.MANAGE_COUNCIL) or doc.uploaded_by_id == staff.pk):
-        raise CouncilError("資料を削除できるのは、登録した方か事務局だけです。")
+        raise CouncilError(_("資料を削除できるのは、登録した方か事務局だけです。"))
     doc.file.delete(save=False)
     record(staff, AuditAction.DELETE, obj=doc, detail={"title": doc.title})
     doc.delete()

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagari.accounts.models import Agency, Staff
@@ -34,30 +35,30 @@ def _staff(request: HttpRequest) -> Staff:
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(label="団体名", max_length=200)
-    sector = forms.ChoiceField(label="区分", choices=Sector.choices)
+    name = forms.CharField(label=_("団体名"), max_length=200)
+    sector = forms.ChoiceField(label=_("区分"), choices=Sector.choices)
     agency = forms.ModelChoiceField(
-        label="関係機関（つながりを使う団体のみ）",
+        label=_("関係機関（つながりを使う団体のみ）"),
         queryset=Agency.objects.filter(is_active=True, council_organisation__isnull=True),
         required=False,
     )
-    description = forms.CharField(label="活動の概要", required=False, widget=forms.Textarea)
-    joined_on = forms.DateField(label="参加日", required=False)
+    description = forms.CharField(label=_("活動の概要"), required=False, widget=forms.Textarea)
+    joined_on = forms.DateField(label=_("参加日"), required=False)
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="開催日")
-    title = forms.CharField(label="会議名", max_length=200)
-    place = forms.CharField(label="場所", max_length=200, required=False)
-    agenda = forms.CharField(label="議題（1行に1つ）", required=False, widget=forms.Textarea)
+    held_on = forms.DateField(label=_("開催日"))
+    title = forms.CharField(label=_("会議名"), max_length=200)
+    place = forms.CharField(label=_("場所"), max_length=200, required=False)
+    agenda = forms.CharField(label=_("議題（1行に1つ）"), required=False, widget=forms.Textarea)
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label="内容", max_length=300)
+    title = forms.CharField(label=_("内容"), max_length=300)
     owner = forms.ModelChoiceField(
-        label="担当団体", queryset=Organisation.objects.filter(is_active=True)
+        label=_("担当団体"), queryset=Organisation.objects.filter(is_active=True)
     )
-    due_on = forms.DateField(label="期限")
+    due_on = forms.DateField(label=_("期限"))
 
 
 def _workspace(request: HttpRequest) -> None:
@@ -186,7 +187,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     except services.CouncilError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "議事録を保存しました。")
+        messages.success(request, _("議事録を保存しました。"))
     return redirect("council:meeting", pk=item.pk)
 
 
@@ -202,7 +203,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
         except services.CouncilError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "取り組み事項を追加しました。")
+            messages.success(request, _("取り組み事項を追加しました。"))
             return redirect("council:meeting", pk=item.pk)
     return render(
         request,
@@ -259,7 +260,7 @@ def documents(request: HttpRequest) -> HttpResponse:
             Meeting.objects.filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
         )
         if upload is None:
-            error = "ファイルを選んでください。"
+            error = str(_("ファイルを選んでください。"))
         else:
             try:
                 services.upload_document(
@@ -268,7 +269,7 @@ def documents(request: HttpRequest) -> HttpResponse:
             except services.CouncilError as exc:
                 error = str(exc)
             else:
-                messages.success(request, "資料を共有しました。")
+                messages.success(request, _("資料を共有しました。"))
                 if linked is not None:
                     return redirect("council:meeting", pk=linked.pk)
                 return redirect("council:documents")
@@ -316,5 +317,5 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except services.CouncilError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "資料を削除しました。")
+        messages.success(request, _("資料を削除しました。"))
     return redirect("council:documents")

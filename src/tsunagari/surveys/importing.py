@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+from django.utils.translation import gettext as _
 
 from tsunagari.surveys.engine.instruments import (
     AGE_BANDS,
@@ -118,7 +119,7 @@ def read_upload(data: bytes | IO[bytes], name: str) -> Table:
             f"ファイルが大きすぎます（上限 {MAX_BYTES // 1024 // 1024} MB）。分割してください。"
         )
     if not raw.strip():
-        raise FileProblem("ファイルが空です。見出し行と回答の行が必要です。")
+        raise FileProblem(_("ファイルが空です。見出し行と回答の行が必要です。"))
     if file_kind(name) == "xlsx":
         rows = _xlsx_rows(raw)
     else:
@@ -136,7 +137,7 @@ def _csv_rows(raw: bytes) -> list[list[str]]:
             "テキストの CSV ではありません（バイナリデータを含みます）。CSV（UTF-8）か Excel で保存してください。"
         )
     if raw[:4] == b"PK\x03\x04":
-        raise FileProblem("Excel ファイルのようです。拡張子 .xlsx のまま選んでください。")
+        raise FileProblem(_("Excel ファイルのようです。拡張子 .xlsx のまま選んでください。"))
     for encoding in ("utf-8-sig", "cp932"):
         try:
             text = raw.decode(encoding)
@@ -192,13 +193,13 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(i.file_size for i in archive.infolist())
     except zipfile.BadZipFile:
-        raise FileProblem("Excel ファイルが壊れています。保存し直してください。") from None
+        raise FileProblem(_("Excel ファイルが壊れています。保存し直してください。")) from None
     if unpacked > MAX_UNZIPPED:
-        raise FileProblem("Excel ファイルの中身が大きすぎます。CSV で保存して分割してください。")
+        raise FileProblem(_("Excel ファイルの中身が大きすぎます。CSV で保存して分割してください。"))
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged workbook
-        raise FileProblem("Excel ファイルとして読み取れません。保存し直してください。") from None
+        raise FileProblem(_("Excel ファイルとして読み取れません。保存し直してください。")) from None
     try:
         sheet = book.worksheets[0]
         rows: list[list[str]] = []
@@ -221,7 +222,7 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
 
 def _table(rows: list[list[str]]) -> Table:
     if not rows:
-        raise FileProblem("ファイルが空です。見出し行と回答の行が必要です。")
+        raise FileProblem(_("ファイルが空です。見出し行と回答の行が必要です。"))
     if len(rows) - 1 > MAX_ROWS:
         raise FileProblem(f"行が多すぎます（上限 {MAX_ROWS:,} 行）。分割してください。")
     header = [unicodedata.normalize("NFKC", str(h)).strip() for h in rows[0]]
@@ -230,7 +231,7 @@ def _table(rows: list[list[str]]) -> Table:
     if len(header) > MAX_COLUMNS:
         raise FileProblem(f"列が多すぎます（上限 {MAX_COLUMNS} 列）。")
     if not any(header):
-        raise FileProblem("1行目に見出し（列名）がありません。")
+        raise FileProblem(_("1行目に見出し（列名）がありません。"))
     header = [h[:80] if h else f"列{i + 1}" for i, h in enumerate(header)]
     seen: dict[str, int] = {}
     for i, h in enumerate(header):
@@ -243,7 +244,7 @@ def _table(rows: list[list[str]]) -> Table:
     width = len(header)
     body = rows[1:]
     if not body:
-        raise FileProblem("見出し行のほかに回答の行がありません。")
+        raise FileProblem(_("見出し行のほかに回答の行がありません。"))
     fixed: list[list[str]] = []
     for number, record in enumerate(body, start=2):
         if len(record) > width:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
@@ -72,11 +73,11 @@ def create_survey(
     """Define a survey round with the national questions word for word and the ward's items."""
     require(staff, Action.MANAGE_SURVEYS)
     if not 2000 <= fiscal_year <= 2100:
-        raise SurveyError("年度は西暦で入力してください（例: 2026）。")
+        raise SurveyError(_("年度は西暦で入力してください（例: 2026）。"))
     if not title.strip():
-        raise SurveyError("調査名を入力してください。")
+        raise SurveyError(_("調査名を入力してください。"))
     if fieldwork_start and fieldwork_end and fieldwork_end < fieldwork_start:
-        raise SurveyError("調査期間の終了日が開始日より前です。")
+        raise SurveyError(_("調査期間の終了日が開始日より前です。"))
     if Survey.objects.filter(fiscal_year=fiscal_year, wave=wave).exists():
         raise SurveyError(f"{fiscal_year}年度 第{wave}回の調査はすでにあります。")
     with transaction.atomic():
@@ -177,7 +178,7 @@ def check_import(
     """Check the whole file with the confirmed mapping; keep the report on the job."""
     require(staff, Action.MANAGE_SURVEYS)
     if job.status not in (ImportStatus.UPLOADED, ImportStatus.INVALID, ImportStatus.VALID):
-        raise SurveyError("この取り込みはもう確認できません。")
+        raise SurveyError(_("この取り込みはもう確認できません。"))
     table = _read_job(job)
     clean_mapping = {k: v for k, v in mapping.items() if k in importing.FIELD_KEYS and v}
     result = importing.check(table, clean_mapping, ward_towns())
@@ -198,14 +199,18 @@ def run_import(staff: Staff, job: ResponseImport) -> Analysis:
     """
     require(staff, Action.MANAGE_SURVEYS)
     if job.status != ImportStatus.VALID:
-        raise SurveyError("確認が済んでいないか、問題が残っています。列の対応を確認してください。")
+        raise SurveyError(
+            _("確認が済んでいないか、問題が残っています。列の対応を確認してください。")
+        )
     table = _read_job(job)
     result = importing.check(table, job.mapping, ward_towns())
     if not result.can_import(job.accept_no_answer) or result.clean is None:
         job.status = ImportStatus.INVALID
         job.report = result.report()
         job.save(update_fields=["status", "report"])
-        raise SurveyError("ファイルに問題があるため取り込みませんでした。確認結果を見てください。")
+        raise SurveyError(
+            _("ファイルに問題があるため取り込みませんでした。確認結果を見てください。")
+        )
     survey = job.survey
     ResponseImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, rows_done=0)
     try:
@@ -267,7 +272,7 @@ def discard_import(staff: Staff, job: ResponseImport) -> None:
     """Abandon an import that was not run; its stored file is deleted."""
     require(staff, Action.MANAGE_SURVEYS)
     if job.status in (ImportStatus.IMPORTED, ImportStatus.RUNNING):
-        raise SurveyError("取り込み済みのものは取り消せません。")
+        raise SurveyError(_("取り込み済みのものは取り消せません。"))
     job.status = ImportStatus.DISCARDED
     job.save(update_fields=["status"])
     _delete_file(job)
@@ -320,7 +325,7 @@ def use_margins_file(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
     require(staff, Action.MANAGE_SURVEYS)
     data = upload.read(2 * 1024 * 1024 + 1)
     if len(data) > 2 * 1024 * 1024:
-        raise SurveyError("母集団ファイルが大きすぎます（上限 2 MB）。")
+        raise SurveyError(_("母集団ファイルが大きすぎます（上限 2 MB）。"))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "MARGINS.csv"
         path.write_bytes(data)

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,13 +35,15 @@ def _staff(request: HttpRequest) -> Staff:
 
 
 class SurveyForm(forms.Form):
-    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=2000, max_value=2100)
-    wave = forms.IntegerField(label="回", min_value=1, max_value=12, initial=1)
-    title = forms.CharField(label="調査名", max_length=200)
-    fieldwork_start = forms.DateField(label="調査期間（開始）", required=False)
-    fieldwork_end = forms.DateField(label="調査期間（終了）", required=False)
-    sample_size = forms.IntegerField(label="発送数", required=False, min_value=1, max_value=10**7)
-    sample_design = forms.CharField(label="標本設計", required=False, widget=forms.Textarea)
+    fiscal_year = forms.IntegerField(label=_("年度（西暦）"), min_value=2000, max_value=2100)
+    wave = forms.IntegerField(label=_("回"), min_value=1, max_value=12, initial=1)
+    title = forms.CharField(label=_("調査名"), max_length=200)
+    fieldwork_start = forms.DateField(label=_("調査期間（開始）"), required=False)
+    fieldwork_end = forms.DateField(label=_("調査期間（終了）"), required=False)
+    sample_size = forms.IntegerField(
+        label=_("発送数"), required=False, min_value=1, max_value=10**7
+    )
+    sample_design = forms.CharField(label=_("標本設計"), required=False, widget=forms.Textarea)
 
 
 @login_required
@@ -122,7 +125,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         file = request.FILES.get("file")
         if file is None:
-            error = "ファイルを選んでください。"
+            error = str(_("ファイルを選んでください。"))
         else:
             try:
                 job = services.upload_responses(_staff(request), survey, file)
