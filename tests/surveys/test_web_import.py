@@ -63,6 +63,7 @@ def test_it_proposes_a_mapping_from_the_files_column_names(
     assert "direct" not in job.mapping
     page = client.get(f"/surveys/imports/{job.pk}/")
     assert "問1" in page.content.decode()
+    assert job.samples["問1"] == ["5", "2", "3"]
 
 
 def test_it_imports_a_csv_once_staff_confirm_the_mapping(
@@ -359,10 +360,11 @@ def test_it_deletes_the_stored_file_when_an_import_is_discarded(
     assert stored.exists()
     # when staff abandon it
     client.post(f"/surveys/imports/{job.pk}/discard/")
-    # then the file is gone
+    # then the file and the sample values are gone
     assert not stored.exists()
     job.refresh_from_db()
     assert job.status == ImportStatus.DISCARDED
+    assert job.samples == {}
 
 
 def test_it_reads_shift_jis_csv_files(ward_survey: Survey, planner: Staff) -> None:

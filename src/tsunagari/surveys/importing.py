@@ -261,6 +261,16 @@ def _table(rows: list[list[str]]) -> Table:
     return Table(header, frame)
 
 
+def samples(table: Table, per_column: int = 3) -> dict[str, list[str]]:
+    """The first few non-empty values of each column (clipped), shown beside the mapping."""
+    out: dict[str, list[str]] = {}
+    head = table.frame.head(200)
+    for column in table.header:
+        values = [str(v) for v in head[column].tolist() if str(v).strip()]
+        out[column] = [_clip(v)[:30] for v in values[:per_column]]
+    return out
+
+
 def propose_mapping(header: Sequence[str]) -> dict[str, str]:
     """Which file column each field probably is, by name or question text.
 

@@ -103,6 +103,8 @@ class ResponseImport(models.Model):
         _("状態"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
     columns = models.JSONField(default=list, blank=True)
+    # A few values of each column, to help staff confirm the mapping; deleted with the file.
+    samples = models.JSONField(default=dict, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=dict, blank=True)
     accept_no_answer = models.BooleanField(default=False)

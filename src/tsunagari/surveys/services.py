@@ -149,6 +149,7 @@ def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
         size=len(data),
         columns=table.header,
         mapping=importing.propose_mapping(table.header),
+        samples=importing.samples(table),
         rows_total=len(table.frame),
         created_by=staff,
     )
@@ -282,7 +283,7 @@ def discard_import(staff: Staff, job: ResponseImport) -> None:
 def _delete_file(job: ResponseImport) -> None:
     if job.file:
         job.file.delete(save=False)
-        ResponseImport.objects.filter(pk=job.pk).update(file="")
+    ResponseImport.objects.filter(pk=job.pk).update(file="", samples={})
 
 
 def reference_date(survey: Survey) -> date:
