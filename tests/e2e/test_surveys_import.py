@@ -68,6 +68,7 @@ def test_it_lets_a_planner_import_a_csv_with_mapping_and_see_the_results_chart(
     page.get_by_label("孤独感（直接質問）").select_option("問1")
     page.get_by_role("button", name="確認する").click()
     assert "60 行を取り込めます" in page.locator("#check-report").inner_text()
+    assert axe_check(page) == []
     page.get_by_role("button", name="取り込む").click()
     page.wait_for_url(f"**/surveys/{survey.pk}/")
     # then the results page draws the chart, beside its table, with no CSP violation
