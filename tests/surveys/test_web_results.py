@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from tests.surveys import test_web_fixtures as fixtures
 from tests.surveys.test_web_fixtures import SMALL_TOWN
+from tsunagari.accounts.models import Staff
 from tsunagari.surveys.engine.national import (
     national_table,
     published_percentages,
@@ -113,7 +114,7 @@ def test_it_hides_small_cells_in_the_excel_report(
     rows = [r for r in book["推計"].iter_rows(values_only=True) if r[2] == SMALL_TOWN]
     assert rows
     assert all(r[4] == "5未満" and r[5] == "—" and r[6] == "—" for r in rows)
-    assert set(book.sheetnames) == {"概要", "推計", "全国比較", "推移"}
+    assert set(book.sheetnames) == {"概要", "推計", "区独自の設問", "全国比較", "推移"}
 
 
 def test_it_hides_small_cells_in_the_html_report(
@@ -214,3 +215,35 @@ def test_it_hides_cells_again_when_the_threshold_is_raised(
     # then every cell is hidden
     rows = [r for groups in res.tables.values() for rs in groups.values() for r in rs]
     assert all(r.unweighted.suppressed for r in rows)
+
+
+def test_it_tabulates_the_wards_own_items_with_small_cells_hidden(
+    client_for: Callable[[str], Client], ward_survey: Survey, planner: Staff
+) -> None:
+    # given responses with contact, help-seeking and places answered, and one rare answer
+    from tsunagari.surveys import services
+    from tsunagari.surveys.demo import demo_responses
+
+    frame = demo_responses(2026, 3, ["亀戸", "大島", "豊洲"])
+    frame["contact"] = "1"
+    frame.loc[:2, "contact"] = "7"  # three people who never meet anyone: too few to show
+    job = services.upload_responses(planner, ward_survey, fixtures.csv_upload(frame))
+    services.check_import(planner, job, job.mapping, accept_no_answer=True)
+    services.run_import(planner, job)
+    # when the items are read through the API and the page
+    items = {
+        i["column"]: i
+        for i in client_for("council").get(f"/api/surveys/{ward_survey.pk}/items").json()
+    }
+    html = client_for("council").get(f"/surveys/{ward_survey.pk}/").content.decode()
+    # then each item's shares are given, and the rare answer is hidden everywhere
+    contact = {r["label"]: r for r in items["contact"]["rows"]}
+    assert contact["全くない"] == {"label": "全くない", "n": None, "share": None, "weighted": None}
+    assert contact["週4〜5回以上"]["share"] == pytest.approx(
+        100 * (len(frame) - 3) / len(frame), abs=0.1
+    )
+    assert items["places"]["multi"] is True
+    assert (
+        sum(r["n"] or 0 for r in items["help_seeking"]["rows"]) <= items["help_seeking"]["answered"]
+    )
+    assert 'id="items-contact"' in html

@@ -53,6 +53,21 @@ class EstimatesOut(Schema):
     estimates: list[EstimateOut]
 
 
+class ItemRowOut(Schema):
+    label: str
+    n: int | None
+    share: float | None
+    weighted: float | None
+
+
+class ItemOut(Schema):
+    column: str
+    question: str
+    multi: bool
+    answered: int | None
+    rows: list[ItemRowOut]
+
+
 class NationalRowOut(Schema):
     answer: str
     ward: float | None
@@ -132,3 +147,11 @@ def national(request: HttpRequest, survey_id: int) -> Any:
     if analysis is None:
         return 404, {"detail": "この調査はまだ集計されていません。"}
     return national_comparison(analysis, max(min_cell(), analysis.min_cell))
+
+
+@router.get("/{survey_id}/items", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut})
+def ward_items(request: HttpRequest, survey_id: int) -> Any:
+    """The ward's own items (contact, help-seeking, places) as percentages; small cells null."""
+    require(request.user, Action.VIEW_AGGREGATES)
+    survey = get_object_or_404(Survey.objects.select_related("analysis"), pk=survey_id)
+    return results_for(survey).ward_items()

@@ -177,6 +177,8 @@ class Analysis(models.Model):
     weighting_note = models.TextField(blank=True)
     # {"weighted": {answer: {"share": .., "n": ..}}, "unweighted": {...}}
     direct = models.JSONField(default=dict, blank=True)
+    # The ward's own items: {column: {"question", "answered", "rows": [{label, n, share, weighted}]}}
+    items = models.JSONField(default=dict, blank=True)
     min_cell = models.PositiveSmallIntegerField(default=5)
 
     class Meta:

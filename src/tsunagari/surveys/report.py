@@ -131,6 +131,22 @@ def report_xlsx(survey: Survey) -> bytes:
                     )
     _sheet(book, "推計", header, rows)
 
+    item_rows: list[list[object]] = []
+    for item in results.ward_items():
+        for r in item["rows"]:
+            item_rows.append(
+                [
+                    item["question"],
+                    r["label"],
+                    SUPPRESSED if r["weighted"] is None else r["weighted"],
+                    SUPPRESSED if r["share"] is None else r["share"],
+                    f"{context['min_cell']}未満" if r["n"] is None else r["n"],
+                ]
+            )
+    _sheet(
+        book, "区独自の設問", ["設問", "回答", "重み付き（%）", "重みなし（%）", "人数"], item_rows
+    )
+
     national = results.national
     if national:
         _sheet(

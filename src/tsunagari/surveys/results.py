@@ -153,6 +153,40 @@ class Results:
             out.append({"group": group, "label": label, "measures": measures})
         return out
 
+    def ward_items(self) -> list[dict[str, Any]]:
+        """The ward's own items as shares (%), counts under the threshold hidden."""
+        if self.analysis is None:
+            return []
+        limit = max(min_cell(), self.analysis.min_cell)
+        out = []
+        for column, item in (self.analysis.items or {}).items():
+            rows = []
+            for r in item["rows"]:
+                hidden = r["n"] < limit
+                rows.append(
+                    {
+                        "label": r["label"],
+                        "n": None if hidden else r["n"],
+                        "share": None
+                        if hidden or r["share"] is None
+                        else round(r["share"] * 100, 1),
+                        "weighted": None
+                        if hidden or r["weighted"] is None
+                        else round(r["weighted"] * 100, 1),
+                    }
+                )
+            answered = item["answered"]
+            out.append(
+                {
+                    "column": column,
+                    "question": item["question"],
+                    "multi": item["kind"] == "multi",
+                    "answered": answered if answered >= limit else None,
+                    "rows": rows,
+                }
+            )
+        return out
+
     def matrix(self) -> list[dict[str, Any]]:
         """Per group, one row per level with every measure's cells (the tables beside the charts)."""
         out = []

@@ -21,7 +21,15 @@ from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
 from tsunagari.surveys import importing
 from tsunagari.surveys.engine.estimates import Calibration, estimate_measures
-from tsunagari.surveys.engine.instruments import AGE_BANDS, KOTO_TOWNS, QUESTIONNAIRE, age_band_of
+from tsunagari.surveys.engine.instruments import (
+    AGE_BANDS,
+    HELP_SEEKING,
+    KOTO_TOWNS,
+    PLACES_USE,
+    QUESTIONNAIRE,
+    SOCIAL_CONTACT,
+    age_band_of,
+)
 from tsunagari.surveys.engine.io import SurveyInputError, read_margins
 from tsunagari.surveys.engine.raking import (
     RakingError,
@@ -417,6 +425,7 @@ def analyse_survey(
             margins=margins or {},
             weighting_note=note,
             direct=_direct(frame, keep, weights),
+            items=_ward_items(frame, keep, weights),
             min_cell=cell,
         )
         stored = []
@@ -467,9 +476,50 @@ def _counts(codes: Any) -> dict[str, int]:
     return out
 
 
+def _ward_items(frame: pd.DataFrame, keep: Any, weights: Any) -> dict[str, Any]:
+    """Answer shares of the ward's own items among those who answered each.
+
+    For the multi-choice "places" item a share is of respondents who answered
+    the item at all. Counts are kept so that readers can suppress small cells.
+    """
+    out: dict[str, Any] = {}
+    if not len(frame):
+        return out
+    w_all = np.zeros(len(frame))
+    if weights is not None:
+        w_all[np.flatnonzero(keep)] = np.asarray(weights, dtype=np.float64)
+    for item in (SOCIAL_CONTACT, HELP_SEEKING, PLACES_USE):
+        if item.kind == "multi":
+            raw = frame["places"].fillna("").astype(str)
+            answered = (raw != "").to_numpy()
+            chosen = {c.code: raw.str.split(",").map(lambda xs, code=c.code: str(code) in xs).to_numpy(dtype=bool) for c in item.choices}  # fmt: skip
+        else:
+            codes = frame[item.column].to_numpy(dtype=np.float64)
+            answered = ~np.isnan(codes)
+            chosen = {c.code: codes == c.code for c in item.choices}
+        base_n = int(answered.sum())
+        base_w = float(w_all[answered].sum())
+        rows = []
+        for c in item.choices:
+            hit = chosen[c.code] & answered
+            rows.append(
+                {
+                    "code": c.code,
+                    "label": c.label,
+                    "n": int(hit.sum()),
+                    "share": float(hit.sum()) / base_n if base_n else None,
+                    "weighted": float(w_all[hit].sum()) / base_w
+                    if weights is not None and base_w > 0
+                    else None,
+                }
+            )
+        out[item.column] = {"question": item.question, "kind": item.kind, "answered": base_n, "rows": rows}  # fmt: skip
+    return out
+
+
 def responses_frame(survey: Survey) -> pd.DataFrame:
     """The stored responses as the engine reads them (codes as floats, NaN = no answer)."""
-    columns = ["pk", "respondent_id", "age_band", "sex", "town", *importing.CODED]
+    columns = ["pk", "respondent_id", "age_band", "sex", "town", "places", *importing.CODED]
     rows = list(Response.objects.filter(survey=survey).order_by("pk").values_list(*columns))
     frame = pd.DataFrame(rows, columns=columns)
     for c in importing.CODED:
