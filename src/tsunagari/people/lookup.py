@@ -82,6 +82,20 @@ def retrieval_filters(q: Query) -> list[Q]:
             rules.append(Q(birth_date=swapped))
     if q.phone:
         rules.append(Q(phone_digits=q.phone))
+    if (
+        q.address
+        and q.address.block_key
+        and (q.kana_surname or q.kana_full or q.name_surname or q.name_full)
+    ):
+        # A name with part of an address: the people of that 丁目 with that surname.
+        if q.kana_full:
+            rules.append(
+                Q(block_key=q.address.block_key, surname_kana_key=q.kana_surname or q.kana_full)
+            )
+        if q.name_full:
+            rules.append(
+                Q(block_key=q.address.block_key, surname_key=q.name_surname or q.name_full)
+            )
     if q.address and not (q.kana_full or q.name_full or q.birth_date or q.phone):
         # An address alone: the dwelling itself, else everyone in that 丁目.
         rules.append(Q(address_key=q.address.key))
