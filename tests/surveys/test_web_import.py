@@ -243,9 +243,9 @@ def test_it_refuses_a_file_over_the_size_limit(
     client_for: Callable[[str], Client], ward_survey: Survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a lower size limit and a file just over it
-    from tsunagari.surveys import importing
+    from tsunagari.surveys import reading
 
-    monkeypatch.setattr(importing, "MAX_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_BYTES", 1000)
     data = (HEADER + "\n" + "\n".join(f"R{i},34,2,亀戸,1,1,1,1,1" for i in range(100))).encode()
     # when it is uploaded
     response = _upload(client_for("planner"), ward_survey, "big.csv", data)

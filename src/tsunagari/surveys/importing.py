@@ -1,4 +1,4 @@
-"""Reading a responses file (CSV or Excel), proposing a column mapping, and checking it.
+"""Proposing a column mapping for a responses file, and checking every value with it.
 
 No database here: the service stores what this module returns. A file is
 read into text columns once; the check turns every mapped column into codes
@@ -8,19 +8,14 @@ is imported is scored exactly as ``tsunagari survey analyse`` would score it.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
-from django.utils.translation import gettext as _
 
 from tsunagari.surveys.engine.instruments import (
     AGE_BANDS,
@@ -36,18 +31,13 @@ from tsunagari.surveys.engine.instruments import (
 )
 from tsunagari.surveys.engine.io import normalise_sex
 from tsunagari.surveys.engine.scoring import parse_codes
+from tsunagari.surveys.reading import (
+    Table,
+    normalise_header,
+)
 
-MAX_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 300_000
-MAX_COLUMNS = 200
-MAX_CELL = 200
-MAX_UNZIPPED = 400 * 1024 * 1024
 MAX_PROBLEMS_SHOWN = 200
 MAX_AGE = 125
-
-
-class FileProblem(Exception):
-    """The file cannot be read at all; the message says what to fix (in Japanese)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +49,6 @@ class ImportField:
     required: bool
     aliases: tuple[str, ...]
     item: Item | None = None
-
-
-def normalise_header(name: object) -> str:
-    """Header text compared case- and width-insensitively, without spaces or trailing marks."""
-    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
-    return re.sub(r"[\s　。.?？]+", "", text)
 
 
 def _aliases(*names: str) -> tuple[str, ...]:
@@ -89,176 +73,6 @@ FIELDS: tuple[ImportField, ...] = (
 )  # fmt: skip
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 CODED = ("household", "direct", "ucla1", "ucla2", "ucla3", "contact", "help_seeking")
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A file read as text: the header as written and one text column per header."""
-
-    header: list[str]
-    frame: pd.DataFrame
-
-
-def read_upload(data: bytes | IO[bytes], name: str) -> Table:
-    """Read an uploaded responses file as text columns.
-
-    Args:
-        data: the file's bytes (or a binary file object).
-        name: the uploaded file name; ``.xlsx`` is read as Excel, anything else as CSV.
-
-    Returns:
-        ``Table`` with every cell as text (empty string for empty cells).
-
-    Raises:
-        FileProblem: not a CSV/Excel file, too big, too many rows or columns,
-            undecodable text, duplicate or missing header.
-    """
-    raw = data if isinstance(data, bytes) else data.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise FileProblem(
-            f"ファイルが大きすぎます（上限 {MAX_BYTES // 1024 // 1024} MB）。分割してください。"
-        )
-    if not raw.strip():
-        raise FileProblem(_("ファイルが空です。見出し行と回答の行が必要です。"))
-    if file_kind(name) == "xlsx":
-        rows = _xlsx_rows(raw)
-    else:
-        rows = _csv_rows(raw)
-    return _table(rows)
-
-
-def file_kind(name: str) -> str:
-    return "xlsx" if name.lower().endswith((".xlsx", ".xlsm")) else "csv"
-
-
-def _csv_rows(raw: bytes) -> list[list[str]]:
-    if b"\x00" in raw[:65536]:
-        raise FileProblem(
-            "テキストの CSV ではありません（バイナリデータを含みます）。CSV（UTF-8）か Excel で保存してください。"
-        )
-    if raw[:4] == b"PK\x03\x04":
-        raise FileProblem(_("Excel ファイルのようです。拡張子 .xlsx のまま選んでください。"))
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileProblem(
-            "文字コードを読み取れません。CSV（UTF-8）または Shift_JIS で保存してください。"
-        )
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=True,
-            engine="c",
-        )
-        return frame.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
-    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-        pass
-    # Ragged rows: the csv module reads them and _table pads or names the bad row.
-    try:
-        return [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
-    except csv.Error as exc:
-        raise FileProblem(
-            f"CSV として読み取れません（{exc}）。引用符の閉じ忘れがないか確認してください。"
-        ) from None
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx_rows(raw: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    if raw[:4] != b"PK\x03\x04":
-        raise FileProblem(
-            "Excel（.xlsx）ファイルではありません。Excel で開いて .xlsx で保存し直してください。"
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist())
-    except zipfile.BadZipFile:
-        raise FileProblem(_("Excel ファイルが壊れています。保存し直してください。")) from None
-    if unpacked > MAX_UNZIPPED:
-        raise FileProblem(_("Excel ファイルの中身が大きすぎます。CSV で保存して分割してください。"))
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged workbook
-        raise FileProblem(_("Excel ファイルとして読み取れません。保存し直してください。")) from None
-    try:
-        sheet = book.worksheets[0]
-        rows: list[list[str]] = []
-        for values in sheet.iter_rows(values_only=True):
-            if len(rows) > MAX_ROWS:
-                raise FileProblem(f"行が多すぎます（上限 {MAX_ROWS:,} 行）。分割してください。")
-            cells = [_cell(v) for v in values[: MAX_COLUMNS + 1]]
-            if any(c.strip() for c in cells):
-                rows.append(cells)
-    except FileProblem:
-        raise
-    except Exception:
-        raise FileProblem(
-            "Excel ファイルの読み取り中に問題がありました。保存し直してください。"
-        ) from None
-    finally:
-        book.close()
-    return rows
-
-
-def _table(rows: list[list[str]]) -> Table:
-    if not rows:
-        raise FileProblem(_("ファイルが空です。見出し行と回答の行が必要です。"))
-    if len(rows) - 1 > MAX_ROWS:
-        raise FileProblem(f"行が多すぎます（上限 {MAX_ROWS:,} 行）。分割してください。")
-    header = [unicodedata.normalize("NFKC", str(h)).strip() for h in rows[0]]
-    while header and not header[-1]:
-        header.pop()
-    if len(header) > MAX_COLUMNS:
-        raise FileProblem(f"列が多すぎます（上限 {MAX_COLUMNS} 列）。")
-    if not any(header):
-        raise FileProblem(_("1行目に見出し（列名）がありません。"))
-    header = [h[:80] if h else f"列{i + 1}" for i, h in enumerate(header)]
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        key = normalise_header(h)
-        if key in seen:
-            raise FileProblem(
-                f"見出し「{h}」が2回あります（{seen[key] + 1}列目と{i + 1}列目）。列名を直してください。"
-            )
-        seen[key] = i
-    width = len(header)
-    body = rows[1:]
-    if not body:
-        raise FileProblem(_("見出し行のほかに回答の行がありません。"))
-    fixed: list[list[str]] = []
-    for number, record in enumerate(body, start=2):
-        if len(record) > width:
-            if any(str(v).strip() for v in record[width:]):
-                raise FileProblem(
-                    f"{number}行目の値の数（{len(record)}）が見出しの列数（{width}）より多いです。"
-                    "カンマを含む値は引用符で囲んでください。"
-                )
-            record = record[:width]
-        elif len(record) < width:
-            record = list(record) + [""] * (width - len(record))
-        fixed.append(record)
-    frame = pd.DataFrame(fixed, columns=header, dtype=object)
-    return Table(header, frame)
 
 
 def samples(table: Table, per_column: int = 3) -> dict[str, list[str]]:

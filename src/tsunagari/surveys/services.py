@@ -6,7 +6,7 @@ import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
@@ -19,25 +19,9 @@ from django.utils.translation import gettext as _
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
-from tsunagari.surveys import importing
-from tsunagari.surveys.engine.estimates import Calibration, estimate_measures
-from tsunagari.surveys.engine.instruments import (
-    AGE_BANDS,
-    HELP_SEEKING,
-    KOTO_TOWNS,
-    PLACES_USE,
-    QUESTIONNAIRE,
-    SOCIAL_CONTACT,
-    age_band_of,
-)
+from tsunagari.surveys import importing, reading
+from tsunagari.surveys.engine.instruments import KOTO_TOWNS, QUESTIONNAIRE
 from tsunagari.surveys.engine.io import SurveyInputError, read_margins
-from tsunagari.surveys.engine.raking import (
-    RakingError,
-    UncoveredLevelError,
-    encode_dimensions,
-    rake,
-)
-from tsunagari.surveys.engine.scoring import direct_distribution, score_responses
 from tsunagari.surveys.models import (
     Analysis,
     Estimate,
@@ -47,15 +31,18 @@ from tsunagari.surveys.models import (
     ResponseImport,
     Survey,
 )
+from tsunagari.surveys.tabulate import (
+    reference_date,
+    registry_margins,
+    responses_frame,
+    tabulate,
+)
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from tsunagari.accounts.models import Staff
 
-GROUPS = ("age_band", "sex", "household", "town")
-RAKING_DIMENSIONS = ("age_band", "sex", "town")
-SEX_CODES = {"male": "1", "female": "2", "other": "3"}
 AGE_ITEM = {"column": "age", "text": "あなたの年齢をお答えください。", "kind": "number"}
 
 
@@ -139,17 +126,17 @@ def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
     """
     require(staff, Action.MANAGE_SURVEYS)
     name = Path(upload.name or "responses.csv").name[:200]
-    if (upload.size or 0) > importing.MAX_BYTES:
+    if (upload.size or 0) > reading.MAX_BYTES:
         raise SurveyError(
-            f"ファイルが大きすぎます（上限 {importing.MAX_BYTES // 1024 // 1024} MB）。"
+            f"ファイルが大きすぎます（上限 {reading.MAX_BYTES // 1024 // 1024} MB）。"
         )
-    data = upload.read(importing.MAX_BYTES + 1)
+    data = upload.read(reading.MAX_BYTES + 1)
     try:
-        table = importing.read_upload(data, name)
-    except importing.FileProblem as exc:
+        table = reading.read_upload(data, name)
+    except reading.FileProblem as exc:
         record(staff, AuditAction.CREATE, obj=survey, reason="import refused", detail={"file": name, "problem": str(exc)})  # fmt: skip
         raise SurveyError(str(exc)) from None
-    kind = importing.file_kind(name)
+    kind = reading.file_kind(name)
     job = ResponseImport(
         survey=survey,
         original_name=name,
@@ -168,7 +155,7 @@ def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
     return job
 
 
-def _read_job(job: ResponseImport) -> importing.Table:
+def _read_job(job: ResponseImport) -> reading.Table:
     if not job.file:
         raise SurveyError(
             "この取り込みのファイルはもうありません。もう一度アップロードしてください。"
@@ -176,8 +163,8 @@ def _read_job(job: ResponseImport) -> importing.Table:
     with job.file.open("rb") as fh:
         data = fh.read()
     try:
-        return importing.read_upload(data, job.original_name)
-    except importing.FileProblem as exc:
+        return reading.read_upload(data, job.original_name)
+    except reading.FileProblem as exc:
         raise SurveyError(str(exc)) from None
 
 
@@ -294,41 +281,6 @@ def _delete_file(job: ResponseImport) -> None:
     ResponseImport.objects.filter(pk=job.pk).update(file="", samples={})
 
 
-def reference_date(survey: Survey) -> date:
-    """The day ages are counted on: the start of fieldwork, else 1 October of the fiscal year."""
-    return survey.fieldwork_start or date(survey.fiscal_year, 10, 1)
-
-
-def registry_margins(on: date) -> dict[str, dict[str, float]]:
-    """Residents aged 16+ on ``on`` by age band, sex and town, from the people registry.
-
-    Only people with a known birth date, sex and town count, so every
-    dimension adds up to the same total (raking needs that).
-    """
-    from tsunagari.people.models import Person
-
-    rows = Person.objects.exclude(birth_date=None).exclude(town="").exclude(sex="")
-    counts: dict[tuple[str, str, str], int] = {}
-    for birth, sex, town in rows.values_list("birth_date", "sex", "town").iterator(chunk_size=5000):
-        if birth is None:
-            continue
-        code = SEX_CODES.get(sex)
-        age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-        band = age_band_of(age)
-        if code is None or band is None:
-            continue
-        counts[(band, code, town)] = counts.get((band, code, town), 0) + 1
-    margins: dict[str, dict[str, float]] = {"age_band": {}, "sex": {}, "town": {}}
-    for (band, code, town), count in counts.items():
-        margins["age_band"][band] = margins["age_band"].get(band, 0.0) + count
-        margins["sex"][code] = margins["sex"].get(code, 0.0) + count
-        margins["town"][town] = margins["town"].get(town, 0.0) + count
-    margins["age_band"] = {b: margins["age_band"][b] for b in AGE_BANDS if b in margins["age_band"]}
-    margins["sex"] = {s: margins["sex"][s] for s in ("1", "2", "3") if s in margins["sex"]}
-    margins["town"] = dict(sorted(margins["town"].items()))
-    return {d: levels for d, levels in margins.items() if levels}
-
-
 def use_margins_file(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) -> Analysis:
     """Weight the survey to an uploaded MARGINS.csv (dimension, level, population)."""
     require(staff, Action.MANAGE_SURVEYS)
@@ -365,73 +317,25 @@ def analyse_survey(
     frame = responses_frame(survey)
     if margins is None and source == "registry":
         margins = registry_margins(reference_date(survey))
-    scores = score_responses(frame.assign(respondent_id=frame["respondent_id"])).frame
-    groups = frame.loc[:, list(GROUPS)]
-    levels = {
-        "age_band": list(AGE_BANDS),
-        "sex": ["1", "2", "3"],
-        "household": [str(c) for c in range(1, 7)],
-    }
     cell = min_cell()
-    unweighted = estimate_measures(scores, groups, levels=levels, min_cell=cell)
-    weighted_rows: list[Any] = []
-    note = ""
-    weights: np.ndarray[Any, Any] | None = None
-    keep = np.zeros(len(frame), dtype=bool)
-    if margins and len(frame):
-        dims = [d for d in RAKING_DIMENSIONS if d in margins]
-        keep = (groups[dims].notna()).all(axis=1).to_numpy()
-        try:
-            if not keep.any():
-                raise RakingError("no respondent has every raking dimension")
-            kept_dims = {d: groups.loc[keep, d].astype(str).to_numpy(dtype=object) for d in dims}
-            use = {d: margins[d] for d in dims}
-            raked = rake(kept_dims, use, empty_levels="spread")
-            weights = np.asarray(raked.weights)
-            codes, _, _ = encode_dimensions(kept_dims, use)
-            wlevels = dict(levels)
-            if "town" in use:
-                wlevels["town"] = list(use["town"])
-            weighted_rows = estimate_measures(
-                scores[keep].reset_index(drop=True),
-                groups[keep].reset_index(drop=True),
-                weights=weights,
-                calibration=Calibration(codes, weights),
-                levels=wlevels,
-                min_cell=cell,
-            )
-            left_out = int((~keep).sum())
-            note = f"{int(keep.sum()):,}人を母集団（{'住民基本台帳' if source == 'registry' else 'アップロードした母集団ファイル'}）の年齢区分・性別・町名に合わせて重み付けしました。"
-            if left_out:
-                note += f" 年齢・性別・町名のいずれかが無回答の{left_out:,}人は重み付き集計に含みません。"
-            if raked.dropped:
-                note += " 回答者のいない区分の人口はほかの区分に振り分けました。"
-        except UncoveredLevelError as exc:
-            weights = None
-            note = f"{exc.dimension} の「{exc.level}」が母集団にないため、重み付けできませんでした（重みなしの集計のみ）。"
-        except RakingError as exc:
-            weights = None
-            note = f"重み付けできませんでした（{exc}）。重みなしの集計のみです。"
-    elif len(frame):
-        note = "母集団の数がないため、重みなしの集計のみです。"
-
+    tab = tabulate(frame, margins, source=source, min_cell=cell)
     with transaction.atomic():
         Analysis.objects.filter(survey=survey).delete()
         analysis = Analysis.objects.create(
             survey=survey,
             respondents=len(frame),
-            weighted=weights is not None,
-            margins_source=source if weights is not None else "",
+            weighted=tab.weighted,
+            margins_source=source if tab.weighted else "",
             margins=margins or {},
-            weighting_note=note,
-            direct=_direct(frame, keep, weights),
-            items=_ward_items(frame, keep, weights),
+            weighting_note=tab.note,
+            direct=tab.direct,
+            items=tab.items,
             min_cell=cell,
         )
         stored = []
         for is_weighted, rows in (
-            (False, unweighted),
-            (True, weighted_rows if weights is not None else []),
+            (False, tab.unweighted),
+            (True, tab.weighted_rows),
         ):
             for order, e in enumerate(rows):
                 stored.append(
@@ -442,89 +346,5 @@ def analyse_survey(
                     )
                 )  # fmt: skip
         Estimate.objects.bulk_create(stored, batch_size=2000)
-        record(staff, AuditAction.UPDATE, obj=survey, detail={"analysed": len(frame), "weighted": weights is not None})  # fmt: skip
+        record(staff, AuditAction.UPDATE, obj=survey, detail={"analysed": len(frame), "weighted": tab.weighted})  # fmt: skip
     return analysis
-
-
-def _direct(frame: pd.DataFrame, keep: Any, weights: Any) -> dict[str, Any]:
-    """The direct question's answer shares, unweighted and weighted, with their counts."""
-    if not len(frame):
-        return {}
-    codes = frame["direct"].to_numpy(dtype=np.float64)
-    out: dict[str, Any] = {}
-    counts = _counts(codes)
-    out["unweighted"] = {
-        label: {"share": share, "n": counts[label]}
-        for label, share in direct_distribution(codes).items()
-    }
-    if weights is not None:
-        kept = codes[keep]
-        kept_counts = _counts(kept)
-        out["weighted"] = {
-            label: {"share": share, "n": kept_counts[label]}
-            for label, share in direct_distribution(kept, weights).items()
-        }
-    return out
-
-
-def _counts(codes: Any) -> dict[str, int]:
-    from tsunagari.surveys.engine.instruments import DIRECT_QUESTION
-    from tsunagari.surveys.engine.scoring import NO_ANSWER
-
-    out = {c.label: int((codes == c.code).sum()) for c in DIRECT_QUESTION.choices}
-    out[NO_ANSWER] = int(np.isnan(codes).sum())
-    return out
-
-
-def _ward_items(frame: pd.DataFrame, keep: Any, weights: Any) -> dict[str, Any]:
-    """Answer shares of the ward's own items among those who answered each.
-
-    For the multi-choice "places" item a share is of respondents who answered
-    the item at all. Counts are kept so that readers can suppress small cells.
-    """
-    out: dict[str, Any] = {}
-    if not len(frame):
-        return out
-    w_all = np.zeros(len(frame))
-    if weights is not None:
-        w_all[np.flatnonzero(keep)] = np.asarray(weights, dtype=np.float64)
-    for item in (SOCIAL_CONTACT, HELP_SEEKING, PLACES_USE):
-        if item.kind == "multi":
-            raw = frame["places"].fillna("").astype(str)
-            answered = (raw != "").to_numpy()
-            chosen = {c.code: raw.str.split(",").map(lambda xs, code=c.code: str(code) in xs).to_numpy(dtype=bool) for c in item.choices}  # fmt: skip
-        else:
-            codes = frame[item.column].to_numpy(dtype=np.float64)
-            answered = ~np.isnan(codes)
-            chosen = {c.code: codes == c.code for c in item.choices}
-        base_n = int(answered.sum())
-        base_w = float(w_all[answered].sum())
-        rows = []
-        for c in item.choices:
-            hit = chosen[c.code] & answered
-            rows.append(
-                {
-                    "code": c.code,
-                    "label": c.label,
-                    "n": int(hit.sum()),
-                    "share": float(hit.sum()) / base_n if base_n else None,
-                    "weighted": float(w_all[hit].sum()) / base_w
-                    if weights is not None and base_w > 0
-                    else None,
-                }
-            )
-        out[item.column] = {"question": item.question, "kind": item.kind, "answered": base_n, "rows": rows}  # fmt: skip
-    return out
-
-
-def responses_frame(survey: Survey) -> pd.DataFrame:
-    """The stored responses as the engine reads them (codes as floats, NaN = no answer)."""
-    columns = ["pk", "respondent_id", "age_band", "sex", "town", "places", *importing.CODED]
-    rows = list(Response.objects.filter(survey=survey).order_by("pk").values_list(*columns))
-    frame = pd.DataFrame(rows, columns=columns)
-    for c in importing.CODED:
-        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(np.float64)
-    for c in ("age_band", "sex", "town"):
-        frame[c] = frame[c].astype(object).where(frame[c] != "", None)
-    frame["household"] = frame["household"].map(lambda v: None if np.isnan(v) else str(int(v)))
-    return frame
