@@ -374,3 +374,21 @@ def test_it_reads_shift_jis_csv_files(ward_survey: Survey, planner: Staff) -> No
     job = services.upload_responses(planner, ward_survey, SimpleUploadedFile("sjis.csv", data))
     # then its Japanese headers are read
     assert "回答者番号" in job.columns
+
+
+def test_it_answers_htmx_with_a_whole_page_redirect(
+    client_for: Callable[[str], Client], ward_survey: Survey
+) -> None:
+    # given a checked file and the planner's browser using htmx
+    client = client_for("planner")
+    _upload(client, ward_survey, "回答.csv", GOOD.encode("utf-8"))
+    job = _job()
+    client.post(f"/surveys/imports/{job.pk}/", _mapping_post(job, direct="問1"))
+    # when the import runs from the htmx button
+    response = client.post(f"/surveys/imports/{job.pk}/run/", headers={"HX-Request": "true"})
+    # then htmx is told to load the results page, not to swap it into the form
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"/surveys/{ward_survey.pk}/"
+    # and a second run (nothing left to import) sends it back to the mapping page
+    again = client.post(f"/surveys/imports/{job.pk}/run/", headers={"HX-Request": "true"})
+    assert again["HX-Redirect"] == f"/surveys/imports/{job.pk}/"

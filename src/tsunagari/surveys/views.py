@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -195,13 +196,20 @@ def run(request: HttpRequest, job: int) -> HttpResponse:
         services.run_import(_staff(request), item)
     except services.SurveyError as exc:
         messages.error(request, str(exc))
-        return redirect("surveys:mapping", job=item.pk)
-    messages.success(request, f"{item.rows_total:,}件の回答を取り込み、集計しました。")
-    if request.htmx:  # type: ignore[attr-defined]
+        return _go(request, reverse("surveys:mapping", kwargs={"job": item.pk}))
+    messages.success(
+        request, _("%(rows)s件の回答を取り込み、集計しました。") % {"rows": f"{item.rows_total:,}"}
+    )
+    return _go(request, reverse("surveys:results", kwargs={"pk": item.survey_id}))
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect; for htmx, a whole-page redirect rather than a page swapped into the form."""
+    if getattr(request, "htmx", False):
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = f"/surveys/{item.survey_id}/"
+        response["HX-Redirect"] = url
         return response
-    return redirect("surveys:results", pk=item.survey_id)
+    return redirect(url)
 
 
 @login_required
