@@ -184,8 +184,7 @@ def main() -> int:
 
     misses: list[str] = []
     # Queries without a birth date can be ambiguous in a ward of this size:
-    # count how many residents share the queried person's exact name, which
-    # bounds what any look-up can do with the name alone.
+    # count how many residents share the queried person's reading.
     dated = [_has_date(text) for text, _ in queries]
     same_name = {
         pid: n
