@@ -187,3 +187,23 @@ def test_it_loads_the_demo_council(personas: object, media: object) -> None:
     assert Meeting.objects.count() == 4
     assert ActionItem.objects.filter(status=ActionStatus.OPEN).exists()
     assert any(a.is_overdue for a in ActionItem.objects.all())
+
+
+def test_it_lets_only_the_uploader_or_the_secretariat_delete_a_document(
+    client_for: Callable[[str], Client], members: dict[str, Organisation], media: object
+) -> None:
+    # given a paper shared by the council member
+    client_for("council").post(
+        "/council/documents/", {"title": "資料", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")}
+    )
+    doc = Document.objects.get()
+    # when community staff try to delete it, they are refused
+    client_for("community").post(f"/council/documents/{doc.pk}/delete/")
+    assert Document.objects.filter(pk=doc.pk).exists()
+    # and when the member who shared it deletes it, it and its file are gone
+    path = doc.file.path
+    client_for("council").post(f"/council/documents/{doc.pk}/delete/")
+    assert not Document.objects.exists()
+    import os
+
+    assert not os.path.exists(path)

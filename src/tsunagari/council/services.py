@@ -265,9 +265,16 @@ def upload_document(
     return doc
 
 
+def can_delete_document(staff: Staff, doc: Document) -> bool:
+    return allowed(staff, Action.USE_COUNCIL_WORKSPACE) and (
+        allowed(staff, Action.MANAGE_COUNCIL) or doc.uploaded_by_id == staff.pk
+    )
+
+
 def delete_document(staff: Staff, doc: Document) -> None:
+    """Remove a shared paper and its file: whoever shared it, or the secretariat."""
     require(staff, Action.USE_COUNCIL_WORKSPACE)
-    if not (allowed(staff, Action.MANAGE_COUNCIL) or doc.uploaded_by_id == staff.pk):
+    if not can_delete_document(staff, doc):
         raise CouncilError(_("資料を削除できるのは、登録した方か事務局だけです。"))
     doc.file.delete(save=False)
     record(staff, AuditAction.DELETE, obj=doc, detail={"title": doc.title})

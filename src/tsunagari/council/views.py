@@ -277,7 +277,10 @@ def documents(request: HttpRequest) -> HttpResponse:
         request,
         "council/documents.html",
         {
-            "documents": Document.objects.select_related("organisation", "meeting")[:200],
+            "documents": [
+                (d, services.can_delete_document(_staff(request), d))
+                for d in Document.objects.select_related("organisation", "meeting")[:200]
+            ],
             "meetings": Meeting.objects.all()[:50],
             "error": error,
             "max_mb": services.MAX_DOCUMENT_BYTES // 1024 // 1024,
