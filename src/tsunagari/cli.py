@@ -20,6 +20,7 @@ Data and analysis
   link INPUT_DIR --out OUTPUT_DIR          link department extracts into people and households
   detect OUTPUT_DIR                        find households with complex needs in a linkage output
   survey analyse RESPONSES.csv --out DIR   loneliness survey estimates (weighted with --margins)
+  survey_import FILE --year YYYY [--map field=column]   import survey responses into the application
   people import REGISTRY.csv               import a resident-registry extract (all-or-nothing)
   resources import FILE                    import an HSDS 3.0 directory (JSON, CSV package or zip)
   resources export --format json|csv OUT [--public]   export the directory as HSDS

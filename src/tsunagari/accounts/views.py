@@ -73,9 +73,24 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "resources:directory",
         )
     ],
-    Role.PLANNER: [(_("計画の進捗"), _("10の施策・19の方向性の指標と年次評価。"), None)],
+    Role.PLANNER: [
+        (_("計画の進捗"), _("10の施策・19の方向性の指標と年次評価。"), None),
+        (
+            _("孤独・孤立に関する実態調査"),
+            _("調査の取り込み、重み付け集計、全国調査との比較、報告書。"),
+            "surveys:index",
+        ),
+        (_("孤独・孤立対策連携会議"), _("会議、議事録、宿題、共有資料。"), "council:home"),
+    ],
     Role.DISASTER: [(_("避難行動要支援者名簿"), _("名簿と個別避難計画。"), None)],
-    Role.COUNCIL_MEMBER: [(_("連携会議"), _("調査結果と集計指標（個人情報は含みません）。"), None)],
+    Role.COUNCIL_MEMBER: [
+        (_("孤独・孤立対策連携会議"), _("会議、議事録、宿題、共有資料。"), "council:home"),
+        (
+            _("孤独・孤立に関する実態調査"),
+            _("調査結果と集計指標（個人情報は含みません）。"),
+            "surveys:index",
+        ),
+    ],
     Role.SUPERVISOR: [(_("監査ログ"), _("所属機関の閲覧・出力の記録を確認します。"), "audit:log")],
     Role.ADMINISTRATOR: [
         (_("職員と権限"), _("職員、役割、指定職員の管理。"), "accounts:staff"),
