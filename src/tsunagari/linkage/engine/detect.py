@@ -125,10 +125,15 @@ class _People:
         codes, self.person_ids = pd.factorize(records["person_id"])
         self.record_person = codes
         self.n = len(self.person_ids)
+        # The birth date most of the person's records give.
         dob = (
-            records.loc[records["dob"].notna(), ["person_id", "dob"]]
-            .groupby("person_id", observed=True)["dob"]
-            .agg(lambda s: s.value_counts().index[0])
+            records.loc[records["dob"].notna()]
+            .groupby(["person_id", "dob"], observed=True)
+            .size()
+            .reset_index(name="n")
+            .sort_values(["person_id", "n"], ascending=[True, False])
+            .drop_duplicates("person_id")
+            .set_index("person_id")["dob"]
         )
         dob_by_person = pd.Series(self.person_ids).map(dob).astype("string")
         self.age = _age(dob_by_person, as_of).to_numpy()
@@ -188,21 +193,37 @@ class _People:
             mask &= any_of
         return mask
 
-    def facts(self, person: int) -> dict[str, Any]:
-        pid = self.person_ids[person]
-        rows = self.records.iloc[self._records_of(person)]
-        attrs = {
-            c[len(ATTRIBUTE_PREFIX) :]: sorted(set(rows[c].dropna().astype(str)))
-            for c in rows.columns
-            if c.startswith(ATTRIBUTE_PREFIX) and rows[c].notna().any()
+    def facts(self, persons: list[int]) -> dict[int, dict[str, Any]]:
+        """Evidence for the given people in one pass over their records."""
+        wanted = np.zeros(self.n, dtype=bool)
+        wanted[persons] = True
+        rows = self.records.loc[wanted[self.record_person]]
+        owner = self.record_person[wanted[self.record_person]].tolist()
+        attributes = [c for c in rows.columns if c.startswith(ATTRIBUTE_PREFIX)]
+        values = {c: rows[c].to_numpy(dtype=object, na_value=None).tolist() for c in attributes}
+        sources = rows["source"].astype(str).tolist()
+        found: dict[int, dict[str, Any]] = {
+            p: {"sources": set(), "attributes": {}} for p in set(persons)
         }
-        age = self.age[person]
-        return {
-            "person_id": str(pid),
-            "age": None if np.isnan(age) else int(age),
-            "sources": sorted(set(rows["source"].astype(str))),
-            "attributes": attrs,
-        }
+        for i, person in enumerate(owner):
+            entry = found[person]
+            entry["sources"].add(sources[i])
+            for column in attributes:
+                value = values[column][i]
+                if value is not None:
+                    entry["attributes"].setdefault(column[len(ATTRIBUTE_PREFIX) :], set()).add(
+                        str(value)
+                    )
+        out: dict[int, dict[str, Any]] = {}
+        for person, entry in found.items():
+            age = self.age[person]
+            out[person] = {
+                "person_id": str(self.person_ids[person]),
+                "age": None if np.isnan(age) else int(age),
+                "sources": sorted(entry["sources"]),
+                "attributes": {k: sorted(v) for k, v in sorted(entry["attributes"].items())},
+            }
+        return out
 
 
 def _groups(codes: np.ndarray[Any, Any], n: int) -> Any:
@@ -254,7 +275,7 @@ def detect(records: pd.DataFrame, patterns: list[Pattern], as_of: date) -> pd.Da
     household_codes, _ = pd.factorize(people.household)
     size = np.bincount(household_codes) if len(household_codes) else np.zeros(0, dtype=int)
     by_household = _groups(household_codes, len(size))
-    rows: list[dict[str, str]] = []
+    hits: list[tuple[Pattern, dict[str, int], int]] = []
     for pattern in patterns:
         role_masks = {role: people.evaluate(cond) for role, cond in pattern.roles.items()}
         ok = np.ones(len(size), dtype=bool)
@@ -279,23 +300,28 @@ def detect(records: pd.DataFrame, patterns: list[Pattern], as_of: date) -> pd.Da
                 continue
             if absent is not None and any(absent[m] for m in members if m not in chosen.values()):
                 continue
-            evidence = {role: people.facts(m) for role, m in chosen.items()}
-            sources = sorted({s for fact in evidence.values() for s in fact["sources"]})
-            reason = "; ".join(
-                f"{role}: {fact['person_id']} age {fact['age']} in {', '.join(fact['sources'])}"
-                for role, fact in evidence.items()
-            )
-            rows.append(
-                {
-                    "household_id": str(people.household[members[0]]),
-                    "pattern": pattern.code,
-                    "pattern_ja": pattern.name_ja,
-                    "members": ";".join(f["person_id"] for f in evidence.values()),
-                    "sources": ";".join(sources),
-                    "reason": f"{pattern.meaning} — {reason}",
-                    "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
-                }
-            )
+            hits.append((pattern, chosen, members[0]))
+
+    facts = people.facts([m for _, chosen, _ in hits for m in chosen.values()])
+    rows: list[dict[str, str]] = []
+    for pattern, chosen, first in hits:
+        evidence = {role: facts[m] for role, m in chosen.items()}
+        sources = sorted({s for fact in evidence.values() for s in fact["sources"]})
+        reason = "; ".join(
+            f"{role}: {fact['person_id']} age {fact['age']} in {', '.join(fact['sources'])}"
+            for role, fact in evidence.items()
+        )
+        rows.append(
+            {
+                "household_id": str(people.household[first]),
+                "pattern": pattern.code,
+                "pattern_ja": pattern.name_ja,
+                "members": ";".join(f["person_id"] for f in evidence.values()),
+                "sources": ";".join(sources),
+                "reason": f"{pattern.meaning} — {reason}",
+                "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
+            }
+        )
     return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))
 
 
