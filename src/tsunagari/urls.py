@@ -11,6 +11,7 @@ urlpatterns = [
     path("consent/", include("tsunagari.consent.urls")),
     path("surveys/", include("tsunagari.surveys.urls")),
     path("council/", include("tsunagari.council.urls")),
+    path("linkage/", include("tsunagari.linkage.urls")),
     path("resources/", include("tsunagari.resources.urls")),
     path("public/", include("tsunagari.public.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -33,6 +33,7 @@ _ADDRESS_HINT = re.compile(r"(丁目|番地|番|号|[0-9０-９]+[-－ー‐―�
 _DIGITS = re.compile(r"[0-9０-９]")
 _KANJI_CHOME = re.compile(r"[一二三四五六七八九十]+丁目")
 _MAX_QUERY = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,8 @@ def parse_query(text: str) -> Query:
         >>> (q.kana_full, q.birth_date.isoformat())
         ('ヤマダタロウ', '1948-03-05')
     """
-    text = (text or "")[:_MAX_QUERY]
+    # Control characters (NUL among them, which PostgreSQL refuses) are never part of a name.
+    text = _CONTROL.sub(" ", (text or "")[:_MAX_QUERY])
     tokens = [t for t in re.split(r"[\s\u3000]+", text) if t]
     kana: list[str] = []
     names: list[str] = []
