@@ -15,7 +15,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class ExtractsForm(forms.Form):
-    files = forms.FileField(
+    extracts = forms.FileField(
         label=_("抽出ファイル（.csv、複数選択可）"),
         widget=MultipleFileInput(attrs={"accept": ".csv,text/csv", "multiple": True}),
         required=False,

@@ -212,7 +212,7 @@ def check_extract(name: str, handle: IO[bytes], size: int) -> None:
         raise LinkageError(_("%(file)s: ファイルが空です。") % {"file": name})
 
 
-def check_uploads(files: list[UploadedFile]) -> list[str]:
+def check_uploads(files: list[UploadedFile[Any]]) -> list[str]:
     """Check every uploaded file before anything is stored; return source names."""
     if not files:
         raise LinkageError(_("抽出ファイル（.csv）を選んでください。"))
@@ -243,7 +243,7 @@ def _new_run(staff: Staff | None, names: list[str], as_of: date | None) -> Linka
 
 
 def create_run_from_uploads(
-    staff: Staff, files: list[UploadedFile], as_of: date | None = None
+    staff: Staff, files: list[UploadedFile[Any]], as_of: date | None = None
 ) -> LinkageRun:
     """Check the uploads, save them in the run's work folder and queue the run."""
     check_uploads(files)
@@ -359,16 +359,16 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
     numbers = sorted(set(resident) - {""})
     person_of_number: dict[str, int] = {}
     for chunk in range(0, len(numbers), 500):
-        for pk, number in Person.objects.filter(
+        for stored_pk, stored_number in Person.objects.filter(
             resident_id__in=numbers[chunk : chunk + 500]
         ).values_list("pk", "resident_id"):
-            person_of_number.setdefault(number, pk)
+            person_of_number.setdefault(stored_number, stored_pk)
     # A cluster is a stored person when its records' numbers name exactly one.
     found: dict[str, set[int]] = {}
     for cluster, number in zip(records["person_id"].astype(str), resident, strict=True):
-        pk = person_of_number.get(number)
-        if pk is not None:
-            found.setdefault(cluster, set()).add(pk)
+        matched = person_of_number.get(number)
+        if matched is not None:
+            found.setdefault(cluster, set()).add(matched)
     person_of_cluster = {c: next(iter(p)) for c, p in found.items() if len(p) == 1}
 
     batch: list[RecordLink] = []
@@ -380,7 +380,7 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
         records["household_id"].astype(str),
         strict=True,
     ):
-        pk = person_of_number.get(number) or person_of_cluster.get(cluster)
+        person_pk = person_of_number.get(number) or person_of_cluster.get(cluster)
         batch.append(
             RecordLink(
                 run=run,
@@ -389,7 +389,7 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
                 cluster=cluster[:40],
                 household=household[:40],
                 resident_id=number[:20],
-                person_id=pk,
+                person_id=person_pk,
             )
         )
         if len(batch) >= _BATCH:

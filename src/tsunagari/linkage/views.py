@@ -1,0 +1,276 @@
+"""Linkage pages.
+
+* Runs and data sources (upload extracts, record the legal basis): the
+  administrator (RUN_IMPORTS).
+* Outreach candidates: designated staff only (VIEW_FLAGS); every view is
+  audited and every decision is a person's, recorded with its note.
+* Which departments know a person: whoever may see the person.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tsunagari.accounts.models import Staff
+from tsunagari.accounts.policy import Action, decide, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record_request
+from tsunagari.linkage import services
+from tsunagari.linkage.forms import BasisForm, DecisionForm, ExtractsForm
+from tsunagari.linkage.models import (
+    Candidate,
+    CandidateStatus,
+    DataSource,
+    LinkageRun,
+    source_label,
+)
+from tsunagari.people.models import Person
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+def _require_flags(request: HttpRequest) -> None:
+    """Designated staff only; a refusal is audited like any other."""
+    decision = decide(request.user, Action.VIEW_FLAGS)
+    if not decision.allowed:
+        if request.user.is_authenticated:
+            record_request(request, AuditAction.DENIED, reason="flag_access required")
+        raise PermissionDenied(decision.reason)
+
+
+# --- runs and sources (administrator) -------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def runs(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.RUN_IMPORTS)
+    form = ExtractsForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST":
+        files = request.FILES.getlist("extracts")
+        if form.is_valid():
+            try:
+                run = services.create_run_from_uploads(
+                    _staff(request), files, as_of=form.cleaned_data.get("as_of")
+                )
+            except services.LinkageError as exc:
+                error = str(exc)
+            else:
+                record_request(request, AuditAction.CREATE, obj=run, detail={"files": run.files})
+                messages.success(request, _("データ連携を開始しました。"))
+                return redirect("linkage:run", pk=run.pk)
+        else:
+            error = _("入力内容を確認してください。")
+    sources = services.ensure_default_sources()
+    return render(
+        request,
+        "linkage/runs.html",
+        {
+            "form": form,
+            "error": error,
+            "runs": LinkageRun.objects.select_related("created_by")[:20],
+            "sources": sources,
+            "max_mb": f"{services.max_file_bytes() / 1024 / 1024:g}",
+        },
+        status=400 if error else 200,
+    )
+
+
+def _run_context(run: LinkageRun) -> dict[str, object]:
+    return {
+        "run": run,
+        "stage": services.stage_label(run.stage) if run.stage else "",
+        "sources": [(source_label(k), v) for k, v in (run.sources or {}).items()],
+    }
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.RUN_IMPORTS)
+    run = get_object_or_404(LinkageRun, pk=pk)
+    return render(request, "linkage/run.html", _run_context(run))
+
+
+@login_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.RUN_IMPORTS)
+    run = get_object_or_404(LinkageRun, pk=pk)
+    response = render(request, "linkage/_progress.html", _run_context(run))
+    if not run.is_active and request.htmx:  # type: ignore[attr-defined]
+        # Finished: reload once so the summary shows.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.RUN_IMPORTS)
+    return render(request, "linkage/sources.html", {"sources": services.ensure_default_sources()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_edit(request: HttpRequest, name: str) -> HttpResponse:
+    require(request.user, Action.RUN_IMPORTS)
+    services.ensure_default_sources()
+    source = get_object_or_404(DataSource, name=name)
+    form = BasisForm(
+        request.POST or None,
+        initial={
+            "basis_kind": source.basis_kind,
+            "basis_text": source.basis_text,
+            "basis_reference": source.basis_reference,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.record_basis(
+            _staff(request),
+            source,
+            form.cleaned_data["basis_kind"],
+            form.cleaned_data["basis_text"],
+            form.cleaned_data["basis_reference"],
+        )
+        record_request(
+            request,
+            AuditAction.UPDATE,
+            obj=source,
+            detail={"basis_kind": source.basis_kind, "reference": source.basis_reference},
+        )
+        messages.success(
+            request, _("「%(source)s」の法的根拠を記録しました。") % {"source": source.label}
+        )
+        return redirect("linkage:sources")
+    return render(
+        request,
+        "linkage/source_form.html",
+        {"source": source, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- candidates (designated staff) ------------------------------------------------
+
+
+@login_required
+@require_GET
+def candidates(request: HttpRequest) -> HttpResponse:
+    _require_flags(request)
+    known = request.GET.get("known", "")
+    known = known if known in {"yes", "no"} else ""
+    pattern = request.GET.get("pattern", "")[:40]
+    status = request.GET.get("status", "")
+    status = status if status in CandidateStatus.values else ""
+    qs = services.candidates_queryset(known=known, pattern=pattern, status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    on_case = services.known_candidate_ids([c.pk for c in items])
+    record_request(
+        request,
+        AuditAction.VIEW,
+        object_type="linkage.candidate",
+        detail={
+            "filters": {"known": known, "pattern": pattern, "status": status},
+            "candidates": [c.pk for c in items],
+        },
+    )
+    patterns = Candidate.objects.order_by("pattern").values_list("pattern", "pattern_ja").distinct()
+    query = "&".join(
+        f"{k}={v}" for k, v in (("known", known), ("pattern", pattern), ("status", status)) if v
+    )
+    return render(
+        request,
+        "linkage/candidates.html",
+        {
+            "page": page,
+            "rows": [
+                {
+                    "c": c,
+                    "on_case": c.pk in on_case,
+                    "sources": [source_label(s) for s in c.sources],
+                }
+                for c in items
+            ],
+            "known": known,
+            "pattern": pattern,
+            "status": status,
+            "patterns": list(dict(patterns).items()),
+            "statuses": CandidateStatus.choices,
+            "query": query,
+            "latest": services.latest_run(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_flags(request)
+    candidate = get_object_or_404(Candidate.objects.select_related("run", "decided_by"), pk=pk)
+    form = DecisionForm(
+        request.POST or None, initial={"status": candidate.status, "note": candidate.note}
+    )
+    members = list(candidate.members.values_list("pk", flat=True))
+    if request.method == "POST":
+        if form.is_valid():
+            services.decide(
+                _staff(request), candidate, form.cleaned_data["status"], form.cleaned_data["note"]
+            )
+            record_request(
+                request,
+                AuditAction.UPDATE,
+                obj=candidate,
+                detail={"status": candidate.status, "members": members},
+            )
+            messages.success(request, _("判断を記録しました。"))
+            return redirect("linkage:candidate", pk=candidate.pk)
+    record_request(
+        request,
+        AuditAction.VIEW,
+        obj=candidate,
+        detail={"pattern": candidate.pattern, "members": members},
+    )
+    return render(
+        request,
+        "linkage/candidate.html",
+        {
+            "candidate": candidate,
+            "rows": services.evidence_rows(candidate),
+            "sources": [source_label(s) for s in candidate.sources],
+            "on_case": bool(services.known_candidate_ids([candidate.pk])),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the person page's panel --------------------------------------------------------
+
+
+@login_required
+@require_GET
+def departments(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    require(request.user, Action.VIEW_PERSONAL_DATA, person)
+    record_request(
+        request, AuditAction.VIEW, obj=person, person_id=person.pk, detail={"panel": "departments"}
+    )
+    return render(
+        request,
+        "linkage/_departments.html",
+        {"person": person, "departments": services.departments_for(person)},
+    )
