@@ -14,8 +14,17 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks each of them."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return super().clean(data, initial)
+
+
 class ExtractsForm(forms.Form):
-    extracts = forms.FileField(
+    extracts = MultipleFileField(
         label=_("抽出ファイル（.csv、複数選択可）"),
         widget=MultipleFileInput(attrs={"accept": ".csv,text/csv", "multiple": True}),
         required=False,
