@@ -90,3 +90,15 @@ def test_it_answers_nothing_for_an_empty_query(
 def test_it_survives_hostile_queries(personas: dict[str, Staff], residents: Any) -> None:
     for text in ("' OR 1=1 --", "%", "_", "\\", "<script>", "ア" * 5000, "１" * 300, "\x00"):
         lookup(personas["consultant.elderly"], text)
+
+
+def test_it_has_an_interface_label_for_every_reason_the_matcher_gives() -> None:
+    import inspect
+    import re
+
+    from tsunagari.people import matching
+    from tsunagari.people.lookup import REASON_LABELS
+
+    given = set(re.findall(r'"([^"\n]{1,30}(?:一致|類似)[^"\n]{0,10})"', inspect.getsource(matching)))
+    assert given
+    assert given <= set(REASON_LABELS)

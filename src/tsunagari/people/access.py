@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.models import Agency, AgencyKind
 from tsunagari.accounts.policy import Action, Decision, actions_for, register_object_rule
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     from tsunagari.accounts.models import Staff
 
-NOT_ENTITLED = (
+NOT_ENTITLED = _(
     "この方の情報を見る根拠（支援中・本人同意・支援会議）があなたの機関にありません。"
     "表示されている連絡先の機関にお問い合わせください。"
 )
@@ -59,7 +60,7 @@ def entitled_person_ids(staff: Staff | AnonymousUser, person_ids: list[int]) -> 
 def _person_rule(staff: Staff, person: Person) -> Decision:
     if is_entitled(staff, person):
         return Decision(True)
-    return Decision(False, NOT_ENTITLED)
+    return Decision(False, str(NOT_ENTITLED))
 
 
 def register() -> None:

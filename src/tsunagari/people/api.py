@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -106,14 +107,15 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
     require(request.user, Action.VIEW_PERSONAL_DATA)
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise HttpError(404, "その番号の本人は登録されていません。")
+        raise HttpError(404, gettext("その番号の本人は登録されていません。"))
     view = present(request.user, person)
     if view.level != "full":
         record_request(
             request, AuditAction.DENIED, obj=person, person_id=person.pk, reason="not entitled"
         )
         return Status(
-            403, {"detail": "この方の情報を見る根拠があなたの機関にありません。", "errors": {}}
+            403,
+            {"detail": gettext("この方の情報を見る根拠があなたの機関にありません。"), "errors": {}},
         )
     record_request(request, AuditAction.VIEW, obj=person, person_id=person.pk, detail={"api": True})
     return Status(200, _out(view))
@@ -125,7 +127,7 @@ def create(request: HttpRequest, payload: PersonIn, confirm_new: bool = False) -
     try:
         result = create_person(staff, PersonInput(**payload.dict()), confirm_new=confirm_new)
     except PersonError as exc:
-        return Status(422, {"detail": "入力を確認してください。", "errors": exc.errors})
+        return Status(422, {"detail": gettext("入力を確認してください。"), "errors": exc.errors})
     duplicates = [
         {"person": _out(m.view), "score": m.points, "reasons": list(m.reasons)}
         for m in result.duplicates
@@ -139,14 +141,19 @@ def create(request: HttpRequest, payload: PersonIn, confirm_new: bool = False) -
 def update(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any:
     staff: Staff = request.user  # type: ignore[assignment]
     if not Person.objects.filter(pk=person_id).exists():
-        raise HttpError(404, "その番号の本人は登録されていません。")
+        raise HttpError(404, gettext("その番号の本人は登録されていません。"))
     data = payload.dict()
     version = data.pop("version")
     try:
         person = update_person(staff, person_id, PersonInput(**data), expected_version=version)
     except PersonError as exc:
-        return Status(422, {"detail": "入力を確認してください。", "errors": exc.errors})
+        return Status(422, {"detail": gettext("入力を確認してください。"), "errors": exc.errors})
     except EditConflict as exc:
-        detail = f"{exc} 最新の版は {exc.current.version} です。読み直してから保存してください。"
+        detail = gettext(
+            "%(conflict)s 最新の版は %(version)s です。読み直してから保存してください。"
+        ) % {
+            "conflict": exc,
+            "version": exc.current.version,
+        }
         return Status(409, {"detail": detail, "errors": {}})
     return Status(200, _out(present(staff, person)))

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.policy import Action, actions_for
 from tsunagari.audit.models import AuditAction
@@ -141,6 +142,30 @@ def rank(q: Query, *, sealed_contact_visible: bool, limit: int = 10) -> list[Ran
     return ranked[:limit]
 
 
+# The matcher names its reasons in Japanese; these are their interface labels.
+REASON_LABELS = {
+    "カナ一致": _("カナ一致"),
+    "カナ類似（氏一致）": _("カナ類似（氏一致）"),
+    "カナ類似": _("カナ類似"),
+    "カナやや類似": _("カナやや類似"),
+    "カナ氏一致": _("カナ氏一致"),
+    "カナ（氏）一致": _("カナ（氏）一致"),
+    "カナ（名）一致": _("カナ（名）一致"),
+    "氏名一致": _("氏名一致"),
+    "氏一致": _("氏一致"),
+    "氏名類似": _("氏名類似"),
+    "生年月日一致": _("生年月日一致"),
+    "生年月日（月日の入れ替わり）": _("生年月日（月日の入れ替わり）"),
+    "生年月一致": _("生年月一致"),
+    "誕生日一致（年が1年違い）": _("誕生日一致（年が1年違い）"),
+    "住所一致": _("住所一致"),
+    "住所の番地まで一致": _("住所の番地まで一致"),
+    "住所の丁目まで一致": _("住所の丁目まで一致"),
+    "町名一致": _("町名一致"),
+    "電話番号一致": _("電話番号一致"),
+}
+
+
 @dataclass(frozen=True)
 class Match:
     view: PersonView
@@ -149,7 +174,7 @@ class Match:
 
     @property
     def reason_text(self) -> str:
-        return "・".join(self.reasons)
+        return str(_("・")).join(str(REASON_LABELS.get(r, r)) for r in self.reasons)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
@@ -48,7 +49,7 @@ class EditConflict(Exception):
     """Someone saved the person after this edit began; nothing was changed."""
 
     def __init__(self, current: Person, mine: dict[str, Any]) -> None:
-        super().__init__("この方の情報は、編集を始めた後に別の職員が保存しています。")
+        super().__init__(gettext("この方の情報は、編集を始めた後に別の職員が保存しています。"))
         self.current = current
         self.mine = mine
 
@@ -80,21 +81,26 @@ _LIMITS = {
 }
 
 
+def _reason(error: TextError) -> str:
+    """The parser's reason in the interface's language."""
+    return error.reason_ja if (get_language() or "ja").startswith("ja") else error.reason
+
+
 def clean(data: PersonInput) -> dict[str, Any]:
     """Check and normalise what was typed; raise PersonError naming each bad field."""
     errors: dict[str, str] = {}
     for name, limit in _LIMITS.items():
         value = getattr(data, name) or ""
         if len(value) > limit:
-            errors[name] = f"{limit}文字以内で入力してください。"
+            errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
         if "\x00" in value:
-            errors[name] = "使えない文字が含まれています。"
+            errors[name] = gettext("使えない文字が含まれています。")
     if errors:
         raise PersonError(errors)
     values: dict[str, Any] = {"sealed": bool(data.sealed), "resident_id": data.resident_id.strip()}
     parsed_name = parse_name(data.name)
     if isinstance(parsed_name, TextError):
-        errors["name"] = parsed_name.reason_ja
+        errors["name"] = _reason(parsed_name)
     else:
         surname, given = split_name(data.name.strip())
         values.update(
@@ -107,7 +113,7 @@ def clean(data: PersonInput) -> dict[str, Any]:
     if data.kana.strip():
         kana = parse_kana(data.kana)
         if isinstance(kana, TextError):
-            errors["kana"] = kana.reason_ja
+            errors["kana"] = _reason(kana)
         else:
             values.update(
                 surname_kana=kana.surname,
@@ -131,22 +137,24 @@ def clean(data: PersonInput) -> dict[str, Any]:
     if data.birth_date.strip():
         born = parse_date(data.birth_date)
         if isinstance(born, TextError):
-            errors["birth_date"] = born.reason_ja
+            errors["birth_date"] = _reason(born)
         elif born > timezone.localdate():
-            errors["birth_date"] = "生年月日が未来の日付です。確認してください。"
+            errors["birth_date"] = gettext("生年月日が未来の日付です。確認してください。")
         else:
             values["birth_date"] = born
     else:
         values["birth_date"] = None
     sex = SEX_WORDS.get(data.sex.strip().lower())
     if sex is None:
-        errors["sex"] = "性別は 男性・女性・その他 から選んでください（不明のときは空欄）。"
+        errors["sex"] = gettext(
+            "性別は 男性・女性・その他 から選んでください（不明のときは空欄）。"
+        )
     else:
         values["sex"] = sex
     if data.address.strip():
         address = parse_address(data.address)
         if isinstance(address, TextError):
-            errors["address"] = address.reason_ja
+            errors["address"] = _reason(address)
         else:
             values.update(
                 address=data.address.strip(),
@@ -159,7 +167,7 @@ def clean(data: PersonInput) -> dict[str, Any]:
     if data.phone.strip():
         phone = parse_phone(data.phone)
         if isinstance(phone, TextError):
-            errors["phone"] = phone.reason_ja
+            errors["phone"] = _reason(phone)
         else:
             values.update(phone=phone.formatted, phone_digits=phone.digits)
     else:
@@ -206,7 +214,7 @@ def create_person(actor: Staff, data: PersonInput, *, confirm_new: bool = False)
         if duplicates:
             return CreateResult(None, duplicates)
     if values["sealed"] and Action.VIEW_SEALED_CONTACT not in _granted(actor):
-        raise PersonError({"sealed": "閲覧制限の設定は指定職員が行います。"})
+        raise PersonError({"sealed": gettext("閲覧制限の設定は指定職員が行います。")})
     with transaction.atomic():
         person = Person.objects.create(**values)
         if actor.agency_id:
@@ -259,7 +267,7 @@ def update_person(
             values.update(address=person.address, town=person.town, block_key=person.block_key,
                           address_key=person.address_key, phone=person.phone, phone_digits=person.phone_digits)  # fmt: skip
         if values["sealed"] != person.sealed and Action.VIEW_SEALED_CONTACT not in granted:
-            raise PersonError({"sealed": "閲覧制限の設定は指定職員が行います。"})
+            raise PersonError({"sealed": gettext("閲覧制限の設定は指定職員が行います。")})
         if person.version != expected_version:
             raise EditConflict(person, values)
         changed = []

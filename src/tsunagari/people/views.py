@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagari.accounts.models import Staff
@@ -74,7 +75,7 @@ def export(request: HttpRequest, person_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["id", "氏名", "フリガナ", "生年月日", "性別", "住所", "電話", "宛名番号"])
+    writer.writerow(["id", *(str(h) for h in _EXPORT_HEADER)])
     writer.writerow(
         [
             _safe(v)
@@ -91,6 +92,17 @@ def export(request: HttpRequest, person_id: int) -> HttpResponse:
         ]
     )
     return response
+
+
+_EXPORT_HEADER = (
+    _("氏名"),
+    _("フリガナ"),
+    _("生年月日"),
+    _("性別"),
+    _("住所"),
+    _("電話"),
+    _("宛名番号"),
+)
 
 
 def _safe(value: Any) -> str:
