@@ -25,11 +25,13 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("people:search", _("本人の検索"), Action.VIEW_PERSONAL_DATA),
     ("consultations:worklist", _("相談・つなぎ"), Action.WORK_CONSULTATIONS),
     ("consultations:needs", _("依頼一覧"), Action.WORK_NEEDS),
+    ("linkage:candidates", _("早期把握の候補"), Action.VIEW_FLAGS),
     ("resources:directory", _("地域資源"), Action.VIEW_DIRECTORY),
     ("surveys:index", _("実態調査"), Action.VIEW_AGGREGATES),
     ("council:home", _("連携会議"), Action.USE_COUNCIL_WORKSPACE),
     ("accounts:agencies", _("関係機関"), Action.VIEW_AGENCIES),
     ("accounts:staff", _("職員"), Action.VIEW_STAFF),
+    ("linkage:runs", _("データ連携"), Action.RUN_IMPORTS),
     ("audit:log", _("監査ログ"), Action.VIEW_AUDIT_LOG),
 ]
 

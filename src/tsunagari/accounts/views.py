@@ -57,7 +57,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("アセスメント、支援プラン、重層的支援会議、モニタリング。"),
             None,
         ),
-        (_("早期把握の候補"), _("複合的な課題がうかがえる世帯の候補を確認します。"), None),
+        (
+            _("早期把握の候補"),
+            _("複合的な課題がうかがえる世帯の候補を確認します。"),
+            "linkage:candidates",
+        ),
         (
             _("多機関協働・アウトリーチへの依頼"),
             _("相談の受付で上がった依頼を確認し、対応を始めます。"),
@@ -95,6 +99,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     Role.ADMINISTRATOR: [
         (_("職員と権限"), _("職員、役割、指定職員の管理。"), "accounts:staff"),
         (_("監査ログの検証"), _("監査ログが改ざんされていないことを確認します。"), "audit:log"),
+        (
+            _("データ連携"),
+            _("各課の抽出データの法的根拠を記録し、連携を実行します。"),
+            "linkage:runs",
+        ),
     ],
 }
 
