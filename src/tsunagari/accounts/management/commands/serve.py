@@ -18,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
         parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
         parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="do not start the background task worker (run 'tsunagari db_worker' separately)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
@@ -50,5 +55,34 @@ class Command(BaseCommand):
             def load(self) -> Any:
                 return application
 
+        if not options["no_task_worker"]:
+            self._start_task_worker()
         self.stdout.write(f"Tsunagari is serving at http://{bind}/ (Ctrl+C to stop)")
         _App().run()
+
+    def _start_task_worker(self) -> None:
+        """Long jobs (linkage runs, imports) queued from pages run in one
+        background worker beside the web server, stopped with it."""
+        import atexit
+        import os
+        import subprocess
+        import sys
+
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "tsunagari.cli", "db_worker", "--no-reload", "--interval", "2"]
+        )
+
+        owner = os.getpid()
+
+        def stop() -> None:
+            # Forked web workers inherit this hook; only the process that started it stops it.
+            if os.getpid() != owner:
+                return
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+        atexit.register(stop)
+        self.stdout.write(f"Background task worker started (pid {worker.pid}).")
