@@ -277,3 +277,23 @@ def test_it_refuses_run_and_source_pages_to_anyone_but_the_administrator(
     response = client_for(username).get(reverse(url, kwargs=kwargs))
     # Then it is refused
     assert response.status_code == 403
+
+
+def test_it_marks_a_run_failed_with_the_reason_when_a_basis_is_gone_at_start(
+    client_for: Callable[[str], Client], data_dir: Path, extracts: Path
+) -> None:
+    from tsunagari.linkage.services import create_run_from_directory, execute_run
+
+    # Given a run queued while every source had a basis
+    record_all_bases()
+    run = create_run_from_directory(extracts, as_of=AS_OF)
+    # When the care basis is cleared before the worker starts it
+    DataSource.objects.filter(name="care").update(basis_text="")
+    run = execute_run(run)
+    # Then the run failed, says why, stored nothing and kept no extracts
+    assert run.status == RunStatus.FAILED
+    assert "care.csv" in run.error
+    assert not RecordLink.objects.exists() and not Candidate.objects.exists()
+    assert not (Path(run.work_dir) / "extracts").exists()
+    page = client_for("admin").get(reverse("linkage:run", kwargs={"pk": run.pk}))
+    assert "care.csv" in page.content.decode() and "失敗" in page.content.decode()
