@@ -297,3 +297,17 @@ def test_it_marks_a_run_failed_with_the_reason_when_a_basis_is_gone_at_start(
     assert not (Path(run.work_dir) / "extracts").exists()
     page = client_for("admin").get(reverse("linkage:run", kwargs={"pk": run.pk}))
     assert "care.csv" in page.content.decode() and "失敗" in page.content.decode()
+
+
+def test_it_keeps_other_systems_numbers_out_of_a_candidates_evidence() -> None:
+    from tsunagari.linkage.services import _minimal_evidence
+
+    # Given evidence carrying a care insurance number and a handbook number
+    evidence = {
+        "parent": {"attributes": {"care_level": ["要介護3"], "insured_no": ["2381682206"]}},
+        "child": {"attributes": {"handbook": ["精神"], "手帳番号": ["123"], "person_id": ["x"]}},
+    }
+    # When it is stored, only what made the members qualify remains
+    kept = _minimal_evidence(evidence)
+    assert kept["parent"]["attributes"] == {"care_level": ["要介護3"]}
+    assert kept["child"]["attributes"] == {"handbook": ["精神"]}

@@ -34,6 +34,12 @@ def source_label(name: str) -> str:
     return str(label) if label is not None else name
 
 
+def source_order(name: str) -> tuple[int, str]:
+    """Sort key: the usual sources in display order (registry first), then others."""
+    order = list(SOURCE_LABELS)
+    return (order.index(name) if name in order else len(order), name)
+
+
 class BasisKind(models.TextChoices):
     # A ward ordinance (条例) permits the use outside the original purpose.
     ORDINANCE = "ordinance", _("条例")

@@ -37,6 +37,7 @@ from tsunagari.linkage.models import (
     RecordLink,
     RunStatus,
     source_label,
+    source_order,
 )
 from tsunagari.people.access import active_links
 from tsunagari.people.models import Person
@@ -57,6 +58,9 @@ _SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # Markup in a cell: a tag opening, closing or a comment/doctype.
 _MARKUP = re.compile(r"<\s*[A-Za-z!/?]")
 _BATCH = 2000
+# Source attributes that identify a person in another system (被保険者番号,
+# 手帳番号 …): not needed as evidence, so not stored with a candidate.
+_IDENTIFIER = re.compile(r"(^|_)(no|id|number|num)$|番号$", re.IGNORECASE)
 
 # Fractions of the run given to each step (the engine reports 0..1 for link).
 _LINK_SHARE = 0.85
@@ -103,7 +107,12 @@ def ensure_default_sources() -> list[DataSource]:
     """The ward's usual extracts, listed even before a basis is recorded."""
     for name, label in SOURCE_LABELS.items():
         DataSource.objects.get_or_create(name=name, defaults={"label": str(label)})
-    return list(DataSource.objects.all())
+    return sorted(DataSource.objects.all(), key=lambda s: source_order(s.name))
+
+
+def source_labels(names: Iterable[str]) -> list[str]:
+    """Japanese names of sources, in display order (registry first)."""
+    return [source_label(n) for n in sorted(set(names), key=source_order)]
 
 
 def record_basis(
@@ -408,13 +417,22 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
             member_keys=keys,
             sources=[s for s in str(row.sources).split(";") if s],
             reason=str(row.reason),
-            evidence=json.loads(str(row.evidence)),
+            evidence=_minimal_evidence(json.loads(str(row.evidence))),
         )
         people = {person_of_cluster[k] for k in keys if k in person_of_cluster}
         if people:
             candidate.members.set(people)
         count += 1
     return count
+
+
+def _minimal_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
+    for fact in evidence.values():
+        if isinstance(fact, dict) and isinstance(fact.get("attributes"), dict):
+            fact["attributes"] = {
+                k: v for k, v in fact["attributes"].items() if not _IDENTIFIER.search(str(k))
+            }
+    return evidence
 
 
 # --- candidates -------------------------------------------------------------------
@@ -505,11 +523,11 @@ def evidence_rows(candidate: Candidate) -> list[EvidenceRow]:
                 key=key,
                 person=people.get(key),
                 age=fact.get("age"),
-                sources=[source_label(str(s)) for s in fact.get("sources", [])],
+                sources=source_labels(str(s) for s in fact.get("sources", [])),
                 attributes=[
                     (str(k), "、".join(str(v) for v in vs))
                     for k, vs in attributes.items()
-                    if k != "relation"
+                    if k != "relation" and not _IDENTIFIER.search(str(k))
                 ],
             )
         )
@@ -534,13 +552,12 @@ def departments_for(person: Person) -> list[DepartmentSeen]:
         .values("source")
         .annotate(last=Max("run__finished"))
     )
-    order = {name: i for i, name in enumerate(SOURCE_LABELS)}
     found = [
         DepartmentSeen(source=r["source"], label=source_label(r["source"]), last_seen=r["last"])
         for r in rows
         if r["last"] is not None
     ]
-    return sorted(found, key=lambda d: (order.get(d.source, len(order)), d.source))
+    return sorted(found, key=lambda d: source_order(d.source))
 
 
 def latest_run() -> LinkageRun | None:

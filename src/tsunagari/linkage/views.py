@@ -30,6 +30,7 @@ from tsunagari.linkage.models import (
     DataSource,
     LinkageRun,
     source_label,
+    source_order,
 )
 from tsunagari.people.models import Person
 
@@ -90,7 +91,10 @@ def _run_context(run: LinkageRun) -> dict[str, object]:
     return {
         "run": run,
         "stage": services.stage_label(run.stage) if run.stage else "",
-        "sources": [(source_label(k), v) for k, v in (run.sources or {}).items()],
+        "sources": [
+            (source_label(k), v)
+            for k, v in sorted((run.sources or {}).items(), key=lambda kv: source_order(kv[0]))
+        ],
     }
 
 
@@ -199,7 +203,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
                 {
                     "c": c,
                     "on_case": c.pk in on_case,
-                    "sources": [source_label(s) for s in c.sources],
+                    "sources": services.source_labels(c.sources),
                 }
                 for c in items
             ],
@@ -248,7 +252,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidate": candidate,
             "rows": services.evidence_rows(candidate),
-            "sources": [source_label(s) for s in candidate.sources],
+            "sources": services.source_labels(candidate.sources),
             "on_case": bool(services.known_candidate_ids([candidate.pk])),
             "form": form,
         },
