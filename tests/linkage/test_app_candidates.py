@@ -229,3 +229,34 @@ def test_it_shows_nothing_when_no_run_knows_the_person(
         "linkage/_departments.html", {"person": stranger, "departments": departments_for(stranger)}
     )
     assert "記録はありません" in html
+
+
+def test_it_shows_the_latest_runs_candidates_with_earlier_decisions_beside_them(
+    client_for: Callable[[str], Client], flagged: dict[str, Any]
+) -> None:
+    # Given the 8050 household was referred after the first run
+    first = flagged["8050"]
+    first.status, first.note = "referred", "訪問済み"
+    first.decided_at = timezone.now()
+    first.save()
+    # and a later run flags the same people again
+    later = LinkageRun.objects.create(
+        status=RunStatus.DONE, finished=timezone.now() + timezone.timedelta(days=30)
+    )
+    again = Candidate.objects.create(
+        run=later, pattern="8050", pattern_ja="8050問題", household_key="H07",
+        member_keys=["P11", "P12"], sources=["care"], evidence={},
+    )  # fmt: skip
+    again.members.set(first.members.all())
+    client = client_for("coordinator")
+    # When the coordinator opens the list, only the later run's candidate shows
+    html = client.get(reverse("linkage:candidates")).content.decode()
+    assert f"/linkage/candidates/{again.pk}/" in html
+    assert f"/linkage/candidates/{first.pk}/" not in html
+    everything = client.get(reverse("linkage:candidates"), {"runs": "all"}).content.decode()
+    assert f"/linkage/candidates/{first.pk}/" in everything
+    # and the new candidate shows the earlier decision, which it did not take over
+    detail = client.get(reverse("linkage:candidate", kwargs={"pk": again.pk})).content.decode()
+    assert "同じ方々についての過去の判断" in detail and "訪問済み" in detail
+    again.refresh_from_db()
+    assert again.status == "new"

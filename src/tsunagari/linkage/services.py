@@ -439,15 +439,17 @@ def _minimal_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
 
 
 def candidates_queryset(
-    known: str = "", pattern: str = "", status: str = ""
+    known: str = "", pattern: str = "", status: str = "", run: LinkageRun | None = None
 ) -> QuerySet[Candidate]:
     """Candidates, optionally only those known / not known to any agency.
 
     ``known="no"``: no member has an active agency link (flagged but not
     known to any agency); ``known="yes"``: some member has one (flagged and
-    already on a case).
+    already on a case). ``run``: only that run's candidates.
     """
     qs = Candidate.objects.select_related("run", "decided_by")
+    if run is not None:
+        qs = qs.filter(run=run)
     linked = active_links().values("person_id")
     on_case = Q(members__in=linked)
     if known == "yes":
@@ -459,6 +461,20 @@ def candidates_queryset(
     if status in CandidateStatus.values:
         qs = qs.filter(status=status)
     return qs
+
+
+def earlier_decisions(candidate: Candidate) -> QuerySet[Candidate]:
+    """Decisions already made, in other runs, on the same pattern for any of
+    the same people: shown next to a new candidate, never applied to it."""
+    people = candidate.members.values("pk")
+    return (
+        Candidate.objects.filter(pattern=candidate.pattern, members__in=people)
+        .exclude(pk=candidate.pk)
+        .exclude(status=CandidateStatus.NEW)
+        .select_related("run", "decided_by")
+        .distinct()
+        .order_by("-decided_at")[:10]
+    )
 
 
 def known_candidate_ids(candidate_ids: list[int]) -> set[int]:

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -177,7 +179,11 @@ def candidates(request: HttpRequest) -> HttpResponse:
     pattern = request.GET.get("pattern", "")[:40]
     status = request.GET.get("status", "")
     status = status if status in CandidateStatus.values else ""
-    qs = services.candidates_queryset(known=known, pattern=pattern, status=status)
+    everything = request.GET.get("runs") == "all"
+    latest = services.latest_run()
+    qs = services.candidates_queryset(
+        known=known, pattern=pattern, status=status, run=None if everything else latest
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     items = list(page.object_list)
     on_case = services.known_candidate_ids([c.pk for c in items])
@@ -186,13 +192,27 @@ def candidates(request: HttpRequest) -> HttpResponse:
         AuditAction.VIEW,
         object_type="linkage.candidate",
         detail={
-            "filters": {"known": known, "pattern": pattern, "status": status},
+            "filters": {
+                "known": known,
+                "pattern": pattern,
+                "status": status,
+                "runs": "all" if everything else "latest",
+            },
             "candidates": [c.pk for c in items],
         },
     )
     patterns = Candidate.objects.order_by("pattern").values_list("pattern", "pattern_ja").distinct()
-    query = "&".join(
-        f"{k}={v}" for k, v in (("known", known), ("pattern", pattern), ("status", status)) if v
+    query = urlencode(
+        {
+            k: v
+            for k, v in (
+                ("known", known),
+                ("pattern", pattern),
+                ("status", status),
+                ("runs", "all" if everything else ""),
+            )
+            if v
+        }
     )
     return render(
         request,
@@ -213,7 +233,8 @@ def candidates(request: HttpRequest) -> HttpResponse:
             "patterns": list(dict(patterns).items()),
             "statuses": CandidateStatus.choices,
             "query": query,
-            "latest": services.latest_run(),
+            "latest": latest,
+            "everything": everything,
         },
     )
 
@@ -254,6 +275,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": services.evidence_rows(candidate),
             "sources": services.source_labels(candidate.sources),
             "on_case": bool(services.known_candidate_ids([candidate.pk])),
+            "earlier": services.earlier_decisions(candidate),
             "form": form,
         },
         status=400 if request.method == "POST" else 200,
