@@ -99,6 +99,8 @@ def test_it_has_an_interface_label_for_every_reason_the_matcher_gives() -> None:
     from tsunagari.people import matching
     from tsunagari.people.lookup import REASON_LABELS
 
-    given = set(re.findall(r'"([^"\n]{1,30}(?:一致|類似)[^"\n]{0,10})"', inspect.getsource(matching)))
+    given = set(
+        re.findall(r'"([^"\n]{1,30}(?:一致|類似)[^"\n]{0,10})"', inspect.getsource(matching))
+    )
     assert given
     assert given <= set(REASON_LABELS)

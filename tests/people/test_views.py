@@ -181,9 +181,17 @@ def test_it_does_not_let_an_undesignated_consultant_unseal(
     assert megumi.sealed and megumi.address.startswith("江東区東雲")
 
 
-def test_it_offers_the_departments_panel_to_those_entitled(client_for: Any, residents: dict[str, Person]) -> None:
+def test_it_offers_the_departments_panel_to_those_entitled(
+    client_for: Any, residents: dict[str, Person]
+) -> None:
     taro = residents["taro"]
     page = client_for("consultant.elderly").get(f"/people/{taro.pk}/").content.decode()
     assert f"/linkage/people/{taro.pk}/departments/" in page
-    assert client_for("consultant.elderly").get(f"/linkage/people/{taro.pk}/departments/").status_code == 200
-    assert client_for("consultant.toyosu").get(f"/linkage/people/{taro.pk}/departments/").status_code == 403
+    assert (
+        client_for("consultant.elderly").get(f"/linkage/people/{taro.pk}/departments/").status_code
+        == 200
+    )
+    assert (
+        client_for("consultant.toyosu").get(f"/linkage/people/{taro.pk}/departments/").status_code
+        == 403
+    )
