@@ -13,6 +13,7 @@ from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
+from tsunagari.lib.spreadsheet import safe_cell
 from tsunagari.people.access import present
 from tsunagari.people.forms import PersonForm
 from tsunagari.people.household import household_of
@@ -78,7 +79,7 @@ def export(request: HttpRequest, person_id: int) -> HttpResponse:
     writer.writerow(["id", *(str(h) for h in _EXPORT_HEADER)])
     writer.writerow(
         [
-            _safe(v)
+            str(safe_cell(str(v)))
             for v in (
                 view.id,
                 view.name,
@@ -103,12 +104,6 @@ _EXPORT_HEADER = (
     _("電話"),
     _("宛名番号"),
 )
-
-
-def _safe(value: Any) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 @login_required

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from tsunagari.lib.spreadsheet import safe_cell
 from tsunagari.surveys.models import Survey
 from tsunagari.surveys.results import (
     GROUPS,
@@ -60,20 +61,13 @@ def report_pdf(survey: Survey) -> bytes:
     return pdf
 
 
-def _safe(value: object) -> object:
-    # A text cell starting with these is run as a formula by spreadsheets.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object]]) -> None:
     sheet = book.create_sheet(title)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     for i, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200]]) + 2
         sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width))
@@ -103,7 +97,7 @@ def report_xlsx(survey: Survey) -> bytes:
         ("作成日時", context["generated"].strftime("%Y-%m-%d %H:%M")),
     ]
     for key, value in facts:
-        overview.append([key, _safe(value)])
+        overview.append([key, safe_cell(value)])
     overview.column_dimensions["A"].width = 18
     overview.column_dimensions["B"].width = 90
     for row in overview.iter_rows():

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
+from tsunagari.lib.spreadsheet import safe_cell
 from tsunagari.surveys.engine.csvfile import (
     SurveyInputError,
     normalise_text,
@@ -372,13 +373,6 @@ def read_margins(path: str | os.PathLike[str]) -> MarginsData:
     return MarginsData(str(path), margins, where)
 
 
-def _safe_cell(value: object) -> object:
-    # Spreadsheets run cells that start with these characters as formulas.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def write_outputs(
     out_dir: str | os.PathLike[str],
     estimates: pd.DataFrame,
@@ -413,10 +407,10 @@ def write_outputs(
         ) from None
     est = estimates.loc[:, list(ESTIMATE_COLUMNS)].copy()
     for c in ("group", "level"):
-        est[c] = est[c].map(_safe_cell)
+        est[c] = est[c].map(safe_cell)
     warn = pd.DataFrame(list(warnings), columns=list(WARNING_COLUMNS), dtype="object")
     for c in WARNING_COLUMNS:
-        warn[c] = warn[c].map(_safe_cell)
+        warn[c] = warn[c].map(safe_cell)
     written: list[Path] = []
     pending: list[tuple[Path, Path]] = []
     try:

@@ -1,0 +1,30 @@
+"""Cells that go to spreadsheets (CSV and Excel exports). No Django import."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# Spreadsheet programs run a text cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: T) -> T | str:
+    """Neutralise a text value a spreadsheet would run as a formula (CSV injection).
+
+    Args:
+        value: any cell value; only strings are changed.
+
+    Returns:
+        The value, with a leading apostrophe when it is text starting like a formula.
+
+    Example:
+        >>> safe_cell("=HYPERLINK(1)")
+        "'=HYPERLINK(1)"
+        >>> safe_cell(-3)
+        -3
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
