@@ -57,14 +57,31 @@ def test_it_records_a_phone_consultation_and_links_the_person(
 ) -> None:
     # given a consultant at the disability office, which does not serve Taro yet
     client = client_for("consultant.disability")
-    # when they record a consultation about him, chosen from the look-up
-    response = client.post("/consultations/save/", _post(residents["taro"], service="disability"))
+    # when Taro himself calls and they record it, choosing him from the look-up
+    response = client.post(
+        "/consultations/save/",
+        _post(residents["taro"], service="disability", visitor="self", visitor_relation=""),
+    )
     # then it is recorded and their agency now supports him
     assert response.status_code == 302
     consultation = Consultation.objects.get()
     assert consultation.status == ConsultationStatus.RECORDED
     assert consultation.problems == ["income", "care"] and consultation.main_problem == "care"
     assert is_entitled(personas["consultant.disability"], residents["taro"])
+
+
+def test_it_does_not_open_the_record_on_someone_elses_report(
+    client_for: Any, residents: dict[str, Person], personas: Any
+) -> None:
+    # given the same office, when Taro's daughter calls about him
+    client = client_for("consultant.disability")
+    response = client.post("/consultations/save/", _post(residents["taro"], service="disability"))
+    # then the consultation is recorded, but the ward's record of Taro stays closed
+    # to that office until he consents or a support meeting decides
+    assert response.status_code == 302
+    assert Consultation.objects.get().status == ConsultationStatus.RECORDED
+    assert not is_entitled(personas["consultant.disability"], residents["taro"])
+    assert client.get(f"/people/{residents['taro'].pk}/").status_code == 403
 
 
 def test_it_creates_the_person_typed_at_intake(client_for: Any, personas: Any) -> None:

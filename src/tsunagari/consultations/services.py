@@ -39,6 +39,7 @@ from tsunagari.consultations.models import (
     ReferralEventKind,
     ReferralOutcome,
     ReferralStatus,
+    Visitor,
 )
 from tsunagari.people.access import is_entitled
 from tsunagari.people.links import grant_links, source_note
@@ -203,8 +204,10 @@ def _save(
         consultation.save()
         if final:
             assert person is not None
-            if not is_entitled(actor, person):
-                # The person came to this agency: it supports them from now on.
+            if consultation.visitor == Visitor.SELF and not is_entitled(actor, person):
+                # The person came to this agency themself: it supports them from now on.
+                # A report by someone else does not open the ward's record; that
+                # needs the person's consent or a support meeting.
                 grant_links(person, [agency_id], LinkBasis.CASE,
                             note=source_note("consultation", consultation.pk))  # fmt: skip
                 record(actor, AuditAction.CREATE, object_type="people.agencylink",
