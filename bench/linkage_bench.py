@@ -42,18 +42,23 @@ RECORDS_PER_PERSON = 1.36  # the generator's extracts hold about this many recor
 # ---------------------------------------------------------------------------
 
 
-def generate(records: int, seed: int, work: Path) -> tuple[Path, Path]:
-    """Generate (once) a ward with about ``records`` extract records."""
+def generate(records: int, seed: int, work: Path, noise: str = "default") -> tuple[Path, Path]:
+    """Generate (once) a ward with about ``records`` extract records.
+
+    ``noise="hard"`` triples every noise rate (``NoiseConfig.hard()``), a
+    stress test closer to extracts written by other systems than our own.
+    """
     data_in, truth = work / "in", work / "truth"
     if (truth / "persons.csv").exists():
         return data_in, truth
-    from tsunagari.demo.extracts import write_extracts
+    from tsunagari.demo.extracts import NoiseConfig, write_extracts
     from tsunagari.demo.population import generate_ward
 
     people = round(records / RECORDS_PER_PERSON)
     started = time.perf_counter()
     ward = generate_ward(people, seed=seed)
-    summary = write_extracts(ward, data_in, seed=seed, truth_dir=truth)
+    config = NoiseConfig.hard() if noise == "hard" else NoiseConfig()
+    summary = write_extracts(ward, data_in, noise=config, seed=seed, truth_dir=truth)
     print(
         f"generated {summary.total_records:,} records of {people:,} residents "
         f"in {time.perf_counter() - started:.0f} s -> {data_in}",
@@ -268,6 +273,9 @@ def main() -> None:
     parser.add_argument("--methods", default="exact,splink,tsunagari")
     parser.add_argument("--engines", default="duckdb", help="for tsunagari: duckdb,spark")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--noise", choices=["default", "hard"], default="default", help="hard: every noise rate x3"
+    )
     parser.add_argument("--work", type=Path, default=None, help="default bench/out/linkage-N")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="duckdb", help=argparse.SUPPRESS)
@@ -278,8 +286,9 @@ def main() -> None:
         child(args)
         return
 
-    work = args.work or REPO / "bench" / "out" / f"linkage-{args.records}"
-    data_in, truth = generate(args.records, args.seed, work)
+    suffix = "" if args.noise == "default" else f"-{args.noise}"
+    work = args.work or REPO / "bench" / "out" / f"linkage-{args.records}{suffix}"
+    data_in, truth = generate(args.records, args.seed, work, args.noise)
     n_records = len(pd.read_csv(truth / "persons.csv", usecols=["record_id"]))
     rows = []
     for method in args.methods.split(","):
