@@ -74,6 +74,8 @@ def constrained_components(
     order: np.ndarray[Any, Any],
     group: IntArray,
     key: IntArray,
+    forced: np.ndarray[Any, np.dtype[np.bool_]] | None = None,
+    apart: tuple[IntArray, IntArray] | None = None,
 ) -> IntArray:
     """Connected components that never join two different keys of one group.
 
@@ -82,6 +84,11 @@ def constrained_components(
     one component is skipped. Used so that a chain through a third record
     cannot merge two registry records with different resident numbers.
 
+    People's decisions come on top: ``forced`` edges (a reviewer said "same
+    person") are joined whatever the groups say, and no edge may join two
+    nodes of an ``apart`` pair (a reviewer said "different people"), directly
+    or through a chain. A forced edge between an apart pair is skipped.
+
     Args:
         n_nodes: number of nodes.
         left: edge start nodes.
@@ -89,6 +96,8 @@ def constrained_components(
         order: edge positions, strongest edge first.
         group: per node, the group code (e.g. source), -1 for "no constraint".
         key: per node, the key inside the group (e.g. resident number code).
+        forced: per edge, True where the group rule does not apply.
+        apart: (left, right) node pairs that must end in different components.
 
     Returns:
         Component labels numbered in order of first appearance.
@@ -115,23 +124,42 @@ def constrained_components(
             parent[x], x = root, parent[x]
         return root
 
+    # Per root, the nodes its component must never be joined with.
+    enemies: dict[int, set[int]] = {}
+    if apart is not None:
+        for x, y in zip(apart[0].tolist(), apart[1].tolist(), strict=True):
+            if x != y:
+                enemies.setdefault(x, set()).add(y)
+                enemies.setdefault(y, set()).add(x)
+
+    def kept_apart(a: int, b: int) -> bool:
+        ea, eb = enemies.get(a), enemies.get(b)
+        if not ea and not eb:
+            return False
+        small, other = (ea, b) if ea and (not eb or len(ea) <= len(eb)) else (eb, a)
+        return any(find(x) == other for x in small or ())
+
     lefts, rights = left.tolist(), right.tolist()
+    forced_edges = forced.tolist() if forced is not None else [False] * len(lefts)
     for e in order.tolist():
         a, b = find(lefts[e]), find(rights[e])
-        if a == b:
+        if a == b or kept_apart(a, b):
             continue
         da, db = seen.get(a), seen.get(b)
         if da and db:
             small, big = (da, db) if len(da) < len(db) else (db, da)
-            if any(big.get(g, k) != k for g, k in small.items()):
+            if not forced_edges[e] and any(big.get(g, k) != k for g, k in small.items()):
                 continue
-            big.update(small)
-            merged = big
+            # A forced join keeps the larger side's key where both have one.
+            merged = {**small, **big}
         else:
             merged = da or db or {}
         parent[b] = a
         seen.pop(b, None)
         if merged:
             seen[a] = merged
+        eb_set = enemies.pop(b, None)
+        if eb_set:
+            enemies.setdefault(a, set()).update(eb_set)
     roots = np.array([find(i) for i in range(n_nodes)], dtype=np.int64)
     return components(n_nodes, roots, np.arange(n_nodes, dtype=np.int64))

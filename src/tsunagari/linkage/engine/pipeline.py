@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tsunagari.linkage.engine import model, normalise
+from tsunagari.linkage.engine import model, normalise, review
 from tsunagari.linkage.engine.backends import make_backend
 from tsunagari.linkage.engine.errors import ValueWarning
 from tsunagari.linkage.engine.graph import constrained_components
@@ -26,6 +26,8 @@ CLUSTERS_FILE = "clusters.csv"
 HOUSEHOLDS_FILE = "households.csv"
 WARNINGS_FILE = "warnings.csv"
 MODEL_FILE = "model.json"
+#: Uncertain pairs for people to review (review.py).
+REVIEW_FILE = "review.csv"
 #: Normalised records with person and household and every source attribute,
 #: for ``detect`` and for loading into the database.
 RECORDS_FILE = "records.parquet"
@@ -48,6 +50,9 @@ class LinkOptions:
         memory_limit: DuckDB's memory cap; beyond it DuckDB spills to disk.
         workers: processes that normalise names, readings and addresses; more
             than one pays off for large runs on otherwise idle cores.
+        decisions: a file of reviewed pairs (review.py): "same" joins two
+            records, "different" keeps them apart, whatever the scores.
+        review_band: match probabilities [low, high) written to review.csv.
     """
 
     engine: str = "duckdb"
@@ -57,6 +62,8 @@ class LinkOptions:
     as_of: date | None = None
     memory_limit: str = "2GB"
     workers: int = 1
+    decisions: Path | None = None
+    review_band: tuple[float, float] = review.REVIEW_BAND
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,9 @@ class LinkSummary:
     people: int
     households: int
     seconds: float
+    review_pairs: int = 0
+    decisions_applied: int = 0
+    decisions_unknown: int = 0
 
 
 def _noop(stage: str, done: float) -> None:
@@ -120,9 +130,21 @@ def load_records(
     return records, warnings, attributes
 
 
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """People found by a run, the pairs a person should review, and the model."""
+
+    person: np.ndarray[Any, np.dtype[np.int64]]
+    trained: dict[str, Any]
+    band: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]
+
+
 def match_people(
-    records: pd.DataFrame, options: LinkOptions, progress: Progress = _noop
-) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[str, Any]]:
+    records: pd.DataFrame,
+    options: LinkOptions,
+    progress: Progress = _noop,
+    decisions: review.Decisions | None = None,
+) -> Matched:
     """Train the model on the records and cluster them into people.
 
     Args:
@@ -130,15 +152,21 @@ def match_people(
             to the backend).
         options: engine, threads, threshold, training sizes.
         progress: called with a stage name and the fraction done.
+        decisions: reviewed pairs; "same" pairs are joined first, "different"
+            pairs are never joined.
 
     Returns:
-        (person label per record, trained Splink model as a dict).
+        Person label per record, the trained Splink model as a dict, and the
+        review band's pairs (left uids, right uids, probabilities).
 
     Example:
-        >>> people, trained = match_people(records, LinkOptions())  # doctest: +SKIP
+        >>> match_people(records, LinkOptions()).person  # doctest: +SKIP
     """
+    decisions = decisions or review.Decisions.none()
     columns = [c for c in records.columns if not c.startswith(ATTRIBUTE_PREFIX)]
     columns = [c for c in columns if c not in ("source", "record_id", "household_ref", "addr_room")]
+    low, high = options.review_band
+    floor = min(low, options.threshold)
     backend = make_backend(
         options.engine, threads=options.threads, memory_limit=options.memory_limit
     )
@@ -148,7 +176,7 @@ def match_people(
         model.train(linker, options.training, len(records))
         progress("scoring pairs", 0.55)
         predictions = linker.inference.predict(
-            threshold_match_probability=options.threshold, warning_mode="never"
+            threshold_match_probability=floor, warning_mode="never"
         )
         edges = backend.query(
             linker,
@@ -161,9 +189,19 @@ def match_people(
     progress("clustering people", 0.75)
     left = edges["uid_l"].to_numpy(dtype=np.int64)
     right = edges["uid_r"].to_numpy(dtype=np.int64)
+    strength = edges["match_probability"].to_numpy(dtype=float)
     keep = ~model.identity_conflicts(records, left, right)
-    left, right = left[keep], right[keep]
-    strength = edges["match_probability"].to_numpy(dtype=float)[keep]
+    left, right, strength = left[keep], right[keep], strength[keep]
+    in_band = (strength >= low) & (strength < high)
+    band = (left[in_band], right[in_band], strength[in_band])
+    link = strength >= options.threshold
+    left, right, strength = left[link], right[link], strength[link]
+    # Reviewed "same" pairs come first, as the strongest edges there are.
+    same_l, same_r = decisions.same
+    left = np.concatenate([same_l, left])
+    right = np.concatenate([same_r, right])
+    strength = np.concatenate([np.full(len(same_l), 2.0), strength])
+    forced = np.arange(len(left)) < len(same_l)
     # A chain through a third record must not join two records that one
     # source keeps under different resident numbers.
     has_number = records["resident_id"].notna().to_numpy()
@@ -176,8 +214,10 @@ def match_people(
         np.argsort(-strength, kind="stable"),
         np.where(has_number, source_code, -1).astype(np.int64),
         number_code.astype(np.int64),
+        forced=forced,
+        apart=decisions.different,
     )
-    return labels, trained
+    return Matched(labels, trained, band)
 
 
 def _write_warnings(path: Path, warnings: list[ValueWarning]) -> None:
@@ -193,8 +233,8 @@ def link_directory(
 ) -> LinkSummary:
     """Link every extract of ``input_dir`` and write the contract's output files.
 
-    Writes clusters.csv, households.csv, warnings.csv, model.json and
-    records.parquet into ``out_dir`` (created if needed).
+    Writes clusters.csv, households.csv, warnings.csv, review.csv,
+    model.json and records.parquet into ``out_dir`` (created if needed).
 
     Args:
         input_dir: directory of ``*.csv`` extracts (contracts/linkage.md).
@@ -206,7 +246,8 @@ def link_directory(
         Counts and timing for the summary.
 
     Raises:
-        InputError: a file cannot be used (naming file and row).
+        InputError: a file (or the decisions file) cannot be used, naming
+            file and row.
 
     Example:
         >>> link_directory(Path("extracts"), Path("out")).people  # doctest: +SKIP
@@ -216,12 +257,17 @@ def link_directory(
 
     options = options or LinkOptions()
     started = time.perf_counter()
+    decided = review.read_decisions(options.decisions) if options.decisions else []
     records, warnings, _ = load_records(input_dir, progress, workers=options.workers)
     out_dir.mkdir(parents=True, exist_ok=True)
+    decisions = review.resolve(records, decided)
+    empty = np.zeros(0, dtype=np.int64)
     if len(records) > 1:
-        person, trained = match_people(records, options, progress)
+        matched = match_people(records, options, progress, decisions)
+        person, trained, band = matched.person, matched.trained, matched.band
     else:
         person, trained = np.arange(len(records), dtype=np.int64), {}
+        band = (empty, empty, np.zeros(0))
     records["person"] = person
 
     progress("finding households", 0.85)
@@ -239,6 +285,15 @@ def link_directory(
         out_dir / HOUSEHOLDS_FILE, index=False
     )
     _write_warnings(out_dir / WARNINGS_FILE, warnings)
+    pairs = review.review_pairs(
+        records,
+        *band,
+        person=person,
+        person_ids=person_ids,
+        decided={review.pair_key(*d[:4]) for d in decided},
+        threshold=options.threshold,
+    )
+    pairs.to_csv(out_dir / REVIEW_FILE, index=False)
     (out_dir / MODEL_FILE).write_text(
         json.dumps(trained, ensure_ascii=False, indent=1), encoding="utf-8"
     )
@@ -251,4 +306,7 @@ def link_directory(
         people=len(people),
         households=len(set(household.tolist())),
         seconds=time.perf_counter() - started,
+        review_pairs=len(pairs),
+        decisions_applied=decisions.count,
+        decisions_unknown=decisions.unknown,
     )

@@ -94,6 +94,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", type=date.fromisoformat, default=None, help="date for ages (YYYY-MM-DD)"
         )
+        parser.add_argument(
+            "--decisions",
+            type=Path,
+            default=None,
+            help="CSV of reviewed pairs (source_l,record_id_l,source_r,record_id_r,decision "
+            "same|different): applied whatever the scores",
+        )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -122,6 +129,7 @@ class Command(BaseCommand):
             as_of=options["as_of"],
             memory_limit=options["memory_limit"],
             workers=options["workers"],
+            decisions=options["decisions"],
         )
         try:
             summary = link_directory(options["input_dir"], options["out"], run, progress)
@@ -132,9 +140,16 @@ class Command(BaseCommand):
         finally:
             bar.close()
         by_source = ", ".join(f"{s} {n:,}" for s, n in summary.sources.items())
+        reviewed = ""
+        if options["decisions"]:
+            reviewed = f"; {summary.decisions_applied:,} reviewed pairs applied"
+            if summary.decisions_unknown:
+                reviewed += f", {summary.decisions_unknown:,} name records not in these extracts"
         self.stdout.write(
             f"Read {summary.records:,} records ({by_source}); "
             f"{summary.warnings:,} warnings in {options['out'] / 'warnings.csv'}.\n"
             f"Found {summary.people:,} people in {summary.households:,} households "
-            f"in {summary.seconds:.1f} seconds."
+            f"in {summary.seconds:.1f} seconds.\n"
+            f"{summary.review_pairs:,} uncertain pairs to review in "
+            f"{options['out'] / 'review.csv'}{reviewed}."
         )
