@@ -32,6 +32,7 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("accounts:agencies", _("関係機関"), Action.VIEW_AGENCIES),
     ("accounts:staff", _("職員"), Action.VIEW_STAFF),
     ("linkage:runs", _("データ連携"), Action.RUN_IMPORTS),
+    ("linkage:review", _("同一人物の確認"), Action.REVIEW_LINKS),
     ("audit:log", _("監査ログ"), Action.VIEW_AUDIT_LOG),
 ]
 

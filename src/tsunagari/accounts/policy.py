@@ -35,6 +35,9 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "audit.view"
     VERIFY_AUDIT = "audit.verify"
     RUN_IMPORTS = "imports.run"
+    # Decide whether two department records a linkage run was unsure of are
+    # one person (the records' names, dates and addresses are shown).
+    REVIEW_LINKS = "links.review"
     # Complex-need flags from linkage: designated staff only.
     VIEW_FLAGS = "flags.view"
     # Sealed persons' (閲覧制限) address and contact: designated staff only.
@@ -88,6 +91,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_AUDIT_LOG,
             Action.VERIFY_AUDIT,
             Action.RUN_IMPORTS,
+            Action.REVIEW_LINKS,
         }
     ),
 }

@@ -104,6 +104,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("各課の抽出データの法的根拠を記録し、連携を実行します。"),
             "linkage:runs",
         ),
+        (
+            _("同一人物の確認"),
+            _("データ連携で判定に迷った記録の組み合わせを確認し、同一人物か別人かを決めます。"),
+            "linkage:review",
+        ),
     ],
 }
 

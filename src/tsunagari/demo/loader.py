@@ -23,6 +23,7 @@ from tsunagari.accounts.personas import ensure_agencies, ensure_personas
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.council.demo import load_demo_council
 from tsunagari.demo.population import Resident, Ward, generate_ward
+from tsunagari.linkage.demo import load_demo_linkage
 from tsunagari.people.importer import import_registry
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
 from tsunagari.resources.demo import load_demo_directory
@@ -136,6 +137,7 @@ def load_demo(
     imported = "no residents"
     links = 0
     consultations = "no consultations"
+    linkage = "no linkage run"
     if people:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "registry.csv"
@@ -152,6 +154,7 @@ def load_demo(
             links = link_services(ward)
         with transaction.atomic():
             consultations = load_demo_consultations(seed)
+        linkage = load_demo_linkage(ward, seed)
     with transaction.atomic():
         services = load_demo_directory(seed)
     with transaction.atomic():
@@ -170,5 +173,6 @@ def load_demo(
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "
         f"in {ward.household_count:,} households, {links:,} service links, {consultations}, "
-        f"{services} directory services, {surveys}, {council}{extracts} ({seconds:.1f} s)."
+        f"{services} directory services, {surveys}, {council}, {linkage}{extracts} "
+        f"({seconds:.1f} s)."
     )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tsunagari.linkage.models import BasisKind, CandidateStatus
+from tsunagari.linkage.models import BasisKind, CandidateStatus, PairDecision
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -64,6 +64,20 @@ class DecisionForm(forms.Form):
     )
     note = forms.CharField(
         label=_("メモ（判断の理由、つないだ先など）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PairDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("この2件の記録は"),
+        choices=PairDecision.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("メモ（判断の根拠：確認した書類、本人・担当課への確認など）"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -194,3 +194,84 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pattern} {self.household_key} (run {self.run_id})"
+
+
+class PairDecision(models.TextChoices):
+    # The two records are one person: joined in every later run.
+    SAME = "same", _("同一人物")
+    # Two different people: never joined in later runs, not even through others.
+    DIFFERENT = "different", _("別人")
+
+
+class LinkDecision(models.Model):
+    """A person's decision on whether two department records are one person.
+
+    Kept by the records' keys (source and record id, which departments keep
+    from one extract to the next) and given to every later run. The pair is
+    stored in one order (the smaller key first) so it is unique.
+    """
+
+    source_l = models.CharField(max_length=40)
+    record_id_l = models.CharField(max_length=100)
+    source_r = models.CharField(max_length=40)
+    record_id_r = models.CharField(max_length=100)
+    decision = models.CharField(_("判断"), max_length=10, choices=PairDecision.choices)
+    note = models.TextField(_("メモ"), blank=True)
+    decided_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("判断日時"), default=timezone.now)
+    run = models.ForeignKey(
+        LinkageRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-decided_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["source_l", "record_id_l", "source_r", "record_id_r"],
+                name="linkdecision_unique_pair",
+            )
+        ]
+        verbose_name = _("同一人物の判断")
+        verbose_name_plural = _("同一人物の判断")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source_l}:{self.record_id_l} / {self.source_r}:{self.record_id_r} "
+            f"= {self.decision}"
+        )
+
+
+class ReviewPair(models.Model):
+    """A pair of records a run could not be sure about: for a person to decide.
+
+    ``left`` and ``right`` hold what a reviewer needs to compare (name,
+    reading, birth date, sex, address, phone, resident number);
+    ``comparison`` says how each field compares. ``sealed``: a side belongs
+    to a person whose address is restricted (閲覧制限).
+    """
+
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="review_pairs")
+    source_l = models.CharField(max_length=40)
+    record_id_l = models.CharField(max_length=100)
+    source_r = models.CharField(max_length=40)
+    record_id_r = models.CharField(max_length=100)
+    probability = models.FloatField(_("一致の確率"))
+    linked = models.BooleanField(_("同一人物としてつないだ"))
+    comparison = models.JSONField(default=dict)
+    left = models.JSONField(default=dict)
+    right = models.JSONField(default=dict)
+    sealed = models.BooleanField(default=False)
+    rank = models.PositiveIntegerField(default=0)
+    decision = models.ForeignKey(
+        LinkDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["run", "rank"]
+        verbose_name = _("確認が必要な組み合わせ")
+        verbose_name_plural = _("確認が必要な組み合わせ")
+
+    def __str__(self) -> str:
+        return f"{self.source_l}:{self.record_id_l} / {self.source_r}:{self.record_id_r}"

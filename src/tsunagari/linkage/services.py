@@ -34,7 +34,10 @@ from tsunagari.linkage.models import (
     CandidateStatus,
     DataSource,
     LinkageRun,
+    LinkDecision,
+    PairDecision,
     RecordLink,
+    ReviewPair,
     RunStatus,
     source_label,
     source_order,
@@ -321,8 +324,12 @@ def execute_run(run: LinkageRun) -> LinkageRun:
     started = time.perf_counter()
     try:
         check_sources(run.files)
+        decisions = write_decisions(work / "decisions.csv")
         summary = link_directory(
-            extracts, out, LinkOptions(threads=1, as_of=run.as_of), progress=progress
+            extracts,
+            out,
+            LinkOptions(threads=1, as_of=run.as_of, decisions=decisions),
+            progress=progress,
         )
         progress("detecting patterns", _DETECT_AT, share=1.0)
         candidates = detect_directory(out, as_of=run.as_of)
@@ -353,10 +360,13 @@ def _fail(run: LinkageRun, message: str) -> LinkageRun:
 
 
 def _minimise(work: Path) -> None:
-    """Only the minimum data stays: the uploaded extracts and the normalised
-    records are removed once the run's results are stored."""
+    """Only the minimum data stays: the uploaded extracts, the normalised
+    records and the pairs for review are removed once the run's results are
+    stored (the pairs a person should look at are in the database)."""
     shutil.rmtree(work / "extracts", ignore_errors=True)
-    (work / "out" / "records.parquet").unlink(missing_ok=True)
+    for name in ("records.parquet", "review.csv", "decisions.csv"):
+        (work / "out" / name).unlink(missing_ok=True)
+    (work / "decisions.csv").unlink(missing_ok=True)
 
 
 def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
@@ -379,6 +389,7 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
         if matched is not None:
             found.setdefault(cluster, set()).add(matched)
     person_of_cluster = {c: next(iter(p)) for c, p in found.items() if len(p) == 1}
+    sealed = _sealed_clusters(out, records, found)
 
     batch: list[RecordLink] = []
     for source, record_id, number, cluster, household in zip(
@@ -423,7 +434,65 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
         if people:
             candidate.members.set(people)
         count += 1
+    _store_review(run, out, sealed)
     return count
+
+
+def _sealed_clusters(out: Path, records: pd.DataFrame, found: dict[str, set[int]]) -> set[str]:
+    """Clusters of a person whose address is restricted (閲覧制限): a stored
+    sealed person, or a record an extract marks as sealed."""
+    stored = {pk for pks in found.values() for pk in pks}
+    sealed_pks: set[int] = set()
+    ordered = sorted(stored)
+    for chunk in range(0, len(ordered), 500):
+        sealed_pks.update(
+            Person.objects.filter(pk__in=ordered[chunk : chunk + 500], sealed=True).values_list(
+                "pk", flat=True
+            )
+        )
+    clusters = {c for c, pks in found.items() if pks & sealed_pks}
+    try:
+        marks = pd.read_parquet(out / "records.parquet", columns=["person_id", "attr.sealed"])
+    except (KeyError, ValueError, OSError):  # no extract has a sealed column
+        return clusters
+    flag = marks["attr.sealed"].fillna("").astype(str).str.strip().str.lower()
+    marked = flag.isin({"1", "true", "yes", "y", "有", "あり", "○", "閲覧制限"})
+    clusters.update(marks.loc[marked, "person_id"].astype(str))
+    return clusters
+
+
+#: At most this many uncertain pairs of a run are kept for review (the most
+#: uncertain first); the rest wait for the next run.
+MAX_REVIEW_PAIRS = 500
+_SIDE = ("name", "kana", "birth_date", "sex", "address", "phone", "resident_id")
+_COMPARED = ("surname", "given", "birth_date", "address", "phone", "resident_id")
+
+
+def _store_review(run: LinkageRun, out: Path, sealed: set[str]) -> int:
+    path = out / "review.csv"
+    if not path.exists():
+        return 0
+    pairs = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=MAX_REVIEW_PAIRS)
+    rows = []
+    for rank, row in enumerate(pairs.to_dict("records")):
+        rows.append(
+            ReviewPair(
+                run=run,
+                source_l=row["source_l"][:40],
+                record_id_l=row["record_id_l"][:100],
+                source_r=row["source_r"][:40],
+                record_id_r=row["record_id_r"][:100],
+                probability=float(row["match_probability"] or 0),
+                linked=row["linked"] == "yes",
+                comparison={k: row[f"cmp_{k}"] for k in _COMPARED},
+                left={k: row[f"{k}_l"][:200] for k in _SIDE},
+                right={k: row[f"{k}_r"][:200] for k in _SIDE},
+                sealed=row["person_id_l"] in sealed or row["person_id_r"] in sealed,
+                rank=rank,
+            )
+        )
+    ReviewPair.objects.bulk_create(rows, batch_size=_BATCH)
+    return len(rows)
 
 
 def _minimal_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
@@ -548,6 +617,82 @@ def evidence_rows(candidate: Candidate) -> list[EvidenceRow]:
             )
         )
     return rows
+
+
+# --- uncertain pairs and people's decisions -----------------------------------------
+
+
+def write_decisions(path: Path) -> Path | None:
+    """Every decision so far, as the engine's decisions file (None if none)."""
+    decided = LinkDecision.objects.order_by("pk").values_list(
+        "source_l", "record_id_l", "source_r", "record_id_r", "decision"
+    )
+    if not decided.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source_l", "record_id_l", "source_r", "record_id_r", "decision"])
+        writer.writerows(decided.iterator())
+    return path
+
+
+def review_queryset(run: LinkageRun | None, state: str = "open") -> QuerySet[ReviewPair]:
+    """A run's pairs for review: ``open`` (undecided), ``decided`` or all."""
+    if run is None:
+        return ReviewPair.objects.none()
+    qs = ReviewPair.objects.filter(run=run).select_related("decision", "decision__decided_by")
+    if state == "open":
+        qs = qs.filter(decision__isnull=True)
+    elif state == "decided":
+        qs = qs.filter(decision__isnull=False)
+    return qs.order_by("rank")
+
+
+def decide_pair(staff: Staff, pair: ReviewPair, decision: str, note: str) -> LinkDecision:
+    """Record (or change) the decision on a pair; the next run applies it.
+
+    Raises:
+        LinkageError: the decision is not "same" or "different".
+    """
+    from tsunagari.linkage.engine.review import pair_key
+
+    if decision not in PairDecision.values:
+        raise LinkageError(_("「同一人物」か「別人」かを選んでください。"))
+    key = pair_key(pair.source_l, pair.record_id_l, pair.source_r, pair.record_id_r)
+    with transaction.atomic():
+        kept, _created = LinkDecision.objects.update_or_create(
+            source_l=key[0],
+            record_id_l=key[1],
+            source_r=key[2],
+            record_id_r=key[3],
+            defaults={
+                "decision": decision,
+                "note": note.strip()[:2000],
+                "decided_by": staff,
+                "decided_at": timezone.now(),
+                "run": pair.run,
+            },
+        )
+        # The same pair may wait in other runs' queues too.
+        ReviewPair.objects.filter(
+            Q(source_l=key[0], record_id_l=key[1], source_r=key[2], record_id_r=key[3])
+            | Q(source_l=key[2], record_id_l=key[3], source_r=key[0], record_id_r=key[1])
+        ).update(decision=kept)
+    return kept
+
+
+def next_open_pair(pair: ReviewPair) -> ReviewPair | None:
+    """The next undecided pair of the same run, after this one."""
+    return (
+        ReviewPair.objects.filter(run_id=pair.run_id, decision__isnull=True, rank__gt=pair.rank)
+        .order_by("rank")
+        .first()
+        or ReviewPair.objects.filter(run_id=pair.run_id, decision__isnull=True)
+        .exclude(pk=pair.pk)
+        .order_by("rank")
+        .first()
+    )
 
 
 # --- which departments know a person ---------------------------------------------

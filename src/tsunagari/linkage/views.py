@@ -4,11 +4,15 @@
   administrator (RUN_IMPORTS).
 * Outreach candidates: designated staff only (VIEW_FLAGS); every view is
   audited and every decision is a person's, recorded with its note.
+* Uncertain pairs of records (same person or not?): the administrator
+  (REVIEW_LINKS); every view and decision audited, sealed persons' address
+  and phone hidden unless designated.
 * Which departments know a person: whoever may see the person.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,6 +22,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagari.accounts.models import Staff
@@ -25,16 +30,20 @@ from tsunagari.accounts.policy import Action, decide, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.linkage import services
-from tsunagari.linkage.forms import BasisForm, DecisionForm, ExtractsForm
+from tsunagari.linkage.forms import BasisForm, DecisionForm, ExtractsForm, PairDecisionForm
 from tsunagari.linkage.models import (
     Candidate,
     CandidateStatus,
     DataSource,
     LinkageRun,
+    ReviewPair,
     source_label,
     source_order,
 )
 from tsunagari.people.models import Person
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -167,6 +176,158 @@ def source_edit(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
+# --- uncertain pairs (administrator) ------------------------------------------------
+
+_LEVELS: dict[str, dict[str, StrOrPromise]] = {
+    "name": {
+        "same": gettext_lazy("漢字・読みとも一致"),
+        "kanji": gettext_lazy("漢字が一致（読みは記載なし・相違）"),
+        "kana": gettext_lazy("読みが一致（漢字は相違）"),
+        "differ": gettext_lazy("相違"),
+        "missing": gettext_lazy("記載なし"),
+    },
+    "birth_date": {
+        "same": gettext_lazy("一致"),
+        "swap": gettext_lazy("月と日が入れ替わっている"),
+        "one_part": gettext_lazy("年・月・日のうち1つが相違"),
+        "differ": gettext_lazy("相違"),
+        "missing": gettext_lazy("記載なし"),
+    },
+    "address": {
+        "same": gettext_lazy("部屋番号まで一致"),
+        "go": gettext_lazy("号まで一致"),
+        "banchi": gettext_lazy("番まで一致"),
+        "chome": gettext_lazy("丁目まで一致"),
+        "town": gettext_lazy("町名のみ一致"),
+        "differ": gettext_lazy("相違"),
+        "missing": gettext_lazy("記載なし"),
+    },
+    "exact": {
+        "same": gettext_lazy("一致"),
+        "differ": gettext_lazy("相違"),
+        "missing": gettext_lazy("記載なし"),
+    },
+}
+_FIELDS = (
+    ("name", gettext_lazy("氏名"), None, None),
+    ("kana", gettext_lazy("カナ氏名"), None, None),
+    ("", gettext_lazy("姓の比較"), "surname", "name"),
+    ("", gettext_lazy("名の比較"), "given", "name"),
+    ("birth_date", gettext_lazy("生年月日"), "birth_date", "birth_date"),
+    ("sex", gettext_lazy("性別"), None, None),
+    ("address", gettext_lazy("住所"), "address", "address"),
+    ("phone", gettext_lazy("電話"), "phone", "exact"),
+    ("resident_id", gettext_lazy("宛名番号"), "resident_id", "exact"),
+)
+_CONTACT = {"address", "phone"}
+
+
+def _pair_rows(request: HttpRequest, pair: ReviewPair) -> list[dict[str, object]]:
+    """The pair side by side, field by field, with how each field compares.
+    A sealed person's address and phone stay hidden unless designated."""
+    hide = pair.sealed and not decide(request.user, Action.VIEW_SEALED_CONTACT).allowed
+    rows = []
+    for field, label, compared, scale in _FIELDS:
+
+        def value(side: dict[str, str], field: str = field) -> str:
+            if not field:
+                return ""
+            if hide and field in _CONTACT:
+                return str(_("閲覧制限のため非表示"))
+            return side.get(field, "") or "—"
+
+        code = pair.comparison.get(compared, "") if compared else ""
+        level = str(_LEVELS[scale].get(code, code)) if scale and code else ""
+        rows.append(
+            {
+                "label": label,
+                "left": value(pair.left),
+                "right": value(pair.right),
+                "level": level,
+                "agrees": code in {"same", "kanji", "kana", "go", "swap"},
+                "comparison_only": not field,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.REVIEW_LINKS)
+    state = request.GET.get("state", "open")
+    state = state if state in {"open", "decided", "all"} else "open"
+    latest = services.latest_run()
+    page = Paginator(services.review_queryset(latest, state), 25).get_page(request.GET.get("page"))
+    items: list[ReviewPair] = list(page.object_list)
+    record_request(
+        request,
+        AuditAction.VIEW,
+        object_type="linkage.reviewpair",
+        detail={"state": state, "pairs": [p.pk for p in items]},
+    )
+    open_count = services.review_queryset(latest, "open").count()
+    return render(
+        request,
+        "linkage/review.html",
+        {
+            "page": page,
+            "pairs": items,
+            "state": state,
+            "latest": latest,
+            "open_count": open_count,
+            "first_open": services.review_queryset(latest, "open").first(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.REVIEW_LINKS)
+    pair = get_object_or_404(
+        ReviewPair.objects.select_related("run", "decision", "decision__decided_by"), pk=pk
+    )
+    initial = (
+        {"decision": pair.decision.decision, "note": pair.decision.note} if pair.decision else {}
+    )
+    form = PairDecisionForm(request.POST if request.method == "POST" else None, initial=initial)
+    keys = {
+        "left": f"{pair.source_l}:{pair.record_id_l}",
+        "right": f"{pair.source_r}:{pair.record_id_r}",
+    }
+    if request.method == "POST" and form.is_valid():
+        kept = services.decide_pair(
+            _staff(request), pair, form.cleaned_data["decision"], form.cleaned_data["note"]
+        )
+        record_request(
+            request, AuditAction.UPDATE, obj=kept, detail={**keys, "decision": kept.decision}
+        )
+        messages.success(
+            request,
+            _("判断を記録しました。次回のデータ連携から反映されます。"),
+        )
+        following = services.next_open_pair(pair)
+        if following is not None:
+            return redirect("linkage:review_pair", pk=following.pk)
+        return redirect("linkage:review")
+    record_request(request, AuditAction.VIEW, obj=pair, detail={**keys, "sealed": pair.sealed})
+    return render(
+        request,
+        "linkage/review_pair.html",
+        {
+            "pair": pair,
+            "rows": _pair_rows(request, pair),
+            "source_l": source_label(pair.source_l),
+            "source_r": source_label(pair.source_r),
+            "percent": f"{pair.probability * 100:.0f}",
+            "form": form,
+            "following": services.next_open_pair(pair),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 # --- candidates (designated staff) ------------------------------------------------
 
 
@@ -245,7 +406,8 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_flags(request)
     candidate = get_object_or_404(Candidate.objects.select_related("run", "decided_by"), pk=pk)
     form = DecisionForm(
-        request.POST or None, initial={"status": candidate.status, "note": candidate.note}
+        request.POST if request.method == "POST" else None,
+        initial={"status": candidate.status, "note": candidate.note},
     )
     members = list(candidate.members.values_list("pk", flat=True))
     if request.method == "POST":
