@@ -20,6 +20,31 @@ def test_it_shows_a_role_its_work(client_for: Any) -> None:
     assert 'href="/audit/"' in body
 
 
+@pytest.mark.parametrize("username", [p.username for p in PERSONAS])
+def test_every_home_card_link_opens_for_its_persona(client_for: Any, username: str) -> None:
+    # A card's page must not answer 403: a role alone is not enough where the
+    # page also needs a designation.
+    import re
+
+    client = client_for(username)
+    body = client.get("/").content.decode()
+    cards = re.findall(r'<h3><a href="([^"]+)"', body)
+    for url in cards:
+        assert client.get(url).status_code == 200, (username, url)
+
+
+def test_it_leaves_out_the_candidates_card_without_the_designation(
+    client_for: Any, personas: Any
+) -> None:
+    coordinator = personas["coordinator"]
+    assert 'href="/linkage/candidates/"' in client_for("coordinator").get("/").content.decode()
+    coordinator.flag_access = False
+    coordinator.save()
+    body = client_for("coordinator").get("/").content.decode()
+    assert 'href="/linkage/candidates/"' not in body
+    assert "多機関協働・アウトリーチへの依頼" in body  # the rest of the role's work stays
+
+
 def test_it_sends_security_headers_and_a_strict_csp(client_for: Any) -> None:
     response = client_for("planner").get("/")
     csp = response["Content-Security-Policy"]

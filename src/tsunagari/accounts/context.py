@@ -37,6 +37,14 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
 ]
 
 
+def action_for_page(name: str) -> Action | None:
+    """The action a page of the menu needs (None for pages not in the menu)."""
+    for url_name, _label, action in _NAV:
+        if url_name == name:
+            return action
+    return None
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from tsunagari.accounts.context import action_for_page
 from tsunagari.accounts.forms import SignInForm
 from tsunagari.accounts.models import Agency, Role, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
@@ -113,6 +114,19 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
 }
 
 
+# Pages on home cards that are not in the menu, and the action they need.
+_CARD_ACTIONS: dict[str, Action] = {"consultations:new": Action.WORK_CONSULTATIONS}
+
+
+def _card_allowed(url_name: str | None, granted: frozenset[Action]) -> bool:
+    """A card shows only when its page would open: a role alone is not
+    enough where the page also needs a designation (flag_access …)."""
+    if url_name is None:
+        return True
+    needed = _CARD_ACTIONS.get(url_name) or action_for_page(url_name)
+    return needed is None or needed in granted
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -124,6 +138,7 @@ def home(request: HttpRequest) -> HttpResponse:
         cards = [
             HomeCard(str(t), str(x), reverse(u) if u else None)
             for t, x, u in _ROLE_WORK.get(role, [])
+            if _card_allowed(u, granted)
         ]
         sections.append((str(labels.get(role, role)), cards))
     return render(
