@@ -260,3 +260,18 @@ def test_it_shows_the_latest_runs_candidates_with_earlier_decisions_beside_them(
     assert "同じ方々についての過去の判断" in detail and "訪問済み" in detail
     again.refresh_from_db()
     assert again.status == "new"
+
+
+def test_it_pages_candidates_and_keeps_the_filters(
+    client_for: Callable[[str], Client], flagged: dict[str, Any]
+) -> None:
+    run = Candidate.objects.first().run  # type: ignore[union-attr]
+    for i in range(60):
+        Candidate.objects.create(run=run, pattern="isolation", pattern_ja="社会的孤立",
+                                 household_key=f"HX{i:02d}", member_keys=["PX"])  # fmt: skip
+    page = (
+        client_for("coordinator")
+        .get(reverse("linkage:candidates"), {"pattern": "isolation"})
+        .content.decode()
+    )
+    assert "?pattern=isolation&amp;page=2" in page

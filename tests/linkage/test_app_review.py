@@ -205,3 +205,16 @@ def test_a_decision_is_applied_by_the_next_run(
     assert cluster(second, "care", "C01") != cluster(second, "registry", "R08")
     # and nothing of the decisions file stays in the run's folder
     assert not list(Path(second.work_dir).rglob("decisions.csv"))
+
+
+def test_it_pages_the_queue_and_keeps_the_filter(
+    client_for: Callable[[str], Client], queue: dict[str, Any]
+) -> None:
+    for rank in range(3, 30):
+        _pair(queue["run"], rank)
+    client = client_for("admin")
+    first = client.get(reverse("linkage:review"), {"state": "all"}).content.decode()
+    assert "?state=all&amp;page=2" in first
+    second = client.get(reverse("linkage:review"), {"state": "all", "page": 2}).content.decode()
+    assert "2 / 2 ページ" in second
+    assert reverse("linkage:review_pair", args=[ReviewPair.objects.get(rank=29).pk]) in second
