@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -102,20 +103,26 @@ def new(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
+def _end(request: HttpRequest, end: Callable[[], object], done: str) -> HttpResponse:
+    """Run one ending (withdrawal, end of a meeting) and go back with its outcome."""
+    try:
+        end()
+    except ConsentError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    else:
+        messages.success(request, done)
+    return redirect(_back(request, None))
+
+
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     staff: Staff = request.user  # type: ignore[assignment]
-    try:
-        withdraw_consent(staff, consent_id, note=request.POST.get("note", ""))
-    except ConsentError as exc:
-        messages.error(request, " ".join(exc.errors.values()))
-    else:
-        messages.success(
-            request,
-            "同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。",
-        )
-    return redirect(_back(request, None))
+    return _end(
+        request,
+        lambda: withdraw_consent(staff, consent_id, note=request.POST.get("note", "")),
+        "同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。",
+    )
 
 
 @login_required
@@ -157,10 +164,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def meeting_end(request: HttpRequest, meeting_id: int) -> HttpResponse:
     staff: Staff = request.user  # type: ignore[assignment]
-    try:
-        end_support_meeting(staff, meeting_id, reason=request.POST.get("reason", ""))
-    except ConsentError as exc:
-        messages.error(request, " ".join(exc.errors.values()))
-    else:
-        messages.success(request, "支援会議での取り扱いを終了しました。")
-    return redirect(_back(request, None))
+    return _end(
+        request,
+        lambda: end_support_meeting(staff, meeting_id, reason=request.POST.get("reason", "")),
+        "支援会議での取り扱いを終了しました。",
+    )
