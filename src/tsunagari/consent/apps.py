@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsentConfig(AppConfig):
     name = "tsunagari.consent"
     label = "consent"
-    verbose_name = "同意"
+    verbose_name = _("同意")

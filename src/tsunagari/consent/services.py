@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from tsunagari.accounts.models import Agency, AgencyKind
 from tsunagari.accounts.policy import Action, require
@@ -58,44 +59,51 @@ class SupportMeetingInput:
     reason: str = ""
 
 
+def _reason(error: TextError) -> str:
+    """The date parser's reason in the interface's language."""
+    return error.reason_ja if (get_language() or "ja").startswith("ja") else error.reason
+
+
 def _text(value: object, name: str, limit: int, errors: dict[str, str]) -> str:
     if not isinstance(value, str):
-        errors[name] = "文字で入力してください。"
+        errors[name] = gettext("文字で入力してください。")
         return ""
     if len(value) > limit:
-        errors[name] = f"{limit}文字以内で入力してください。"
+        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
     elif "\x00" in value:
-        errors[name] = "使えない文字が含まれています。"
+        errors[name] = gettext("使えない文字が含まれています。")
     return value.strip()
 
 
 def _date(value: object, name: str, errors: dict[str, str], *, required: bool) -> date | None:
     if not isinstance(value, str) or len(value) > 40:
-        errors[name] = "日付は 2026-04-01 や 令和8年4月1日 の形で入力してください。"
+        errors[name] = gettext("日付は 2026-04-01 や 令和8年4月1日 の形で入力してください。")
         return None
     if not value.strip():
         if required:
-            errors[name] = "日付を入力してください。"
+            errors[name] = gettext("日付を入力してください。")
         return None
     parsed = parse_date(value)
     if isinstance(parsed, TextError):
-        errors[name] = parsed.reason_ja
+        errors[name] = _reason(parsed)
         return None
     return parsed
 
 
 def _agencies(codes: object, errors: dict[str, str]) -> list[Agency]:
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        errors["agencies"] = "機関は機関コードのリストで指定してください。"
+        errors["agencies"] = gettext("機関は機関コードのリストで指定してください。")
         return []
     wanted = sorted({c.strip() for c in codes if c.strip()})
     if len(wanted) > MAX_AGENCIES:
-        errors["agencies"] = f"共有先は{MAX_AGENCIES}機関までです。"
+        errors["agencies"] = gettext("共有先は%(max)s機関までです。") % {"max": MAX_AGENCIES}
         return []
     found = list(Agency.objects.filter(code__in=wanted, is_active=True))
     unknown = sorted(set(wanted) - {a.code for a in found})
     if unknown:
-        errors["agencies"] = "見つからない機関があります: " + ", ".join(c[:20] for c in unknown[:5])
+        errors["agencies"] = gettext("見つからない機関があります: %(codes)s") % {
+            "codes": ", ".join(c[:20] for c in unknown[:5])
+        }
     return found
 
 
@@ -103,40 +111,40 @@ def clean_consent(data: ConsentInput) -> dict[str, object]:
     """Check a consent as typed; raise ConsentError naming each bad field."""
     errors: dict[str, str] = {}
     if data.form not in ConsentForm.values:
-        errors["form"] = "「同意あり」か「同意なし」を選んでください。"
+        errors["form"] = gettext("「同意あり」か「同意なし」を選んでください。")
     today = timezone.localdate()
     given_on = _date(data.given_on, "given_on", errors, required=True)
     if given_on is not None and given_on > today:
-        errors["given_on"] = "同意日が未来の日付です。"
+        errors["given_on"] = gettext("同意日が未来の日付です。")
     elif given_on is not None and given_on < today - timedelta(days=365 * MAX_CONSENT_YEARS):
-        errors["given_on"] = (
-            f"{MAX_CONSENT_YEARS}年以上前の同意は記録できません。改めて確認してください。"
-        )
+        errors["given_on"] = gettext(
+            "%(years)s年以上前の同意は記録できません。改めて確認してください。"
+        ) % {"years": MAX_CONSENT_YEARS}
     expires_on = _date(data.expires_on, "expires_on", errors, required=False)
     note = _text(data.note, "note", NOTE_MAX, errors)
     agencies = _agencies(data.agencies, errors)
     categories = data.categories
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        errors["categories"] = "共有する情報を選んでください。"
+        errors["categories"] = gettext("共有する情報を選んでください。")
         categories = []
     elif set(categories) - set(InfoCategory.values):
-        errors["categories"] = "不明な情報の種類があります。"
+        errors["categories"] = gettext("不明な情報の種類があります。")
     if data.form == ConsentForm.WITH_CONSENT:
         if expires_on is None and "expires_on" not in errors:
-            errors["expires_on"] = "有効期限を入力してください（最長3年）。"
+            errors["expires_on"] = gettext("有効期限を入力してください（最長3年）。")
         elif given_on and expires_on:
             if expires_on < given_on:
-                errors["expires_on"] = "有効期限が同意日より前です。"
+                errors["expires_on"] = gettext("有効期限が同意日より前です。")
             elif expires_on > given_on + timedelta(days=365 * MAX_CONSENT_YEARS + 1):
-                errors["expires_on"] = (
-                    f"有効期限は同意日から{MAX_CONSENT_YEARS}年以内にしてください。"
-                )
+                errors["expires_on"] = gettext(
+                    "有効期限は同意日から%(years)s年以内にしてください。"
+                ) % {"years": MAX_CONSENT_YEARS}
         if not agencies and "agencies" not in errors:
-            errors["agencies"] = "共有先の機関を1つ以上選んでください。"
+            errors["agencies"] = gettext("共有先の機関を1つ以上選んでください。")
         if not categories and "categories" not in errors:
-            errors["categories"] = "共有する情報を1つ以上選んでください。"
+            errors["categories"] = gettext("共有する情報を1つ以上選んでください。")
     elif data.form == ConsentForm.WITHOUT_CONSENT and (agencies or categories or expires_on):
-        errors["form"] = "「同意なし」のときは共有先・情報・期限を選ばないでください。"
+        errors["form"] = gettext("「同意なし」のときは共有先・情報・期限を選ばないでください。")
     if errors:
         raise ConsentError(errors)
     ordered = [c for c in InfoCategory.values if c in set(categories)]
@@ -154,7 +162,7 @@ def _person_for(actor: Staff, person_id: int) -> Person:
     require(actor, Action.WORK_CONSULTATIONS)
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise ConsentError({"person": "その番号の本人は登録されていません。"})
+        raise ConsentError({"person": gettext("その番号の本人は登録されていません。")})
     require(actor, Action.VIEW_PERSONAL_DATA, person)
     return person
 
@@ -205,13 +213,16 @@ def withdraw_consent(actor: Staff, consent_id: int, *, note: str = "") -> Consen
     with transaction.atomic():
         consent = Consent.objects.select_for_update().filter(pk=consent_id).first()
         if consent is None:
-            raise ConsentError({"consent": "その番号の同意は記録されていません。"})
+            raise ConsentError({"consent": gettext("その番号の同意は記録されていません。")})
         _person_for(actor, consent.person_id)
         if consent.form != ConsentForm.WITH_CONSENT:
-            raise ConsentError({"consent": "「同意なし」の記録は撤回できません。"})
+            raise ConsentError({"consent": gettext("「同意なし」の記録は撤回できません。")})
         if consent.withdrawn_on is not None:
             raise ConsentError(
-                {"consent": f"この同意は {consent.withdrawn_on:%Y-%m-%d} に撤回済みです。"}
+                {
+                    "consent": gettext("この同意は %(date)s に撤回済みです。")
+                    % {"date": f"{consent.withdrawn_on:%Y-%m-%d}"}
+                }
             )
         consent.withdrawn_on = timezone.localdate()
         consent.withdrawn_at = timezone.now()
@@ -265,22 +276,22 @@ def place_under_support_meeting(
     errors: dict[str, str] = {}
     decided_on = _date(data.decided_on, "decided_on", errors, required=True)
     if decided_on is not None and decided_on > timezone.localdate():
-        errors["decided_on"] = "決定日が未来の日付です。"
+        errors["decided_on"] = gettext("決定日が未来の日付です。")
     reason = _text(data.reason, "reason", NOTE_MAX, errors)
     if not reason and "reason" not in errors:
-        errors["reason"] = "支援会議で扱う理由を入力してください。"
+        errors["reason"] = gettext("支援会議で扱う理由を入力してください。")
     agencies = _agencies(data.agencies, errors)
     if not agencies and "agencies" not in errors:
-        errors["agencies"] = "構成機関を1つ以上選んでください。"
+        errors["agencies"] = gettext("構成機関を1つ以上選んでください。")
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        errors["person"] = "その番号の本人は登録されていません。"
+        errors["person"] = gettext("その番号の本人は登録されていません。")
     if errors:
         raise ConsentError(errors)
     assert person is not None and decided_on is not None
     with transaction.atomic():
         if active_support_meeting(person.pk) is not None:
-            raise ConsentError({"person": "この方はすでに支援会議で扱われています。"})
+            raise ConsentError({"person": gettext("この方はすでに支援会議で扱われています。")})
         meeting = SupportMeeting.objects.create(
             person=person, decided_on=decided_on, decided_by=actor, reason=reason
         )
@@ -308,15 +319,15 @@ def end_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> Suppor
     errors: dict[str, str] = {}
     reason = _text(reason, "reason", NOTE_MAX, errors)
     if not reason and "reason" not in errors:
-        errors["reason"] = "終了の理由を入力してください。"
+        errors["reason"] = gettext("終了の理由を入力してください。")
     if errors:
         raise ConsentError(errors)
     with transaction.atomic():
         meeting = SupportMeeting.objects.select_for_update().filter(pk=meeting_id).first()
         if meeting is None:
-            raise ConsentError({"meeting": "その番号の支援会議は記録されていません。"})
+            raise ConsentError({"meeting": gettext("その番号の支援会議は記録されていません。")})
         if meeting.ended_on is not None:
-            raise ConsentError({"meeting": "この支援会議はすでに終了しています。"})
+            raise ConsentError({"meeting": gettext("この支援会議はすでに終了しています。")})
         meeting.ended_on = timezone.localdate()
         meeting.ended_by = actor
         meeting.end_reason = reason

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagari.accounts.models import Staff
@@ -55,7 +56,7 @@ def _person(request: HttpRequest) -> Person:
     person_id = _int(request.GET.get("person") or request.POST.get("person"))
     person = Person.objects.filter(pk=person_id).first() if person_id else None
     if person is None:
-        raise Http404("本人が指定されていません。")
+        raise Http404(gettext("本人が指定されていません。"))
     return person
 
 
@@ -88,7 +89,7 @@ def new(request: HttpRequest) -> HttpResponse:
         except ConsentError as exc:
             errors = exc.errors
         else:
-            messages.success(request, "同意を記録しました。")
+            messages.success(request, gettext("同意を記録しました。"))
             return redirect(_back(request, consultation_id))
     else:
         record_request(request, AuditAction.VIEW, obj=person, person_id=person.pk,
@@ -121,7 +122,7 @@ def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     return _end(
         request,
         lambda: withdraw_consent(staff, consent_id, note=request.POST.get("note", "")),
-        "同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。",
+        gettext("同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。"),
     )
 
 
@@ -149,7 +150,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         except ConsentError as exc:
             errors = exc.errors
         else:
-            messages.success(request, "支援会議で扱うことを記録しました。")
+            messages.success(request, gettext("支援会議で扱うことを記録しました。"))
             return redirect(_back(request, consultation_id))
     return render(
         request,
@@ -167,5 +168,5 @@ def meeting_end(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _end(
         request,
         lambda: end_support_meeting(staff, meeting_id, reason=request.POST.get("reason", "")),
-        "支援会議での取り扱いを終了しました。",
+        gettext("支援会議での取り扱いを終了しました。"),
     )
