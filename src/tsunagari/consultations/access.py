@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.policy import Action, Decision, allowed, register_object_rule, require
 from tsunagari.audit.models import AuditAction
@@ -25,18 +27,18 @@ if TYPE_CHECKING:
 
     from tsunagari.accounts.models import Staff
 
-NOT_YOUR_CONSULTATION = (
+NOT_YOUR_CONSULTATION = _(
     "この相談は他の機関が受け付けたものです。受け付けた機関からのつなぎ（紹介）がある場合は、"
     "つなぎの画面から共有された内容を確認してください。"
 )
-NOT_YOUR_REFERRAL = "このつなぎ（紹介）は、送った機関と受け取る機関だけが見られます。"
-NOT_YOUR_NEED = "この依頼は、多機関協働・アウトリーチの担当者と依頼した機関だけが見られます。"
+NOT_YOUR_REFERRAL = _("このつなぎ（紹介）は、送った機関と受け取る機関だけが見られます。")
+NOT_YOUR_NEED = _("この依頼は、多機関協働・アウトリーチの担当者と依頼した機関だけが見られます。")
 
 
 def _consultation_rule(staff: Staff, consultation: Consultation) -> Decision:
     if staff.agency_id is not None and staff.agency_id == consultation.agency_id:
         return Decision(True)
-    return Decision(False, NOT_YOUR_CONSULTATION)
+    return Decision(False, str(NOT_YOUR_CONSULTATION))
 
 
 def _referral_rule(staff: Staff, referral: Referral) -> Decision:
@@ -45,7 +47,7 @@ def _referral_rule(staff: Staff, referral: Referral) -> Decision:
         referral.to_agency_id,
     }:
         return Decision(True)
-    return Decision(False, NOT_YOUR_REFERRAL)
+    return Decision(False, str(NOT_YOUR_REFERRAL))
 
 
 def _need_rule(staff: Staff, need: Need) -> Decision:
@@ -53,7 +55,7 @@ def _need_rule(staff: Staff, need: Need) -> Decision:
         return Decision(True)
     if allowed(staff, Action.WORK_NEEDS):
         return Decision(True)
-    return Decision(False, NOT_YOUR_NEED)
+    return Decision(False, str(NOT_YOUR_NEED))
 
 
 def register() -> None:
@@ -83,7 +85,7 @@ def get_consultation_for(actor: Staff | AnonymousUser, consultation_id: int) -> 
         .first()
     )
     if consultation is None:
-        raise Http404("その番号の相談はありません。")
+        raise Http404(gettext("その番号の相談はありません。"))
     try:
         require(actor, Action.VIEW_PERSONAL_DATA, consultation)
     except PermissionDenied as exc:
@@ -101,7 +103,7 @@ def get_referral_for(actor: Staff | AnonymousUser, referral_id: int) -> Referral
         .first()
     )
     if referral is None:
-        raise Http404("その番号のつなぎはありません。")
+        raise Http404(gettext("その番号のつなぎはありません。"))
     try:
         require(actor, Action.VIEW_PERSONAL_DATA, referral)
     except PermissionDenied as exc:

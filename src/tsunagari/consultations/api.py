@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from tsunagari.accounts.models import Staff
@@ -209,7 +210,8 @@ def _staff(request: HttpRequest) -> Staff:
 
 
 def _duplicates(exc: DuplicatePerson) -> dict[str, Any]:
-    return {"detail": str(exc), "errors": {"new_name": "似た方が登録されています。person_id で選ぶか confirm_new を true にしてください。"},}  # fmt: skip
+    return {"detail": str(exc), "errors": {"new_name": gettext(
+        "似た方が登録されています。person_id で選ぶか confirm_new を true にしてください。")}}  # fmt: skip
 
 
 @router.post("", response={201: ConsultationOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
@@ -218,7 +220,7 @@ def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Any:
     try:
         c = save_consultation(staff, _input(payload), final=not payload.draft)
     except IntakeError as exc:
-        return Status(422, {"detail": "入力を確認してください。", "errors": exc.errors})
+        return Status(422, {"detail": gettext("入力を確認してください。"), "errors": exc.errors})
     except DuplicatePerson as exc:
         return Status(409, _duplicates(exc))
     return Status(201, _consultation_out(c))
@@ -244,11 +246,13 @@ def indicators(request: HttpRequest, start: str, end: str) -> Any:
         first, last = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
     except ValueError:
         return Status(
-            422, {"detail": "start と end は YYYY-MM-DD で指定してください。", "errors": {}}
+            422,
+            {"detail": gettext("start と end は YYYY-MM-DD で指定してください。"), "errors": {}},
         )
     if last < first or (last - first).days > 3660:
         return Status(
-            422, {"detail": "期間は start ≦ end、10年以内で指定してください。", "errors": {}}
+            422,
+            {"detail": gettext("期間は start ≦ end、10年以内で指定してください。"), "errors": {}},
         )
     counts = indicator_counts(first, last)
     data = dict(counts.__dict__)
@@ -274,11 +278,14 @@ def update_consultation(
         c = save_consultation(staff, _input(payload), consultation_id=consultation_id,
                               expected_version=payload.version, final=not payload.draft)  # fmt: skip
     except IntakeError as exc:
-        return Status(422, {"detail": "入力を確認してください。", "errors": exc.errors})
+        return Status(422, {"detail": gettext("入力を確認してください。"), "errors": exc.errors})
     except DuplicatePerson as exc:
         return Status(409, _duplicates(exc))
     except EditConflict as exc:
-        return Status(409, {"detail": f"{exc} 最新の版は {exc.current.version} です。読み直してから保存してください。",
+        detail = gettext(
+            "%(problem)s 最新の版は %(version)s です。読み直してから保存してください。"
+        )
+        return Status(409, {"detail": detail % {"problem": exc, "version": exc.current.version},
                             "errors": {"version": str(exc.current.version)}})  # fmt: skip
     return Status(200, _consultation_out(c))
 

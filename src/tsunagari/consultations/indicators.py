@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext
 
 from tsunagari.consultations.models import (
     Consultation,
@@ -65,7 +66,7 @@ def indicator_counts(start: date, end: date) -> IndicatorCounts:
     cells = [
         MonthServiceCount(
             month=row["month"].strftime("%Y-%m"),
-            service=str(labels.get(row["service"], row["service"] or "未記入")),
+            service=str(labels.get(row["service"], row["service"] or gettext("未記入"))),
             count=_safe(int(row["n"]), small),
         )
         for row in grouped

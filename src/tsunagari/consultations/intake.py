@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from tsunagari.consultations.models import (
     Channel,
@@ -24,6 +26,9 @@ from tsunagari.consultations.models import (
     Work,
 )
 from tsunagari.text import TextError, parse_date
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 NOTES_MAX = 10_000
 PERSON_FIELDS = ("name", "kana", "birth_date", "sex", "address", "phone")
@@ -65,32 +70,46 @@ class ConsultationInput:
     outcome: Any = ""
 
 
+def _reason(error: TextError) -> str:
+    """The date parser's reason in the interface's language."""
+    return error.reason_ja if (get_language() or "ja").startswith("ja") else error.reason
+
+
 def _text(value: Any, name: str, limit: int, errors: dict[str, str]) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        errors[name] = "文字で入力してください。"
+        errors[name] = gettext("文字で入力してください。")
         return ""
     if len(value) > limit:
-        errors[name] = f"{limit:,}文字以内で入力してください（いま{len(value):,}文字）。"
+        errors[name] = gettext("%(limit)s文字以内で入力してください（いま%(length)s文字）。") % {
+            "limit": f"{limit:,}",
+            "length": f"{len(value):,}",
+        }
         return ""
     if "\x00" in value:
-        errors[name] = "使えない文字（制御文字）が含まれています。"
+        errors[name] = gettext("使えない文字（制御文字）が含まれています。")
         return ""
     return value.strip()
 
 
 def _choice(
-    value: Any, name: str, choices: type, errors: dict[str, str], *, required: bool, label: str
+    value: Any,
+    name: str,
+    choices: type,
+    errors: dict[str, str],
+    *,
+    required: bool,
+    label: StrOrPromise,
 ) -> str:
     text = _text(value, name, 40, errors)
     if name in errors:
         return ""
     if text and text not in choices.values:  # type: ignore[attr-defined]
-        errors[name] = f"{label}は一覧から選んでください。"
+        errors[name] = gettext("%(label)sは一覧から選んでください。") % {"label": label}
         return ""
     if required and not text:
-        errors[name] = f"{label}を選んでください。"
+        errors[name] = gettext("%(label)sを選んでください。") % {"label": label}
     return text
 
 
@@ -102,13 +121,15 @@ def _received_on(value: Any, errors: dict[str, str], *, final: bool) -> date | N
         return timezone.localdate()
     parsed = parse_date(text)
     if isinstance(parsed, TextError):
-        errors["received_on"] = parsed.reason_ja
+        errors["received_on"] = _reason(parsed)
         return None
     today = timezone.localdate()
     if parsed > today:
-        errors["received_on"] = "受付日が未来の日付です。"
+        errors["received_on"] = gettext("受付日が未来の日付です。")
     elif parsed < today - timedelta(days=730):
-        errors["received_on"] = "2年以上前の受付日は記録できません。日付を確認してください。"
+        errors["received_on"] = gettext(
+            "2年以上前の受付日は記録できません。日付を確認してください。"
+        )
     return parsed
 
 
@@ -116,15 +137,15 @@ def _person_id(value: Any, errors: dict[str, str]) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        errors["person"] = "本人の番号が正しくありません。"
+        errors["person"] = gettext("本人の番号が正しくありません。")
         return None
     try:
         number = int(str(value).strip())
     except ValueError:
-        errors["person"] = "本人の番号が正しくありません。検索結果から選び直してください。"
+        errors["person"] = gettext("本人の番号が正しくありません。検索結果から選び直してください。")
         return None
     if number < 1 or number > 2**62:
-        errors["person"] = "本人の番号が正しくありません。"
+        errors["person"] = gettext("本人の番号が正しくありません。")
         return None
     return number
 
@@ -134,45 +155,45 @@ def clean_intake(data: ConsultationInput, *, final: bool) -> dict[str, Any]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
         "received_on": _received_on(data.received_on, errors, final=final),
-        "channel": _choice(data.channel, "channel", Channel, errors, required=final, label="受付方法"),
-        "service": _choice(data.service, "service", Service, errors, required=final, label="受け付けた事業"),
-        "visitor": _choice(data.visitor, "visitor", Visitor, errors, required=final, label="来談者"),
+        "channel": _choice(data.channel, "channel", Channel, errors, required=final, label=_("受付方法")),
+        "service": _choice(data.service, "service", Service, errors, required=final, label=_("受け付けた事業")),
+        "visitor": _choice(data.visitor, "visitor", Visitor, errors, required=final, label=_("来談者")),
         "visitor_relation": _text(data.visitor_relation, "visitor_relation", 30, errors),
-        "work": _choice(data.work, "work", Work, errors, required=False, label="仕事"),
-        "housing": _choice(data.housing, "housing", Housing, errors, required=False, label="住まい"),
+        "work": _choice(data.work, "work", Work, errors, required=False, label=_("仕事")),
+        "housing": _choice(data.housing, "housing", Housing, errors, required=False, label=_("住まい")),
         "health_insurance": _choice(data.health_insurance, "health_insurance", HealthInsurance, errors,
-                                    required=False, label="健康保険"),
-        "pension": _choice(data.pension, "pension", Pension, errors, required=False, label="年金"),
+                                    required=False, label=_("健康保険")),
+        "pension": _choice(data.pension, "pension", Pension, errors, required=False, label=_("年金")),
         "notes": _text(data.notes, "notes", NOTES_MAX, errors),
-        "outcome": _choice(data.outcome, "outcome", FirstOutcome, errors, required=False, label="初回の対応"),
+        "outcome": _choice(data.outcome, "outcome", FirstOutcome, errors, required=False, label=_("初回の対応")),
     }  # fmt: skip
     problems = data.problems
     if problems is None:
         problems = []
     if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
-        errors["problems"] = "相談の分野は一覧から選んでください。"
+        errors["problems"] = gettext("相談の分野は一覧から選んでください。")
         problems = []
     elif set(problems) - set(ProblemArea.values):
-        errors["problems"] = "相談の分野は一覧から選んでください。"
+        errors["problems"] = gettext("相談の分野は一覧から選んでください。")
         problems = []
     ordered = [p for p in ProblemArea.values if p in set(problems)]
     main = _choice(data.main_problem, "main_problem", ProblemArea, errors, required=False,
-                   label="主な分野")  # fmt: skip
+                   label=_("主な分野"))  # fmt: skip
     if not main and len(ordered) == 1:
         main = ordered[0]
     if main and main not in ordered and "problems" not in errors:
         ordered = [p for p in ProblemArea.values if p in {*ordered, main}]
     if final and not ordered and "problems" not in errors:
-        errors["problems"] = "相談の分野を1つ以上選んでください。"
+        errors["problems"] = gettext("相談の分野を1つ以上選んでください。")
     elif final and len(ordered) > 1 and not main and "main_problem" not in errors:
-        errors["main_problem"] = "主な分野を1つ選んでください。"
+        errors["main_problem"] = gettext("主な分野を1つ選んでください。")
     values["problems"] = ordered
     values["main_problem"] = main
     values["person_id"] = _person_id(data.person_id, errors)
     new_person: dict[str, str] = {}
     raw = data.new_person if isinstance(data.new_person, dict) else None
     if raw is None:
-        errors["new_person"] = "新しく登録する本人の情報が読めません。"
+        errors["new_person"] = gettext("新しく登録する本人の情報が読めません。")
         raw = {}
     for name in PERSON_FIELDS:
         text = _text(raw.get(name, ""), f"new_{name}", _PERSON_LIMITS[name], errors)
@@ -186,7 +207,9 @@ def clean_intake(data: ConsultationInput, *, final: bool) -> dict[str, Any]:
         and not new_person.get("name")
         and "person" not in errors
     ):
-        errors["person"] = "本人を検索して選ぶか、新しく登録する方の氏名を入力してください。"
+        errors["person"] = gettext(
+            "本人を検索して選ぶか、新しく登録する方の氏名を入力してください。"
+        )
     if errors:
         raise IntakeError(errors)
     return values

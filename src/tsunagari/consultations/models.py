@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.consent.models import Consent, SupportMeeting
@@ -145,7 +146,9 @@ class Consultation(models.Model):
         _("受け付けた事業"), max_length=20, choices=Service.choices, blank=True
     )
     visitor = models.CharField(_("来談者"), max_length=20, choices=Visitor.choices, blank=True)
-    visitor_relation = models.CharField(_("続柄"), max_length=30, blank=True)
+    visitor_relation = models.CharField(
+        pgettext_lazy("visitor's relation to the person", "続柄"), max_length=30, blank=True
+    )
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
     )

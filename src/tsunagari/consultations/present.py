@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tsunagari.consultations.events import TimelineEntry, timeline
 from tsunagari.consultations.models import Referral, ReferralOutcome, ReferralStatus
@@ -102,7 +103,7 @@ def present_referral(viewer: Staff | AnonymousUser, referral: Referral) -> Refer
         due_at=referral.due_at,
         overdue=referral.is_overdue(timezone.now()),
         summary=referral.summary,
-        basis="本人同意" if referral.consent_id else "支援会議",
+        basis=gettext("本人同意") if referral.consent_id else gettext("支援会議"),
         decline_reason=referral.decline_reason,
         outcome=referral.outcome,
         outcome_label=str(dict(ReferralOutcome.choices).get(referral.outcome, ""))

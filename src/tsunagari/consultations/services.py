@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from tsunagari.accounts.models import Agency, AgencyKind
 from tsunagari.accounts.policy import Action, require
@@ -75,7 +76,10 @@ class EditConflict(Exception):
 
     def __init__(self, current: Consultation, mine: dict[str, Any]) -> None:
         super().__init__(
-            "この相談は、編集を始めた後に別の職員が保存しています。あなたの入力は保存していません。"
+            gettext(
+                "この相談は、編集を始めた後に別の職員が保存しています。"
+                "あなたの入力は保存していません。"
+            )
         )
         self.current = current
         self.mine = mine
@@ -85,7 +89,9 @@ class DuplicatePerson(Exception):
     """The new person looks like someone already registered; ask before creating."""
 
     def __init__(self, matches: list[Match]) -> None:
-        super().__init__("似た方がすでに登録されています。同じ方ではないか確認してください。")
+        super().__init__(
+            gettext("似た方がすでに登録されています。同じ方ではないか確認してください。")
+        )
         self.matches = matches
 
 
@@ -105,7 +111,7 @@ def _resolve_person(actor: Staff, values: dict[str, Any]) -> Person:
         person = Person.objects.filter(pk=values["person_id"]).first()
         if person is None:
             raise IntakeError(
-                {"person": "その番号の本人は登録されていません。検索し直してください。"}
+                {"person": gettext("その番号の本人は登録されていません。検索し直してください。")}
             )
         return person
     new = values["new_person"]
@@ -149,7 +155,7 @@ def save_consultation(
     """
     require(actor, Action.WORK_CONSULTATIONS)
     if actor.agency_id is None:
-        raise PermissionDenied("相談を受け付けるには、所属機関の登録が必要です。")
+        raise PermissionDenied(gettext("相談を受け付けるには、所属機関の登録が必要です。"))
     values = clean_intake(data, final=final)
     try:
         return _save(actor, values, consultation_id, expected_version, final=final)
@@ -173,7 +179,7 @@ def _save(
     now = timezone.now()
     agency_id = actor.agency_id
     if agency_id is None:
-        raise PermissionDenied("相談を受け付けるには、所属機関の登録が必要です。")
+        raise PermissionDenied(gettext("相談を受け付けるには、所属機関の登録が必要です。"))
     with transaction.atomic():
         if consultation_id is None:
             consultation = Consultation(agency_id=agency_id, received_by=actor, version=0)
@@ -184,7 +190,11 @@ def _save(
                 raise EditConflict(consultation, values)
             if consultation.status == ConsultationStatus.RECORDED and not final:
                 raise IntakeError(
-                    {"status": "受付済みの相談は下書きにできません。「保存」で保存してください。"}
+                    {
+                        "status": gettext(
+                            "受付済みの相談は下書きにできません。「保存」で保存してください。"
+                        )
+                    }
                 )
         person = _resolve_person(actor, values) if final else None
         if not final and values["person_id"] is not None:
@@ -239,13 +249,15 @@ def _save(
 
 def _clean_text(value: Any, name: str, limit: int, *, required: str) -> str:
     if not isinstance(value, str):
-        raise ReferralError("文字で入力してください。", name)
+        raise ReferralError(gettext("文字で入力してください。"), name)
     if len(value) > limit:
         raise ReferralError(
-            f"{limit:,}文字以内で入力してください（いま{len(value):,}文字）。", name
+            gettext("%(limit)s文字以内で入力してください（いま%(length)s文字）。")
+            % {"limit": f"{limit:,}", "length": f"{len(value):,}"},
+            name,
         )
     if "\x00" in value:
-        raise ReferralError("使えない文字（制御文字）が含まれています。", name)
+        raise ReferralError(gettext("使えない文字（制御文字）が含まれています。"), name)
     text = value.strip()
     if not text and required:
         raise ReferralError(required, name)
@@ -260,34 +272,40 @@ def send_referral(actor: Staff, consultation_id: int, *, to_agency: str, summary
     """
     require(actor, Action.WORK_CONSULTATIONS)
     summary = _clean_text(summary, "summary", SUMMARY_MAX,
-                          required="相手の機関に伝える内容（要約）を入力してください。")  # fmt: skip
+                          required=gettext("相手の機関に伝える内容（要約）を入力してください。"))  # fmt: skip
     if not isinstance(to_agency, str) or len(to_agency) > 64:
-        raise ReferralError("つなぐ先の機関を選んでください。", "to_agency")
+        raise ReferralError(gettext("つなぐ先の機関を選んでください。"), "to_agency")
     with transaction.atomic():
         consultation = get_consultation_for(actor, consultation_id)
         if consultation.status != ConsultationStatus.RECORDED or consultation.person_id is None:
             raise ReferralError(
-                "下書きの相談からはつなげません。まず相談を受付済みにしてください。"
+                gettext("下書きの相談からはつなげません。まず相談を受付済みにしてください。")
             )
         receiver = Agency.objects.filter(code=to_agency.strip(), is_active=True).first()
         if receiver is None or receiver.kind == AgencyKind.COMMISSIONER:
             raise ReferralError(
-                "つなぐ先の機関が見つかりません。一覧から選んでください。", "to_agency"
+                gettext("つなぐ先の機関が見つかりません。一覧から選んでください。"), "to_agency"
             )
         if receiver.pk == actor.agency_id:
-            raise ReferralError("自分の機関にはつなげません。", "to_agency")
+            raise ReferralError(gettext("自分の機関にはつなげません。"), "to_agency")
         if Referral.objects.filter(
             consultation=consultation,
             to_agency=receiver,
             status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED],
         ).exists():
-            raise ReferralError(f"{receiver.name}へのつなぎはすでに進行中です。", "to_agency")
+            raise ReferralError(
+                gettext("%(agency)sへのつなぎはすでに進行中です。") % {"agency": receiver.name},
+                "to_agency",
+            )
         consent = consent_covering(consultation.person_id, receiver.pk)
         meeting = None if consent else active_support_meeting(consultation.person_id)
         if consent is None and meeting is None:
             raise ReferralError(
-                f"{receiver.name}と情報を共有する本人の同意（有効期限内）がなく、支援会議の対象でもないため、"
-                "つなげません。先に同意を記録してください。",
+                gettext(
+                    "%(agency)sと情報を共有する本人の同意（有効期限内）がなく、"
+                    "支援会議の対象でもないため、つなげません。先に同意を記録してください。"
+                )
+                % {"agency": receiver.name},
                 "consent",
             )
         now = timezone.now()
@@ -331,11 +349,17 @@ def _locked(
     )
     if referral.status not in allowed_from:
         state = _STATE_WORDS.get(referral.status, referral.status)
-        raise ReferralError(f"このつなぎは「{state}」のため、「{doing}」はできません。")
+        raise ReferralError(
+            gettext("このつなぎは「%(state)s」のため、「%(doing)s」はできません。")
+            % {"state": state, "doing": doing}
+        )
     own = referral.to_agency_id if side == "receiver" else referral.from_agency_id
     if actor.agency_id != own:
-        who = "受け取った機関" if side == "receiver" else "送った機関"
-        raise PermissionDenied(f"「{doing}」は{who}だけができます。")
+        if side == "receiver":
+            only = gettext("「%(doing)s」は受け取った機関だけができます。")
+        else:
+            only = gettext("「%(doing)s」は送った機関だけができます。")
+        raise PermissionDenied(only % {"doing": doing})
     return referral
 
 
@@ -343,7 +367,7 @@ def receive_referral(actor: Staff, referral_id: int) -> Referral:
     """The receiving agency has opened the referral."""
     with transaction.atomic():
         referral = _locked(actor, referral_id, side="receiver", allowed_from={ReferralStatus.SENT},
-                           doing="受領")  # fmt: skip
+                           doing=pgettext("referral action", "受領"))  # fmt: skip
         referral.status = ReferralStatus.RECEIVED
         referral.save(update_fields=["status"])
         write_event(referral, ReferralEventKind.RECEIVED, actor)
@@ -362,11 +386,13 @@ def accept_referral(actor: Staff, referral_id: int, *, note: str = "") -> Referr
     with transaction.atomic():
         referral = _locked(actor, referral_id, side="receiver",
                            allowed_from={ReferralStatus.SENT, ReferralStatus.RECEIVED},
-                           doing="受け入れ")  # fmt: skip
+                           doing=pgettext("referral action", "受け入れ"))  # fmt: skip
         if not _basis_still_holds(referral):
             raise ReferralError(
-                "本人の同意が撤回されたか期限が切れたため、このつなぎは受け入れられません。"
-                "送った機関に確認してください。",
+                gettext(
+                    "本人の同意が撤回されたか期限が切れたため、このつなぎは受け入れられません。"
+                    "送った機関に確認してください。"
+                ),
                 "consent",
             )
         now = timezone.now()
@@ -384,11 +410,11 @@ def accept_referral(actor: Staff, referral_id: int, *, note: str = "") -> Referr
 def decline_referral(actor: Staff, referral_id: int, *, reason: str) -> Referral:
     """The receiving agency declines; a reason is required."""
     reason = _clean_text(reason, "reason", REASON_MAX,
-                         required="辞退の理由を入力してください。送った機関が次の手を考えるのに必要です。")  # fmt: skip
+                         required=gettext("辞退の理由を入力してください。送った機関が次の手を考えるのに必要です。"))  # fmt: skip
     with transaction.atomic():
         referral = _locked(actor, referral_id, side="receiver",
                            allowed_from={ReferralStatus.SENT, ReferralStatus.RECEIVED},
-                           doing="辞退")  # fmt: skip
+                           doing=pgettext("referral action", "辞退"))  # fmt: skip
         now = timezone.now()
         referral.status = ReferralStatus.DECLINED
         referral.responded_at = now
@@ -406,7 +432,7 @@ def revoke_referral(actor: Staff, referral_id: int, *, reason: str = "") -> Refe
     with transaction.atomic():
         referral = _locked(actor, referral_id, side="sender",
                            allowed_from={ReferralStatus.SENT, ReferralStatus.RECEIVED},
-                           doing="取り下げ")  # fmt: skip
+                           doing=pgettext("referral action", "取り下げ"))  # fmt: skip
         referral.status = ReferralStatus.REVOKED
         referral.save(update_fields=["status"])
         write_event(referral, ReferralEventKind.REVOKED, actor, reason=reason)
@@ -420,7 +446,7 @@ def record_referral_outcome(
 ) -> Referral:
     """Close the loop: the receiver after accepting, the sender after a decline."""
     if not isinstance(outcome, str) or outcome not in ReferralOutcome.values or not outcome:
-        raise ReferralError("結果を一覧から選んでください。", "outcome")
+        raise ReferralError(gettext("結果を一覧から選んでください。"), "outcome")
     note = _clean_text(note, "note", REASON_MAX, required="")
     with transaction.atomic():
         require(actor, Action.WORK_CONSULTATIONS)
@@ -428,7 +454,7 @@ def record_referral_outcome(
         side = "sender" if current.status == ReferralStatus.DECLINED else "receiver"
         referral = _locked(actor, referral_id, side=side,
                            allowed_from={ReferralStatus.ACCEPTED, ReferralStatus.DECLINED},
-                           doing="結果の記録")  # fmt: skip
+                           doing=pgettext("referral action", "結果の記録"))  # fmt: skip
         now = timezone.now()
         referral.status = ReferralStatus.CLOSED
         referral.outcome = outcome
@@ -453,9 +479,9 @@ def pick_up_need(actor: Staff, need_id: int) -> Need:
     with transaction.atomic():
         need = Need.objects.select_for_update().filter(pk=need_id).first()
         if need is None:
-            raise NeedError("その番号の依頼はありません。")
+            raise NeedError(gettext("その番号の依頼はありません。"))
         if need.status != NeedStatus.OPEN:
-            raise NeedError("この依頼はすでに対応が始まっています。")
+            raise NeedError(gettext("この依頼はすでに対応が始まっています。"))
         need.status = NeedStatus.PICKED_UP
         need.picked_up_by = actor
         need.picked_up_at = timezone.now()

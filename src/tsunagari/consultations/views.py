@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -197,9 +199,9 @@ def save(request: HttpRequest) -> HttpResponse:
         return _intake_page(request, values, consultation=exc.current, version=exc.current.version,
                             conflict=exc.current, status=409)  # fmt: skip
     if not final:
-        messages.success(request, "下書きを保存しました。")
+        messages.success(request, gettext("下書きを保存しました。"))
         return redirect("consultations:edit", consultation_id=saved.pk)
-    messages.success(request, "相談を受け付けました。")
+    messages.success(request, gettext("相談を受け付けました。"))
     return redirect("consultations:detail", consultation_id=saved.pk)
 
 
@@ -216,9 +218,11 @@ def autosave(request: HttpRequest) -> HttpResponse:
         saved = save_consultation(staff, intake_from_post(request.POST),
                                   consultation_id=consultation_id, expected_version=version)  # fmt: skip
     except IntakeError as exc:
-        context["problem"] = "下書きを保存できませんでした: " + " ".join(exc.errors.values())
+        context["problem"] = gettext("下書きを保存できませんでした: %(errors)s") % {
+            "errors": " ".join(exc.errors.values())
+        }
     except EditConflict:
-        context["problem"] = (
+        context["problem"] = gettext(
             "別の職員がこの相談を保存したため、自動保存を止めました。"
             "「保存」を押すと、保存済みの内容とあなたの入力を並べて表示します。"
         )
@@ -274,8 +278,9 @@ def _referral_targets(staff: Staff, person_id: int) -> list[dict[str, Any]]:
         .order_by("kind", "code")
     ):
         consent = consent_covering(person_id, agency.pk)
+        basis = gettext("本人同意あり") if consent else gettext("支援会議あり") if meeting else ""
         rows.append({"agency": agency, "covered": consent is not None or meeting is not None,
-                     "basis": "本人同意" if consent else "支援会議" if meeting else ""})  # fmt: skip
+                     "basis": basis})  # fmt: skip
     rows.sort(key=lambda r: not r["covered"])
     return rows
 
@@ -298,11 +303,15 @@ def refer(request: HttpRequest, consultation_id: int) -> HttpResponse:
         except ReferralError as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"{referral.to_agency.name}へつなぎを送りました。")
+            messages.success(
+                request,
+                gettext("%(agency)sへつなぎを送りました。") % {"agency": referral.to_agency.name},
+            )
             return redirect("consultations:referral", referral_id=referral.pk)
     if consultation.person_id is None or consultation.status != ConsultationStatus.RECORDED:
         errors.setdefault(
-            "referral", "下書きの相談からはつなげません。まず相談を受付済みにしてください。"
+            "referral",
+            gettext("下書きの相談からはつなげません。まず相談を受付済みにしてください。"),
         )
         targets: list[dict[str, Any]] = []
     else:
@@ -346,10 +355,10 @@ _ACTIONS = {
     ),
 }
 _DONE = {
-    "accept": "受け入れました。",
-    "decline": "辞退しました。送った機関に理由が伝わります。",
-    "revoke": "取り下げました。",
-    "outcome": "結果を記録しました。つなぎの輪が閉じました。",
+    "accept": _("受け入れました。"),
+    "decline": _("辞退しました。送った機関に理由が伝わります。"),
+    "revoke": _("取り下げました。"),
+    "outcome": _("結果を記録しました。つなぎの輪が閉じました。"),
 }
 
 
@@ -359,14 +368,14 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
     act = _ACTIONS.get(action)
     if act is None:
         return HttpResponse(
-            "不明な操作です。", status=404, content_type="text/plain; charset=utf-8"
+            gettext("不明な操作です。"), status=404, content_type="text/plain; charset=utf-8"
         )
     try:
         act(_staff(request), referral_id, request.POST)
     except ReferralError as exc:
         typed = {k: request.POST.get(k, "")[:2000] for k in ("reason", "note", "outcome")}
         return _referral_page(request, referral_id, errors=exc.errors, typed=typed, status=400)
-    messages.success(request, _DONE[action])
+    messages.success(request, str(_DONE[action]))
     return redirect("consultations:referral", referral_id=referral_id)
 
 
@@ -415,7 +424,7 @@ def need_pick_up(request: HttpRequest, need_id: int) -> HttpResponse:
     except NeedError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "対応を開始しました。")
+        messages.success(request, gettext("対応を開始しました。"))
     return redirect("consultations:needs")
 
 
@@ -429,8 +438,8 @@ def loop(request: HttpRequest) -> HttpResponse:
     chart = {
         "agencies": [r.agency for r in shown],
         "rates": [round(r.rate * 100, 1) for r in shown if r.rate is not None],
-        "title": "つなぎの結果記録率（送った機関別）",
-        "axis": "結果記録率（%）",
+        "title": gettext("つなぎの結果記録率（送った機関別）"),
+        "axis": gettext("結果記録率（%）"),
     }
     return render(
         request,
