@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CouncilConfig(AppConfig):
     name = "tsunagari.council"
     label = "council"
-    verbose_name = "孤独・孤立対策連携会議"
+    verbose_name = _("孤独・孤立対策連携会議")

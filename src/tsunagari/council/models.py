@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.models import Agency, Staff
@@ -71,7 +72,7 @@ class Meeting(models.Model):
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("会議")
+        verbose_name = pgettext_lazy("one council meeting", "会議")
         verbose_name_plural = _("会議")
         ordering: ClassVar = ["-held_on", "-pk"]
 
@@ -100,7 +101,7 @@ class Minutes(models.Model):
         verbose_name_plural = _("議事録")
 
     def __str__(self) -> str:
-        return f"{self.meeting} 議事録"
+        return gettext("%(meeting)s 議事録") % {"meeting": self.meeting}
 
 
 class ActionStatus(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
@@ -29,6 +30,7 @@ from tsunagari.council.models import (
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
     from tsunagari.accounts.models import Agency, Staff
 
@@ -36,13 +38,13 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 class CouncilError(Exception):
-    """A request the workspace refuses; the message says what to change (in Japanese)."""
+    """A request the workspace refuses; the message says what to change."""
 
 
 @dataclass(frozen=True, slots=True)
 class FileType:
     content_type: str
-    label: str
+    label: StrOrPromise
     magic: tuple[bytes, ...]
 
 
@@ -68,9 +70,16 @@ FILE_TYPES: dict[str, FileType] = {
     ".png": FileType("image/png", "PNG", (b"\x89PNG\r\n\x1a\n",)),
     ".jpg": FileType("image/jpeg", "JPEG", (b"\xff\xd8\xff",)),
     ".jpeg": FileType("image/jpeg", "JPEG", (b"\xff\xd8\xff",)),
-    ".txt": FileType("text/plain; charset=utf-8", "テキスト", ()),
+    ".txt": FileType("text/plain; charset=utf-8", gettext_lazy("テキスト"), ()),
     ".csv": FileType("text/csv; charset=utf-8", "CSV", ()),
 }
+
+
+def file_type_names() -> str:
+    """The kinds of file that may be shared, as a list for a message."""
+    return pgettext("list separator", "、").join(
+        sorted({str(t.label) for t in FILE_TYPES.values()})
+    )
 
 
 def organisation_of(staff: Staff) -> Organisation | None:
@@ -96,9 +105,11 @@ def add_organisation(
     if sector not in Sector.values:
         raise CouncilError(_("区分を選んでください。"))
     if Organisation.objects.filter(name=name).exists():
-        raise CouncilError(f"「{name}」はすでに構成団体です。")
+        raise CouncilError(_("「%(name)s」はすでに構成団体です。") % {"name": name})
     if agency is not None and Organisation.objects.filter(agency=agency).exists():
-        raise CouncilError(f"{agency.name} はすでに別の構成団体に結びついています。")
+        raise CouncilError(
+            _("%(agency)s はすでに別の構成団体に結びついています。") % {"agency": agency.name}
+        )
     org = Organisation.objects.create(
         name=name[:200],
         sector=sector,
@@ -142,7 +153,7 @@ def record_minutes(
             return minutes
         if version is not None and version != minutes.version:
             raise CouncilError(
-                "ほかの人が先に議事録を更新しました。最新の内容を読み込んでから直してください。"
+                _("ほかの人が先に議事録を更新しました。最新の内容を読み込んでから直してください。")
             )
         minutes.text = text.strip()
         minutes.recorded_by = staff
@@ -212,16 +223,19 @@ def check_document(name: str, head: bytes, size: int) -> FileType:
     suffix = Path(name).suffix.lower()
     kind = FILE_TYPES.get(suffix)
     if kind is None:
-        allowed_names = "、".join(sorted({t.label for t in FILE_TYPES.values()}))
-        raise CouncilError(f"この種類のファイルは共有できません（{allowed_names} のみ）。")
+        raise CouncilError(
+            _("この種類のファイルは共有できません（%(types)s のみ）。")
+            % {"types": file_type_names()}
+        )
     if size > MAX_DOCUMENT_BYTES:
         raise CouncilError(
-            f"ファイルが大きすぎます（上限 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB）。"
+            _("ファイルが大きすぎます（上限 %(max_mb)s MB）。")
+            % {"max_mb": MAX_DOCUMENT_BYTES // 1024 // 1024}
         )
     if size == 0:
         raise CouncilError(_("ファイルが空です。"))
     if kind.magic and not any(head.startswith(m) for m in kind.magic):
-        raise CouncilError(f"ファイルの中身が {kind.label} ではありません。")
+        raise CouncilError(_("ファイルの中身が %(type)s ではありません。") % {"type": kind.label})
     if not kind.magic:
         if b"\x00" in head:
             raise CouncilError(_("テキストファイルではありません。"))
@@ -246,7 +260,8 @@ def upload_document(
     size = upload.size or 0
     if size > MAX_DOCUMENT_BYTES:
         raise CouncilError(
-            f"ファイルが大きすぎます（上限 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB）。"
+            _("ファイルが大きすぎます（上限 %(max_mb)s MB）。")
+            % {"max_mb": MAX_DOCUMENT_BYTES // 1024 // 1024}
         )
     data = upload.read(MAX_DOCUMENT_BYTES + 1)
     kind = check_document(name, data[:4096], len(data))

@@ -104,7 +104,9 @@ def members(request: HttpRequest) -> HttpResponse:
             except services.CouncilError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"「{org.name}」を構成団体に加えました。")
+                messages.success(
+                    request, _("「%(name)s」を構成団体に加えました。") % {"name": org.name}
+                )
                 return redirect("council:members")
     orgs = (
         Organisation.objects.filter(is_active=True)
@@ -241,7 +243,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     except services.CouncilError as exc:
         messages.error(request, str(exc))
         return redirect("council:actions")
-    messages.success(request, f"「{item.title}」を完了にしました。")
+    messages.success(request, _("「%(title)s」を完了にしました。") % {"title": item.title})
     back = request.POST.get("back", "")
     if back.startswith("/council/") and "//" not in back:
         return redirect(back)
@@ -284,7 +286,7 @@ def documents(request: HttpRequest) -> HttpResponse:
             "meetings": Meeting.objects.all()[:50],
             "error": error,
             "max_mb": services.MAX_DOCUMENT_BYTES // 1024 // 1024,
-            "types": sorted({t.label for t in services.FILE_TYPES.values()}),
+            "types": services.file_type_names(),
         },
         status=400 if error else 200,
     )
