@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tsunagari import text
 from tsunagari.linkage.engine.errors import ValueWarning
@@ -50,7 +51,9 @@ NORMALISED_COLUMNS = (
 )
 
 _SPACE = re.compile(r"[\s\u3000]+")
-_KANA_ONLY = r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fd\u30fe\uff66-\uff9f]+"
+_KANA_ONLY = "[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fd\u30fe\uff66-\uff9f]+"
+# The same class for Arrow's RE2, anchored: the whole value is kana.
+_KANA_ONLY_RE2 = f"^{_KANA_ONLY}$"
 _SEX = {
     "1": "M",
     "男": "M",
@@ -66,23 +69,42 @@ _SEX = {
 
 
 #: Worker processes for normalising distinct values (set by the pipeline
-#: from --threads); 1 keeps everything in this process.
+#: from --workers); 1 keeps everything in this process.
 WORKERS = 1
-#: Below this many distinct values a second process costs more than it saves.
+#: Below this many new distinct values a second process costs more than it saves.
 _PARALLEL_MIN = 20_000
+#: Results of the text functions by raw value, kept across the extracts of
+#: one run: the registry and the departments spell many addresses, names and
+#: dates alike, so each is read once per run, not once per file.
+#: :func:`split_names` (the end of a run's reading) empties it.
+_MEMO: dict[Callable[[str], Any], dict[str, Any]] = {}
+#: A run stopped midway (a bad file) leaves the memo filled; beyond this many
+#: values it is emptied before it grows further.
+_MEMO_MAX = 3_000_000
+
+
+def clear_memo() -> None:
+    """Forget the normalised values kept across the extracts of a run."""
+    _MEMO.clear()
 
 
 def _apply(fn: Callable[[str], T], values: list[str]) -> list[T]:
     return [fn(v) for v in values]
 
 
-def _map_unique(
-    values: pd.Series, fn: Callable[[str], T]
-) -> tuple[np.ndarray[Any, np.dtype[np.intp]], list[T]]:
-    codes, uniques = pd.factorize(values, sort=False)
-    distinct = [str(u) for u in uniques]
+def _strings(values: pd.Series) -> pa.Array:
+    """The values as one Arrow string array, nulls as ""."""
+    array = pa.array(values.array, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.null_count:
+        array = pc.fill_null(array, "")
+    return array
+
+
+def _compute(fn: Callable[[str], T], distinct: list[str]) -> list[T]:
     if WORKERS <= 1 or len(distinct) < _PARALLEL_MIN:
-        return codes, _apply(fn, distinct)
+        return _apply(fn, distinct)
     # The text functions are pure Python: split the distinct values over
     # forked worker processes (they inherit the loaded module, nothing else).
     size = -(-len(distinct) // WORKERS)
@@ -90,7 +112,26 @@ def _map_unique(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
         parts = list(pool.map(_apply, [fn] * len(chunks), chunks))
-    return codes, [item for part in parts for item in part]
+    return [item for part in parts for item in part]
+
+
+def _map_unique(
+    values: pd.Series, fn: Callable[[str], T]
+) -> tuple[np.ndarray[Any, np.dtype[np.intp]], list[T]]:
+    """Apply ``fn`` once per distinct value (and once per run, see ``_MEMO``).
+
+    Returns the code of each row's value and the result for each code.
+    """
+    encoded = pc.dictionary_encode(_strings(values))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    distinct: list[str] = encoded.dictionary.to_pylist()
+    if sum(len(m) for m in _MEMO.values()) > _MEMO_MAX:
+        _MEMO.clear()
+    memo: dict[str, Any] = _MEMO.setdefault(fn, {})
+    todo = [v for v in distinct if v not in memo]
+    if todo:
+        memo.update(zip(todo, _compute(fn, todo), strict=True))
+    return codes, [memo[v] for v in distinct]
 
 
 def _take(codes: np.ndarray[Any, np.dtype[np.intp]], table: list[Any]) -> pd.Series:
@@ -268,21 +309,45 @@ def normalise_extract(extract: Extract) -> tuple[pd.DataFrame, list[ValueWarning
     return frame, warnings.items
 
 
+def _column(records: pd.DataFrame, name: str) -> pa.Array:
+    array = pa.array(records[name].array, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array
+
+
+def _assign(records: pd.DataFrame, name: str, array: pa.Array) -> None:
+    records[name] = pd.Series(pd.arrays.ArrowStringArray(array), index=records.index)
+
+
+def _is_kana_only(values: pa.Array) -> pa.Array:
+    return pc.fill_null(pc.match_substring_regex(values, _KANA_ONLY_RE2), False)
+
+
+def _with_kana_keys(target: pa.Array, written: pa.Array, fill: pa.Array) -> pa.Array:
+    """``target`` with the reading key of ``written`` where ``fill`` holds."""
+    if not pc.any(fill).as_py():
+        return target
+    picked = pc.filter(written, fill).to_pylist()
+    keys = {v: text.kana_key(v) for v in set(picked)}
+    return pc.replace_with_mask(target, fill, pa.array([keys[v] for v in picked], pa.string()))
+
+
 def _split_by_known_prefix(
-    whole: pd.Series, known: pd.Series, max_len: int = 5
-) -> tuple[pd.Series, pd.Series]:
+    whole: pa.Array, known: pa.Array, max_len: int = 5
+) -> tuple[pa.Array, pa.Array]:
     """Split ``whole`` at the longest prefix found in ``known`` (null where none)."""
-    surnames = set(known.dropna().astype(str))
-    head = pd.Series(pd.NA, index=whole.index, dtype="string")
-    for length in range(max_len, 0, -1):
-        prefix = whole.str.slice(0, length)
-        hit = head.isna() & prefix.isin(surnames) & (whole.str.len() > length)
-        head[hit] = prefix[hit]
-    tail = pd.Series(
-        [w[len(h) :] if isinstance(h, str) else pd.NA for w, h in zip(whole, head, strict=True)],
-        index=whole.index,
-        dtype="string",
-    )
+    surnames = pc.unique(known.drop_null())
+    length = pc.utf8_length(whole)
+    head = tail = pa.nulls(len(whole), pa.string())
+    for n in range(max_len, 0, -1):
+        prefix = pc.utf8_slice_codeunits(whole, 0, n)
+        hit = pc.and_(
+            pc.and_(pc.is_null(head), pc.is_in(prefix, value_set=surnames)),
+            pc.fill_null(pc.greater(length, n), False),
+        )
+        head = pc.if_else(hit, prefix, head)
+        tail = pc.if_else(hit, pc.utf8_slice_codeunits(whole, n), tail)
     return head, tail
 
 
@@ -298,7 +363,8 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
     Many extracts write 山田太郎 / ヤマダタロウ without a space. Records that
     do split tell us which surnames exist and how they are read; that table
     then splits the rest. Works on the whole run, so one source's spaced
-    names help another's.
+    names help another's. It ends a run's reading: the values kept across
+    extracts (``_MEMO``) are let go.
 
     Args:
         records: the normalised records of every source.
@@ -310,49 +376,56 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
     Example:
         >>> split_names(records)  # doctest: +SKIP
     """
-    todo = records["sur_kanji"].isna() & records["name_key"].notna()
-    if todo.any():
-        head, tail = _split_by_known_prefix(records.loc[todo, "name_key"], records["sur_kanji"])
-        records.loc[todo, "sur_kanji"] = head
-        records.loc[todo, "giv_kanji"] = tail
+    clear_memo()
+    # Whole columns at a time in Arrow: a Python object per row would cost
+    # seconds at a million records.
+    name_key = _column(records, "name_key")
+    sur_kanji = _column(records, "sur_kanji")
+    todo = pc.and_(pc.is_null(sur_kanji), pc.is_valid(name_key))
+    if pc.any(todo).as_py():
+        head, tail = _split_by_known_prefix(name_key, sur_kanji)
+        _assign(records, "sur_kanji", pc.if_else(todo, head, sur_kanji))
+        _assign(records, "giv_kanji", pc.if_else(todo, tail, _column(records, "giv_kanji")))
 
     # A name part written in kana in the name field (佐藤 ヒロシ, common when
     # the kanji is unknown) is also its reading.
     for part in ("sur", "giv"):
-        written = records[f"{part}_kanji"]
-        is_kana = written.str.fullmatch(_KANA_ONLY, na=False)
-        fill = is_kana & records[f"{part}_kana"].isna()
-        if fill.any():
-            records.loc[fill, f"{part}_kana"] = written[fill].map(text.kana_key).astype("string")
-    whole = records["name_key"]
-    fill = whole.str.fullmatch(_KANA_ONLY, na=False) & records["kana_key"].isna()
-    if fill.any():
-        records.loc[fill, "kana_key"] = whole[fill].map(text.kana_key).astype("string")
+        written = _column(records, f"{part}_kanji")
+        reading = _column(records, f"{part}_kana")
+        fill = pc.and_(_is_kana_only(written), pc.is_null(reading))
+        if pc.any(fill).as_py():
+            _assign(records, f"{part}_kana", _with_kana_keys(reading, written, fill))
+    kana_key = _column(records, "kana_key")
+    fill = pc.and_(_is_kana_only(name_key), pc.is_null(kana_key))
+    kana_key = _with_kana_keys(kana_key, name_key, fill)
     # A reading with a kana-only part filled above but not the other: rebuild
     # the whole reading only when both parts are known.
-    both = records["sur_kana"].notna() & records["giv_kana"].notna() & records["kana_key"].isna()
-    if both.any():
-        records.loc[both, "kana_key"] = (
-            records.loc[both, "sur_kana"] + records.loc[both, "giv_kana"]
-        )
+    sur_kana, giv_kana = _column(records, "sur_kana"), _column(records, "giv_kana")
+    both = pc.and_(pc.and_(pc.is_valid(sur_kana), pc.is_valid(giv_kana)), pc.is_null(kana_key))
+    if pc.any(both).as_py():
+        joined = pc.binary_join_element_wise(sur_kana, giv_kana, "")
+        kana_key = pc.if_else(both, joined, kana_key)
+    _assign(records, "kana_key", kana_key)
 
-    known = records.dropna(subset=["sur_kanji", "sur_kana", "giv_kanji", "giv_kana"])
+    parts = ["sur_kanji", "sur_kana", "giv_kanji", "giv_kana"]
+    known = records[parts].dropna()
     sur_reading = _most_common_reading(known, "sur_kanji", "sur_kana")
     giv_reading = _most_common_reading(known, "giv_kanji", "giv_kana")
-    todo = records["sur_kana"].isna() & records["kana_key"].notna()
-    if not todo.any():
+    todo = pc.and_(pc.is_null(sur_kana), pc.is_valid(kana_key))
+    if not pc.any(todo).as_py():
         return records
-    sub = records.loc[todo, ["kana_key", "sur_kanji", "giv_kanji"]]
+    fallback_head, _ = _split_by_known_prefix(kana_key, sur_kana, max_len=8)
+    rows = np.flatnonzero(todo.to_numpy(zero_copy_only=False))
+    sub = records[["sur_kanji", "giv_kanji"]].take(rows)
     sur_guess = sub["sur_kanji"].map(sur_reading)
     giv_guess = sub["giv_kanji"].map(giv_reading)
-    fallback_head, _ = _split_by_known_prefix(sub["kana_key"], records["sur_kana"], max_len=8)
     sur_out: list[str | None] = []
     giv_out: list[str | None] = []
     for kana, sur, giv, other in zip(
-        sub["kana_key"].tolist(),
+        pc.filter(kana_key, todo).to_pylist(),
         sur_guess.tolist(),
         giv_guess.tolist(),
-        fallback_head.tolist(),
+        pc.filter(fallback_head, todo).to_pylist(),
         strict=True,
     ):
         s = sur if isinstance(sur, str) else None
@@ -369,6 +442,10 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
         else:
             sur_out.append(None)
             giv_out.append(None)
-    records.loc[todo, "sur_kana"] = pd.array(sur_out, dtype="string")
-    records.loc[todo, "giv_kana"] = pd.array(giv_out, dtype="string")
+    _assign(
+        records, "sur_kana", pc.replace_with_mask(sur_kana, todo, pa.array(sur_out, pa.string()))
+    )
+    _assign(
+        records, "giv_kana", pc.replace_with_mask(giv_kana, todo, pa.array(giv_out, pa.string()))
+    )
     return records
