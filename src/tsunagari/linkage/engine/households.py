@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tsunagari.linkage.engine.graph import components, edges_within_groups
 
@@ -41,6 +43,8 @@ RELATION_COLUMN = "attr.relation"
 #: family's oldest (a parent generation), and the family lists no parent.
 PARENT_GAP_YEARS = 15
 
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+
 
 def _age(dob: pd.Series, as_of: date) -> pd.Series:
     years = pd.to_numeric(dob.str.slice(0, 4), errors="coerce")
@@ -49,7 +53,66 @@ def _age(dob: pd.Series, as_of: date) -> pd.Series:
     return as_of.year - years - before_birthday.astype("float")
 
 
-def _residence(records: pd.DataFrame) -> pd.Series:
+def _arrow(values: pd.Series) -> pa.Array:
+    array = pa.array(values.array, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array
+
+
+class _Dictionary:
+    """Integer codes for string columns, ordered like the strings; -1 is null.
+
+    Grouping and sorting a million strings costs seconds in pandas; their
+    codes cost milliseconds. Because the codes sort like the strings, every
+    sort and tie-break gives the order the strings would.
+    """
+
+    def __init__(self, *columns: pd.Series) -> None:
+        arrays = [_arrow(c) for c in columns]
+        encoded = pc.dictionary_encode(
+            pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
+        )
+        order = pc.sort_indices(encoded.dictionary).to_numpy()
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order), dtype=np.int64)
+        self.values = encoded.dictionary.take(pa.array(order))
+        indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        codes = np.where(indices >= 0, rank[np.maximum(indices, 0)], -1).astype(np.int64)
+        bounds = np.cumsum([0] + [len(a) for a in arrays])
+        self.codes = [codes[bounds[i] : bounds[i + 1]] for i in range(len(arrays))]
+
+    def strings(self, codes: IntArray) -> pd.Series:
+        """The strings of ``codes`` (null where -1) as a string column."""
+        picked = pa.array(codes, type=pa.int64(), mask=codes < 0)
+        return pd.Series(pd.arrays.ArrowStringArray(self.values.take(picked)))
+
+
+def _first_per_group(keys: IntArray, *order: IntArray) -> IntArray:
+    """Positions of the first row of each key after a stable sort on (keys, order...)."""
+    sort = np.lexsort((np.arange(len(keys)), *reversed(order), keys))
+    ordered = keys[sort]
+    first = np.ones(len(sort), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    result: IntArray = sort[first]
+    return result
+
+
+def _source_rank(source: pd.Series) -> IntArray:
+    rank = {s: i for i, s in enumerate(RESIDENCE_PRIORITY)}
+    codes, names = pd.factorize(source)
+    table = np.array([rank.get(str(n), len(rank)) for n in names] + [len(rank)], dtype=np.int64)
+    result: IntArray = table[codes]
+    return result
+
+
+def _residence(
+    person: IntArray,
+    source_rank: IntArray,
+    key: IntArray,
+    go: IntArray,
+    numbered: np.ndarray[Any, Any],
+) -> tuple[IntArray, IntArray]:
     """Pick each person's residence among the addresses their records give.
 
     Addresses are compared down to 号 (a record without the room number
@@ -58,46 +121,56 @@ def _residence(records: pd.DataFrame) -> pd.Series:
     parent registered alone at an old address but cared for at the family's
     home lives at the family's home. Then more records win, then the source
     order of :data:`RESIDENCE_PRIORITY`.
+
+    Args:
+        person: per record, its person.
+        source_rank: per record, its source's place in RESIDENCE_PRIORITY.
+        key: per record, the code of its address with room (-1: none).
+        go: per record, the code of its address down to 号 (-1: none).
+        numbered: per record, whether it carries a household number.
+
+    Returns:
+        (persons, their residence's address code), one entry per person
+        with an address.
     """
-    rank = {s: i for i, s in enumerate(RESIDENCE_PRIORITY)}
-    rec = records.loc[
-        records["addr_key"].notna(), ["person", "source", "addr_key", "addr_go", "household_ref"]
-    ]
+    has = key >= 0
+    person, key, go = person[has], key[has], go[has]
     # A source that keeps household numbers is the resident registry, whatever
     # its file is called: it comes first among equals.
-    rank_by_source = rec["source"].map(rank).fillna(len(rank)).astype(int) + 1
-    rec = rec.assign(
-        place=rec["addr_go"].fillna(rec["addr_key"]),
-        has_room=rec["addr_key"] != rec["addr_go"].fillna(rec["addr_key"]),
-        rank=rank_by_source.where(rec["household_ref"].isna(), 0),
+    rank = np.where(numbered[has], 0, source_rank[has] + 1)
+    place = np.where(go >= 0, go, key)
+    has_room = key != place
+    rec = pd.DataFrame(
+        {"person": person, "place": place, "addr_key": key, "has_room": has_room, "rank": rank}
     )
-    persons_at_key = rec.groupby("addr_key", observed=True)["person"].nunique()
-    persons_at_place = rec.groupby("place", observed=True)["person"].nunique()
+    persons_at_key = rec.drop_duplicates(["addr_key", "person"])["addr_key"].value_counts()
+    persons_at_place = rec.drop_duplicates(["place", "person"])["place"].value_counts()
     spelled = (
         rec.groupby(["person", "place", "addr_key"], observed=True)
-        .agg(n=("source", "size"), has_room=("has_room", "first"))
+        .agg(n=("rank", "size"), has_room=("has_room", "first"))
         .reset_index()
         .sort_values(["person", "place", "has_room", "n"], ascending=[True, True, False, False])
         .drop_duplicates(["person", "place"])
-        .set_index(["person", "place"])["addr_key"]
     )
     cand = (
         rec.groupby(["person", "place"], observed=True)
-        .agg(votes=("source", "size"), rank=("rank", "min"))
+        .agg(votes=("rank", "size"), rank=("rank", "min"))
         .reset_index()
     )
-    cand["full"] = spelled.reindex(pd.MultiIndex.from_frame(cand[["person", "place"]])).to_numpy()
-    full_has_room = cand["full"] != cand["place"]
+    # Both frames are sorted by (person, place) with one row per pair.
+    full = spelled["addr_key"].to_numpy()
+    full_has_room = full != cand["place"].to_numpy()
     occupancy = np.where(
         full_has_room,
-        cand["full"].map(persons_at_key).to_numpy(dtype=float),
-        cand["place"].map(persons_at_place).to_numpy(dtype=float),
+        persons_at_key.reindex(full).to_numpy(dtype=float),
+        persons_at_place.reindex(cand["place"].to_numpy()).to_numpy(dtype=float),
     )
+    cand["full"] = full
     cand["others"] = occupancy > 1
     best = cand.sort_values(
         ["person", "others", "votes", "rank"], ascending=[True, False, False, True]
     ).drop_duplicates("person")
-    return best.set_index("person")["full"]
+    return best["person"].to_numpy(dtype=np.int64), best["full"].to_numpy(dtype=np.int64)
 
 
 def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -118,15 +191,37 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """
     n_people = int(records["person"].max()) + 1 if len(records) else 0
     people = pd.DataFrame(index=pd.RangeIndex(n_people, name="person"))
-    people["residence"] = _residence(records)
+    person = records["person"].to_numpy(dtype=np.int64)
+    source_rank = _source_rank(records["source"])
+    numbered = records["household_ref"].notna().to_numpy()
+    addresses = _Dictionary(records["addr_key"], records["addr_go"])
+    key, go = addresses.codes
+    who, where = _residence(person, source_rank, key, go, numbered)
+    residence = np.full(n_people, -1, dtype=np.int64)
+    residence[who] = where
+    known = residence >= 0
+    column = np.full(n_people, np.nan, dtype=object)
+    column[known] = np.asarray(addresses.strings(residence[known]), dtype=object)
+    people["residence"] = column
 
-    def mode(column: str) -> pd.Series:
-        values = records.loc[records[column].notna(), ["person", column]]
-        counts = values.groupby(["person", column], observed=True).size().reset_index(name="n")
+    def mode(name: str) -> pd.Series:
+        values = _Dictionary(records[name])
+        code = values.codes[0]
+        has = code >= 0
+        counts = (
+            pd.DataFrame({"person": person[has], "value": code[has]})
+            .groupby(["person", "value"])
+            .size()
+            .reset_index(name="n")
+        )
         best = counts.sort_values(["person", "n"], ascending=[True, False]).drop_duplicates(
             "person"
         )
-        return best.set_index("person")[column]
+        chosen = np.full(n_people, -1, dtype=np.int64)
+        chosen[best["person"].to_numpy()] = best["value"].to_numpy()
+        result = values.strings(chosen)
+        result.index = people.index
+        return result
 
     people["surname"] = mode("sur_kanji")
     people["dob"] = mode("dob")
@@ -134,28 +229,31 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
     # Household numbers come from whichever source has them (the registry's
     # 世帯番号 in practice), preferring sources in RESIDENCE_PRIORITY order.
-    rank = {s: i for i, s in enumerate(RESIDENCE_PRIORITY)}
-    numbered = records.loc[
-        records["household_ref"].notna(), ["person", "source", "addr_key", "household_ref"]
-    ]
-    numbered = numbered.assign(rank=numbered["source"].map(rank).fillna(len(rank)))
-    at_home = numbered.merge(people[["residence"]].reset_index(), on="person", how="inner")
-    at_home = at_home.loc[at_home["addr_key"] == at_home["residence"]].sort_values(
-        ["person", "rank"]
-    )
-    people["registry_household"] = at_home.drop_duplicates("person").set_index("person")[
-        "household_ref"
-    ]
+    rows = np.flatnonzero(numbered & (key == residence[person]) & (key >= 0))
+    first = rows[_first_per_group(person[rows], source_rank[rows])]
+    household = np.full(n_people, -1, dtype=np.int64)
+    household[person[first]] = first
+    registry = records["household_ref"].take(np.maximum(household, 0)).where(household >= 0, None)
+    people["registry_household"] = registry.astype("string").set_axis(people.index)
     # 続柄 where the registry gives it (an extra column, so maybe absent).
     if RELATION_COLUMN in records.columns:
-        relation = records.loc[
-            records["household_ref"].notna() & records[RELATION_COLUMN].notna(),
-            ["person", RELATION_COLUMN],
-        ]
-        people["relation"] = relation.drop_duplicates("person").set_index("person")[RELATION_COLUMN]
+        relation = records[RELATION_COLUMN]
+        rows = np.flatnonzero(numbered & relation.notna().to_numpy())
+        _, first_of = np.unique(person[rows], return_index=True)
+        picked = np.full(n_people, -1, dtype=np.int64)
+        picked[person[rows[first_of]]] = rows[first_of]
+        people["relation"] = (
+            relation.take(np.maximum(picked, 0)).where(picked >= 0, None).astype("string")
+        ).set_axis(people.index)
     else:
         people["relation"] = pd.Series(pd.NA, index=people.index, dtype="string")
     return people
+
+
+def _codes(values: pd.Series) -> IntArray:
+    """Integer codes of a column (equal values, equal codes); -1 for null."""
+    codes: IntArray = pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+    return codes
 
 
 def infer_households(people: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -172,28 +270,45 @@ def infer_households(people: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.int64]
         array([0, 0, 1, ...])
     """
     n = len(people)
-    residence = people["residence"].astype(object).to_numpy()
-    lefts: list[np.ndarray[Any, np.dtype[np.int64]]] = []
-    rights: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+    residence = _codes(people["residence"])
+    surname = _codes(people["surname"])
+    household = _codes(people["registry_household"])
+    has_registry = household >= 0
+    lefts: list[IntArray] = []
+    rights: list[IntArray] = []
 
-    def add(pair: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]) -> None:
+    def add(pair: tuple[IntArray, IntArray]) -> None:
         lefts.append(pair[0])
         rights.append(pair[1])
 
+    def keys(codes: IntArray) -> np.ndarray[Any, Any]:
+        return np.where(codes >= 0, codes.astype(float), np.nan)
+
     # Rule 2: the registry's household number, where the registry is right.
-    add(edges_within_groups(people["registry_household"].astype(object).to_numpy()))
+    add(edges_within_groups(keys(household)))
     # Rule 3: same residence and surname.
-    same_name = (people["residence"] + "\t" + people["surname"]).astype(object).to_numpy()
-    add(edges_within_groups(same_name))
+    same_name = np.where(
+        (residence >= 0) & (surname >= 0),
+        residence * (int(surname.max(initial=0)) + 1) + surname,
+        -1,
+    )
+    add(edges_within_groups(keys(same_name)))
 
     # Rule 5 needs, per registry household: all elderly? size, oldest birth
     # year, and whether it already lists a parent (父/母) of its head.
-    household = people["registry_household"]
     birth_year = pd.to_numeric(people["dob"].astype("string").str.slice(0, 4), errors="coerce")
     has_parent = people["relation"].astype("string").str.contains("父|母", regex=True, na=False)
     units = (
-        people.assign(old=people["age"] >= ELDERLY_AGE, year=birth_year, parent=has_parent)
-        .groupby("registry_household", observed=True)
+        pd.DataFrame(
+            {
+                "household": household,
+                "old": (people["age"] >= ELDERLY_AGE).to_numpy(),
+                "year": birth_year.to_numpy(dtype=float),
+                "parent": has_parent.to_numpy(dtype=bool),
+            }
+        )
+        .loc[has_registry]
+        .groupby("household")
         .agg(
             all_old=("old", "all"),
             size=("old", "size"),
@@ -201,51 +316,50 @@ def infer_households(people: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.int64]
             parent=("parent", "any"),
         )
     )
-    elderly_unit = household.map(units["all_old"]).fillna(False).astype(bool).to_numpy()
-    unit_size = household.map(units["size"]).fillna(0).to_numpy()
-    unit_oldest = household.map(units["oldest"]).to_numpy(dtype=float)
-    unit_parent = household.map(units["parent"]).fillna(False).astype(bool).to_numpy()
+    n_units = int(household.max(initial=-1)) + 1
+
+    def per_unit(column: str, fill: Any, dtype: Any) -> np.ndarray[Any, Any]:
+        table = np.full(n_units + 1, fill, dtype=dtype)
+        table[units.index.to_numpy()] = units[column].to_numpy(dtype=dtype)
+        return table[np.where(has_registry, household, n_units)]
+
+    elderly_unit = per_unit("all_old", False, bool)
+    unit_size = per_unit("size", 0, float)
+    unit_oldest = per_unit("oldest", np.nan, float)
+    unit_parent = per_unit("parent", False, bool)
 
     # Anchor of each residence: its first person in a registry household that
     # is not all elderly, else in any registry household, else its first person.
-    frame = pd.DataFrame(
-        {
-            "residence": residence,
-            "pos": np.arange(n),
-            "has_registry": people["registry_household"].notna().to_numpy(),
-            "main": people["registry_household"].notna().to_numpy() & ~elderly_unit,
-        }
-    ).dropna(subset=["residence"])
-    anchor = (
-        frame.sort_values(["main", "has_registry", "pos"], ascending=[False, False, True])
-        .drop_duplicates("residence")
-        .set_index("residence")["pos"]
-    )
-    frame["anchor"] = frame["residence"].map(anchor)
+    main = has_registry & ~elderly_unit
+    pos = np.flatnonzero(residence >= 0)
+    first = pos[
+        _first_per_group(
+            residence[pos], (~main[pos]).astype(np.int64), (~has_registry[pos]).astype(np.int64)
+        )
+    ]
+    anchor_of = np.full(int(residence.max(initial=-1)) + 1, -1, dtype=np.int64)
+    anchor_of[residence[first]] = first
+    anchor_pos = anchor_of[residence[pos]]
 
     # Rule 4: alone with their surname at the residence.
-    name_count = pd.Series(same_name).map(pd.Series(same_name).value_counts())
-    alone = ((name_count.to_numpy() == 1) | pd.isna(people["surname"]).to_numpy()) & people[
-        "registry_household"
-    ].isna().to_numpy()
+    named = same_name >= 0
+    name_count = np.zeros(n, dtype=np.int64)
+    if named.any():
+        _, inverse, counts = np.unique(same_name[named], return_inverse=True, return_counts=True)
+        name_count[named] = counts[inverse]
+    alone = ((name_count == 1) | (surname < 0)) & ~has_registry
     # Rule 5: elderly parents registered as a household of their own (世帯分離)
     # join the family household at the same residence.
-    pos = frame["pos"].to_numpy()
-    anchor_pos = frame["anchor"].to_numpy(dtype=np.int64)
-    anchor_is_main = frame["main"].to_numpy()[
-        pd.Series(np.arange(len(frame)), index=frame["pos"]).reindex(anchor_pos).to_numpy()
-    ]
     gap = unit_oldest[anchor_pos] - unit_oldest[pos]
     parents = (
         elderly_unit[pos]
         & (unit_size[pos] <= 2)
-        & anchor_is_main
+        & main[anchor_pos]
         & ~unit_parent[anchor_pos]
         & (np.nan_to_num(gap, nan=0.0) >= PARENT_GAP_YEARS)
     )
-    joins = frame.loc[alone[pos] | parents]
-    joins = joins.loc[joins["anchor"] != joins["pos"]]
-    lefts.append(joins["anchor"].to_numpy(dtype=np.int64))
-    rights.append(joins["pos"].to_numpy(dtype=np.int64))
+    join = (alone[pos] | parents) & (anchor_pos != pos)
+    lefts.append(anchor_pos[join])
+    rights.append(pos[join])
 
     return components(n, np.concatenate(lefts), np.concatenate(rights))
