@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Router, Schema
 
 from tsunagari.accounts.policy import Action, require
@@ -133,7 +134,7 @@ def estimates(request: HttpRequest, survey_id: int, weighted: bool | None = None
         "survey": _survey_out(survey),
         "min_cell": min_cell(),
         "weighting_note": res.analysis.weighting_note if res.analysis else "",
-        "measures": MEASURES,
+        "measures": {k: str(v) for k, v in MEASURES.items()},
         "estimates": rows,
     }
 
@@ -145,7 +146,7 @@ def national(request: HttpRequest, survey_id: int) -> Any:
     survey = get_object_or_404(Survey.objects.select_related("analysis"), pk=survey_id)
     analysis = getattr(survey, "analysis", None)
     if analysis is None:
-        return 404, {"detail": "この調査はまだ集計されていません。"}
+        return 404, {"detail": gettext("この調査はまだ集計されていません。")}
     return national_comparison(analysis, max(min_cell(), analysis.min_cell))
 
 

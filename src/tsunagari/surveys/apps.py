@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
     name = "tsunagari.surveys"
     label = "surveys"
-    verbose_name = "孤独・孤立実態調査"
+    verbose_name = _("孤独・孤立実態調査")

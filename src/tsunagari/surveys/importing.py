@@ -12,10 +12,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tsunagari.surveys.engine.instruments import (
     AGE_BANDS,
@@ -36,6 +39,9 @@ from tsunagari.surveys.reading import (
     normalise_header,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 MAX_PROBLEMS_SHOWN = 200
 MAX_AGE = 125
 
@@ -45,7 +51,7 @@ class ImportField:
     """One thing an import needs to find in the file."""
 
     key: str
-    label: str
+    label: StrOrPromise
     required: bool
     aliases: tuple[str, ...]
     item: Item | None = None
@@ -56,20 +62,20 @@ def _aliases(*names: str) -> tuple[str, ...]:
 
 
 FIELDS: tuple[ImportField, ...] = (
-    ImportField("respondent_id", "回答者ID", True, _aliases("respondent_id", "id", "回答者id", "回答者番号", "番号", "no")),
-    ImportField("age", "年齢", False, _aliases("age", "年齢", "満年齢")),
-    ImportField("age_band", "年齢区分", False, _aliases("age_band", "年齢区分", "年代")),
-    ImportField("sex", "性別", True, _aliases("sex", "性別", SEX.question), SEX),
-    ImportField("town", "町名", True, _aliases("town", "町名", "住所（町名）", TOWN.question), TOWN),
-    ImportField("household", "世帯構成", False, _aliases("household", "世帯構成", "世帯", HOUSEHOLD_TYPE.question), HOUSEHOLD_TYPE),
-    ImportField("direct", "孤独感（直接質問）", True, _aliases("direct", "孤独感", "q_direct", DIRECT_QUESTION.question), DIRECT_QUESTION),
+    ImportField("respondent_id", _("回答者ID"), True, _aliases("respondent_id", "id", "回答者id", "回答者番号", "番号", "no")),
+    ImportField("age", _("年齢"), False, _aliases("age", "年齢", "満年齢")),
+    ImportField("age_band", _("年齢区分"), False, _aliases("age_band", "年齢区分", "年代")),
+    ImportField("sex", _("性別"), True, _aliases("sex", "性別", SEX.question), SEX),
+    ImportField("town", _("町名"), True, _aliases("town", "町名", "住所（町名）", TOWN.question), TOWN),
+    ImportField("household", _("世帯構成"), False, _aliases("household", "世帯構成", "世帯", HOUSEHOLD_TYPE.question), HOUSEHOLD_TYPE),
+    ImportField("direct", _("孤独感（直接質問）"), True, _aliases("direct", "孤独感", "q_direct", DIRECT_QUESTION.question), DIRECT_QUESTION),
     *(
-        ImportField(item.column, f"UCLA孤独感尺度 {i}", True, _aliases(item.column, f"ucla_{i}", f"ucla{i}", item.question), item)
+        ImportField(item.column, format_lazy("{} {}", _("UCLA孤独感尺度"), i), True, _aliases(item.column, f"ucla_{i}", f"ucla{i}", item.question), item)
         for i, item in enumerate(UCLA_ITEMS, start=1)
     ),
-    ImportField("contact", "対面での交流", False, _aliases("contact", "交流頻度", SOCIAL_CONTACT.question), SOCIAL_CONTACT),
-    ImportField("help_seeking", "相談の状況", False, _aliases("help_seeking", "相談", HELP_SEEKING.question), HELP_SEEKING),
-    ImportField("places", "利用した地域の場所", False, _aliases("places", "利用した場所", PLACES_USE.question), PLACES_USE),
+    ImportField("contact", _("対面での交流"), False, _aliases("contact", "交流頻度", SOCIAL_CONTACT.question), SOCIAL_CONTACT),
+    ImportField("help_seeking", _("相談の状況"), False, _aliases("help_seeking", "相談", HELP_SEEKING.question), HELP_SEEKING),
+    ImportField("places", _("利用した地域の場所"), False, _aliases("places", "利用した場所", PLACES_USE.question), PLACES_USE),
 )  # fmt: skip
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 CODED = ("household", "direct", "ucla1", "ucla2", "ucla3", "contact", "help_seeking")
@@ -171,21 +177,27 @@ def _clip(value: object) -> str:
 def check_mapping(mapping: Mapping[str, str], header: Sequence[str]) -> list[str]:
     """Problems with the mapping itself: a required field unmapped, a column used twice."""
     errors: list[str] = []
-    labels = {f.key: f.label for f in FIELDS}
+    labels: dict[str, StrOrPromise] = {f.key: f.label for f in FIELDS}
     for f in FIELDS:
         if f.required and not mapping.get(f.key):
-            errors.append(f"「{f.label}」に対応する列を選んでください。")
+            errors.append(
+                gettext("「%(field)s」に対応する列を選んでください。") % {"field": f.label}
+            )
     if not mapping.get("age") and not mapping.get("age_band"):
-        errors.append("「年齢」か「年齢区分」のどちらかに対応する列を選んでください。")
+        errors.append(gettext("「年齢」か「年齢区分」のどちらかに対応する列を選んでください。"))
     used: dict[str, str] = {}
     for key, column in mapping.items():
         if not column:
             continue
         if column not in header:
-            errors.append(f"「{labels.get(key, key)}」の列「{column}」がファイルにありません。")
+            errors.append(
+                gettext("「%(field)s」の列「%(column)s」がファイルにありません。")
+                % {"field": labels.get(key, key), "column": column}
+            )
         elif column in used:
             errors.append(
-                f"列「{column}」が「{labels[used[column]]}」と「{labels.get(key, key)}」の両方に選ばれています。"
+                gettext("列「%(column)s」が「%(first)s」と「%(second)s」の両方に選ばれています。")
+                % {"column": column, "first": labels[used[column]], "second": labels.get(key, key)}
             )
         else:
             used[column] = key
@@ -220,25 +232,27 @@ def check(table: Table, mapping: Mapping[str, str], towns: Iterable[str]) -> Che
         return frame[mapping[key]].astype(str).str.strip().reset_index(drop=True)
 
     ids = column("respondent_id").str.normalize("NFKC").str.strip()
+    empty_id = gettext("回答者IDが空です。")
     for i in np.flatnonzero((ids == "").to_numpy()).tolist():
-        problems.append(Problem(int(numbers[i]), "respondent_id", "", "回答者IDが空です。", True))
+        problems.append(Problem(int(numbers[i]), "respondent_id", "", empty_id, True))
     for i in np.flatnonzero((ids.str.len() > 64).to_numpy()).tolist():
         problems.append(
             Problem(
                 int(numbers[i]),
                 "respondent_id",
                 _clip(ids.iat[i]),
-                "回答者IDが長すぎます（64文字まで）。",
+                gettext("回答者IDが長すぎます（64文字まで）。"),
                 True,
             )
         )
     duplicated = ids.duplicated(keep="first") & (ids != "")
     if duplicated.any():
         first_row = {v: int(numbers[i]) for i, v in reversed(list(enumerate(ids.tolist())))}
+        duplicate = gettext("回答者IDが重複しています（最初は%(row)s行目）。")
         for i in np.flatnonzero(duplicated.to_numpy()).tolist():
             problems.append(
                 Problem(int(numbers[i]), "respondent_id", _clip(ids.iat[i]),
-                        f"回答者IDが重複しています（最初は{first_row[ids.iat[i]]}行目）。", True)
+                        duplicate % {"row": first_row[ids.iat[i]]}, True)
             )  # fmt: skip
 
     clean = pd.DataFrame({"respondent_id": ids})
@@ -246,15 +260,17 @@ def check(table: Table, mapping: Mapping[str, str], towns: Iterable[str]) -> Che
     raw_sex = column("sex")
     sex_lookup = {v: normalise_sex(v) for v in pd.unique(raw_sex)}
     sexes = raw_sex.map(sex_lookup)
+    bad_sex = gettext("性別は 1/2/3 または 男/女/その他 で入力してください。無回答として扱います。")
     for i in np.flatnonzero((sexes.isna() & (raw_sex != "")).to_numpy()).tolist():
-        problems.append(Problem(int(numbers[i]), "sex", _clip(raw_sex.iat[i]), "性別は 1/2/3 または 男/女/その他 で入力してください。無回答として扱います。", False))  # fmt: skip
+        problems.append(Problem(int(numbers[i]), "sex", _clip(raw_sex.iat[i]), bad_sex, False))
     clean["sex"] = sexes.fillna("").astype(str)
 
     known = set(towns)
     raw_town = column("town").str.normalize("NFKC").str.strip()
     unknown = ~raw_town.isin(known) & (raw_town != "")
+    bad_town = gettext("区内の町名ではありません。町名なしとして扱います。")
     for i in np.flatnonzero(unknown.to_numpy()).tolist():
-        problems.append(Problem(int(numbers[i]), "town", _clip(raw_town.iat[i]), "区内の町名ではありません。町名なしとして扱います。", False))  # fmt: skip
+        problems.append(Problem(int(numbers[i]), "town", _clip(raw_town.iat[i]), bad_town, False))
     clean["town"] = raw_town.where(~unknown, "")
 
     for f in FIELDS:
@@ -271,11 +287,11 @@ def check(table: Table, mapping: Mapping[str, str], towns: Iterable[str]) -> Che
             positions = np.flatnonzero(
                 np.isnan(codes) & (raw.str.normalize("NFKC").str.strip() != "").to_numpy()
             )
+            bad_code = gettext(
+                "回答の選択肢（%(first)s〜%(last)s）にない値です。無回答として扱います。"
+            ) % {"first": valid[0], "last": valid[-1]}
             for i in positions.tolist():
-                problems.append(
-                    Problem(int(numbers[i]), f.key, _clip(raw.iat[i]),
-                            f"回答の選択肢（{valid[0]}〜{valid[-1]}）にない値です。無回答として扱います。", False)
-                )  # fmt: skip
+                problems.append(Problem(int(numbers[i]), f.key, _clip(raw.iat[i]), bad_code, False))
         clean[f.key] = codes
         empty = int(np.isnan(codes).sum()) - len(warnings)
         if empty:
@@ -308,8 +324,11 @@ def _age_bands(
     labels = np.asarray(AGE_BANDS, dtype=object)
     from_age = labels[np.searchsorted(_BAND_EDGES, np.where(usable, number, 16.0), side="right")]
     from_age[~usable] = ""
+    bad_age = gettext("16〜%(max)sの整数の年齢ではありません。無回答として扱います。") % {
+        "max": MAX_AGE
+    }
     for i in np.flatnonzero(~usable & (text != "").to_numpy()).tolist():
-        problems.append(Problem(int(numbers[i]), "age", _clip(ages.iat[i]), f"16〜{MAX_AGE}の整数の年齢ではありません。無回答として扱います。", False))  # fmt: skip
+        problems.append(Problem(int(numbers[i]), "age", _clip(ages.iat[i]), bad_age, False))
     out = pd.Series(from_age, dtype=object)
     given = (
         bands.str.normalize("NFKC")
@@ -319,8 +338,9 @@ def _age_bands(
     )
     given = given.replace({"80-": "80+", "80以上": "80+"})
     ok = given.isin(AGE_BANDS)
+    bad_band = gettext("年齢区分は 16-19, 20-29, …, 80+ のいずれかです。無回答として扱います。")
     for i in np.flatnonzero((~ok & (given != "")).to_numpy()).tolist():
-        problems.append(Problem(int(numbers[i]), "age_band", _clip(bands.iat[i]), "年齢区分は 16-19, 20-29, …, 80+ のいずれかです。無回答として扱います。", False))  # fmt: skip
+        problems.append(Problem(int(numbers[i]), "age_band", _clip(bands.iat[i]), bad_band, False))
     fill = (out == "") & ok
     out[fill] = given[fill]
     return out
@@ -345,6 +365,9 @@ def _places(raw: pd.Series, numbers: np.ndarray[Any, Any], problems: list[Proble
             out[value] = ""
             bad.add(value)
     if bad:
+        message = gettext(
+            "選択肢（1〜8）の番号をカンマ区切りで入力してください。無回答として扱います。"
+        )
         for i in np.flatnonzero(raw.isin(bad).to_numpy()).tolist():
-            problems.append(Problem(int(numbers[i]), "places", _clip(raw.iat[i]), "選択肢（1〜8）の番号をカンマ区切りで入力してください。無回答として扱います。", False))  # fmt: skip
+            problems.append(Problem(int(numbers[i]), "places", _clip(raw.iat[i]), message, False))
     return raw.map(out).astype(str)

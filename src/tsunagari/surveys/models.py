@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.models import Staff
@@ -41,8 +42,12 @@ class Survey(models.Model):
 
     @property
     def label(self) -> str:
-        wave = f"（第{self.wave}回）" if self.wave > 1 else ""
-        return f"{self.fiscal_year}年度{wave}"
+        if self.wave > 1:
+            return gettext("%(year)s年度（第%(wave)s回）") % {
+                "year": self.fiscal_year,
+                "wave": self.wave,
+            }
+        return gettext("%(year)s年度") % {"year": self.fiscal_year}
 
 
 class Question(models.Model):

@@ -1,7 +1,7 @@
 """Reading an uploaded responses file (CSV or Excel) into text columns, within limits.
 
 Anything that is not a usable CSV or workbook raises ``FileProblem`` with a
-one-line reason in Japanese; nothing is half-read.
+one-line reason in the interface language; nothing is half-read.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def normalise_header(name: object) -> str:
 
 
 class FileProblem(Exception):
-    """The file cannot be read at all; the message says what to fix (in Japanese)."""
+    """The file cannot be read at all; the message says what to fix."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,8 @@ def read_upload(data: bytes | IO[bytes], name: str) -> Table:
     raw = data if isinstance(data, bytes) else data.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise FileProblem(
-            f"ファイルが大きすぎます（上限 {MAX_BYTES // 1024 // 1024} MB）。分割してください。"
+            _("ファイルが大きすぎます（上限 %(max_mb)s MB）。分割してください。")
+            % {"max_mb": MAX_BYTES // 1024 // 1024}
         )
     if not raw.strip():
         raise FileProblem(_("ファイルが空です。見出し行と回答の行が必要です。"))
@@ -77,7 +78,10 @@ def file_kind(name: str) -> str:
 def _csv_rows(raw: bytes) -> list[list[str]]:
     if b"\x00" in raw[:65536]:
         raise FileProblem(
-            "テキストの CSV ではありません（バイナリデータを含みます）。CSV（UTF-8）か Excel で保存してください。"
+            _(
+                "テキストの CSV ではありません（バイナリデータを含みます）。"
+                "CSV（UTF-8）か Excel で保存してください。"
+            )
         )
     if raw[:4] == b"PK\x03\x04":
         raise FileProblem(_("Excel ファイルのようです。拡張子 .xlsx のまま選んでください。"))
@@ -89,7 +93,7 @@ def _csv_rows(raw: bytes) -> list[list[str]]:
             continue
     else:
         raise FileProblem(
-            "文字コードを読み取れません。CSV（UTF-8）または Shift_JIS で保存してください。"
+            _("文字コードを読み取れません。CSV（UTF-8）または Shift_JIS で保存してください。")
         )
     try:
         frame = pd.read_csv(
@@ -109,8 +113,13 @@ def _csv_rows(raw: bytes) -> list[list[str]]:
         return [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
     except csv.Error as exc:
         raise FileProblem(
-            f"CSV として読み取れません（{exc}）。引用符の閉じ忘れがないか確認してください。"
+            _("CSV として読み取れません（%(problem)s）。引用符の閉じ忘れがないか確認してください。")
+            % {"problem": exc}
         ) from None
+
+
+def _too_many_rows() -> str:
+    return _("行が多すぎます（上限 %(max)s 行）。分割してください。") % {"max": f"{MAX_ROWS:,}"}
 
 
 def _cell(value: object) -> str:
@@ -130,7 +139,7 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
 
     if raw[:4] != b"PK\x03\x04":
         raise FileProblem(
-            "Excel（.xlsx）ファイルではありません。Excel で開いて .xlsx で保存し直してください。"
+            _("Excel（.xlsx）ファイルではありません。Excel で開いて .xlsx で保存し直してください。")
         )
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -148,7 +157,7 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
         rows: list[list[str]] = []
         for values in sheet.iter_rows(values_only=True):
             if len(rows) > MAX_ROWS:
-                raise FileProblem(f"行が多すぎます（上限 {MAX_ROWS:,} 行）。分割してください。")
+                raise FileProblem(_too_many_rows())
             cells = [_cell(v) for v in values[: MAX_COLUMNS + 1]]
             if any(c.strip() for c in cells):
                 rows.append(cells)
@@ -156,7 +165,7 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
         raise
     except Exception:
         raise FileProblem(
-            "Excel ファイルの読み取り中に問題がありました。保存し直してください。"
+            _("Excel ファイルの読み取り中に問題がありました。保存し直してください。")
         ) from None
     finally:
         book.close()
@@ -167,12 +176,12 @@ def _table(rows: list[list[str]]) -> Table:
     if not rows:
         raise FileProblem(_("ファイルが空です。見出し行と回答の行が必要です。"))
     if len(rows) - 1 > MAX_ROWS:
-        raise FileProblem(f"行が多すぎます（上限 {MAX_ROWS:,} 行）。分割してください。")
+        raise FileProblem(_too_many_rows())
     header = [unicodedata.normalize("NFKC", str(h)).strip() for h in rows[0]]
     while header and not header[-1]:
         header.pop()
     if len(header) > MAX_COLUMNS:
-        raise FileProblem(f"列が多すぎます（上限 {MAX_COLUMNS} 列）。")
+        raise FileProblem(_("列が多すぎます（上限 %(max)s 列）。") % {"max": MAX_COLUMNS})
     if not any(header):
         raise FileProblem(_("1行目に見出し（列名）がありません。"))
     header = [h[:80] if h else f"列{i + 1}" for i, h in enumerate(header)]
@@ -181,7 +190,11 @@ def _table(rows: list[list[str]]) -> Table:
         key = normalise_header(h)
         if key in seen:
             raise FileProblem(
-                f"見出し「{h}」が2回あります（{seen[key] + 1}列目と{i + 1}列目）。列名を直してください。"
+                _(
+                    "見出し「%(header)s」が2回あります（%(first)s列目と%(second)s列目）。"
+                    "列名を直してください。"
+                )
+                % {"header": h, "first": seen[key] + 1, "second": i + 1}
             )
         seen[key] = i
     width = len(header)
@@ -193,8 +206,11 @@ def _table(rows: list[list[str]]) -> Table:
         if len(record) > width:
             if any(str(v).strip() for v in record[width:]):
                 raise FileProblem(
-                    f"{number}行目の値の数（{len(record)}）が見出しの列数（{width}）より多いです。"
-                    "カンマを含む値は引用符で囲んでください。"
+                    _(
+                        "%(row)s行目の値の数（%(values)s）が見出しの列数（%(columns)s）より多いです。"
+                        "カンマを含む値は引用符で囲んでください。"
+                    )
+                    % {"row": number, "values": len(record), "columns": width}
                 )
             record = record[:width]
         elif len(record) < width:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -54,7 +55,7 @@ def report_pdf(survey: Survey) -> bytes:
         from weasyprint import HTML  # type: ignore[import-untyped, unused-ignore]
     except (ImportError, OSError) as exc:
         raise PdfUnavailable(
-            "PDF を作るには WeasyPrint が必要です（pip install weasyprint）。"
+            gettext("PDF を作るには WeasyPrint が必要です（pip install weasyprint）。")
         ) from exc
     html = render_to_string("surveys/report.html", {**report_context(survey), "for_pdf": True})
     pdf: bytes = HTML(string=html).write_pdf()
@@ -80,21 +81,22 @@ def report_xlsx(survey: Survey) -> bytes:
     book = Workbook()
     overview = book.active
     assert overview is not None
-    overview.title = "概要"
+    overview.title = gettext("概要")
     analysis = results.analysis
     facts: list[tuple[str, object]] = [
-        ("調査", survey.title),
-        ("年度", survey.fiscal_year),
-        ("調査期間", f"{survey.fieldwork_start or ''}〜{survey.fieldwork_end or ''}"),
-        ("標本設計", survey.sample_design),
-        ("回答者数", analysis.respondents if analysis else 0),
-        ("重み付け", analysis.weighting_note if analysis else "未集計"),
+        (gettext("調査"), survey.title),
+        (gettext("年度"), survey.fiscal_year),
+        (gettext("調査期間"), f"{survey.fieldwork_start or ''}〜{survey.fieldwork_end or ''}"),
+        (gettext("標本設計"), survey.sample_design),
+        (gettext("回答者数"), analysis.respondents if analysis else 0),
+        (gettext("重み付け"), analysis.weighting_note if analysis else gettext("未集計")),
         (
-            "表示しない区分",
-            f"回答者が{context['min_cell']}人未満の区分は「{SUPPRESSED}」で示します。",
+            gettext("表示しない区分"),
+            gettext("回答者が%(min_cell)s人未満の区分は「%(mark)s」で示します。")
+            % {"min_cell": context["min_cell"], "mark": SUPPRESSED},
         ),
-        ("全国調査の出典", results.national.get("source", "")),
-        ("作成日時", context["generated"].strftime("%Y-%m-%d %H:%M")),
+        (gettext("全国調査の出典"), results.national.get("source", "")),
+        (gettext("作成日時"), context["generated"].strftime("%Y-%m-%d %H:%M")),
     ]
     for key, value in facts:
         overview.append([key, safe_cell(value)])
@@ -103,8 +105,10 @@ def report_xlsx(survey: Survey) -> bytes:
     for row in overview.iter_rows():
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
 
-    header = ["指標", "区分", "水準", "重み", "回答数", "推計値", "95%信頼区間（下限）", "95%信頼区間（上限）"]  # fmt: skip
+    header = [gettext("指標"), gettext("区分"), gettext("水準"), gettext("重み"), gettext("回答数"),
+              gettext("推計値"), gettext("95%信頼区間（下限）"), gettext("95%信頼区間（上限）")]  # fmt: skip
     rows: list[list[object]] = []
+    weighted_word, unweighted_word = gettext("重み付き"), gettext("重みなし")
     for measure, groups in results.tables.items():
         for group, group_rows in groups.items():
             for r in group_rows:
@@ -113,17 +117,17 @@ def report_xlsx(survey: Survey) -> bytes:
                         continue
                     rows.append(
                         [
-                            MEASURES[measure],
-                            GROUPS.get(group, "全体"),
+                            str(MEASURES[measure]),
+                            str(GROUPS.get(group, gettext("全体"))),
                             cell.label,
-                            "重み付き" if cell.weighted else "重みなし",
+                            weighted_word if cell.weighted else unweighted_word,
                             cell.n_shown,
                             SUPPRESSED if cell.suppressed else cell.chart_value(cell.estimate),
                             SUPPRESSED if cell.suppressed else cell.chart_value(cell.ci_low),
                             SUPPRESSED if cell.suppressed else cell.chart_value(cell.ci_high),
                         ]
                     )
-    _sheet(book, "推計", header, rows)
+    _sheet(book, gettext("推計"), header, rows)
 
     item_rows: list[list[object]] = []
     for item in results.ward_items():
@@ -134,31 +138,40 @@ def report_xlsx(survey: Survey) -> bytes:
                     r["label"],
                     SUPPRESSED if r["weighted"] is None else r["weighted"],
                     SUPPRESSED if r["share"] is None else r["share"],
-                    f"{context['min_cell']}未満" if r["n"] is None else r["n"],
+                    gettext("%(n)s未満") % {"n": context["min_cell"]} if r["n"] is None else r["n"],
                 ]
             )
     _sheet(
-        book, "区独自の設問", ["設問", "回答", "重み付き（%）", "重みなし（%）", "人数"], item_rows
-    )
+        book,
+        gettext("区独自の設問"),
+        [gettext("設問"), gettext("回答"), gettext("重み付き（%）"), gettext("重みなし（%）"),
+         gettext("人数")],
+        item_rows,
+    )  # fmt: skip
 
     national = results.national
     if national:
         _sheet(
             book,
-            "全国比較",
-            ["回答", f"区（{national['ward_basis']}、%）"]
-            + [f"全国 {r}（%）" for r in national["rounds"]],
+            gettext("全国比較"),
+            [gettext("回答"), gettext("区（%(basis)s、%%）") % {"basis": national["ward_basis"]}]
+            + [gettext("全国 %(round)s（%%）") % {"round": r} for r in national["rounds"]],
             [
                 [r["answer"], SUPPRESSED if r["ward"] is None else r["ward"]]
-                + ["要確認" if v is None else v for v in r["national"]]
+                + [gettext("要確認") if v is None else v for v in r["national"]]
                 for r in national["rows"]
             ],
         )
     points = context["trend"]["points"]
     _sheet(
         book,
-        "推移",
-        ["調査", "しばしば・常に（%）", "孤独感あり（%）", "UCLA 10〜12点（%）"],
+        gettext("推移"),
+        [
+            gettext("調査"),
+            gettext("しばしば・常に（%）"),
+            gettext("孤独感あり（%）"),
+            gettext("UCLA 10〜12点（%）"),
+        ],
         [
             [p["survey"]]
             + [

@@ -9,7 +9,10 @@ may have been raised since the analysis ran); the count itself is hidden too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tsunagari.surveys.engine.instruments import HOUSEHOLD_TYPE, SEX
 from tsunagari.surveys.engine.national import SOURCE, national_measures, national_table
@@ -17,23 +20,26 @@ from tsunagari.surveys.engine.scoring import NO_ANSWER
 from tsunagari.surveys.models import Analysis, Estimate, Survey
 from tsunagari.surveys.services import min_cell
 
-MEASURES: dict[str, str] = {
-    "lonely_often": "孤独感が「しばしばある・常にある」人の割合",
-    "lonely_any": "孤独感が「しばしば・時々・たまに」ある人の割合",
-    "ucla_high": "UCLA孤独感尺度（3項目）10〜12点の人の割合",
-    "ucla_mean": "UCLA孤独感尺度（3項目）の平均点",
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+MEASURES: dict[str, StrOrPromise] = {
+    "lonely_often": _("孤独感が「しばしばある・常にある」人の割合"),
+    "lonely_any": _("孤独感が「しばしば・時々・たまに」ある人の割合"),
+    "ucla_high": _("UCLA孤独感尺度（3項目）10〜12点の人の割合"),
+    "ucla_mean": _("UCLA孤独感尺度（3項目）の平均点"),
 }
-SHORT: dict[str, str] = {
-    "lonely_often": "しばしば・常に",
-    "lonely_any": "孤独感あり（たまに以上）",
-    "ucla_high": "UCLA 10〜12点",
-    "ucla_mean": "UCLA 平均点",
+SHORT: dict[str, StrOrPromise] = {
+    "lonely_often": _("しばしば・常に"),
+    "lonely_any": _("孤独感あり（たまに以上）"),
+    "ucla_high": _("UCLA 10〜12点"),
+    "ucla_mean": _("UCLA 平均点"),
 }
-GROUPS: dict[str, str] = {
-    "age_band": "年齢区分",
-    "sex": "性別",
-    "household": "世帯構成",
-    "town": "町名",
+GROUPS: dict[str, StrOrPromise] = {
+    "age_band": _("年齢区分"),
+    "sex": _("性別"),
+    "household": _("世帯構成"),
+    "town": _("町名"),
 }
 NATIONAL_SOURCE = SOURCE
 SUPPRESSED = "—"
@@ -49,9 +55,11 @@ def level_label(group: str, level: str) -> str:
     except (KeyError, ValueError):
         return level
     if group == "all":
-        return "全体"
+        return gettext("全体")
     if group == "age_band":
-        return "80歳以上" if level == "80+" else f"{level}歳"
+        if level == "80+":
+            return gettext("80歳以上")
+        return gettext("%(band)s歳") % {"band": level}
     return level
 
 
@@ -93,7 +101,9 @@ class Cell:
 
     @property
     def n_shown(self) -> str:
-        return f"{min_cell()}未満" if self.n is None else f"{self.n:,}"
+        if self.n is None:
+            return gettext("%(n)s未満") % {"n": min_cell()}
+        return f"{self.n:,}"
 
     def chart_value(self, value: float | None) -> float | None:
         if self.suppressed or value is None:
@@ -139,7 +149,7 @@ class Results:
     def weighted(self) -> bool:
         return bool(self.analysis and self.analysis.weighted)
 
-    def overall(self) -> list[tuple[str, str, Row]]:
+    def overall(self) -> list[tuple[str, StrOrPromise, Row]]:
         return [(m, MEASURES[m], self.tables[m]["all"][0]) for m in MEASURES if m in self.tables]
 
     def by_group(self) -> list[dict[str, Any]]:
@@ -213,7 +223,10 @@ class Results:
                 if not rows:
                     continue
                 series = []
-                for name, pick in (("重み付き", "weighted"), ("重みなし", "unweighted")):
+                for name, pick in (
+                    (gettext("重み付き"), "weighted"),
+                    (gettext("重みなし"), "unweighted"),
+                ):
                     cells: list[Cell | None] = [getattr(r, pick) for r in rows]
                     if all(c is None for c in cells):
                         continue
@@ -230,10 +243,11 @@ class Results:
                         "id": f"chart-{group}-{measure}",
                         "group": group,
                         "measure": measure,
-                        "title": f"{label}別: {MEASURES[measure]}",
+                        "title": gettext("%(group)s別: %(measure)s")
+                        % {"group": label, "measure": MEASURES[measure]},
                         "categories": [r.label for r in rows],
                         "series": series,
-                        "axis": "%（95%信頼区間）",
+                        "axis": gettext("%（95%信頼区間）"),
                     }
                 )
         return charts
@@ -300,7 +314,7 @@ def national_comparison(analysis: Analysis, limit: int) -> dict[str, Any]:
         "source": SOURCE,
         "rounds": rounds,
         "rows": rows,
-        "ward_basis": "重み付き" if which == "weighted" else "重みなし",
+        "ward_basis": gettext("重み付き") if which == "weighted" else gettext("重みなし"),
         "measures": measures,
         "no_answer": NO_ANSWER,
     }
@@ -334,7 +348,7 @@ def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
         cells: list[Cell | None] = [p[measure] for p in data["points"]]
         series.append(
             {
-                "name": f"区 {SHORT[measure]}",
+                "name": gettext("区 %(measure)s") % {"measure": SHORT[measure]},
                 "x": [p["fiscal_year"] for p in data["points"]],
                 "values": [c.chart_value(c.estimate) if c else None for c in cells],
                 "low": [c.chart_value(c.ci_low) if c else None for c in cells],
@@ -343,7 +357,7 @@ def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
         )
         series.append(
             {
-                "name": f"全国 {SHORT[measure]}",
+                "name": gettext("全国 %(measure)s") % {"measure": SHORT[measure]},
                 "x": [n["year"] for n in data["national"]],
                 "values": [n[measure] for n in data["national"]],
                 "dash": True,
@@ -351,7 +365,7 @@ def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
         )
     return {
         "id": "chart-trend",
-        "title": "孤独感の推移（区の調査と全国調査）",
+        "title": gettext("孤独感の推移（区の調査と全国調査）"),
         "series": series,
         "axis": "%",
         "kind": "line",

@@ -47,7 +47,7 @@ AGE_ITEM = {"column": "age", "text": "あなたの年齢をお答えください
 
 
 class SurveyError(Exception):
-    """A request the service refuses; the message says what to change (in Japanese)."""
+    """A request the service refuses; the message says what to change."""
 
 
 def min_cell() -> int:
@@ -74,7 +74,10 @@ def create_survey(
     if fieldwork_start and fieldwork_end and fieldwork_end < fieldwork_start:
         raise SurveyError(_("調査期間の終了日が開始日より前です。"))
     if Survey.objects.filter(fiscal_year=fiscal_year, wave=wave).exists():
-        raise SurveyError(f"{fiscal_year}年度 第{wave}回の調査はすでにあります。")
+        raise SurveyError(
+            _("%(year)s年度 第%(wave)s回の調査はすでにあります。")
+            % {"year": fiscal_year, "wave": wave}
+        )
     with transaction.atomic():
         survey = Survey.objects.create(
             fiscal_year=fiscal_year,
@@ -128,7 +131,8 @@ def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
     name = Path(upload.name or "responses.csv").name[:200]
     if (upload.size or 0) > reading.MAX_BYTES:
         raise SurveyError(
-            f"ファイルが大きすぎます（上限 {reading.MAX_BYTES // 1024 // 1024} MB）。"
+            _("ファイルが大きすぎます（上限 %(max_mb)s MB）。")
+            % {"max_mb": reading.MAX_BYTES // 1024 // 1024}
         )
     data = upload.read(reading.MAX_BYTES + 1)
     try:
@@ -158,7 +162,7 @@ def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
 def _read_job(job: ResponseImport) -> reading.Table:
     if not job.file:
         raise SurveyError(
-            "この取り込みのファイルはもうありません。もう一度アップロードしてください。"
+            _("この取り込みのファイルはもうありません。もう一度アップロードしてください。")
         )
     with job.file.open("rb") as fh:
         data = fh.read()
@@ -294,7 +298,8 @@ def use_margins_file(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
             margins = read_margins(path).margins
         except SurveyInputError as exc:
             raise SurveyError(
-                f"母集団ファイルを読み取れません: {exc.problem}（{exc.row}行目 {exc.column}列）"
+                _("母集団ファイルを読み取れません: %(problem)s（%(row)s行目 %(column)s列）")
+                % {"problem": exc.problem, "row": exc.row, "column": exc.column}
             ) from None
     return analyse_survey(staff, survey, margins=margins, source="file")
 

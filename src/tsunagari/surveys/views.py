@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,7 +78,9 @@ def create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, f"「{survey.title}」を作成しました。回答ファイルを取り込んでください。"
+                request,
+                gettext("「%(title)s」を作成しました。回答ファイルを取り込んでください。")
+                % {"title": survey.title},
             )
             return redirect("surveys:import", pk=survey.pk)
     return render(request, "surveys/create.html", {"form": form})
@@ -237,7 +240,7 @@ def weighting(request: HttpRequest, pk: int) -> HttpResponse:
     except services.SurveyError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, analysis.weighting_note or "集計しました。")
+        messages.success(request, analysis.weighting_note or gettext("集計しました。"))
     return redirect("surveys:results", pk=survey.pk)
 
 
