@@ -15,6 +15,16 @@ populations, surnames (with registry variant forms) and given names by
 birth generation with readings, foreign residents' names, building names
 and the ward's agencies.
 
+Names are as spread out as in a real ward: the listed surnames carry their
+real share of the population (佐藤 about 1.5 %, the listed names about
+55 %) and a long tail composed from kanji elements (大+川, 岩+崎 with
+rendaku and variant kanji) carries the rest with Zipf-like frequencies;
+given names likewise have a composed tail per sex and birth era, with many
+kanji spellings of a reading (ハルカ: 遥, 遙, 春香, 晴香, 遥香 ...). The
+composition rules are stated in the headers of ``surname_elements.tsv``,
+``given_elements.tsv`` and ``name_shares.tsv``; ``bench/name_diversity.py``
+measures the result.
+
 Example:
     >>> ward = generate_ward(500, seed=1)
     >>> ward.person_count
@@ -27,6 +37,9 @@ import bisect
 import gc
 import itertools
 import random
+import unicodedata
+import zlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -426,21 +439,163 @@ class _Names:
     given: tuple[tuple[_Picker, ...], ...]
 
 
+#: Birth eras of the given-name weights (columns of given_names.tsv, see _era()).
+_ERAS = ("<=1945", "1946-1970", "1971-1995", "1996+")
+
+
+def _stable_unit(text: str) -> float:
+    """A number in [0, 1) fixed by ``text`` (CRC-32; unlike hash(), the same in every run)."""
+    return zlib.crc32(text.encode("utf-8")) / 2**32
+
+
+def _voiced(kana: str) -> bool:
+    """True when the reading has a voiced consonant (ガ, ザ, ダ, バ rows; not パ)."""
+    return "\u3099" in unicodedata.normalize("NFD", kana)
+
+
+def _is_voicing(plain: str, alt: str) -> bool:
+    """True when ``alt`` is ``plain`` with its first kana voiced (タ -> ダ, カワ -> ガワ)."""
+    decomposed = unicodedata.normalize("NFD", alt[:1])
+    return bool(plain) and alt[1:] == plain[1:] and decomposed == plain[:1] + "\u3099"
+
+
+def _zipf_weights(n: int, offset: int, exponent: float, mass: float) -> list[float]:
+    """``n`` weights ~ (k + offset)^-exponent for k = 1..n, summing to ``mass``."""
+    raw = [(k + offset) ** -exponent for k in range(1, n + 1)]
+    scale = mass / sum(raw) if raw else 0.0
+    return [x * scale for x in raw]
+
+
+@lru_cache(maxsize=1)
+def _name_params() -> dict[str, float]:
+    return {r[0]: float(r[1]) for r in _read_tsv("name_shares.tsv")}
+
+
+def _surname_reading(first: list[str], second: list[str], kanji: str) -> str:
+    """Reading of a composed surname (the rule of data/surname_elements.tsv).
+
+    Each element takes its alternate reading when the surname's stable hash
+    (salted per position) falls below the alternate share; a voiced
+    alternate (rendaku) of the second element is not taken when the first
+    element's reading already has a voiced consonant (藤田 フジタ) or the
+    second's plain reading has one (Lyman's law).
+    """
+    head = first[2]
+    if first[3] != "-" and _stable_unit("1" + kanji) * 100 < float(first[4]):
+        head = first[3]
+    tail = second[2]
+    if second[3] != "-" and _stable_unit("2" + kanji) * 100 < float(second[4]):
+        if not (_is_voicing(second[2], second[3]) and (_voiced(head) or _voiced(second[2]))):
+            tail = second[3]
+    return head + tail
+
+
+def _variants(field_text: str) -> list[tuple[str, float]]:
+    """Parse a variants field: "邊:5,邉:5" -> [("邊", 0.05), ("邉", 0.05)]; "-" -> []."""
+    if field_text == "-":
+        return []
+    out = []
+    for part in field_text.split(","):
+        form, share = part.split(":")
+        out.append((form, float(share) / 100))
+    return out
+
+
+def _surname_table() -> tuple[list[tuple[str, str]], list[float]]:
+    """Listed surnames (real counts) followed by the composed long tail.
+
+    See data/surname_elements.tsv for the rule; the tail carries the part of
+    the population (data/name_shares.tsv) the listed surnames do not.
+    """
+    params = _name_params()
+    listed = _read_tsv("surnames.tsv")
+    items = [(r[0], r[1]) for r in listed]
+    weights = [float(r[2]) for r in listed]
+    taken = {r[0] for r in listed}
+    elements = _read_tsv("surname_elements.tsv")
+    firsts = [r for r in elements if r[0] == "first"]
+    seconds = [r for r in elements if r[0] == "second"]
+    candidates: list[tuple[float, str, str, list[str], list[str]]] = []
+    for first in firsts:
+        for second in seconds:
+            kanji = first[1] + second[1]
+            if first[1] == second[1] or kanji in taken:
+                continue
+            score = float(first[6]) * float(second[6]) * (0.2 + _stable_unit("j" + kanji))
+            candidates.append((score, kanji, _surname_reading(first, second, kanji), first, second))
+    candidates.sort(key=lambda c: (-c[0], c[1]))
+    mass = params["japan_population"] - sum(weights)
+    zipf = _zipf_weights(len(candidates), len(listed), params["surname_tail_exponent"], mass)
+    for (_score, kanji, reading, first, second), weight in zip(candidates, zipf, strict=True):
+        for form, share in _variants(first[5]):
+            alt = form + second[1]
+            if alt not in taken:
+                items.append((alt, reading))
+                weights.append(weight * share)
+                weight -= weight * share
+        for form, share in _variants(second[5]):
+            alt = first[1] + form
+            if alt not in taken:
+                items.append((alt, reading))
+                weights.append(weight * share)
+                weight -= weight * share
+        items.append((kanji, reading))
+        weights.append(weight)
+    return items, weights
+
+
+def _given_table(sex: str, era: int) -> tuple[list[tuple[str, str]], list[float]]:
+    """Listed given names of a sex and era, then the composed tail (data/given_elements.tsv)."""
+    params = _name_params()
+    rows = [r for r in _read_tsv("given_names.tsv") if r[2] == sex]
+    taken = {(r[0], r[1]) for r in rows}
+    head = [r for r in rows if float(r[3 + era]) > 0]
+    items = [(r[0], r[1]) for r in head]
+    weights = [float(r[3 + era]) for r in head]
+    elements = [r for r in _read_tsv("given_elements.tsv") if r[0] == sex and float(r[4 + era]) > 0]
+    scores: dict[tuple[str, str], float] = {}
+
+    def offer(name: str, kana: str, weight: float) -> None:
+        if (name, kana) in taken:
+            return
+        score = weight * (0.2 + _stable_unit(name + kana))
+        scores[(name, kana)] = max(score, scores.get((name, kana), 0.0))
+
+    for first in (r for r in elements if r[1] == "first"):
+        for second in (r for r in elements if r[1] == "second"):
+            offer(
+                first[2] + second[2],
+                first[3] + second[3],
+                float(first[4 + era]) * float(second[4 + era]),
+            )
+    for whole in (r for r in elements if r[1] == "whole"):
+        offer(whole[2], whole[3], float(whole[4 + era]))
+    avoid = {r[3] for r in _read_tsv("given_elements.tsv") if r[0] == sex and r[1] == "avoid"}
+    spellings = Counter(kana for _name, kana in scores)
+    ranked = sorted(
+        (
+            (key, score / spellings[key[1]] ** 0.5)
+            for key, score in scores.items()
+            if key[1] not in avoid
+        ),
+        key=lambda kv: (-kv[1], kv[0]),
+    )
+    share = params[f"given_head_share.{sex}.{era}"]
+    mass = sum(weights) * (1 - share) / share
+    zipf = _zipf_weights(len(ranked), len(head), params["given_tail_exponent"], mass)
+    items += [name for name, _score in ranked]
+    weights += zipf
+    return items, weights
+
+
 @lru_cache(maxsize=1)
 def _names() -> _Names:
-    rows = _read_tsv("surnames.tsv")
-    surnames = _Picker([(r[0], r[1]) for r in rows], [float(r[2]) for r in rows])
-    given_rows = _read_tsv("given_names.tsv")
-    given: list[tuple[_Picker, ...]] = []
-    for sex in ("male", "female"):
-        mine = [r for r in given_rows if r[2] == sex]
-        given.append(
-            tuple(
-                _Picker([(r[0], r[1]) for r in mine], [float(r[3 + era]) for r in mine])
-                for era in range(4)
-            )
-        )
-    return _Names(surnames, tuple(given))
+    surnames = _Picker(*_surname_table())
+    given = tuple(
+        tuple(_Picker(*_given_table(sex, era)) for era in range(len(_ERAS)))
+        for sex in ("male", "female")
+    )
+    return _Names(surnames, given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +603,31 @@ class _Foreign:
     origins: _Picker  # items are (origin, "")
     surnames: dict[str, _Picker]
     given: dict[tuple[str, int], _Picker]  # (origin, 0 male / 1 female)
+
+
+def _foreign_given(
+    rows: list[list[str]], origin: str, sex: str
+) -> tuple[list[tuple[str, str]], list[float]]:
+    """Whole given names of an origin and sex, then names composed from elements.
+
+    Composed names (given_a + given_b, data/foreign_names.tsv) carry three times
+    the weight of the whole names, each in proportion to its elements' product.
+    """
+    mine = [r for r in rows if r[0] == origin and r[2] == sex]
+    weights: dict[tuple[str, str], float] = {}
+    for r in mine:
+        if r[1] == "given":
+            weights[(r[3], r[4])] = weights.get((r[3], r[4]), 0.0) + float(r[5])
+    whole = sum(weights.values())
+    firsts = [r for r in mine if r[1] == "given_a"]
+    seconds = [r for r in mine if r[1] == "given_b"]
+    total = sum(float(a[5]) * float(b[5]) for a in firsts for b in seconds)
+    for a in firsts:
+        for b in seconds:
+            key = (a[3] + b[3], a[4] + b[4])
+            share = float(a[5]) * float(b[5]) / total * 3 * whole
+            weights[key] = weights.get(key, 0.0) + share
+    return list(weights), list(weights.values())
 
 
 @lru_cache(maxsize=1)
@@ -460,10 +640,7 @@ def _foreign() -> _Foreign:
         mine = [r for r in rows if r[0] == origin and r[1] == "surname"]
         surnames[origin] = _Picker([(r[3], r[4]) for r in mine], [float(r[5]) for r in mine])
         for index, sex in enumerate(("male", "female")):
-            mine = [r for r in rows if r[0] == origin and r[1] == "given" and r[2] == sex]
-            given[(origin, index)] = _Picker(
-                [(r[3], r[4]) for r in mine], [float(r[5]) for r in mine]
-            )
+            given[(origin, index)] = _Picker(*_foreign_given(rows, origin, sex))
     picker = _Picker([(r[0], "") for r in origins], [float(r[5]) for r in origins])
     return _Foreign(picker, surnames, given)
 
