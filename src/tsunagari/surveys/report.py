@@ -11,7 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -143,7 +143,7 @@ def report_xlsx(survey: Survey) -> bytes:
             )
     _sheet(
         book,
-        gettext("区独自の設問"),
+        pgettext("report sheet", "区独自の設問"),
         [gettext("設問"), gettext("回答"), gettext("重み付き（%）"), gettext("重みなし（%）"),
          gettext("人数")],
         item_rows,
