@@ -15,6 +15,8 @@ import warnings
 from typing import Any, Protocol
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker
 
 from tsunagari.linkage.engine import model
@@ -34,6 +36,41 @@ def _gigabytes(size: str) -> float:
     number = float(re.sub(r"[^\d.]", "", size))
     unit = match.group(2).upper()[0]
     return number * {"K": 1 / 1024**2, "M": 1 / 1024, "G": 1.0, "T": 1024.0}[unit]
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    array = pa.array(values.array, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array
+
+
+def _coded(records: pd.DataFrame) -> pa.Table:
+    """The records as an Arrow table, equality-only text columns as integer codes.
+
+    Splink's blocking joins and comparison levels then compare integers
+    instead of text (about half of the SQL time at a million records); the
+    pairs and their scores are the same, since equal values get equal codes
+    and nulls stay null (see ``model.EQUALITY_ONLY_COLUMNS``).
+    """
+    columns = {name: _arrow(records[name]) for name in records.columns}
+    for group in model.EQUALITY_ONLY_COLUMNS:
+        names = [
+            c
+            for c in group
+            if c in columns
+            and (pa.types.is_string(columns[c].type) or pa.types.is_large_string(columns[c].type))
+        ]
+        if not names:
+            continue
+        arrays = [columns[c].cast(pa.large_string()) for c in names]
+        joined = pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0]
+        codes = pc.dictionary_encode(joined).indices.cast(pa.int32())
+        start = 0
+        for name, array in zip(names, arrays, strict=True):
+            columns[name] = codes.slice(start, len(array))
+            start += len(array)
+    return pa.table(columns)
 
 
 class Backend(Protocol):
@@ -79,7 +116,7 @@ class DuckDBBackend:
         self.db_api = DuckDBAPI(connection=self.connection)
 
     def linker(self, records: pd.DataFrame) -> Any:
-        self.connection.register("tsunagari_records_df", records)
+        self.connection.register("tsunagari_records_df", _coded(records))
         self.connection.execute(
             "CREATE OR REPLACE TABLE tsunagari_records AS SELECT * FROM tsunagari_records_df"
         )

@@ -209,6 +209,30 @@ def _resident_id() -> cl.CustomComparison:
     )
 
 
+#: Columns the comparisons and blocking rules read only through equality and
+#: null tests. A backend may hold them as integer codes, which join and compare
+#: faster than text; the readings stay text for the typo-distance levels.
+#: Columns of one group are compared with each other (a day/month swap) and
+#: must share one code table.
+EQUALITY_ONLY_COLUMNS: tuple[tuple[str, ...], ...] = (
+    ("resident_id",),
+    ("name_key",),
+    ("sur_kanji",),
+    ("giv_kanji",),
+    ("kana_key",),
+    ("dob",),
+    ("dob_y",),
+    ("dob_m", "dob_d"),
+    ("sex",),
+    ("addr_key",),
+    ("addr_go",),
+    ("addr_banchi",),
+    ("addr_chome",),
+    ("addr_town",),
+    ("phone",),
+)
+
+
 PREDICTION_BLOCKING_RULES = (
     block_on("resident_id"),
     block_on("giv_kana", "dob"),
