@@ -322,7 +322,13 @@ def train(linker: Any, options: TrainingOptions, n_records: int) -> None:
         settings_obj._probability_two_random_records_match = floor
     if n_records < MIN_TRAINING_RECORDS:
         return
-    linker.training.estimate_u_using_random_sampling(max_pairs=options.max_pairs, seed=options.seed)
+    # One pass over the sampled pairs per comparison: Splink's default splits
+    # them into a probe and ten chunks (77 queries instead of 7) to stop early
+    # once every level has been seen 100 times, which the rare agreeing
+    # levels never are at this sample size, so all the pairs are read anyway.
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=options.max_pairs, seed=options.seed, num_chunks=1
+    )
     for rules in EM_SESSIONS:
         for rule in rules:
             try:
