@@ -106,6 +106,20 @@ def _source_rank(source: pd.Series) -> IntArray:
     return result
 
 
+def _first_of_runs(keys: IntArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Where a sorted array starts a new run of equal keys."""
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return first
+
+
+def _distinct(values: IntArray) -> IntArray:
+    """The distinct values, sorted (a sort is faster here than np.unique's hashing)."""
+    ordered = np.sort(values)
+    result: IntArray = ordered[_first_of_runs(ordered)]
+    return result
+
+
 def _residence(
     person: IntArray,
     source_rank: IntArray,
@@ -120,7 +134,7 @@ def _residence(
     address where other people live beats one where nobody else does: a
     parent registered alone at an old address but cared for at the family's
     home lives at the family's home. Then more records win, then the source
-    order of :data:`RESIDENCE_PRIORITY`.
+    order of :data:`RESIDENCE_PRIORITY`, then the address that sorts first.
 
     Args:
         person: per record, its person.
@@ -135,42 +149,37 @@ def _residence(
     """
     has = key >= 0
     person, key, go = person[has], key[has], go[has]
+    if not len(person):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
     # A source that keeps household numbers is the resident registry, whatever
     # its file is called: it comes first among equals.
     rank = np.where(numbered[has], 0, source_rank[has] + 1)
     place = np.where(go >= 0, go, key)
-    has_room = key != place
-    rec = pd.DataFrame(
-        {"person": person, "place": place, "addr_key": key, "has_room": has_room, "rank": rank}
-    )
-    persons_at_key = rec.drop_duplicates(["addr_key", "person"])["addr_key"].value_counts()
-    persons_at_place = rec.drop_duplicates(["place", "person"])["place"].value_counts()
-    spelled = (
-        rec.groupby(["person", "place", "addr_key"], observed=True)
-        .agg(n=("rank", "size"), has_room=("has_room", "first"))
-        .reset_index()
-        .sort_values(["person", "place", "has_room", "n"], ascending=[True, True, False, False])
-        .drop_duplicates(["person", "place"])
-    )
-    cand = (
-        rec.groupby(["person", "place"], observed=True)
-        .agg(votes=("rank", "size"), rank=("rank", "min"))
-        .reset_index()
-    )
-    # Both frames are sorted by (person, place) with one row per pair.
-    full = spelled["addr_key"].to_numpy()
-    full_has_room = full != cand["place"].to_numpy()
-    occupancy = np.where(
-        full_has_room,
-        persons_at_key.reindex(full).to_numpy(dtype=float),
-        persons_at_place.reindex(cand["place"].to_numpy()).to_numpy(dtype=float),
-    )
-    cand["full"] = full
-    cand["others"] = occupancy > 1
-    best = cand.sort_values(
-        ["person", "others", "votes", "rank"], ascending=[True, False, False, True]
-    ).drop_duplicates("person")
-    return best["person"].to_numpy(dtype=np.int64), best["full"].to_numpy(dtype=np.int64)
+    n_people = int(person.max()) + 1
+    n_codes = int(max(key.max(), place.max())) + 1
+    # How many people give each address (with room) and each place (to 号).
+    at_key = np.bincount(_distinct(key * n_people + person) // n_people, minlength=n_codes)
+    at_place = np.bincount(_distinct(place * n_people + person) // n_people, minlength=n_codes)
+    # Per person and place: its votes, its best source, and its spelling (the
+    # one with a room, then the one most records give, then the first).
+    pair = person * n_codes + place
+    spellings, counts = np.unique(pair * n_codes + key, return_counts=True)
+    spelled_pair, spelled = spellings // n_codes, spellings % n_codes
+    with_room = spelled != spelled_pair % n_codes
+    order = np.lexsort((spelled, -counts, ~with_room, spelled_pair))
+    order = order[_first_of_runs(spelled_pair[order])]
+    pairs, full = spelled_pair[order], spelled[order]
+    by_pair = np.argsort(pair, kind="stable")
+    starts = np.flatnonzero(_first_of_runs(pair[by_pair]))
+    votes = np.diff(np.append(starts, len(pair)))
+    best_rank = np.minimum.reduceat(rank[by_pair], starts)
+    cand_person, cand_place = pairs // n_codes, pairs % n_codes
+    occupancy = np.where(full != cand_place, at_key[full], at_place[cand_place])
+    others = occupancy > 1
+    order = np.lexsort((cand_place, best_rank, -votes, ~others, cand_person))
+    order = order[_first_of_runs(cand_person[order])]
+    return cand_person[order], full[order]
 
 
 def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -204,28 +213,30 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
     column[known] = np.asarray(addresses.strings(residence[known]), dtype=object)
     people["residence"] = column
 
-    def mode(name: str) -> pd.Series:
-        values = _Dictionary(records[name])
+    def mode(values: _Dictionary) -> IntArray:
+        """Per person, the code of the value most of their records give."""
         code = values.codes[0]
         has = code >= 0
-        counts = (
-            pd.DataFrame({"person": person[has], "value": code[has]})
-            .groupby(["person", "value"])
-            .size()
-            .reset_index(name="n")
-        )
-        best = counts.sort_values(["person", "n"], ascending=[True, False]).drop_duplicates(
-            "person"
-        )
+        n_values = len(values.values)
         chosen = np.full(n_people, -1, dtype=np.int64)
-        chosen[best["person"].to_numpy()] = best["value"].to_numpy()
-        result = values.strings(chosen)
-        result.index = people.index
-        return result
+        if not has.any():
+            return chosen
+        pairs, counts = np.unique(person[has] * n_values + code[has], return_counts=True)
+        who, value = pairs // n_values, pairs % n_values
+        order = np.lexsort((value, -counts, who))
+        order = order[_first_of_runs(who[order])]
+        chosen[who[order]] = value[order]
+        return chosen
 
-    people["surname"] = mode("sur_kanji")
-    people["dob"] = mode("dob")
-    people["age"] = _age(people["dob"].astype("string"), as_of)
+    surnames = _Dictionary(records["sur_kanji"])
+    people["surname"] = surnames.strings(mode(surnames)).set_axis(people.index)
+    dates = _Dictionary(records["dob"])
+    dob = mode(dates)
+    people["dob"] = dates.strings(dob).set_axis(people.index)
+    # Ages of the distinct dates, then per person.
+    ages = _age(dates.strings(np.arange(len(dates.values), dtype=np.int64)), as_of)
+    age = np.append(ages.to_numpy(dtype=float), np.nan)
+    people["age"] = pd.array(age[np.where(dob >= 0, dob, len(age) - 1)], dtype="Float64")
 
     # Household numbers come from whichever source has them (the registry's
     # 世帯番号 in practice), preferring sources in RESIDENCE_PRIORITY order.
