@@ -140,6 +140,13 @@ def _take(codes: np.ndarray[Any, np.dtype[np.intp]], table: list[Any]) -> pd.Ser
     return pd.Series(pd.arrays.ArrowStringArray(values))
 
 
+def _transpose(rows: list[Any], width: int) -> list[list[Any]]:
+    """Columns of a list of equal-length tuples (``width`` empty lists if none)."""
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
 def _reason(error: text.TextError) -> str:
     return error.reason
 
@@ -274,18 +281,20 @@ def normalise_extract(extract: Extract) -> tuple[pd.DataFrame, list[ValueWarning
     out["household_ref"] = (extract.source + ":" + household).where(household != "", None)
 
     codes, names = _map_unique(raw["name_kanji"], _name)
-    warnings.add("name_kanji", codes, [p[3] for p in names])
-    for i, column in enumerate(("name_key", "sur_kanji", "giv_kanji")):
-        out[column] = _take(codes, [p[i] for p in names])
+    *keys, problems = _transpose(names, 4)
+    warnings.add("name_kanji", codes, problems)
+    for column, values in zip(("name_key", "sur_kanji", "giv_kanji"), keys, strict=True):
+        out[column] = _take(codes, values)
 
     codes, kanas = _map_unique(_optional(extract, "name_kana"), _kana)
-    warnings.add("name_kana", codes, [p[3] for p in kanas])
-    for i, column in enumerate(("kana_key", "sur_kana", "giv_kana")):
-        out[column] = _take(codes, [p[i] for p in kanas])
+    *keys, problems = _transpose(kanas, 4)
+    warnings.add("name_kana", codes, problems)
+    for column, values in zip(("kana_key", "sur_kana", "giv_kana"), keys, strict=True):
+        out[column] = _take(codes, values)
 
     codes, dates = _map_unique(raw["birth_date"], _date)
-    warnings.add("birth_date", codes, [p[1] for p in dates])
-    iso = [p[0] for p in dates]
+    iso, problems = _transpose(dates, 2)
+    warnings.add("birth_date", codes, problems)
     out["dob"] = _take(codes, iso)
     for column, part in (("dob_y", slice(0, 4)), ("dob_m", slice(5, 7)), ("dob_d", slice(8, 10))):
         out[column] = _take(codes, [d[part] if d else None for d in iso])
@@ -295,15 +304,19 @@ def normalise_extract(extract: Extract) -> tuple[pd.DataFrame, list[ValueWarning
     out["sex"] = _take(codes, [p[0] for p in sexes])
 
     codes, addresses = _map_unique(raw["address"], _address)
-    warnings.add("address", codes, [p[1] for p in addresses])
-    for i, column in enumerate(
-        ("addr_key", "addr_go", "addr_banchi", "addr_chome", "addr_town", "addr_room")
+    keys, problems = _transpose(addresses, 2)
+    warnings.add("address", codes, problems)
+    for column, values in zip(
+        ("addr_key", "addr_go", "addr_banchi", "addr_chome", "addr_town", "addr_room"),
+        _transpose(keys, 6),
+        strict=True,
     ):
-        out[column] = _take(codes, [p[0][i] for p in addresses])
+        out[column] = _take(codes, values)
 
     codes, phones = _map_unique(_optional(extract, "phone"), _phone)
-    warnings.add("phone", codes, [p[1] for p in phones])
-    out["phone"] = _take(codes, [p[0] for p in phones])
+    digits, problems = _transpose(phones, 2)
+    warnings.add("phone", codes, problems)
+    out["phone"] = _take(codes, digits)
 
     frame = pd.DataFrame({c: out[c] for c in NORMALISED_COLUMNS})
     return frame, warnings.items
