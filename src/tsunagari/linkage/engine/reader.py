@@ -114,16 +114,21 @@ def read_extract(path: Path) -> Extract:
         'registry'
     """
     data = path.read_bytes()
-    _check_utf8(path, data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():
+        _check_utf8(path, data)
         raise InputError(path.name, 1, "is empty: a header row is required")
     # pyarrow reads strings without a Python object per cell, which keeps a
-    # million-row extract within memory.
-    header = next(
-        csv.reader(io.StringIO(data[: data.find(b"\n") if b"\n" in data else None].decode("utf-8")))
-    )
+    # million-row extract within memory. It also checks that every value is
+    # UTF-8; only when it refuses the file is the whole file decoded here,
+    # to name the row of the first bad bytes.
+    first_line = data[: data.find(b"\n") if b"\n" in data else None]
+    try:
+        header = next(csv.reader(io.StringIO(first_line.decode("utf-8"))))
+    except UnicodeDecodeError:
+        _check_utf8(path, data)
+        raise
     header = [h.strip() for h in header]
     try:
         table = pa_csv.read_csv(
@@ -137,6 +142,7 @@ def read_extract(path: Path) -> Extract:
             ),
         )
     except (pa.ArrowInvalid, ValueError):
+        _check_utf8(path, data)
         raise _locate_csv_error(path, data) from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
