@@ -116,9 +116,19 @@ for _town, _chome in KNOWN_TOWNS.items():
     _KNOWN_BY_KEY[town_key(_town)] = _chome
 
 
+# 丁目/番/号 numerals are few (一 … 九十九): each is read once.
+_NUMERAL_DIGITS: dict[str, str] = {}
+
+
 def _kanji_numbers(match: re.Match[str]) -> str:
-    value = kanji_to_int(match.group(1))
-    return match.group(1) if value is None else str(value)
+    numeral = match.group(1)
+    digits = _NUMERAL_DIGITS.get(numeral)
+    if digits is None:
+        value = kanji_to_int(numeral)
+        digits = numeral if value is None else str(value)
+        if len(_NUMERAL_DIGITS) < 4096:
+            _NUMERAL_DIGITS[numeral] = digits
+    return digits
 
 
 def _normalise(text: str) -> str:
