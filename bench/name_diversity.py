@@ -13,7 +13,7 @@ Targets (a real ward of this size): 佐藤 about 1.5 % of residents (1.3-1.8 %),
 the top 10 surnames together about 10 %, the median resident sharing their
 full reading with at most 3 others and no reading held by more than about 60.
 Before the composed name tails (same size and seed): 佐藤 9.6 %, 397 distinct
-surnames, median 16 namesakes, サトウ ヒロシ 675 holders.
+surnames, median 15 others sharing a full reading, サトウ ヒロシ 675 holders.
 """
 
 from __future__ import annotations
