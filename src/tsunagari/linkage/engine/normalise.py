@@ -396,9 +396,10 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
     sur_kanji = _column(records, "sur_kanji")
     todo = pc.and_(pc.is_null(sur_kanji), pc.is_valid(name_key))
     if pc.any(todo).as_py():
-        head, tail = _split_by_known_prefix(name_key, sur_kanji)
-        _assign(records, "sur_kanji", pc.if_else(todo, head, sur_kanji))
-        _assign(records, "giv_kanji", pc.if_else(todo, tail, _column(records, "giv_kanji")))
+        head, tail = _split_by_known_prefix(pc.filter(name_key, todo), sur_kanji)
+        _assign(records, "sur_kanji", pc.replace_with_mask(sur_kanji, todo, head))
+        giv_kanji = _column(records, "giv_kanji")
+        _assign(records, "giv_kanji", pc.replace_with_mask(giv_kanji, todo, tail))
 
     # A name part written in kana in the name field (佐藤 ヒロシ, common when
     # the kanji is unknown) is also its reading.
@@ -427,7 +428,7 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
     todo = pc.and_(pc.is_null(sur_kana), pc.is_valid(kana_key))
     if not pc.any(todo).as_py():
         return records
-    fallback_head, _ = _split_by_known_prefix(kana_key, sur_kana, max_len=8)
+    fallback_head, _ = _split_by_known_prefix(pc.filter(kana_key, todo), sur_kana, max_len=8)
     rows = np.flatnonzero(todo.to_numpy(zero_copy_only=False))
     sub = records[["sur_kanji", "giv_kanji"]].take(rows)
     sur_guess = sub["sur_kanji"].map(sur_reading)
@@ -438,7 +439,7 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
         pc.filter(kana_key, todo).to_pylist(),
         sur_guess.tolist(),
         giv_guess.tolist(),
-        pc.filter(fallback_head, todo).to_pylist(),
+        fallback_head.to_pylist(),
         strict=True,
     ):
         s = sur if isinstance(sur, str) else None
