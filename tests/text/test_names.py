@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tsunagari.text import TextError, name_key, parse_name, split_name
+from tsunagari.text.names import strip_honorific
+from tsunagari.text.result import Name
 
 
 @pytest.mark.parametrize(
@@ -93,3 +95,27 @@ def test_it_splits_on_a_tab_or_newline_too() -> None:
     result = parse_name("山田\t太郎")
     assert not isinstance(result, TextError)
     assert (result.surname, result.given) == ("山田", "太郎")
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("大西悟 様", "大西悟"),
+        ("大西　悟　様", "大西　悟"),
+        ("大西悟様", "大西悟"),
+        ("山田花子さん", "山田花子"),
+        ("山田 花子 さん", "山田 花子"),
+        ("田中 太郎殿", "田中 太郎"),
+        ("鈴木 一郎 氏", "鈴木 一郎"),
+    ],
+)
+def test_it_drops_an_honorific_after_a_name(written: str, name: str) -> None:
+    assert strip_honorific(written) == name
+    parsed = parse_name(written)
+    assert isinstance(parsed, Name)
+    assert parsed.key == name_key(name)
+
+
+@pytest.mark.parametrize("kept", ["グエン サン", "佐藤 ゆかさん", "様", "さん", "殿山 太郎"])
+def test_it_keeps_names_that_only_look_like_an_honorific(kept: str) -> None:
+    assert strip_honorific(kept) == kept

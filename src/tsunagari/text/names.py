@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from tsunagari.text._cache import short_text_cache
@@ -15,7 +16,7 @@ from tsunagari.text.kana import (
 from tsunagari.text.kanji import fold_kanji
 from tsunagari.text.result import Kana, Name, TextError
 
-__all__ = ["name_key", "parse_kana", "parse_name", "split_name"]
+__all__ = ["name_key", "parse_kana", "parse_name", "split_name", "strip_honorific"]
 
 _ITERATION = "々〻"
 
@@ -100,6 +101,37 @@ def _clean(text: str) -> str:
     )
 
 
+# Honorifics that records add after a name (大西悟 様, 山田さん): never part
+# of the name. 様 and 殿 go wherever they stand; the kana ones only as a word
+# of their own or right after a kanji, so a kana name such as グエン サン stays.
+_HONORIFIC = re.compile(
+    r"(?:\s*[様殿]|\s+(?:さま|さん|くん|ちゃん|君|氏)"
+    r"|(?<=[\u3400-\u9fff\U00020000-\U0003ffff])(?:さま|さん|くん|ちゃん))\s*$"
+)
+
+
+def strip_honorific(text: str) -> str:
+    """Drop an honorific written after a name (様, さん, 殿 …).
+
+    Args:
+        text: a name as a record or a consultant wrote it.
+
+    Returns:
+        The name without the trailing honorific; the text itself when there
+        is none, or when nothing but the honorific would be left.
+
+    Example:
+        >>> strip_honorific("大西悟 様")
+        '大西悟'
+        >>> strip_honorific("山田花子さん")
+        '山田花子'
+        >>> strip_honorific("グエン サン")
+        'グエン サン'
+    """
+    stripped = _HONORIFIC.sub("", text)
+    return stripped if stripped.strip() else text
+
+
 def parse_name(text: str) -> Name | TextError:
     """Read a person's name.
 
@@ -128,6 +160,7 @@ def parse_name(text: str) -> Name | TextError:
             "The name has no letters: enter the name in kanji or kana.",
             "氏名に文字がありません。漢字またはかなで入力してください。",
         )
+    cleaned = strip_honorific(cleaned)
     surname, given = split_name(cleaned)
     return Name(
         surname=surname,
