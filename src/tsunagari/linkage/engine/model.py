@@ -311,12 +311,18 @@ def train(linker: Any, options: TrainingOptions, n_records: int) -> None:
     Example:
         >>> train(linker, TrainingOptions(max_pairs=1e6), 100_000)  # doctest: +SKIP
     """
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("kana_key", "dob"), block_on("name_key", "dob")], recall=0.8
-    )
+    settings_obj = linker._settings_obj
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("kana_key", "dob"), block_on("name_key", "dob")], recall=0.8
+        )
+    except ValueError:
+        # A tiny input where most pairs match the rules (two records of one
+        # person): more matches than 80 % recall allows. Most pairs are then
+        # one person; an even prior lets the comparisons decide.
+        settings_obj._probability_two_random_records_match = 0.5
     # With no rule-matched pair at all (a tiny or one-person-per-record input)
     # the estimate is 0, which Splink cannot take a logarithm of.
-    settings_obj = linker._settings_obj
     floor = 1.0 / max(2.0, float(n_records) * (n_records - 1) / 2)
     if not settings_obj._probability_two_random_records_match >= floor:
         settings_obj._probability_two_random_records_match = floor
@@ -371,7 +377,8 @@ def identity_conflicts(
 
     Three conflicts veto a link: the given names disagree outright (kanji and
     reading both differ, no typo-distance reading when a kanji side is
-    missing) — twins share everything else; the birth dates differ in two
+    missing, and no resident number in common) — twins share everything
+    else; the birth dates differ in two
     or more of year/month/day and are not a day/month swap — a parent and a
     child with the same reading share address and phone; or two records of
     the same source carry two different resident numbers.
@@ -424,6 +431,10 @@ def identity_conflicts(
     has_r = valid(gk_r) | valid(gn_r)
     agree = same("giv_kanji") | same("giv_kana") | same("name_key") | same("kana_key")
     given_conflict = has_l & has_r & ~agree
+    # A resident number shared across sources names one person whatever the
+    # spelling (TRAN DUC MINH in the registry, チャン・ドゥック ミン in the
+    # child record): the number decides when the birth dates do not object.
+    given_conflict &= ~same("resident_id")
     kanji_missing = ~valid(gk_l) | ~valid(gk_r)
     check = np.flatnonzero(given_conflict & kanji_missing & valid(gn_l) & valid(gn_r))
     if len(check):
