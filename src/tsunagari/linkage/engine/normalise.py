@@ -84,6 +84,9 @@ _MEMO: dict[Callable[[str], Any], dict[str, Any]] = {}
 _MEMO_MAX = 3_000_000
 
 
+_UNSEEN = object()
+
+
 def clear_memo() -> None:
     """Forget the normalised values kept across the extracts of a run."""
     _MEMO.clear()
@@ -135,10 +138,19 @@ def _map_unique(
     if sum(len(m) for m in _MEMO.values()) > _MEMO_MAX:
         _MEMO.clear()
     memo: dict[str, Any] = _MEMO.setdefault(fn, {})
-    todo = [v for v in distinct if v not in memo]
+    if not memo:
+        results = _compute(fn, distinct)
+        memo.update(zip(distinct, results, strict=True))
+        return codes, results
+    # One look-up per value: hashing and probing a million keys twice costs.
+    results = [memo.get(v, _UNSEEN) for v in distinct]
+    todo = [i for i, r in enumerate(results) if r is _UNSEEN]
     if todo:
-        memo.update(zip(todo, _compute(fn, todo), strict=True))
-    return codes, [memo[v] for v in distinct]
+        computed = _compute(fn, [distinct[i] for i in todo])
+        for i, value in zip(todo, computed, strict=True):
+            results[i] = value
+            memo[distinct[i]] = value
+    return codes, results
 
 
 def _take(codes: np.ndarray[Any, np.dtype[np.intp]], table: list[Any]) -> pd.Series:
