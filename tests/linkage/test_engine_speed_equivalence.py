@@ -23,6 +23,13 @@ def test_it_reads_each_distinct_value_once_per_run_and_forgets_it_after() -> Non
     assert normalise._MEMO == {}
     again, _, _ = load_records(HARD)
     pd.testing.assert_frame_equal(records, again)
+    # A run stopped at a bad file leaves values behind; the next run starts afresh.
+    extract = read_extract(sorted(HARD.glob("*.csv"))[0])
+    normalise.normalise_extract(extract)
+    assert normalise._MEMO
+    normalise.normalise_extract(extract)
+    assert normalise._MEMO_SOURCES == {extract.source}
+    normalise.clear_memo()
 
 
 def test_codes_sort_like_the_strings_and_keep_nulls() -> None:

@@ -84,12 +84,16 @@ _MEMO: dict[Callable[[str], Any], dict[str, Any]] = {}
 _MEMO_MAX = 3_000_000
 
 
+#: Sources normalised since the memo was last emptied: a source seen again
+#: means a new run (the last one may have stopped at a bad file).
+_MEMO_SOURCES: set[str] = set()
 _UNSEEN = object()
 
 
 def clear_memo() -> None:
     """Forget the normalised values kept across the extracts of a run."""
     _MEMO.clear()
+    _MEMO_SOURCES.clear()
 
 
 def _apply(fn: Callable[[str], T], values: list[str]) -> list[T]:
@@ -291,6 +295,9 @@ def normalise_extract(extract: Extract) -> tuple[pd.DataFrame, list[ValueWarning
     # the cyclic garbage collector would rescan every object alive (the
     # run's memo among them) again and again, a fifth of the reading time at
     # a million records. Nothing here makes reference cycles.
+    if extract.source in _MEMO_SOURCES:
+        clear_memo()
+    _MEMO_SOURCES.add(extract.source)
     enabled = gc.isenabled()
     gc.disable()
     try:
