@@ -195,3 +195,25 @@ def test_the_command_reports_review_pairs_and_applied_decisions(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert "uncertain pairs to review" in result.stdout
     assert "1 reviewed pairs applied" in result.stdout
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_shortcut_through_plain_components_changes_no_one(seed: int) -> None:
+    # Only components with a conflict go through the careful joins; the
+    # result must equal careful joins over the whole graph.
+    from tsunagari.linkage.engine.graph import _union_find, components
+
+    rng = np.random.default_rng(seed)
+    n = 60
+    m = int(rng.integers(20, 90))
+    left = rng.integers(0, n, m).astype(np.int64)
+    right = rng.integers(0, n, m).astype(np.int64)
+    order = rng.permutation(m).astype(np.int64)
+    group = np.where(rng.random(n) < 0.4, rng.integers(0, 3, n), -1).astype(np.int64)
+    key = np.where(group >= 0, rng.integers(0, 4, n), -1).astype(np.int64)
+    forced = rng.random(m) < 0.1
+    apart = (rng.integers(0, n, 4).astype(np.int64), rng.integers(0, n, 4).astype(np.int64))
+    fast = constrained_components(n, left, right, order, group, key, forced, apart)
+    roots = _union_find(n, left[order], right[order], forced[order], group, key, apart)
+    careful = components(n, roots, np.arange(n, dtype=np.int64))
+    assert fast.tolist() == careful.tolist()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -109,6 +110,63 @@ def constrained_components(
         ... ).tolist()
         [0, 1, 0]
     """
+    if n_nodes == 0:
+        return np.zeros(0, dtype=np.int64)
+    forced_mask = forced if forced is not None else np.zeros(len(left), dtype=bool)
+    # Plain components first: only a component holding two keys of one group,
+    # or both ends of an apart pair, needs the careful strongest-first joins.
+    plain = components(n_nodes, left, right)
+    constrained = group >= 0
+    frame = pd.DataFrame({"c": plain[constrained], "g": group[constrained], "k": key[constrained]})
+    keys_per_group = frame.groupby(["c", "g"], sort=False)["k"].nunique()
+    troubled = set(keys_per_group[keys_per_group > 1].index.get_level_values(0).tolist())
+    if apart is not None and len(apart[0]):
+        together = plain[apart[0]] == plain[apart[1]]
+        troubled.update(plain[apart[0]][together].tolist())
+    if not troubled:
+        return plain
+    in_trouble = np.isin(plain, np.fromiter(troubled, dtype=np.int64))
+    nodes = np.flatnonzero(in_trouble)
+    local = np.full(n_nodes, -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes), dtype=np.int64)
+    ordered = np.asarray(order, dtype=np.int64)
+    inside = in_trouble[left[ordered]]
+    edges = ordered[inside]
+    apart_local = None
+    if apart is not None and len(apart[0]):
+        keep = in_trouble[apart[0]] & in_trouble[apart[1]]
+        apart_local = (local[apart[0][keep]], local[apart[1][keep]])
+    roots_local = _union_find(
+        len(nodes),
+        local[left[edges]],
+        local[right[edges]],
+        forced_mask[edges],
+        group[nodes],
+        key[nodes],
+        apart_local,
+    )
+    # Every node joins its root: the untroubled components as they were, the
+    # troubled ones as the careful joins left them.
+    roots = np.arange(n_nodes, dtype=np.int64)
+    first_of = pd.Series(np.arange(n_nodes)).groupby(plain).transform("min").to_numpy()
+    roots[~in_trouble] = first_of[~in_trouble]
+    roots[nodes] = nodes[roots_local]
+    return components(n_nodes, roots, np.arange(n_nodes, dtype=np.int64))
+
+
+def _union_find(
+    n_nodes: int,
+    left: IntArray,
+    right: IntArray,
+    forced: np.ndarray[Any, np.dtype[np.bool_]],
+    group: IntArray,
+    key: IntArray,
+    apart: tuple[IntArray, IntArray] | None,
+) -> IntArray:
+    """Strongest-first joins under the group rule and the apart pairs.
+
+    Edges come in the order to take them; returns each node's root.
+    """
     parent = list(range(n_nodes))
     groups = group.tolist()
     keys = key.tolist()
@@ -140,8 +198,8 @@ def constrained_components(
         return any(find(x) == other for x in small or ())
 
     lefts, rights = left.tolist(), right.tolist()
-    forced_edges = forced.tolist() if forced is not None else [False] * len(lefts)
-    for e in order.tolist():
+    forced_edges = forced.tolist()
+    for e in range(len(lefts)):
         a, b = find(lefts[e]), find(rights[e])
         if a == b or kept_apart(a, b):
             continue
@@ -161,5 +219,4 @@ def constrained_components(
         eb_set = enemies.pop(b, None)
         if eb_set:
             enemies.setdefault(a, set()).update(eb_set)
-    roots = np.array([find(i) for i in range(n_nodes)], dtype=np.int64)
-    return components(n_nodes, roots, np.arange(n_nodes, dtype=np.int64))
+    return np.array([find(i) for i in range(n_nodes)], dtype=np.int64)
