@@ -328,7 +328,8 @@ def execute_run(run: LinkageRun) -> LinkageRun:
         summary = link_directory(
             extracts,
             out,
-            LinkOptions(threads=1, as_of=run.as_of, decisions=decisions),
+            # One thread, one process: the web server shares the machine.
+            LinkOptions(threads=1, workers=1, as_of=run.as_of, decisions=decisions),
             progress=progress,
         )
         progress("detecting patterns", _DETECT_AT, share=1.0)

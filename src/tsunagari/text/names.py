@@ -109,6 +109,8 @@ _HONORIFIC = re.compile(
     r"|(?<=[\u3400-\u9fff\U00020000-\U0003ffff])(?:さま|さん|くん|ちゃん))\s*$"
 )
 
+_HONORIFIC_ENDS = frozenset("様殿まんくゃ君氏")
+
 
 def strip_honorific(text: str) -> str:
     """Drop an honorific written after a name (様, さん, 殿 …).
@@ -128,6 +130,9 @@ def strip_honorific(text: str) -> str:
         >>> strip_honorific("グエン サン")
         'グエン サン'
     """
+    end = text.rstrip()
+    if not end or end[-1] not in _HONORIFIC_ENDS:
+        return text  # the common case, without a regular expression
     stripped = _HONORIFIC.sub("", text)
     return stripped if stripped.strip() else text
 

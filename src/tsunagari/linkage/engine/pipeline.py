@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,8 +49,10 @@ class LinkOptions:
         training: sampling sizes for parameter estimation.
         as_of: reference date for ages (household rules); today if None.
         memory_limit: DuckDB's memory cap; beyond it DuckDB spills to disk.
-        workers: processes that normalise names, readings and addresses; more
-            than one pays off for large runs on otherwise idle cores.
+        workers: processes that normalise names, readings and addresses
+            (only for large runs; default: two, or one on a one-core
+            machine). Reading is pure Python and DuckDB is not yet running,
+            so the second core would otherwise idle.
         decisions: a file of reviewed pairs (review.py): "same" joins two
             records, "different" keeps them apart, whatever the scores.
         review_band: match probabilities [low, high) written to review.csv.
@@ -61,7 +64,7 @@ class LinkOptions:
     training: model.TrainingOptions = field(default_factory=model.TrainingOptions)
     as_of: date | None = None
     memory_limit: str = "2GB"
-    workers: int = 1
+    workers: int = field(default_factory=lambda: default_workers())
     decisions: Path | None = None
     review_band: tuple[float, float] = review.REVIEW_BAND
 
@@ -79,6 +82,11 @@ class LinkSummary:
     review_pairs: int = 0
     decisions_applied: int = 0
     decisions_unknown: int = 0
+
+
+def default_workers() -> int:
+    """Two normalising processes where there are two cores or more."""
+    return min(2, os.cpu_count() or 1)
 
 
 def _noop(stage: str, done: float) -> None:

@@ -19,6 +19,7 @@ from tsunagari.linkage.engine import (
     TrainingOptions,
     link_directory,
 )
+from tsunagari.linkage.engine.pipeline import default_workers
 
 DEFAULT_TRAINING = TrainingOptions()
 
@@ -79,8 +80,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=_positive_int,
-            default=1,
-            help="processes normalising names and addresses (2+ helps large runs on idle cores)",
+            default=default_workers(),
+            help="processes normalising names and addresses in large runs (default: 2, 1 on one core)",
         )
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_TRAINING.seed, help="makes sampling repeatable"
