@@ -64,12 +64,9 @@ def generate(people: int, seed: int, work: Path, id_rate: float) -> tuple[Path, 
 
 
 def read_all(data_in: Path) -> pd.DataFrame:
-    frames = []
-    for path in sorted(data_in.glob("*.csv")):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        frame.insert(0, "source", path.stem)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True).fillna("")
+    """Every extract as strings, one frame, a ``source`` column first."""
+    frame: pd.DataFrame = _linkage_bench()._read_all(data_in)
+    return frame
 
 
 # ---------------------------------------------------------------------------
