@@ -133,7 +133,7 @@ def estimates(request: HttpRequest, survey_id: int, weighted: bool | None = None
     return {
         "survey": _survey_out(survey),
         "min_cell": min_cell(),
-        "weighting_note": res.analysis.weighting_note if res.analysis else "",
+        "weighting_note": res.analysis.weighting_text if res.analysis else "",
         "measures": {k: str(v) for k, v in MEASURES.items()},
         "estimates": rows,
     }

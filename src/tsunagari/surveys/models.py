@@ -179,7 +179,7 @@ class Analysis(models.Model):
     # "registry" (住民基本台帳 from the people registry) or "file" (uploaded margins).
     margins_source = models.CharField(max_length=10, blank=True)
     margins = models.JSONField(default=dict, blank=True)
-    weighting_note = models.TextField(blank=True)
+    weighting_note = models.TextField(blank=True)  # a code and numbers, see weighting_text
     # {"weighted": {answer: {"share": .., "n": ..}}, "unweighted": {...}}
     direct = models.JSONField(default=dict, blank=True)
     # The ward's own items: {column: {"question", "answered", "rows": [{label, n, share, weighted}]}}
@@ -192,6 +192,13 @@ class Analysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} ({self.created:%Y-%m-%d})"
+
+    @property
+    def weighting_text(self) -> str:
+        """How the results were weighted, in the reader's language."""
+        from tsunagari.surveys.tabulate import describe_weighting
+
+        return describe_weighting(self.weighting_note)
 
 
 class Estimate(models.Model):

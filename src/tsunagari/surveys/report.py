@@ -89,7 +89,7 @@ def report_xlsx(survey: Survey) -> bytes:
         (gettext("調査期間"), f"{survey.fieldwork_start or ''}〜{survey.fieldwork_end or ''}"),
         (gettext("標本設計"), survey.sample_design),
         (gettext("回答者数"), analysis.respondents if analysis else 0),
-        (gettext("重み付け"), analysis.weighting_note if analysis else gettext("未集計")),
+        (gettext("重み付け"), analysis.weighting_text if analysis else gettext("未集計")),
         (
             gettext("表示しない区分"),
             gettext("回答者が%(min_cell)s人未満の区分は「%(mark)s」で示します。")

@@ -6,12 +6,14 @@ Margins come from the people registry (``registry_margins``) or a file.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+from django.utils.translation import gettext
 
 from tsunagari.surveys import importing
 from tsunagari.surveys.engine.estimates import Calibration, Estimate, estimate_measures
@@ -96,20 +98,21 @@ def tabulate(
                 levels=wlevels,
                 min_cell=cell,
             )
-            left_out = int((~keep).sum())
-            note = f"{int(keep.sum()):,}人を母集団（{'住民基本台帳' if source == 'registry' else 'アップロードした母集団ファイル'}）の年齢区分・性別・町名に合わせて重み付けしました。"
-            if left_out:
-                note += f" 年齢・性別・町名のいずれかが無回答の{left_out:,}人は重み付き集計に含みません。"
-            if raked.dropped:
-                note += " 回答者のいない区分の人口はほかの区分に振り分けました。"
+            note = note_code(
+                "weighted",
+                n=int(keep.sum()),
+                source=source,
+                left_out=int((~keep).sum()),
+                spread=bool(raked.dropped),
+            )
         except UncoveredLevelError as exc:
             weights = None
-            note = f"{exc.dimension} の「{exc.level}」が母集団にないため、重み付けできませんでした（重みなしの集計のみ）。"
+            note = note_code("uncovered", dimension=str(exc.dimension), level=str(exc.level))
         except RakingError as exc:
             weights = None
-            note = f"重み付けできませんでした（{exc}）。重みなしの集計のみです。"
+            note = note_code("failed", reason=str(exc))
     elif len(frame):
-        note = "母集団の数がないため、重みなしの集計のみです。"
+        note = note_code("no_margins")
 
     return Tabulation(
         unweighted=unweighted,
@@ -119,6 +122,58 @@ def tabulate(
         direct=_direct(frame, keep, weights),
         items=_ward_items(frame, keep, weights),
     )
+
+
+def note_code(code: str, **facts: Any) -> str:
+    """The weighting note as stored: a code and its numbers, worded when shown
+    (:func:`describe_weighting`), so each reader sees it in their language."""
+    return json.dumps({"code": code, **facts}, ensure_ascii=False)
+
+
+def describe_weighting(stored: str) -> str:
+    """The stored weighting note in the active language.
+
+    Notes stored before they were codes are plain Japanese text and are
+    returned as they are.
+
+    Example:
+        >>> describe_weighting(note_code("no_margins"))  # doctest: +SKIP
+        '母集団の数がないため、重みなしの集計のみです。'
+    """
+    if not stored.startswith("{"):
+        return stored
+    try:
+        facts = json.loads(stored)
+    except ValueError:
+        return stored
+    code = facts.get("code")
+    if code == "weighted":
+        source = (
+            gettext("住民基本台帳")
+            if facts.get("source") == "registry"
+            else gettext("アップロードした母集団ファイル")
+        )
+        text = gettext(
+            "%(n)s人を母集団（%(source)s）の年齢区分・性別・町名に合わせて重み付けしました。"
+        ) % {"n": f"{int(facts.get('n', 0)):,}", "source": source}
+        if facts.get("left_out"):
+            text += " " + gettext(
+                "年齢・性別・町名のいずれかが無回答の%(n)s人は重み付き集計に含みません。"
+            ) % {"n": f"{int(facts['left_out']):,}"}
+        if facts.get("spread"):
+            text += " " + gettext("回答者のいない区分の人口はほかの区分に振り分けました。")
+        return text
+    if code == "uncovered":
+        return gettext(
+            "%(dimension)s の「%(level)s」が母集団にないため、重み付けできませんでした（重みなしの集計のみ）。"
+        ) % {"dimension": facts.get("dimension", ""), "level": facts.get("level", "")}
+    if code == "failed":
+        return gettext("重み付けできませんでした（%(reason)s）。重みなしの集計のみです。") % {
+            "reason": facts.get("reason", "")
+        }
+    if code == "no_margins":
+        return gettext("母集団の数がないため、重みなしの集計のみです。")
+    return stored
 
 
 def reference_date(survey: Survey) -> date:

@@ -240,7 +240,7 @@ def weighting(request: HttpRequest, pk: int) -> HttpResponse:
     except services.SurveyError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, analysis.weighting_note or gettext("集計しました。"))
+        messages.success(request, analysis.weighting_text or gettext("集計しました。"))
     return redirect("surveys:results", pk=survey.pk)
 
 

@@ -86,5 +86,5 @@ class Command(BaseCommand):
             except services.SurveyError as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"imported {analysis.respondents:,} responses into {survey}; {analysis.weighting_note}"
+            f"imported {analysis.respondents:,} responses into {survey}; {analysis.weighting_text}"
         )
