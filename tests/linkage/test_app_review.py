@@ -218,3 +218,17 @@ def test_it_pages_the_queue_and_keeps_the_filter(
     second = client.get(reverse("linkage:review"), {"state": "all", "page": 2}).content.decode()
     assert "2 / 2 ページ" in second
     assert reverse("linkage:review_pair", args=[ReviewPair.objects.get(rank=29).pk]) in second
+
+
+def test_it_refuses_a_huge_note_naming_the_note_and_stores_nothing(
+    client_for: Callable[[str], Client], queue: dict[str, Any]
+) -> None:
+    response = client_for("admin").post(
+        reverse("linkage:review_pair", args=[queue["first"].pk]),
+        {"decision": "same", "note": "あ" * 5000},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "入力内容を確認してください。" in page
+    assert "2000" in page  # the note's own error says how long it may be
+    assert not LinkDecision.objects.exists()
