@@ -275,3 +275,18 @@ def test_it_pages_candidates_and_keeps_the_filters(
         .content.decode()
     )
     assert "?pattern=isolation&amp;page=2" in page
+
+
+def test_it_refuses_a_huge_decision_note_and_keeps_the_candidate_as_it_was(
+    client_for: Callable[[str], Client], flagged: dict[str, Any]
+) -> None:
+    candidate = Candidate.objects.order_by("pk").first()
+    assert candidate is not None
+    response = client_for("coordinator").post(
+        reverse("linkage:candidate", args=[candidate.pk]),
+        {"status": "referred", "note": "x" * 5000},
+    )
+    assert response.status_code == 400
+    assert "入力内容を確認してください。" in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.status == "new" and candidate.note == ""
