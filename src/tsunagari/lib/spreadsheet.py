@@ -6,8 +6,11 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# Spreadsheet programs run a text cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheet programs run a text cell starting with one of these as a formula;
+# Japanese Excel reads the full-width signs (typed with the IME on) as the ASCII ones.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Blanks a spreadsheet may drop before reading the first sign (ideographic space included).
+LEADING_BLANKS = " \t\r\n\u3000"
 
 
 def safe_cell(value: T) -> T | str:
@@ -22,9 +25,13 @@ def safe_cell(value: T) -> T | str:
     Example:
         >>> safe_cell("=HYPERLINK(1)")
         "'=HYPERLINK(1)"
+        >>> safe_cell("　＝1+1")
+        "'　＝1+1"
         >>> safe_cell(-3)
         -3
     """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_START) or value.lstrip(LEADING_BLANKS).startswith(FORMULA_START)
+    ):
         return "'" + value
     return value
