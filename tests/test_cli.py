@@ -28,3 +28,14 @@ def test_it_rejects_an_unknown_command_with_a_hint() -> None:
     result = run("frobnicate")
     assert result.returncode != 0
     assert "Unknown command" in result.stderr
+
+
+def test_it_names_every_token_subcommand_in_the_help() -> None:
+    # the help page and the command's own help agree on issue, list and revoke
+    page = run("--help").stdout
+    own = run("token", "--help")
+    assert own.returncode == 0
+    for sub in ("issue", "list", "revoke"):
+        assert f"token {sub}" in page
+        assert sub in own.stdout
+    assert "token" in run("help", "--all").stdout

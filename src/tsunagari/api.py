@@ -9,31 +9,33 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
 from tsunagari import __version__
-from tsunagari.accounts.models import Agency, ApiToken, Staff
+from tsunagari.accounts import tokens
+from tsunagari.accounts.models import Agency, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction, AuditEvent
 from tsunagari.audit.services import record_request, verify
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer tsg_…`` with a token issued by ``tsunagari token``."""
+    """``Authorization: Bearer tsg_…`` with a token issued by ``tsunagari token``.
+
+    A token that is unknown, expired, revoked or whose owner is inactive is
+    answered 401 with the reason (the caller holds the secret already, so
+    the reason tells them nothing they could not learn).
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        if not token or len(token) > 200:
-            return None
-        row = (
-            ApiToken.objects.select_related("staff", "staff__agency")
-            .filter(digest=ApiToken.digest_of(token))
-            .first()
-        )
-        if row is None or not row.is_usable:
-            return None
-        request.user = row.staff
-        return row.staff
+        try:
+            staff = tokens.authenticate(token)
+        except tokens.TokenRefused as exc:
+            raise AuthenticationError(message=str(exc)) from None
+        request.user = staff
+        return staff
 
 
 api = NinjaAPI(

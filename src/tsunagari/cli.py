@@ -27,7 +27,9 @@ Data and analysis
 
 Operations
   audit verify            check that no audit event was edited or deleted
-  token issue USERNAME    issue an API token for a staff account
+  token issue USERNAME    issue an API token for a staff account (expires; --days N)
+  token list              list API tokens: owner, purpose, expiry, last use, state
+  token revoke ID         revoke an API token (--user USERNAME --all: all of theirs)
   createsuperuser         create an administrator account
   check --deploy          check the production settings
 

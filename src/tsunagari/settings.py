@@ -253,6 +253,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Aggregates never show cells under this count (small-cell suppression).
 SMALL_CELL_MIN = envint("SMALL_CELL_MIN", 5, minimum=1)
 
+# Days an API bearer token lives unless issued with --days (at most 366).
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -122,16 +124,45 @@ class Staff(AbstractUser):
         return [str(labels.get(r, r)) for r in self.roles or []]
 
 
-class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+class TokenState(models.TextChoices):
+    # Authenticates its owner until it expires.
+    ACTIVE = "active", _("有効")
+    # Past its expiry date: authenticates nobody.
+    EXPIRED = "expired", _("期限切れ")
+    # Revoked by an administrator or on the command line: authenticates nobody.
+    REVOKED = "revoked", _("失効")
+    # Its owner's account is inactive: authenticates nobody while it stays so.
+    OWNER_INACTIVE = "owner_inactive", _("職員が無効")
 
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored.
+
+    Issue, list and revoke through :mod:`tsunagari.accounts.tokens`, which
+    checks permission and writes the audit record.
+    """
+
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("職員"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("用途"), max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
-    created = models.DateTimeField(default=timezone.now)
-    expires = models.DateTimeField(null=True, blank=True)
-    revoked = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(_("発行日時"), default=timezone.now)
+    expires = models.DateTimeField(_("有効期限"))
+    # Updated at most once an hour (see tokens.LAST_USED_PRECISION), so
+    # busy clients do not write on every request.
+    last_used = models.DateTimeField(_("最終利用"), null=True, blank=True)
+    revoked = models.DateTimeField(_("失効日時"), null=True, blank=True)
+    # Empty on a revoked token when it was revoked on the command line.
+    revoked_by = models.ForeignKey(
+        Staff,
+        verbose_name=_("失効させた職員"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("APIトークン")
@@ -145,18 +176,36 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, staff: Staff, name: str, expires: object | None = None) -> tuple[ApiToken, str]:
+    def issue(
+        cls, staff: Staff, name: str, expires: datetime | None = None
+    ) -> tuple[ApiToken, str]:
+        """Create a token row and return it with the secret (shown once).
+
+        The bare constructor, without permission check or audit record:
+        the issuing action is ``tokens.issue_token``. Without ``expires``
+        the token lives ``settings.API_TOKEN_DAYS`` days.
+        """
+        if expires is None:
+            expires = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
         raw = "tsg_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
             staff=staff, name=name, digest=cls.digest_of(raw), prefix=raw[:8], expires=expires
         )
         return token, raw
 
+    def state_at(self, now: datetime) -> TokenState:
+        if self.revoked is not None:
+            return TokenState.REVOKED
+        if self.expires <= now:
+            return TokenState.EXPIRED
+        if not self.staff.is_active:
+            return TokenState.OWNER_INACTIVE
+        return TokenState.ACTIVE
+
+    @property
+    def state(self) -> TokenState:
+        return self.state_at(timezone.now())
+
     @property
     def is_usable(self) -> bool:
-        now = timezone.now()
-        return (
-            self.revoked is None
-            and (self.expires is None or self.expires > now)
-            and self.staff.is_active
-        )
+        return self.state == TokenState.ACTIVE

@@ -11,4 +11,7 @@ urlpatterns = [
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("agencies/", views.agencies, name="agencies"),
     path("staff/", views.staff_list, name="staff"),
+    path("staff/tokens/", views.token_list, name="tokens"),
+    path("staff/tokens/issue/", views.token_issue, name="token_issue"),
+    path("staff/tokens/<str:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -3,15 +3,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from tsunagari.accounts import tokens
 from tsunagari.accounts.context import action_for_page
 from tsunagari.accounts.forms import SignInForm
 from tsunagari.accounts.models import Agency, Role, Staff
@@ -110,12 +114,16 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("データ連携で判定に迷った記録の組み合わせを確認し、同一人物か別人かを決めます。"),
             "linkage:review",
         ),
+        (_("APIトークン"), _("API トークンの発行、一覧と失効。"), "accounts:tokens"),
     ],
 }
 
 
 # Pages on home cards that are not in the menu, and the action they need.
-_CARD_ACTIONS: dict[str, Action] = {"consultations:new": Action.WORK_CONSULTATIONS}
+_CARD_ACTIONS: dict[str, Action] = {
+    "consultations:new": Action.WORK_CONSULTATIONS,
+    "accounts:tokens": Action.MANAGE_STAFF,
+}
 
 
 def _card_allowed(url_name: str | None, granted: frozenset[Action]) -> bool:
@@ -173,3 +181,72 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         detail={"list": True, "count": len(page)},
     )
     return render(request, "accounts/staff.html", {"page": page})
+
+
+# --- API tokens (administrators) ------------------------------------------------
+
+
+def _tokens_page(
+    request: HttpRequest, *, form: dict[str, str] | None = None, error: str = ""
+) -> HttpResponse:
+    user_filter = request.GET.get("user", "").strip()[:150]
+    rows: list[tokens.TokenRow] = []
+    try:
+        rows = tokens.list_tokens(request.user, username=user_filter)
+    except tokens.TokenError as exc:
+        error = error or str(exc)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "page": page,
+            "user_filter": user_filter,
+            "form": form or {"username": "", "name": "", "days": ""},
+            "error": error,
+            "default_days": settings.API_TOKEN_DAYS,
+            "max_days": tokens.MAX_DAYS,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def token_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.MANAGE_STAFF)
+    return _tokens_page(request)
+
+
+@login_required
+@require_POST
+def token_issue(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.MANAGE_STAFF)
+    form = {k: request.POST.get(k, "")[:200] for k in ("username", "name", "days")}
+    try:
+        issued = tokens.issue_token(
+            request.user, form["username"], form["name"], tokens.parse_days(form["days"])
+        )
+    except tokens.TokenError as exc:
+        return _tokens_page(request, form=form, error=str(exc))
+    response = render(request, "accounts/token_issued.html", {"issued": issued})
+    # The secret is on this page only: no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: str) -> HttpResponse:
+    require(request.user, Action.MANAGE_STAFF)
+    try:
+        token = tokens.revoke_token(request.user, pk)
+    except tokens.TokenError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            gettext("トークン %(id)d（%(owner)s、%(name)s）を失効させました。")
+            % {"id": token.pk, "owner": token.staff.username, "name": token.name},
+        )
+    return redirect("accounts:tokens")
