@@ -1,6 +1,11 @@
 """Counts that feed the plan's indicators (包括的相談支援): consultations
 received by month and service, referrals, and the closed-loop rate.
-Cells under ``settings.SMALL_CELL_MIN`` are suppressed (``None``)."""
+
+Cells under ``settings.SMALL_CELL_MIN`` are suppressed (``None``), and so
+are the cells needed to keep them from being worked out from the totals
+(``tsunagari.lib.disclosure``). The referral totals here are the margins of
+the closed-loop table by agency (``referral_table``), so this answer and the
+worklist page hide consistently for the same period."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext
 
@@ -19,6 +24,7 @@ from tsunagari.consultations.models import (
     ReferralStatus,
     Service,
 )
+from tsunagari.lib.disclosure import TableProtection, protect_table
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,51 @@ class IndicatorCounts:
     closed_loop_rate: float | None = None
 
 
-def _safe(n: int, small: int) -> int | None:
-    return n if n == 0 or n >= small else None
+@dataclass(frozen=True)
+class ReferralTable:
+    """Referrals sent by agency: closed and not closed, with what must stay hidden.
+
+    The table's columns are ``closed`` and ``open`` (sent without an outcome,
+    never shown as such but given away by ``sent - closed``); its row totals
+    are the referrals each agency sent, its column totals and grand total the
+    period's closed and sent referrals.
+    """
+
+    agencies: list[str]
+    closed: list[int]
+    open: list[int]
+    protection: TableProtection
+
+    @property
+    def sent_total(self) -> int:
+        return sum(self.closed) + sum(self.open)
+
+
+def referral_table(start: date | None = None, end: date | None = None) -> ReferralTable:
+    """Referrals (revoked ones left out) sent in ``start``..``end`` by sending agency, protected.
+
+    Only the ``closed`` counts (and the totals) are subject to primary
+    suppression; an ``open`` count is hidden when it would give one away.
+    """
+    rows = Referral.objects.exclude(status=ReferralStatus.REVOKED)
+    if start is not None:
+        rows = rows.filter(sent_at__date__gte=start)
+    if end is not None:
+        rows = rows.filter(sent_at__date__lte=end)
+    counts = list(
+        rows.values("from_agency__name")
+        .annotate(sent=Count("id"), closed=Count("id", filter=Q(status=ReferralStatus.CLOSED)))
+        .order_by("from_agency__name")
+    )
+    agencies = [str(r["from_agency__name"]) for r in counts]
+    closed = [int(r["closed"]) for r in counts]
+    still_open = [int(r["sent"]) - int(r["closed"]) for r in counts]
+    protection = protect_table(
+        [[c, o] for c, o in zip(closed, still_open, strict=True)],
+        settings.SMALL_CELL_MIN,
+        sensitive=[[True, False]] * len(counts),
+    )
+    return ReferralTable(agencies, closed, still_open, protection)
 
 
 def indicator_counts(start: date, end: date) -> IndicatorCounts:
@@ -63,28 +112,35 @@ def indicator_counts(start: date, end: date) -> IndicatorCounts:
         .order_by("month", "service")
     )
     labels = dict(Service.choices)
+    found = [(row["month"].strftime("%Y-%m"), row["service"], int(row["n"])) for row in grouped]
+    # Months by services, with the zeros the query leaves out, protected as one table
+    # whose month and service totals and grand total (the consultations) count as shown.
+    months = sorted({m for m, _, _ in found})
+    services = sorted({s for _, s, _ in found}, key=lambda s: (s is None, s or ""))
+    table = [[0] * len(services) for _ in months]
+    for month, service, n in found:
+        table[months.index(month)][services.index(service)] = n
+    protection = protect_table(table, small)
     cells = [
         MonthServiceCount(
-            month=row["month"].strftime("%Y-%m"),
-            service=str(labels.get(row["service"], row["service"] or gettext("未記入"))),
-            count=_safe(int(row["n"]), small),
+            month=month,
+            service=str(labels.get(service, service or gettext("未記入"))),
+            count=None if protection.hidden(months.index(month), services.index(service)) else n,
         )
-        for row in grouped
+        for month, service, n in found
     ]
-    referrals = Referral.objects.filter(sent_at__date__gte=start, sent_at__date__lte=end).exclude(
-        status=ReferralStatus.REVOKED
-    )
-    sent = referrals.count()
-    closed = referrals.filter(status=ReferralStatus.CLOSED).count()
-    safe_sent, safe_closed = _safe(sent, small), _safe(closed, small)
-    rate = closed / sent if safe_sent and safe_closed is not None and sent else None
+    consultations = sum(n for _, _, n in found)
+    referrals = referral_table(start, end)
+    margins = referrals.protection
+    sent = None if margins.grand_total is not None else referrals.sent_total
+    closed = None if margins.column_totals and margins.column_totals[0] else sum(referrals.closed)
     return IndicatorCounts(
         start=start,
         end=end,
         small_cell_min=small,
-        consultations=_safe(recorded.count(), small),
+        consultations=None if protection.grand_total is not None else consultations,
         by_month_service=cells,
-        referrals_sent=safe_sent,
-        referrals_closed=safe_closed,
-        closed_loop_rate=rate,
+        referrals_sent=sent,
+        referrals_closed=closed,
+        closed_loop_rate=closed / sent if sent and closed is not None else None,
     )

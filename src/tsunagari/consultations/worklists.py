@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tsunagari.consultations.indicators import referral_table
 from tsunagari.consultations.models import (
     Consultation,
     Need,
@@ -91,28 +91,21 @@ def closed_loop_by_agency(start: date | None = None, end: date | None = None) ->
     """Share of referrals with an outcome, by sending agency; small cells suppressed.
 
     Revoked referrals are left out: the sender withdrew them, no loop to close.
+    What is hidden (small counts, and the counts that would give them away
+    through the totals) is decided by ``indicators.referral_table``.
     """
-    rows = Referral.objects.exclude(status=ReferralStatus.REVOKED)
-    if start is not None:
-        rows = rows.filter(sent_at__date__gte=start)
-    if end is not None:
-        rows = rows.filter(sent_at__date__lte=end)
-    counts = (
-        rows.values("from_agency__name")
-        .annotate(sent=Count("id"), closed=Count("id", filter=Q(status=ReferralStatus.CLOSED)))
-        .order_by("from_agency__name")
-    )
-    small = settings.SMALL_CELL_MIN
+    table = referral_table(start, end)
+    hide = table.protection
     result = []
-    for row in counts:
-        sent, closed = int(row["sent"]), int(row["closed"])
-        if sent < small:
-            result.append(LoopRow(row["from_agency__name"], None, None, None))
+    for i, agency in enumerate(table.agencies):
+        sent, closed = table.closed[i] + table.open[i], table.closed[i]
+        if hide.row_totals[i] is not None:
+            result.append(LoopRow(agency, None, None, None))
             continue
-        if 0 < closed < small:
-            # A small count of closed loops would show through the rate too.
-            result.append(LoopRow(row["from_agency__name"], sent, None, None))
+        if hide.hidden(i, 0):
+            # A hidden count of closed loops would show through the rate too.
+            result.append(LoopRow(agency, sent, None, None))
             continue
-        result.append(LoopRow(row["from_agency__name"], sent, closed, closed / sent))
+        result.append(LoopRow(agency, sent, closed, closed / sent))
     result.sort(key=lambda r: (r.rate is None, -(r.rate or 0), r.agency))
     return result
