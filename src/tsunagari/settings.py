@@ -253,8 +253,19 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Aggregates never show cells under this count (small-cell suppression).
 SMALL_CELL_MIN = envint("SMALL_CELL_MIN", 5, minimum=1)
 
+# Break-the-glass (the person is at the desk): days the provisional access
+# lasts unless the agency's supervisor, a consent or a case confirms it, and
+# how many such openings by one worker in one day are flagged for review.
+AT_DESK_ACCESS_DAYS = envint("AT_DESK_ACCESS_DAYS", 14, minimum=1)
+AT_DESK_FLAG_PER_DAY = envint("AT_DESK_FLAG_PER_DAY", 5, minimum=1)
+
 # Days an API bearer token lives unless issued with --days (at most 366).
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90, minimum=1)
+
+# Person look-ups one staff member may make (page, API, intake) per minute
+# and per calendar day; more is answered 429 and audited as a refusal.
+LOOKUP_PER_MINUTE = envint("LOOKUP_PER_MINUTE", 60, minimum=1)
+LOOKUP_PER_DAY = envint("LOOKUP_PER_DAY", 1500, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -60,9 +60,10 @@ def test_it_records_a_phone_consultation_and_links_the_person(
     # when Taro himself calls and they record it, choosing him from the look-up
     response = client.post(
         "/consultations/save/",
-        _post(residents["taro"], service="disability", visitor="self", visitor_relation=""),
+        _post(residents["taro"], service="disability", visitor="self", visitor_relation="",
+              identity_check="document"),
     )
-    # then it is recorded and their agency now supports him
+    # then it is recorded and, his identity confirmed, the record opens to their agency
     assert response.status_code == 302
     consultation = Consultation.objects.get()
     assert consultation.status == ConsultationStatus.RECORDED
@@ -173,9 +174,11 @@ def test_it_audits_every_view_of_a_consultation(
     for url in (f"/consultations/{consultation.pk}/", f"/consultations/{consultation.pk}/edit/",
                 f"/api/consultations/{consultation.pk}"):  # fmt: skip
         before = AuditEvent.objects.filter(action=AuditAction.VIEW,
+                                           object_type="consultations.consultation",
                                            object_id=str(consultation.pk)).count()  # fmt: skip
         assert client.get(url).status_code == 200
         after = AuditEvent.objects.filter(action=AuditAction.VIEW,
+                                          object_type="consultations.consultation",
                                           object_id=str(consultation.pk),
                                           person_id=str(consultation.person_id)).count()  # fmt: skip
         assert after == before + 1

@@ -42,6 +42,8 @@ class Action(StrEnum):
     VIEW_FLAGS = "flags.view"
     # Sealed persons' (閲覧制限) address and contact: designated staff only.
     VIEW_SEALED_CONTACT = "sealed.view"
+    # Review records opened because the person was at the desk (break-the-glass).
+    REVIEW_OPENINGS = "openings.review"
     # Take consultations, record consent, send and answer referrals (つなぎ).
     WORK_CONSULTATIONS = "consultations.work"
     # Put a person under the support-meeting regime (支援会議, art. 106-6).
@@ -80,7 +82,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.PLANNER: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
     Role.DISASTER: frozenset(_FRONT_LINE),
     Role.COUNCIL_MEMBER: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES}),
-    Role.SUPERVISOR: frozenset(_FRONT_LINE | {Action.VIEW_STAFF, Action.VIEW_AUDIT_LOG}),
+    Role.SUPERVISOR: frozenset(
+        _FRONT_LINE | {Action.VIEW_STAFF, Action.VIEW_AUDIT_LOG, Action.REVIEW_OPENINGS}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             Action.VIEW_HOME,

@@ -82,3 +82,23 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class AuditSubject(models.Model):
+    """A person an event showed, beside the one in ``person_id``.
+
+    Lists, searches and worklists show many people at once. Their ids are
+    in the event's ``detail["persons"]`` (so they are covered by the hash);
+    these rows index them, so that "who looked at this person" finds the
+    list views too. They are written with their event and never changed.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="subjects")
+    person_id = models.CharField(_("本人ID"), max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("監査イベントの対象者")
+        verbose_name_plural = _("監査イベントの対象者")
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} → {self.person_id}"

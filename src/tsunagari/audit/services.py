@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
-from tsunagari.audit.models import AuditAction, AuditEvent, AuditHead
+from tsunagari.audit.models import AuditAction, AuditEvent, AuditHead, AuditSubject
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -88,7 +88,9 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain and return it.
 
-    Runs in its own atomic block (a savepoint inside an outer transaction),
+    ``detail["persons"]``, when given, lists every person the event showed
+    (a list, a search, a worklist); each is indexed so that the log can be
+    searched by person. Runs in its own atomic block (a savepoint inside an outer transaction),
     so the event is written with the change it describes or not at all.
     """
     if action not in AuditAction.values:
@@ -116,10 +118,25 @@ def record(
         )
         event.hash = event_hash(event)
         event.save()
+        persons = clean_detail.get("persons")
+        if isinstance(persons, list) and persons:
+            named = {str(p)[:64] for p in persons} - {event.person_id, ""}
+            AuditSubject.objects.bulk_create(
+                [AuditSubject(event=event, person_id=p) for p in sorted(named)]
+            )
         head.seq = event.seq
         head.hash = event.hash
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+def events_about(person_id: str | int) -> models.QuerySet[AuditEvent]:
+    """Every event that names the person, alone or in a list."""
+    key = str(person_id)[:64]
+    return AuditEvent.objects.filter(
+        models.Q(person_id=key)
+        | models.Q(pk__in=AuditSubject.objects.filter(person_id=key).values("event_id"))
+    )
 
 
 def record_request(request: HttpRequest, action: AuditAction | str, **kwargs: Any) -> AuditEvent:

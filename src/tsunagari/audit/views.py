@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction, AuditEvent
-from tsunagari.audit.services import record_request, verify
+from tsunagari.audit.services import events_about, record_request, verify
 
 
 @login_required
@@ -18,13 +18,11 @@ def log(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_AUDIT_LOG)
     me: Staff = request.user  # type: ignore[assignment]
     granted = actions_for(me)
-    events = AuditEvent.objects.order_by("-seq")
+    person = request.GET.get("person", "").strip()[:64]
+    events = (events_about(person) if person else AuditEvent.objects.all()).order_by("-seq")
     if Action.VERIFY_AUDIT not in granted:
         # A supervisor reads the trail of their own agency only.
         events = events.filter(agency_code=me.agency.code if me.agency else "-")
-    person = request.GET.get("person", "").strip()[:64]
-    if person:
-        events = events.filter(person_id=person)
     report = None
     if request.method == "POST":
         require(request.user, Action.VERIFY_AUDIT)

@@ -25,6 +25,7 @@ from tsunagari.consultations.models import (
     Visitor,
     Work,
 )
+from tsunagari.people.models import IdentityCheck
 from tsunagari.text import TextError, parse_date
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ class ConsultationInput:
     pension: Any = ""
     notes: Any = ""
     outcome: Any = ""
+    # How the person's identity was confirmed when they came themself.
+    identity_check: Any = ""
+    identity_note: Any = ""
 
 
 def _reason(error: TextError) -> str:
@@ -166,7 +170,16 @@ def clean_intake(data: ConsultationInput, *, final: bool) -> dict[str, Any]:
         "pension": _choice(data.pension, "pension", Pension, errors, required=False, label=_("年金")),
         "notes": _text(data.notes, "notes", NOTES_MAX, errors),
         "outcome": _choice(data.outcome, "outcome", FirstOutcome, errors, required=False, label=_("初回の対応")),
+        "identity_check": _choice(data.identity_check, "identity_check", IdentityCheck, errors, required=False,
+                                  label=_("本人確認の方法")),
+        "identity_note": _text(data.identity_note, "identity_note", 200, errors),
     }  # fmt: skip
+    if values["identity_check"] and values["visitor"] != Visitor.SELF and "visitor" not in errors:
+        errors["identity_check"] = gettext(
+            "本人確認は、来談者が本人のときに記録します。来談者を確かめてください。"
+        )
+    if values["identity_check"] == IdentityCheck.OTHER and not values["identity_note"]:
+        errors["identity_note"] = gettext("「その他」のときは、確認の方法を備考に書いてください。")
     problems = data.problems
     if problems is None:
         problems = []

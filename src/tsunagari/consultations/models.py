@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.consent.models import Consent, SupportMeeting
-from tsunagari.people.models import Person
+from tsunagari.people.models import IdentityCheck, Person
 
 
 class Channel(models.TextChoices):
@@ -152,6 +152,12 @@ class Consultation(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
     )
+    # How the person's identity was confirmed when they came themself
+    # (people.IdentityCheck); without it the consultation opens nothing.
+    identity_check = models.CharField(
+        _("本人確認の方法"), max_length=20, choices=IdentityCheck.choices, blank=True
+    )
+    identity_note = models.CharField(_("本人確認の備考"), max_length=200, blank=True)
     # A person typed at intake but not yet registered (drafts): name, kana, …
     pending_person = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(_("相談の分野"), default=list, blank=True)

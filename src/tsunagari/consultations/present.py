@@ -4,33 +4,24 @@ consultation itself."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from tsunagari.consultations.events import TimelineEntry, timeline
 from tsunagari.consultations.models import Referral, ReferralOutcome, ReferralStatus
-from tsunagari.people.access import may_see_contact
+from tsunagari.people import sections
+from tsunagari.people.presenter import PersonView, Purpose, present_people
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
     from tsunagari.accounts.models import Staff
-
-
-@dataclass(frozen=True)
-class PersonFacts:
-    id: int
-    name: str
-    kana: str
-    birth_date: date | None
-    sex: str
-    address: str
-    phone: str
-    contact_hidden: bool
 
 
 @dataclass(frozen=True)
@@ -51,7 +42,7 @@ class ReferralView:
     decline_reason: str
     outcome: str
     outcome_label: str
-    person: PersonFacts
+    person: PersonView
     timeline: list[TimelineEntry] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
 
@@ -76,20 +67,35 @@ def actions_for(referral: Referral, side: str) -> list[str]:
     return []
 
 
-def present_referral(viewer: Staff | AnonymousUser, referral: Referral) -> ReferralView:
+def present_referrals(
+    viewer: Staff | AnonymousUser,
+    referrals: Sequence[Referral],
+    *,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> list[ReferralView]:
+    """Referrals as the viewer's side sees them, with one audit event naming their persons.
+
+    A referral shows both its sides whom it is about and the person's basic
+    facts (the sender chose to share them); seals still hide the contact.
+    """
+    people = {r.person_id: r.person for r in referrals}
+    views = present_people(viewer, list(people.values()), Purpose.REFERRAL, request=request,
+                           object_type="consultations.referral",
+                           granted=frozenset({sections.IDENTITY, sections.BASIC}),
+                           detail={"referrals": [r.pk for r in referrals], **(detail or {})})  # fmt: skip
+    by_id = {v.id: v for v in views}
+    return [_view(viewer, r, by_id[r.person_id]) for r in referrals]
+
+
+def present_referral(
+    viewer: Staff | AnonymousUser, referral: Referral, *, request: HttpRequest | None = None
+) -> ReferralView:
+    return present_referrals(viewer, [referral], request=request)[0]
+
+
+def _view(viewer: Staff | AnonymousUser, referral: Referral, person: PersonView) -> ReferralView:
     side = "receiver" if getattr(viewer, "agency_id", None) == referral.to_agency_id else "sender"
-    person = referral.person
-    show_contact = may_see_contact(viewer, person)
-    facts = PersonFacts(
-        id=person.pk,
-        name=person.full_name,
-        kana=person.full_kana,
-        birth_date=person.birth_date,
-        sex=person.get_sex_display() if person.sex else "",
-        address=person.address if show_contact else "",
-        phone=person.phone if show_contact else "",
-        contact_hidden=not show_contact,
-    )
     return ReferralView(
         id=referral.pk,
         consultation_id=referral.consultation_id,
@@ -109,7 +115,7 @@ def present_referral(viewer: Staff | AnonymousUser, referral: Referral) -> Refer
         outcome_label=str(dict(ReferralOutcome.choices).get(referral.outcome, ""))
         if referral.outcome
         else "",
-        person=facts,
+        person=person,
         timeline=timeline(referral),
         actions=actions_for(referral, side),
     )

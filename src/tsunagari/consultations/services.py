@@ -42,10 +42,10 @@ from tsunagari.consultations.models import (
     ReferralStatus,
     Visitor,
 )
-from tsunagari.people.access import is_entitled
 from tsunagari.people.links import grant_links, source_note
 from tsunagari.people.lookup import Match
 from tsunagari.people.models import LinkBasis, Person
+from tsunagari.people.openings import open_at_desk
 from tsunagari.people.services import PersonError, PersonInput, create_person
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def _save(
             person = Person.objects.filter(pk=values["person_id"]).first()
         for name in ("received_on", "channel", "service", "visitor", "visitor_relation", "problems",
                      "main_problem", "work", "housing", "health_insurance", "pension", "notes",
-                     "outcome"):  # fmt: skip
+                     "outcome", "identity_check", "identity_note"):  # fmt: skip
             setattr(consultation, name, values[name])
         consultation.person = person
         consultation.pending_person = {} if person is not None else values["new_person"]
@@ -214,15 +214,14 @@ def _save(
         consultation.save()
         if final:
             assert person is not None
-            if consultation.visitor == Visitor.SELF and not is_entitled(actor, person):
-                # The person came to this agency themself: it supports them from now on.
-                # A report by someone else does not open the ward's record; that
+            if consultation.visitor == Visitor.SELF:
+                # The person is at the desk: with their identity confirmed the
+                # record opens provisionally (break-the-glass, never for a
+                # sealed person). A report by someone else opens nothing; that
                 # needs the person's consent or a support meeting.
-                grant_links(person, [agency_id], LinkBasis.CASE,
-                            note=source_note("consultation", consultation.pk))  # fmt: skip
-                record(actor, AuditAction.CREATE, object_type="people.agencylink",
-                       person_id=person.pk, reason="linked at consultation intake",
-                       detail={"consultation": consultation.pk})  # fmt: skip
+                open_at_desk(actor, person, identity_check=consultation.identity_check,
+                             identity_note=consultation.identity_note,
+                             source=source_note("consultation", consultation.pk), now=now)  # fmt: skip
             kind = {
                 FirstOutcome.ESCALATION: NeedKind.MULTI_AGENCY,
                 FirstOutcome.OUTREACH: NeedKind.OUTREACH,

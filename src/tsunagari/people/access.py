@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagari.accounts.models import Agency, AgencyKind
 from tsunagari.accounts.policy import Action, Decision, actions_for, register_object_rule
 from tsunagari.people.models import AgencyLink, Person
+from tsunagari.people.presenter import PersonView, build_view
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -81,20 +82,14 @@ class Contact:
 def contacts_for(person: Person) -> list[Contact]:
     """Whom another agency should contact about this person.
 
-    For a sealed person only the ward's welfare division is named: which
-    agencies support them could itself reveal too much.
+    Always the ward's welfare front desk (the active ward department with
+    the lowest code), for every person alike: naming the agencies that
+    support the person would tell what support they get (a 相談支援事業所
+    means a disability, a 生活サポートセンター poverty), and a sealed
+    person would stand out as the one with a different answer. The desk
+    forwards the enquiry to the agencies on the case. ``person`` stays a
+    parameter so callers need not change if the contact is ever routed.
     """
-    if not person.sealed:
-        agencies = (
-            Agency.objects.filter(
-                pk__in=active_links().filter(person=person).values("agency_id"), is_active=True
-            )
-            .exclude(kind=AgencyKind.COMMISSIONER)
-            .order_by("kind", "name")[:4]
-        )
-        found = [Contact(a.name, a.phone) for a in agencies]
-        if found:
-            return found
     ward = (
         Agency.objects.filter(kind=AgencyKind.WARD_DEPARTMENT, is_active=True)
         .order_by("code")
@@ -103,45 +98,8 @@ def contacts_for(person: Person) -> list[Contact]:
     return [Contact(ward.name, ward.phone)] if ward else []
 
 
-@dataclass(frozen=True)
-class PersonView:
-    """A person as one viewer may see them. ``level`` is "full" or "known"."""
-
-    id: int
-    level: str
-    name: str = ""
-    kana: str = ""
-    birth_date: date | None = None
-    sex: str = ""
-    address: str = ""
-    phone: str = ""
-    resident_id: str = ""
-    sealed: bool = False
-    contact_hidden: bool = False
-    contacts: list[Contact] = field(default_factory=list)
-    version: int = 0
-
-
 def present(
     staff: Staff | AnonymousUser, person: Person, *, entitled: bool | None = None
 ) -> PersonView:
-    """What ``staff`` may see of ``person``; never more."""
-    if entitled is None:
-        entitled = Action.VIEW_PERSONAL_DATA in actions_for(staff) and is_entitled(staff, person)
-    if not entitled:
-        return PersonView(id=person.pk, level="known", contacts=contacts_for(person))
-    show_contact = may_see_contact(staff, person)
-    return PersonView(
-        id=person.pk,
-        level="full",
-        name=person.full_name,
-        kana=person.full_kana,
-        birth_date=person.birth_date,
-        sex=person.get_sex_display() if person.sex else "",
-        address=person.address if show_contact else "",
-        phone=person.phone if show_contact else "",
-        resident_id=person.resident_id,
-        sealed=person.sealed,
-        contact_hidden=not show_contact,
-        version=person.version,
-    )
+    """One view without an audit event (see ``people.presenter.build_view``)."""
+    return build_view(staff, person, entitled=entitled)

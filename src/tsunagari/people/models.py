@@ -158,6 +158,9 @@ class LinkBasis(models.TextChoices):
     SUPPORT_MEETING = "support_meeting", _("支援会議")
     # The agency holds the person's records for a service it provides.
     SERVICE = "service", _("サービス提供")
+    # Provisional: the person came to the agency themself and their identity
+    # was confirmed there (break-the-glass); ends unless confirmed.
+    AT_DESK = "at_desk", _("本人来所（仮）")
 
 
 class AgencyLink(models.Model):
@@ -183,3 +186,57 @@ class AgencyLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} → {self.person_id} ({self.basis})"
+
+
+class IdentityCheck(models.TextChoices):
+    # An identity document was seen (マイナンバーカード, 運転免許証, 保険証 …).
+    DOCUMENT = "document", _("本人確認書類を確認した")
+    # A member of staff knows the person.
+    KNOWN = "known", _("職員が本人を知っている")
+    # The person answered questions only they could (birth date, household).
+    QUESTIONS = "questions", _("登録内容の質問で確認した")
+    # Another way, described in the note.
+    OTHER = "other", _("その他（備考に記入）")
+
+
+class OpeningStatus(models.TextChoices):
+    # Open for a few days; ends by itself unless confirmed.
+    PROVISIONAL = "provisional", _("仮（確認待ち）")
+    # The agency's supervisor confirmed it: the agency supports the person.
+    CONFIRMED = "confirmed", _("確認済み")
+    # The supervisor ended it: the opening was not justified or is no longer needed.
+    REVOKED = "revoked", _("取り消し")
+
+
+class AccessOpening(models.Model):
+    """Break-the-glass: a record opened because the person is at the desk.
+
+    The worker records how the person's identity was confirmed; the access
+    is provisional (``until``) and appears on the agency supervisor's review
+    list until confirmed or revoked. A sealed person is never opened this way.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="openings")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    identity_check = models.CharField(_("本人確認の方法"), max_length=20, choices=IdentityCheck.choices)
+    identity_note = models.CharField(_("本人確認の備考"), max_length=200, blank=True)
+    source = models.CharField(_("きっかけ"), max_length=64)
+    until = models.DateField(_("仮の閲覧の期限"))
+    status = models.CharField(
+        _("状態"), max_length=20, choices=OpeningStatus.choices, default=OpeningStatus.PROVISIONAL
+    )
+    reviewed_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    review_note = models.CharField(_("確認の備考"), max_length=500, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-opened_at", "-pk"]
+        verbose_name = _("本人来所による閲覧")
+        verbose_name_plural = _("本人来所による閲覧")
+
+    def __str__(self) -> str:
+        return f"opening {self.pk}: {self.agency_id} → {self.person_id} ({self.status})"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -13,8 +14,10 @@ from django.utils.translation import get_language, gettext
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.people import sections
 from tsunagari.people.lookup import Match, lookup
 from tsunagari.people.models import AgencyLink, ChangeKind, LinkBasis, Person, PersonChange, Sex
+from tsunagari.people.presenter import entitlements, sealed_contacts
 from tsunagari.text import (
     TextError,
     parse_address,
@@ -261,9 +264,17 @@ def update_person(
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person_id)
         require(actor, Action.VIEW_PERSONAL_DATA, person)
+        right = entitlements(actor, [person.pk]).get(person.pk)
+        if right is None or sections.BASIC not in right.sections:
+            # A consent that does not cover basic information shows no
+            # address or birth date, so it cannot be the basis for changing them.
+            raise PermissionDenied(
+                gettext("この方の基本情報を変更する根拠（支援中・基本情報を含む本人同意）がありません。")
+            )
         granted = _granted(actor)
-        if person.sealed and Action.VIEW_SEALED_CONTACT not in granted:
-            # They cannot see the address or phone, so they may not change them either.
+        if Action.VIEW_SEALED_CONTACT not in granted and sealed_contacts([person.pk]):
+            # They cannot see the address or phone (the person's own seal or a
+            # household member's), so they may not change them either.
             values.update(address=person.address, town=person.town, block_key=person.block_key,
                           address_key=person.address_key, phone=person.phone, phone_digits=person.phone_digits)  # fmt: skip
         if values["sealed"] != person.sealed and Action.VIEW_SEALED_CONTACT not in granted:
