@@ -276,8 +276,8 @@ def revoke_token(actor: Staff | AnonymousUser | None, token_id: str | int) -> Ap
     number = parse_token_id(token_id)
     with transaction.atomic():
         token = (
-            ApiToken.objects.select_for_update()
-            .select_related("staff", "revoked_by")
+            ApiToken.objects.select_for_update(of=("self",))
+            .select_related("staff")
             .filter(pk=number)
             .first()
         )
@@ -302,7 +302,7 @@ def revoke_all_tokens(actor: Staff | AnonymousUser | None, username: str) -> lis
     now = timezone.now()
     with transaction.atomic():
         tokens = list(
-            ApiToken.objects.select_for_update()
+            ApiToken.objects.select_for_update(of=("self",))
             .select_related("staff")
             .filter(staff=owner, revoked__isnull=True)
             .order_by("pk")
