@@ -35,7 +35,8 @@ def test_it_tells_another_agency_only_that_the_ward_knows_the_person(
     match = lookup(personas["consultant.toyosu"], "ヤマダ タロウ 1948-03-05").matches[0]
     assert match.view.level == "known"
     assert match.view.name == "" and match.view.birth_date is None and match.view.address == ""
-    assert [c.name for c in match.view.contacts] == ["長寿サポートセンター北砂"]
+    # the ward's front desk, not the agencies that support him (finding 5 of issue 11)
+    assert [c.name for c in match.view.contacts] == ["福祉部 福祉課"]
 
 
 def test_it_never_shows_a_sealed_address_outside_designated_staff(

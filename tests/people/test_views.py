@@ -26,7 +26,8 @@ def test_it_refuses_another_agency_and_says_whom_to_contact(
     response = client_for("consultant.toyosu").get(f"/people/{residents['taro'].pk}/")
     assert response.status_code == 403
     body = response.content.decode()
-    assert "区に記録のある方です" in body and "長寿サポートセンター北砂" in body
+    assert "区に記録のある方です" in body and "福祉部 福祉課" in body
+    assert "長寿サポートセンター北砂" not in body  # who supports him is not told
     assert "山田" not in body and "北砂三丁目" not in body
     assert AuditEvent.objects.filter(
         action=AuditAction.DENIED, person_id=str(residents["taro"].pk)

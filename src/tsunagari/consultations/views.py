@@ -59,7 +59,7 @@ from tsunagari.consultations.services import (
     send_referral,
 )
 from tsunagari.people.access import present
-from tsunagari.people.lookup import lookup as people_lookup
+from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import Person, Sex
 
 _FIELDS = ("received_on", "channel", "service", "visitor", "visitor_relation", "main_problem",
@@ -237,7 +237,14 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     """htmx: candidates for the intake's person, as radio buttons."""
     require(request.user, Action.WORK_CONSULTATIONS)
     q = request.GET.get("q", "")[:200]
-    result = people_lookup(request.user, q, purpose="consultation intake") if q.strip() else None
+    purpose = "consultation intake"
+    try:
+        result = interactive_lookup(request.user, q, purpose=purpose) if q.strip() else None
+    except LookupLimited as exc:
+        limited = render(request, "consultations/_candidates.html", {"q": q, "limited": exc.message},
+                         status=429)  # fmt: skip
+        limited["Retry-After"] = str(exc.retry_after)
+        return limited
     return render(request, "consultations/_candidates.html", {"result": result, "q": q})
 
 

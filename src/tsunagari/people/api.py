@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -15,7 +15,7 @@ from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.people.access import PersonView, present
-from tsunagari.people.lookup import lookup
+from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import Person
 from tsunagari.people.services import (
     EditConflict,
@@ -50,8 +50,11 @@ class PersonOut(Schema):
 
 
 class MatchOut(Schema):
+    """``score`` and ``reasons`` only for a person the caller's agency is
+    entitled to see; otherwise null and empty (they would confirm a guess)."""
+
     person: PersonOut
-    score: float
+    score: float | None
     reasons: list[str]
 
 
@@ -89,13 +92,17 @@ def _out(view: PersonView) -> dict[str, Any]:
     return {**view.__dict__, "contacts": [c.__dict__ for c in view.contacts]}
 
 
-@router.get("/search", response=SearchOut)
-def search(request: HttpRequest, q: str) -> dict[str, Any]:
+@router.get("/search", response={200: SearchOut, 429: ErrorOut})
+def search(request: HttpRequest, response: HttpResponse, q: str) -> Any:
     require(request.user, Action.VIEW_PERSONAL_DATA)
-    result = lookup(request.user, q[:200], purpose="api search")
+    try:
+        result = interactive_lookup(request.user, q[:200], purpose="api search")
+    except LookupLimited as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(429, {"detail": exc.message, "errors": {}})
     return {
         "matches": [
-            {"person": _out(m.view), "score": m.points, "reasons": list(m.reasons)}
+            {"person": _out(m.view), "score": m.score, "reasons": list(m.reasons)}
             for m in result.matches
         ],
         "unread": list(result.query.problems),
@@ -129,7 +136,7 @@ def create(request: HttpRequest, payload: PersonIn, confirm_new: bool = False) -
     except PersonError as exc:
         return Status(422, {"detail": gettext("入力を確認してください。"), "errors": exc.errors})
     duplicates = [
-        {"person": _out(m.view), "score": m.points, "reasons": list(m.reasons)}
+        {"person": _out(m.view), "score": m.score, "reasons": list(m.reasons)}
         for m in result.duplicates
     ]
     if result.person is None:

@@ -17,7 +17,7 @@ from tsunagari.lib.spreadsheet import safe_cell
 from tsunagari.people.access import present
 from tsunagari.people.forms import PersonForm
 from tsunagari.people.household import household_of
-from tsunagari.people.lookup import lookup
+from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import Person
 from tsunagari.people.services import EditConflict, PersonError, create_person, update_person
 
@@ -36,8 +36,13 @@ def _get_person_for(request: HttpRequest, person_id: int) -> Person:
 def search(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_PERSONAL_DATA)
     q = request.GET.get("q", "")[:200]
-    result = lookup(request.user, q) if q.strip() else None
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
+    try:
+        result = interactive_lookup(request.user, q) if q.strip() else None
+    except LookupLimited as exc:
+        limited = render(request, template, {"q": q, "limited": exc.message}, status=429)
+        limited["Retry-After"] = str(exc.retry_after)
+        return limited
     return render(request, template, {"q": q, "result": result})
 
 

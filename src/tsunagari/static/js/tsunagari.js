@@ -6,3 +6,12 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// htmx leaves error answers unswapped; a look-up over the rate limit (429)
+// carries a message the person must read, so it replaces the results.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr && event.detail.xhr.status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
