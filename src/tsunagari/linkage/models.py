@@ -248,8 +248,12 @@ class ReviewPair(models.Model):
 
     ``left`` and ``right`` hold what a reviewer needs to compare (name,
     reading, birth date, sex, address, phone, resident number);
-    ``comparison`` says how each field compares. ``sealed``: a side belongs
-    to a person whose address is restricted (閲覧制限).
+    ``comparison`` says how each field compares. ``sealed``: when the run
+    was stored, a side belonged to a person whose address is restricted
+    (閲覧制限), or an extract marked a record so. That is a snapshot; the
+    queue masks by :func:`tsunagari.linkage.services.masked_pair_ids`, which
+    also reads the seals of ``person_l``/``person_r`` (the stored person
+    each record was matched to) and of their households as they are now.
     """
 
     run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="review_pairs")
@@ -263,6 +267,12 @@ class ReviewPair(models.Model):
     left = models.JSONField(default=dict)
     right = models.JSONField(default=dict)
     sealed = models.BooleanField(default=False)
+    person_l = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person_r = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rank = models.PositiveIntegerField(default=0)
     decision = models.ForeignKey(
         LinkDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs"

@@ -44,6 +44,7 @@ from tsunagari.linkage.models import (
 )
 from tsunagari.people.access import active_links
 from tsunagari.people.models import Person
+from tsunagari.people.presenter import sealed_contacts
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -391,6 +392,10 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
             found.setdefault(cluster, set()).add(matched)
     person_of_cluster = {c: next(iter(p)) for c, p in found.items() if len(p) == 1}
     sealed = _sealed_clusters(out, records, found)
+    # The stored person behind each record of the review queue, so that the
+    # queue can read their seal (and their household's) as it is now.
+    review_keys = _review_keys(out)
+    person_of_record: dict[tuple[str, str], int] = {}
 
     batch: list[RecordLink] = []
     for source, record_id, number, cluster, household in zip(
@@ -402,6 +407,8 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
         strict=True,
     ):
         person_pk = person_of_number.get(number) or person_of_cluster.get(cluster)
+        if person_pk is not None and (source[:40], record_id[:100]) in review_keys:
+            person_of_record[(source[:40], record_id[:100])] = person_pk
         batch.append(
             RecordLink(
                 run=run,
@@ -435,7 +442,7 @@ def _store(run: LinkageRun, out: Path, candidates: pd.DataFrame) -> int:
         if people:
             candidate.members.set(people)
         count += 1
-    _store_review(run, out, sealed)
+    _store_review(run, out, sealed, person_of_record)
     return count
 
 
@@ -469,13 +476,38 @@ _SIDE = ("name", "kana", "birth_date", "sex", "address", "phone", "resident_id")
 _COMPARED = ("surname", "given", "birth_date", "address", "phone", "resident_id")
 
 
-def _store_review(run: LinkageRun, out: Path, sealed: set[str]) -> int:
+def _review_keys(out: Path) -> set[tuple[str, str]]:
+    """The (source, record id) of both sides of the pairs kept for review."""
+    path = out / "review.csv"
+    if not path.exists():
+        return set()
+    sides = ["source_l", "record_id_l", "source_r", "record_id_r"]
+    pairs = pd.read_csv(
+        path, dtype=str, keep_default_na=False, nrows=MAX_REVIEW_PAIRS, usecols=sides
+    )
+    keys: set[tuple[str, str]] = set()
+    for side in ("l", "r"):
+        keys.update(
+            zip(
+                pairs[f"source_{side}"].str[:40],
+                pairs[f"record_id_{side}"].str[:100],
+                strict=True,
+            )
+        )
+    return keys
+
+
+def _store_review(
+    run: LinkageRun, out: Path, sealed: set[str], person_of_record: dict[tuple[str, str], int]
+) -> int:
     path = out / "review.csv"
     if not path.exists():
         return 0
     pairs = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=MAX_REVIEW_PAIRS)
     rows = []
     for rank, row in enumerate(pairs.to_dict("records")):
+        left = (row["source_l"][:40], row["record_id_l"][:100])
+        right = (row["source_r"][:40], row["record_id_r"][:100])
         rows.append(
             ReviewPair(
                 run=run,
@@ -489,6 +521,8 @@ def _store_review(run: LinkageRun, out: Path, sealed: set[str]) -> int:
                 left={k: row[f"{k}_l"][:200] for k in _SIDE},
                 right={k: row[f"{k}_r"][:200] for k in _SIDE},
                 sealed=row["person_id_l"] in sealed or row["person_id_r"] in sealed,
+                person_l_id=person_of_record.get(left),
+                person_r_id=person_of_record.get(right),
                 rank=rank,
             )
         )
@@ -648,6 +682,23 @@ def review_queryset(run: LinkageRun | None, state: str = "open") -> QuerySet[Rev
     elif state == "decided":
         qs = qs.filter(decision__isnull=False)
     return qs.order_by("rank")
+
+
+def masked_pair_ids(pairs: Iterable[ReviewPair]) -> set[int]:
+    """The pairs whose address and phone are shown to designated staff only.
+
+    Read live, not from the run: a pair is masked when a stored person a
+    side was matched to (``person_l``/``person_r``) is sealed now, or
+    anyone in that person's current household is (a household shares the
+    address), or when the snapshot taken at the run said so. A side not
+    matched to a stored person has no seal to read now; for it the
+    snapshot stays the only knowledge (the extract's own 閲覧制限 mark, or
+    its cluster's stored person at the time), so it is kept, never cleared.
+    """
+    listed = list(pairs)
+    people = {pk for p in listed for pk in (p.person_l_id, p.person_r_id) if pk is not None}
+    sealed = sealed_contacts(people)
+    return {p.pk for p in listed if p.sealed or p.person_l_id in sealed or p.person_r_id in sealed}
 
 
 def decide_pair(staff: Staff, pair: ReviewPair, decision: str, note: str) -> LinkDecision:

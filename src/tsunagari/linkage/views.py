@@ -222,10 +222,11 @@ _FIELDS = (
 _CONTACT = {"address", "phone"}
 
 
-def _pair_rows(request: HttpRequest, pair: ReviewPair) -> list[dict[str, object]]:
+def _pair_rows(request: HttpRequest, pair: ReviewPair, masked: bool) -> list[dict[str, object]]:
     """The pair side by side, field by field, with how each field compares.
-    A sealed person's address and phone stay hidden unless designated."""
-    hide = pair.sealed and not decide(request.user, Action.VIEW_SEALED_CONTACT).allowed
+    A masked pair's address and phone (a sealed person's, read live: see
+    ``services.masked_pair_ids``) stay hidden unless designated."""
+    hide = masked and not decide(request.user, Action.VIEW_SEALED_CONTACT).allowed
     rows = []
     for field, label, compared, scale in _FIELDS:
 
@@ -311,13 +312,17 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
         if following is not None:
             return redirect("linkage:review_pair", pk=following.pk)
         return redirect("linkage:review")
-    record_request(request, AuditAction.VIEW, obj=pair, detail={**keys, "sealed": pair.sealed})
+    masked = pair.pk in services.masked_pair_ids([pair])
+    persons = [pk for pk in (pair.person_l_id, pair.person_r_id) if pk is not None]
+    record_request(
+        request, AuditAction.VIEW, obj=pair, detail={**keys, "sealed": masked, "persons": persons}
+    )
     return render(
         request,
         "linkage/review_pair.html",
         {
             "pair": pair,
-            "rows": _pair_rows(request, pair),
+            "rows": _pair_rows(request, pair, masked),
             "source_l": source_label(pair.source_l),
             "source_r": source_label(pair.source_r),
             "percent": f"{pair.probability * 100:.0f}",
