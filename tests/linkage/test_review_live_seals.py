@@ -164,3 +164,29 @@ def test_it_shows_the_live_sealed_address_to_a_designated_reviewer(
     admin.save()
     client.force_login(admin)
     assert person.sealed and _shows_contact(_page(client, pair))
+
+
+def test_the_migration_ties_pairs_stored_before_it_to_their_persons(db: None) -> None:
+    # Given a pair stored before pairs named their persons, and its run's record links
+    import importlib
+
+    from django.apps import apps
+
+    from tsunagari.linkage.models import RecordLink
+
+    person = _person("今井　春子", "イマイ　ハルコ", "2000001")
+    run = LinkageRun.objects.create(status=RunStatus.DONE, finished=timezone.now(), progress=1)
+    RecordLink.objects.create(run=run, source="registry", record_id="R1", cluster="p1",
+                              resident_id="2000001", person=person)  # fmt: skip
+    RecordLink.objects.create(run=run, source="csw", record_id="W1", cluster="p2")
+    pair = ReviewPair.objects.create(run=run, source_l="csw", record_id_l="W1",
+                                     source_r="registry", record_id_r="R1", probability=0.6,
+                                     linked=False)  # fmt: skip
+    # When the migration's data step runs
+    migration = importlib.import_module("tsunagari.linkage.migrations.0003_review_pair_persons")
+    migration.tie_stored_pairs(apps, None)
+    # Then the registry side names the person, and a later seal masks the pair
+    pair.refresh_from_db()
+    assert pair.person_l_id is None and pair.person_r_id == person.pk
+    Person.objects.filter(pk=person.pk).update(sealed=True)
+    assert services.masked_pair_ids([pair]) == {pair.pk}
