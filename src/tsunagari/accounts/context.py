@@ -33,6 +33,7 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("accounts:staff", _("職員"), Action.VIEW_STAFF),
     ("linkage:runs", _("データ連携"), Action.RUN_IMPORTS),
     ("linkage:review", _("同一人物の確認"), Action.REVIEW_LINKS),
+    ("people:openings", _("本人来所による閲覧"), Action.REVIEW_OPENINGS),
     ("audit:log", _("監査ログ"), Action.VIEW_AUDIT_LOG),
 ]
 

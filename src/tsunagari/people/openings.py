@@ -14,6 +14,7 @@ person (閲覧制限) is never opened this way: only designated staff see them.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -21,8 +22,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -215,13 +214,18 @@ def openings_to_review(actor: Staff, *, request: HttpRequest | None = None) -> l
     if agency.kind != AgencyKind.WARD_DEPARTMENT:
         rows = rows.filter(agency_id=agency.pk)
     openings = list(rows.order_by("-opened_at")[:500])
-    busy = {
-        (r["opened_by"], r["day"])
-        for r in AccessOpening.objects.annotate(day=TruncDate("opened_at"))
-        .values("opened_by", "day")
-        .annotate(n=Count("id"))
-        .filter(n__gt=settings.AT_DESK_FLAG_PER_DAY)
-    }
+    # Volume is counted per worker and local day over every opening (any
+    # status), in Python: the days are local dates, which SQL would need the
+    # database's time-zone support for.
+    per_day: Counter[tuple[int, date]] = Counter(
+        (by, timezone.localdate(at))
+        for by, at in AccessOpening.objects.filter(
+            opened_by_id__in={o.opened_by_id for o in openings},
+            opened_at__gte=min((o.opened_at for o in openings), default=timezone.now())
+            - timedelta(days=1),
+        ).values_list("opened_by_id", "opened_at")
+    )
+    busy = {key for key, n in per_day.items() if n > settings.AT_DESK_FLAG_PER_DAY}
     today = timezone.localdate()
     covered = set(
         AgencyLink.objects.filter(person_id__in=[o.person_id for o in openings], since__lte=today)
