@@ -132,7 +132,7 @@ def test_it_refuses_hostile_input_on_the_support_meeting_form(
     jiro = residents["jiro"]
     client = client_for("coordinator")
     response = client.post(f"/consent/support-meeting/new/?person={jiro.pk}",
-                           {"person": jiro.pk, "decided_on": SCRIPT, "agencies": ["srs-01"],
+                           {"person": jiro.pk, "decided_on": SCRIPT, "agencies": ["srs-01", "mac-01"],
                             "reason": "x" * 600})  # fmt: skip
     assert response.status_code == 400
     assert SCRIPT not in response.content.decode()

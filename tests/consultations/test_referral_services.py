@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tsunagari.consent.models import Consent
-from tsunagari.consent.services import withdraw_consent
+from tsunagari.consent.services import WithdrawalInput, withdraw_consent
 from tsunagari.consultations.models import (
     Consultation,
     Referral,
@@ -28,6 +28,8 @@ from tsunagari.people.access import is_entitled
 from tsunagari.people.models import Person
 
 SUMMARY = "要介護1の父（80代）の生活費について。長女が同居。家計の相談を希望。"
+STATEMENT = WithdrawalInput(said_on=timezone.localdate().isoformat(), channel="phone",
+                            told_to="長寿サポートセンター北砂 長寿", note="本人から撤回の申し出")  # fmt: skip
 
 
 @pytest.fixture
@@ -191,7 +193,7 @@ def test_it_refuses_an_unknown_outcome(personas: Any, sent: Referral) -> None:
 def test_it_refuses_to_accept_once_consent_is_withdrawn(
     personas: Any, sent: Referral, consent: Consent
 ) -> None:
-    withdraw_consent(personas["consultant.elderly"], consent.pk, note="本人から撤回の申し出")
+    withdraw_consent(personas["consultant.elderly"], consent.pk, STATEMENT)
     with pytest.raises(ReferralError) as exc:
         accept_referral(personas["consultant.self"], sent.pk)
     assert "撤回" in str(exc.value)
@@ -201,7 +203,7 @@ def test_it_refuses_to_accept_once_consent_is_withdrawn(
 def test_it_refuses_to_send_after_consent_is_withdrawn(
     personas: Any, consultation: Consultation, consent: Consent
 ) -> None:
-    withdraw_consent(personas["consultant.elderly"], consent.pk)
+    withdraw_consent(personas["consultant.elderly"], consent.pk, STATEMENT)
     with pytest.raises(ReferralError):
         send_referral(personas["consultant.elderly"], consultation.pk, to_agency="srs-01",
                       summary=SUMMARY)  # fmt: skip

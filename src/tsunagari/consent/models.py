@@ -41,6 +41,17 @@ class InfoCategory(models.TextChoices):
     SUPPORT = "support", _("支援の経過・計画")
 
 
+class WithdrawalChannel(models.TextChoices):
+    # The person said it in person at an agency's desk.
+    DESK = "desk", _("窓口で")
+    # The person said it by phone.
+    PHONE = "phone", _("電話で")
+    # The person wrote it (a letter, a withdrawal form).
+    WRITING = "writing", _("書面で")
+    # The person told another agency, which passed it on.
+    OTHER_AGENCY = "other_agency", _("他の機関を通じて")
+
+
 class Consent(models.Model):
     """One dated answer of a person about sharing, with its scope."""
 
@@ -64,6 +75,17 @@ class Consent(models.Model):
         Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     withdrawal_note = models.CharField(_("撤回の備考"), max_length=500, blank=True)
+    # The withdrawal is the person's statement: when they said it, how, and to
+    # whom. Any agency the person told records it; ``withdrawn_on`` stays the
+    # day the withdrawal took effect in the system (links end at once).
+    withdrawal_said_on = models.DateField(_("本人が撤回を伝えた日"), null=True, blank=True)
+    withdrawal_channel = models.CharField(
+        _("撤回の伝え方"), max_length=20, choices=WithdrawalChannel.choices, blank=True
+    )
+    withdrawal_told_to = models.CharField(_("撤回を聞いた人"), max_length=100, blank=True)
+    withdrawn_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar = ["-given_on", "-pk"]
@@ -98,19 +120,69 @@ class Consent(models.Model):
         return [str(labels.get(c, c)) for c in self.categories or []]
 
 
+class WithdrawalSeen(models.Model):
+    """An agency concerned by a withdrawal (it recorded or was named in the
+    consent) has seen the notice on its worklist."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="withdrawal_seen")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    seen_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    seen_at = models.DateTimeField(_("確認日時"), default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["consent", "agency"], name="withdrawal_seen_once")
+        ]
+        verbose_name = _("撤回の確認")
+        verbose_name_plural = _("撤回の確認")
+
+    def __str__(self) -> str:
+        return f"withdrawal of consent {self.consent_id} seen by agency {self.agency_id}"
+
+
+class DecisionStatus(models.TextChoices):
+    # Recorded by one member agency; nobody gains access until another member
+    # agency (or the ward's coordinating supervisor) confirms it.
+    PENDING = "pending", _("確認待ち")
+    # Confirmed by a second agency: the member agencies are linked to the person.
+    CONFIRMED = "confirmed", _("確定")
+    # Turned down with a reason; it never opened anything.
+    REJECTED = "rejected", _("差し戻し")
+
+
 class SupportMeeting(models.Model):
     """The ward's decision to handle a person under 支援会議 (Social Welfare Act 106-6).
 
     Members share information without the person's consent and bear a legal
-    duty of confidentiality. Who decided, when, and why is kept here.
+    duty of confidentiality. Who decided, when, and why is kept here. The
+    decision takes four eyes: one member records it, and it opens access only
+    once a second agency confirms it (see ``consent.services``).
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="support_meetings")
     decided_on = models.DateField(_("決定日"))
     decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+    recorded_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     agencies = models.ManyToManyField(Agency, verbose_name=_("構成機関"), related_name="+")
     reason = models.CharField(_("理由"), max_length=500)
+    status = models.CharField(
+        _("状態"), max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+    )
+    confirmed_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejected_at = models.DateTimeField(_("差し戻し日時"), null=True, blank=True)
+    rejection_reason = models.CharField(_("差し戻しの理由"), max_length=500, blank=True)
     ended_on = models.DateField(_("終了日"), null=True, blank=True)
     ended_by = models.ForeignKey(
         Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -127,4 +199,9 @@ class SupportMeeting(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.ended_on is None
+        """Confirmed and not ended: the only state in which it grants anything."""
+        return self.status == DecisionStatus.CONFIRMED and self.ended_on is None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == DecisionStatus.PENDING

@@ -2,26 +2,49 @@
 
 Recording a consent links the named agencies to the person (basis
 ``consent``) until the consent's expiry; withdrawing it ends those links
-at once. Putting a person under 支援会議 links the member agencies (basis
-``support_meeting``) without consent, and is logged as a release.
+at once. A withdrawal is the person's statement: any agency the person told
+records when, how and to whom they said it, and the agency that recorded the
+consent and every agency it named see it on their worklists
+(:func:`withdrawals_to_notice`).
+
+A 支援会議 decision takes four eyes. One member agency records it (at least
+two member agencies, the recorder's among them); it stays *pending* and opens
+nothing until a second agency confirms it: a member agency other than the
+recorder's, through its staff who may decide support meetings, or the ward's
+coordinating supervisor (:func:`is_ward_supervisor`). Only then are the
+member agencies linked (basis ``support_meeting``), logged as a release. A
+pending decision can be rejected with a reason.
+
+There is no generic domain-event model for consents yet (the named events in
+``consultations.events`` belong to referrals), so these changes are recorded
+in the audit log, with who and when, and on the records themselves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
-from tsunagari.accounts.models import Agency, AgencyKind
-from tsunagari.accounts.policy import Action, require
+from tsunagari.accounts.models import Agency, AgencyKind, Role
+from tsunagari.accounts.policy import Action, Decision, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
-from tsunagari.consent.models import Consent, ConsentForm, InfoCategory, SupportMeeting
+from tsunagari.consent.models import (
+    Consent,
+    ConsentForm,
+    DecisionStatus,
+    InfoCategory,
+    SupportMeeting,
+    WithdrawalChannel,
+    WithdrawalSeen,
+)
 from tsunagari.people.links import end_links, grant_links, source_note
 from tsunagari.people.models import LinkBasis, Person
 from tsunagari.text import TextError, parse_date
@@ -32,6 +55,10 @@ if TYPE_CHECKING:
 MAX_CONSENT_YEARS = 3
 MAX_AGENCIES = 60
 NOTE_MAX = 500
+TOLD_TO_MAX = 100
+MIN_MEETING_MEMBERS = 2
+# How long a withdrawal stays on the worklists of the agencies it concerns.
+NOTICE_DAYS = 30
 
 
 class ConsentError(Exception):
@@ -54,9 +81,19 @@ class ConsentInput:
 
 @dataclass
 class SupportMeetingInput:
-    decided_on: str = ""
-    agencies: list[str] = field(default_factory=list)
+    decided_on: str = ""  # the date of the meeting that decided it
+    agencies: list[str] = field(default_factory=list)  # member agency codes, the recorder's too
     reason: str = ""
+
+
+@dataclass
+class WithdrawalInput:
+    """What the person said: the date, how (``WithdrawalChannel``), to whom, and a note."""
+
+    said_on: str = ""
+    channel: str = ""
+    told_to: str = ""
+    note: str = ""
 
 
 def _reason(error: TextError) -> str:
@@ -204,12 +241,32 @@ def record_consent(actor: Staff, person_id: int, data: ConsentInput) -> Consent:
     return consent
 
 
-def withdraw_consent(actor: Staff, consent_id: int, *, note: str = "") -> Consent:
-    """Record a withdrawal; the agencies it linked lose access at once."""
+def clean_withdrawal(data: WithdrawalInput) -> dict[str, object]:
+    """Check a withdrawal statement as typed; raise ConsentError naming each bad field."""
     errors: dict[str, str] = {}
-    note = _text(note, "note", NOTE_MAX, errors)
+    said_on = _date(data.said_on, "said_on", errors, required=True)
+    if said_on is not None and said_on > timezone.localdate():
+        errors["said_on"] = gettext("本人が撤回を伝えた日が未来の日付です。")
+    channel = data.channel if isinstance(data.channel, str) else ""
+    if channel not in WithdrawalChannel.values:
+        errors["channel"] = gettext("本人がどのように撤回を伝えたかを選んでください。")
+    told_to = _text(data.told_to, "told_to", TOLD_TO_MAX, errors)
+    if not told_to and "told_to" not in errors:
+        errors["told_to"] = gettext("本人が撤回を伝えた相手（機関と職員）を入力してください。")
+    note = _text(data.note, "note", NOTE_MAX, errors)
     if errors:
         raise ConsentError(errors)
+    return {"said_on": said_on, "channel": channel, "told_to": told_to, "note": note}
+
+
+def withdraw_consent(actor: Staff, consent_id: int, statement: WithdrawalInput) -> Consent:
+    """Record the person's withdrawal, as they said it; every agency it covered loses access at once.
+
+    Any agency that may see the person (the person may tell whichever agency
+    they are in touch with) records it; the agency that recorded the consent
+    and the agencies it named are told through their worklists.
+    """
+    values = clean_withdrawal(statement)
     with transaction.atomic():
         consent = Consent.objects.select_for_update().filter(pk=consent_id).first()
         if consent is None:
@@ -224,25 +281,103 @@ def withdraw_consent(actor: Staff, consent_id: int, *, note: str = "") -> Consen
                     % {"date": f"{consent.withdrawn_on:%Y-%m-%d}"}
                 }
             )
+        said_on: date = values["said_on"]  # type: ignore[assignment]
+        if said_on < consent.given_on:
+            raise ConsentError({"said_on": gettext("本人が撤回を伝えた日が同意日より前です。")})
         consent.withdrawn_on = timezone.localdate()
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = actor
-        consent.withdrawal_note = note
+        consent.withdrawn_agency_id = actor.agency_id
+        consent.withdrawal_said_on = said_on
+        consent.withdrawal_channel = str(values["channel"])
+        consent.withdrawal_told_to = str(values["told_to"])
+        consent.withdrawal_note = str(values["note"])
         consent.save()
         ended = end_links(
             basis=LinkBasis.CONSENT,
             note=source_note("consent", consent.pk),
             person=consent.person,
         )
+        told = sorted(
+            {a.code for a in consent.agencies.all()}
+            | ({consent.recorded_agency.code} if consent.recorded_agency else set())
+        )
         record(
             actor,
             AuditAction.UPDATE,
             obj=consent,
             person_id=consent.person_id,
-            reason="consent withdrawn",
-            detail={"links_ended": ended},
+            reason="consent withdrawn (the person's statement)",
+            detail={
+                "links_ended": ended,
+                "said_on": said_on,
+                "channel": consent.withdrawal_channel,
+                "told_to": consent.withdrawal_told_to,
+                "agencies_told": told,
+            },
         )
     return consent
+
+
+@dataclass(frozen=True)
+class WithdrawalNotice:
+    """A withdrawal an agency should know of: it recorded the consent, or was named in it."""
+
+    consent: Consent
+    recorded_by_agency: bool  # True: the agency recorded the consent; False: it was named
+    seen_at: datetime | None
+
+
+def withdrawals_to_notice(
+    agency: Agency | None, since: datetime | None = None, *, limit: int = 50
+) -> list[WithdrawalNotice]:
+    """Recent withdrawals (since ``since``, by default NOTICE_DAYS ago) of consents
+    the agency recorded or was named in, recorded by another agency, newest first."""
+    if agency is None:
+        return []
+    since = since or timezone.now() - timedelta(days=NOTICE_DAYS)
+    rows = (
+        Consent.objects.filter(withdrawn_at__gte=since)
+        .filter(Q(recorded_agency=agency) | Q(agencies=agency))
+        .exclude(withdrawn_agency=agency)
+        .select_related("person", "recorded_agency", "withdrawn_agency", "withdrawn_by")
+        .distinct()
+        .order_by("-withdrawn_at", "-pk")[:limit]
+    )
+    consents = list(rows)
+    seen = dict(
+        WithdrawalSeen.objects.filter(
+            agency=agency, consent_id__in=[c.pk for c in consents]
+        ).values_list("consent_id", "seen_at")
+    )
+    return [
+        WithdrawalNotice(c, c.recorded_agency_id == agency.pk, seen.get(c.pk)) for c in consents
+    ]
+
+
+def mark_withdrawal_seen(actor: Staff, consent_id: int) -> WithdrawalSeen:
+    """The actor's agency has taken note of a withdrawal it was told of (idempotent)."""
+    require(actor, Action.VIEW_PERSONAL_DATA)
+    agency_id = actor.agency_id
+    with transaction.atomic():
+        consent = Consent.objects.filter(pk=consent_id, withdrawn_at__isnull=False).first()
+        if (
+            consent is None
+            or agency_id is None
+            or not (
+                consent.recorded_agency_id == agency_id
+                or consent.agencies.filter(pk=agency_id).exists()
+            )
+        ):
+            # The same answer for an unknown id and someone else's consent.
+            raise ConsentError({"consent": gettext("あなたの機関に知らされた撤回ではありません。")})
+        seen, created = WithdrawalSeen.objects.get_or_create(
+            consent=consent, agency_id=agency_id, defaults={"seen_by": actor}
+        )
+        if created:
+            record(actor, AuditAction.CREATE, obj=seen, person_id=consent.person_id,
+                   reason="consent withdrawal seen")  # fmt: skip
+    return seen
 
 
 def consent_covering(person_id: int, agency_id: int, today: date | None = None) -> Consent | None:
@@ -261,17 +396,97 @@ def consent_covering(person_id: int, agency_id: int, today: date | None = None) 
 
 
 def active_support_meeting(person_id: int) -> SupportMeeting | None:
+    """The person's confirmed, not ended 支援会議 decision: the only kind that opens anything."""
     return (
-        SupportMeeting.objects.filter(person_id=person_id, ended_on__isnull=True)
+        SupportMeeting.objects.filter(
+            person_id=person_id, status=DecisionStatus.CONFIRMED, ended_on__isnull=True
+        )
         .order_by("-decided_on", "-pk")
         .first()
+    )
+
+
+def _open_meetings() -> QuerySet[SupportMeeting]:
+    """Decisions still in play: pending, or confirmed and not ended."""
+    return SupportMeeting.objects.filter(
+        status__in=[DecisionStatus.PENDING, DecisionStatus.CONFIRMED], ended_on__isnull=True
+    )
+
+
+def is_ward_supervisor(actor: Staff | None) -> bool:
+    """The ward's coordinating supervisor: a supervisor (``Role.SUPERVISOR``) of a
+    ward department (``AgencyKind.WARD_DEPARTMENT``, active), i.e. the ward itself,
+    which is answerable for 支援会議. A supervisor of a centre or partner is not."""
+    agency = getattr(actor, "agency", None)
+    return bool(
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.has_role(Role.SUPERVISOR)
+        and agency is not None
+        and agency.is_active
+        and agency.kind == AgencyKind.WARD_DEPARTMENT
+    )
+
+
+def may_review_support_meetings(actor: Staff) -> bool:
+    """May see the decisions awaiting a second agency (list page, counts)."""
+    return allowed(actor, Action.DECIDE_SUPPORT_MEETING) or is_ward_supervisor(actor)
+
+
+def _require_reviewer(actor: Staff) -> None:
+    if not may_review_support_meetings(actor):
+        raise PermissionDenied(
+            gettext(
+                "支援会議の決定を確認できるのは、構成機関の決定権限をもつ職員か、"
+                "区の統括スーパーバイザーです。"
+            )
+        )
+
+
+def may_confirm(actor: Staff, meeting: SupportMeeting) -> Decision:
+    """Four eyes: the confirmer is a second agency, never the recorder's.
+
+    Either staff of another member agency who may decide support meetings,
+    or the ward's coordinating supervisor (if not the recorder's agency).
+    """
+    agency_id = getattr(actor, "agency_id", None)
+    if agency_id is None:
+        return Decision(False, gettext("所属機関のない職員は支援会議の決定を確認できません。"))
+    if meeting.decided_by_id == actor.pk:
+        return Decision(
+            False,
+            gettext(
+                "自分で記録した決定は確認できません。ほかの構成機関の職員か、"
+                "区の統括スーパーバイザーに確認を依頼してください。"
+            ),
+        )
+    if agency_id == meeting.recorded_agency_id:
+        return Decision(
+            False,
+            gettext(
+                "記録した機関と同じ機関の職員は確認できません。"
+                "確認は別の機関（ほかの構成機関か区の統括スーパーバイザー）が行います。"
+            ),
+        )
+    if is_ward_supervisor(actor):
+        return Decision(True)
+    member = meeting.agencies.filter(pk=agency_id).exists()
+    if member and allowed(actor, Action.DECIDE_SUPPORT_MEETING):
+        return Decision(True)
+    return Decision(
+        False,
+        gettext(
+            "この決定を確認できるのは、ほかの構成機関の決定権限をもつ職員か、"
+            "区の統括スーパーバイザーです。"
+        ),
     )
 
 
 def place_under_support_meeting(
     actor: Staff, person_id: int, data: SupportMeetingInput
 ) -> SupportMeeting:
-    """Record the ward's 支援会議 decision and link its member agencies."""
+    """Record a 支援会議 decision as pending; it opens nothing until a second agency confirms it."""
     require(actor, Action.DECIDE_SUPPORT_MEETING)
     errors: dict[str, str] = {}
     decided_on = _date(data.decided_on, "decided_on", errors, required=True)
@@ -281,8 +496,15 @@ def place_under_support_meeting(
     if not reason and "reason" not in errors:
         errors["reason"] = gettext("支援会議で扱う理由を入力してください。")
     agencies = _agencies(data.agencies, errors)
-    if not agencies and "agencies" not in errors:
-        errors["agencies"] = gettext("構成機関を1つ以上選んでください。")
+    if "agencies" not in errors:
+        if len(agencies) < MIN_MEETING_MEMBERS:
+            errors["agencies"] = gettext(
+                "支援会議の構成機関を%(min)s機関以上選んでください（記録する機関を含む）。"
+            ) % {"min": MIN_MEETING_MEMBERS}
+        elif actor.agency_id not in {a.pk for a in agencies}:
+            errors["agencies"] = gettext(
+                "記録するのは構成機関の職員です。あなたの機関を構成機関に含めてください。"
+            )
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         errors["person"] = gettext("その番号の本人は登録されていません。")
@@ -290,28 +512,150 @@ def place_under_support_meeting(
         raise ConsentError(errors)
     assert person is not None and decided_on is not None
     with transaction.atomic():
-        if active_support_meeting(person.pk) is not None:
-            raise ConsentError({"person": gettext("この方はすでに支援会議で扱われています。")})
+        existing = _open_meetings().filter(person=person).first()
+        if existing is not None:
+            raise ConsentError(
+                {
+                    "person": gettext("この方には確認待ちの支援会議の決定があります。")
+                    if existing.pending
+                    else gettext("この方はすでに支援会議で扱われています。")
+                }
+            )
         meeting = SupportMeeting.objects.create(
-            person=person, decided_on=decided_on, decided_by=actor, reason=reason
+            person=person,
+            decided_on=decided_on,
+            decided_by=actor,
+            recorded_agency_id=actor.agency_id,
+            reason=reason,
+            status=DecisionStatus.PENDING,
         )
         meeting.agencies.set(agencies)
+        record(
+            actor,
+            AuditAction.CREATE,
+            obj=meeting,
+            person_id=person.pk,
+            reason="支援会議の決定を記録（確認待ち）",
+            detail={"agencies": [a.code for a in agencies], "decided_on": decided_on,
+                    "status": meeting.status},
+        )  # fmt: skip
+    return meeting
+
+
+def _meeting_for_review(actor: Staff, meeting_id: int) -> SupportMeeting:
+    _require_reviewer(actor)
+    meeting = (
+        SupportMeeting.objects.select_for_update()
+        .select_related("person")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise ConsentError({"meeting": gettext("その番号の支援会議は記録されていません。")})
+    return meeting
+
+
+def _still_pending(meeting: SupportMeeting) -> None:
+    if meeting.status == DecisionStatus.CONFIRMED:
+        raise ConsentError({"meeting": gettext("この決定はすでに確認されています。")})
+    if meeting.status == DecisionStatus.REJECTED:
+        raise ConsentError({"meeting": gettext("この決定は差し戻されています。")})
+    if meeting.ended_on is not None:
+        raise ConsentError({"meeting": gettext("この支援会議はすでに終了しています。")})
+
+
+def confirm_support_meeting(actor: Staff, meeting_id: int) -> SupportMeeting:
+    """A second agency confirms a pending decision; the member agencies are linked now."""
+    with transaction.atomic():
+        meeting = _meeting_for_review(actor, meeting_id)
+        decision = may_confirm(actor, meeting)
+        if not decision:
+            raise PermissionDenied(decision.reason)
+        _still_pending(meeting)
+        members = list(meeting.agencies.order_by("code"))
+        if len(members) < MIN_MEETING_MEMBERS:
+            raise ConsentError(
+                {
+                    "meeting": gettext(
+                        "構成機関が%(min)s機関未満の決定は確認できません。"
+                        "差し戻して、改めて記録してください。"
+                    )
+                    % {"min": MIN_MEETING_MEMBERS}
+                }
+            )
+        meeting.status = DecisionStatus.CONFIRMED
+        meeting.confirmed_by = actor
+        meeting.confirmed_agency_id = actor.agency_id
+        meeting.confirmed_at = timezone.now()
+        meeting.save()
         grant_links(
-            person,
-            [a.pk for a in agencies],
+            meeting.person,
+            [a.pk for a in members],
             LinkBasis.SUPPORT_MEETING,
             note=source_note("support_meeting", meeting.pk),
-            since=min(decided_on, timezone.localdate()),
+            since=timezone.localdate(),
         )
         record(
             actor,
             AuditAction.RELEASE,
             obj=meeting,
-            person_id=person.pk,
-            reason="支援会議 (社会福祉法第106条の6)",
-            detail={"agencies": [a.code for a in agencies], "decided_on": decided_on},
-        )
+            person_id=meeting.person_id,
+            reason="支援会議 (社会福祉法第106条の6) の決定を確認",
+            detail={"agencies": [a.code for a in members], "decided_on": meeting.decided_on,
+                    "recorded_by": meeting.decided_by_id, "confirmed_at": meeting.confirmed_at,
+                    "ward_supervisor": is_ward_supervisor(actor)},
+        )  # fmt: skip
     return meeting
+
+
+def reject_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> SupportMeeting:
+    """Turn down a pending decision, with a reason; it never opened anything.
+
+    Whoever may confirm it may reject it, and so may the recorder (a mistaken entry).
+    """
+    errors: dict[str, str] = {}
+    reason = _text(reason, "reason", NOTE_MAX, errors)
+    if not reason and "reason" not in errors:
+        errors["reason"] = gettext("差し戻しの理由を入力してください。")
+    with transaction.atomic():
+        meeting = _meeting_for_review(actor, meeting_id)
+        if meeting.decided_by_id != actor.pk:
+            decision = may_confirm(actor, meeting)
+            if not decision:
+                raise PermissionDenied(decision.reason)
+        if errors:
+            raise ConsentError(errors)
+        _still_pending(meeting)
+        meeting.status = DecisionStatus.REJECTED
+        meeting.rejected_by = actor
+        meeting.rejected_at = timezone.now()
+        meeting.rejection_reason = reason
+        meeting.save()
+        record(actor, AuditAction.UPDATE, obj=meeting, person_id=meeting.person_id,
+               reason="支援会議の決定を差し戻し",
+               detail={"reason": reason, "rejected_at": meeting.rejected_at})  # fmt: skip
+    return meeting
+
+
+def pending_support_meetings(actor: Staff) -> list[SupportMeeting]:
+    """Pending decisions shown to the actor: all of them to the ward's coordinating
+    supervisor; to deciding staff, those their agency is a member of."""
+    if not may_review_support_meetings(actor):
+        return []
+    rows = SupportMeeting.objects.filter(status=DecisionStatus.PENDING, ended_on__isnull=True)
+    if not is_ward_supervisor(actor):
+        rows = rows.filter(agencies=actor.agency_id)
+    return list(
+        rows.select_related("person", "decided_by", "recorded_agency")
+        .prefetch_related("agencies")
+        .distinct()
+        .order_by("decided_at", "pk")[:200]
+    )
+
+
+def support_meetings_to_confirm(actor: Staff) -> int:
+    """How many pending decisions the actor may confirm (not their agency's own)."""
+    return sum(1 for m in pending_support_meetings(actor) if may_confirm(actor, m))
 
 
 def end_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> SupportMeeting:
@@ -328,6 +672,10 @@ def end_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> Suppor
             raise ConsentError({"meeting": gettext("その番号の支援会議は記録されていません。")})
         if meeting.ended_on is not None:
             raise ConsentError({"meeting": gettext("この支援会議はすでに終了しています。")})
+        if meeting.status != DecisionStatus.CONFIRMED:
+            raise ConsentError(
+                {"meeting": gettext("確認されていない決定は終了できません。差し戻してください。")}
+            )
         meeting.ended_on = timezone.localdate()
         meeting.ended_by = actor
         meeting.end_reason = reason

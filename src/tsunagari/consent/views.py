@@ -1,4 +1,5 @@
-"""Pages for recording consent, its withdrawal, and 支援会議 decisions."""
+"""Pages for recording consent, its withdrawal (the person's statement), and
+支援会議 decisions with their second-agency confirmation."""
 
 from __future__ import annotations
 
@@ -8,31 +9,41 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
-from tsunagari.consent.models import ConsentForm, InfoCategory
+from tsunagari.consent.models import Consent, ConsentForm, InfoCategory, WithdrawalChannel
 from tsunagari.consent.services import (
     ConsentError,
     ConsentInput,
     SupportMeetingInput,
+    WithdrawalInput,
+    confirm_support_meeting,
     consenting_agencies,
     end_support_meeting,
+    mark_withdrawal_seen,
+    may_confirm,
+    may_review_support_meetings,
+    pending_support_meetings,
     place_under_support_meeting,
     record_consent,
+    reject_support_meeting,
     withdraw_consent,
 )
+from tsunagari.people import sections
 from tsunagari.people.access import present
 from tsunagari.people.models import Person
+from tsunagari.people.presenter import Purpose, present_people
 
 
 def _int(value: Any) -> int | None:
@@ -104,25 +115,69 @@ def new(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-def _end(request: HttpRequest, end: Callable[[], object], done: str) -> HttpResponse:
-    """Run one ending (withdrawal, end of a meeting) and go back with its outcome."""
+def _end(
+    request: HttpRequest, end: Callable[[], object], done: str, back: str | None = None
+) -> HttpResponse:
+    """Run one short action (end, confirm, reject, seen) and go back with its outcome."""
     try:
         end()
     except ConsentError as exc:
         messages.error(request, " ".join(exc.errors.values()))
     else:
         messages.success(request, done)
-    return redirect(_back(request, None))
+    return redirect(back or _back(request, None))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """The person's withdrawal as they said it: when, how, to whom."""
+    staff: Staff = request.user  # type: ignore[assignment]
+    require(staff, Action.WORK_CONSULTATIONS)
+    consent = (
+        Consent.objects.select_related("person", "recorded_agency").filter(pk=consent_id).first()
+    )
+    if consent is None:
+        raise Http404(gettext("その番号の同意は記録されていません。"))
+    require(staff, Action.VIEW_PERSONAL_DATA, consent.person)
+    agency = staff.agency.name if staff.agency else ""
+    typed: dict[str, Any] = {
+        "said_on": timezone.localdate().isoformat(), "channel": "",
+        "told_to": f"{agency} {staff}".strip()[:100], "note": "",
+    }  # fmt: skip
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        typed = {k: request.POST.get(k, "") for k in ("said_on", "channel", "told_to", "note")}
+        try:
+            withdraw_consent(staff, consent.pk, WithdrawalInput(**typed))
+        except ConsentError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, gettext(
+                "同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。"
+                "同意を記録した機関と共有先の機関には、業務一覧でお知らせします。"))  # fmt: skip
+            return redirect(_back(request, None))
+    else:
+        record_request(request, AuditAction.VIEW, obj=consent, person_id=consent.person_id,
+                       reason="consent withdrawal form")  # fmt: skip
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"consent": consent, "person": present(staff, consent.person), "typed": typed,
+         "errors": errors, "channels": WithdrawalChannel.choices,
+         "next": request.GET.get("next") or request.POST.get("next") or ""},
+        status=400 if errors else 200,
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+def withdrawal_seen(request: HttpRequest, consent_id: int) -> HttpResponse:
     staff: Staff = request.user  # type: ignore[assignment]
     return _end(
         request,
-        lambda: withdraw_consent(staff, consent_id, note=request.POST.get("note", "")),
-        gettext("同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。"),
+        lambda: mark_withdrawal_seen(staff, consent_id),
+        gettext("撤回のお知らせを確認済みにしました。"),
     )
 
 
@@ -135,7 +190,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     consultation_id = _int(request.GET.get("consultation") or request.POST.get("consultation"))
     typed: dict[str, Any] = {
         "decided_on": timezone.localdate().isoformat(),
-        "agencies": [],
+        "agencies": [staff.agency.code] if staff.agency else [],
         "reason": "",
     }
     errors: dict[str, str] = {}
@@ -150,7 +205,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         except ConsentError as exc:
             errors = exc.errors
         else:
-            messages.success(request, gettext("支援会議で扱うことを記録しました。"))
+            messages.success(request, gettext(
+                "支援会議の決定を「確認待ち」として記録しました。ほかの構成機関の職員か区の統括"
+                "スーパーバイザーが確認するまで、どの機関も閲覧できるようになりません。"))  # fmt: skip
             return redirect(_back(request, consultation_id))
     return render(
         request,
@@ -169,4 +226,57 @@ def meeting_end(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         lambda: end_support_meeting(staff, meeting_id, reason=request.POST.get("reason", "")),
         gettext("支援会議での取り扱いを終了しました。"),
+    )
+
+
+@login_required
+@require_GET
+def meetings(request: HttpRequest) -> HttpResponse:
+    """Pending 支援会議 decisions of the actor's agency (or all, for the ward's supervisor)."""
+    staff: Staff = request.user  # type: ignore[assignment]
+    if not may_review_support_meetings(staff):
+        raise PermissionDenied(gettext(
+            "支援会議の決定を確認できるのは、構成機関の決定権限をもつ職員か、区の統括スーパーバイザーです。"))  # fmt: skip
+    pending = pending_support_meetings(staff)
+    # Members of the meeting are bound by its duty of confidentiality
+    # (art. 106-6): they see whom a decision is about (names only) to confirm it.
+    views = present_people(staff, [m.person for m in pending], Purpose.LIST, request=request,
+                           object_type="consent.supportmeeting",
+                           granted=frozenset({sections.IDENTITY}),
+                           detail={"meetings": [m.pk for m in pending]})  # fmt: skip
+    people = {v.id: v for v in views}
+    rows = []
+    for meeting in pending:
+        decision = may_confirm(staff, meeting)
+        rows.append({"meeting": meeting, "person": people.get(meeting.person_id),
+                     "can_confirm": decision.allowed, "why_not": decision.reason,
+                     "own": meeting.decided_by_id == staff.pk})  # fmt: skip
+    return render(
+        request,
+        "consent/meetings.html",
+        {"rows": rows, "to_confirm": sum(1 for r in rows if r["can_confirm"])},
+    )
+
+
+@login_required
+@require_POST
+def meeting_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    staff: Staff = request.user  # type: ignore[assignment]
+    return _end(
+        request,
+        lambda: confirm_support_meeting(staff, meeting_id),
+        gettext("支援会議の決定を確認しました。構成機関は今からこの方の情報を閲覧できます。"),
+        reverse("consent:meetings"),
+    )
+
+
+@login_required
+@require_POST
+def meeting_reject(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    staff: Staff = request.user  # type: ignore[assignment]
+    return _end(
+        request,
+        lambda: reject_support_meeting(staff, meeting_id, reason=request.POST.get("reason", "")),
+        gettext("支援会議の決定を差し戻しました。"),
+        reverse("consent:meetings"),
     )

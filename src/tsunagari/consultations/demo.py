@@ -4,7 +4,9 @@ Deterministic for a seed: the same residents and seed give the same
 consultations, the same referral states and the same events. Rows are
 written directly with back-dated times (the services stamp "now"), and
 links are granted exactly as the services grant them, so what each demo
-persona may see follows the same rules as real use.
+persona may see follows the same rules as real use. Support-meeting
+decisions go through the consent services (recorded by the coordinator,
+confirmed by a second agency), so the four-eyes rule is shown, not bypassed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from tsunagari.accounts.models import Agency, AgencyKind, Role, Staff
-from tsunagari.consent.models import Consent, ConsentForm, InfoCategory, SupportMeeting
+from tsunagari.accounts.personas import DEMO_PASSWORD
+from tsunagari.consent.models import Consent, ConsentForm, InfoCategory, WithdrawalChannel
+from tsunagari.consent.services import (
+    SupportMeetingInput,
+    confirm_support_meeting,
+    place_under_support_meeting,
+)
 from tsunagari.consultations.limits import due_at
 from tsunagari.consultations.models import (
     Channel,
@@ -116,6 +124,39 @@ def _staff_for(agencies: dict[str, Agency]) -> dict[str, Staff]:
         for s in Staff.objects.filter(agency__code=code).order_by("username"):
             staff.setdefault(f"{code}:{s.roles[0] if s.roles else ''}", s)
     return staff
+
+
+def _ward_supervisor(agencies: dict[str, Agency]) -> Staff | None:
+    """The ward's coordinating supervisor (福祉課), who confirms support-meeting decisions.
+
+    Signs in with the demo password, so the pending decision can be confirmed by hand.
+    """
+    ward = agencies.get("dept-01")
+    if ward is None:
+        return None
+    account, _ = Staff.objects.get_or_create(
+        username="demo.ward-supervisor",
+        defaults={"display_name": "統括 監督（福祉課）", "agency": ward,
+                  "roles": [Role.SUPERVISOR], "password": make_password(DEMO_PASSWORD)},
+    )  # fmt: skip
+    return account
+
+
+def _play_support_meetings(recorded: list[tuple[int, date, list[str]]], coordinator: Staff,
+                           confirmer: Staff | None) -> Counter[str]:  # fmt: skip
+    """Record each decision through the services; a second agency confirms all but the last,
+    which stays pending for the demo's supervisor to confirm or reject."""
+    counts: Counter[str] = Counter()
+    for i, (person_id, decided_on, members) in enumerate(recorded):
+        meeting = place_under_support_meeting(coordinator, person_id, SupportMeetingInput(
+            decided_on=decided_on.isoformat(), agencies=members,
+            reason="本人の同意が得られないが、世帯として支援が必要なため（8050の疑い）。"))  # fmt: skip
+        if confirmer is not None and (i < len(recorded) - 1 or len(recorded) == 1):
+            confirm_support_meeting(confirmer, meeting.pk)
+            counts["support meetings"] += 1
+        else:
+            counts["pending support meetings"] += 1
+    return counts
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -265,6 +306,7 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
     coordinator = ward.staff.get("mac-01:coordinator")
     outreach = ward.staff.get("swc-01:outreach")
     meeting_people: set[int] = set()
+    meetings: list[tuple[int, date, list[str]]] = []
     for i in range(count):
         code = rng.choices(doors, weights=weights)[0]
         agency, staff = ward.agencies[code], ward.staff[code]
@@ -320,16 +362,9 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
             counts["needs"] += 1
             if kind == NeedKind.MULTI_AGENCY and picked and coordinator and len(meeting_people) < 4 \
                     and person.pk not in meeting_people:  # fmt: skip
-                meeting = SupportMeeting.objects.create(
-                    person=person, decided_on=day + timedelta(days=3), decided_by=coordinator,
-                    reason="本人の同意が得られないが、世帯として支援が必要なため（8050の疑い）。",
-                )  # fmt: skip
-                members = [agency, ward.agencies["mac-01"], ward.agencies["srs-01"]]
-                meeting.agencies.set(members)
-                grant_links(person, [a.pk for a in members], LinkBasis.SUPPORT_MEETING,
-                            note=source_note("support_meeting", meeting.pk), since=min(day + timedelta(days=3), today))  # fmt: skip
+                members = sorted({agency.code, "mac-01", "srs-01"})
+                meetings.append((person.pk, min(day + timedelta(days=3), today), members))
                 meeting_people.add(person.pk)
-                counts["support meetings"] += 1
             continue
         if outcome == FirstOutcome.RESOLVED:
             if rng.random() < 0.06:
@@ -364,6 +399,10 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
             consent.withdrawn_at = received + timedelta(days=2)
             consent.withdrawn_by = staff
             consent.withdrawal_note = "本人から電話で撤回の申し出"
+            consent.withdrawn_agency = agency
+            consent.withdrawal_said_on = consent.withdrawn_on
+            consent.withdrawal_channel = WithdrawalChannel.PHONE
+            consent.withdrawal_told_to = f"{agency.name} {staff}"[:100]
             consent.save()
             end_links(
                 basis=LinkBasis.CONSENT, note=source_note("consent", consent.pk), person=person
@@ -371,6 +410,10 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
             counts["withdrawn consents"] += 1
         counts[f"referrals {referral.status}"] += 1
     ReferralEvent.objects.bulk_create(events)
+    if coordinator is not None:
+        counts.update(
+            _play_support_meetings(meetings, coordinator, _ward_supervisor(ward.agencies))
+        )
     referrals = Referral.objects.all()
     overdue = sum(1 for r in referrals if r.is_overdue(now))
     states = ", ".join(
@@ -380,7 +423,8 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
         f"{counts['recorded']} consultations ({counts['drafts']} drafts), {counts['consents']} consents "
         f"({counts['withdrawn consents']} withdrawn, {counts['refusals']} refusals), "
         f"{referrals.count()} referrals ({states}; {overdue} overdue), {counts['needs']} needs, "
-        f"{counts['support meetings']} support meetings"
+        f"{counts['support meetings']} support meetings confirmed by a second agency "
+        f"({counts['pending support meetings']} pending)"
     )
 
 
