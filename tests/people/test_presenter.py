@@ -126,7 +126,7 @@ def test_it_lists_openings_for_the_supervisor_and_flags_unusual_volume(
     # then all three are there, flagged, and the list's view is audited naming them
     assert len(rows) == 3 and all(r.flagged for r in rows)
     assert {r.person.name for r in rows} == {p.full_name for p in people}
-    event = AuditEvent.objects.filter(object_type="people.accessopening").get()
+    event = AuditEvent.objects.filter(object_type="people.accessopening", action="view").get()
     assert sorted(event.detail["persons"]) == sorted(p.pk for p in people)
     # and another agency's supervisor-less staff cannot read it
     with pytest.raises(PermissionDenied):
