@@ -60,8 +60,13 @@ def test_it_records_a_phone_consultation_and_links_the_person(
     # when Taro himself calls and they record it, choosing him from the look-up
     response = client.post(
         "/consultations/save/",
-        _post(residents["taro"], service="disability", visitor="self", visitor_relation="",
-              identity_check="document"),
+        _post(
+            residents["taro"],
+            service="disability",
+            visitor="self",
+            visitor_relation="",
+            identity_check="document",
+        ),
     )
     # then it is recorded and, his identity confirmed, the record opens to their agency
     assert response.status_code == 302

@@ -241,9 +241,7 @@ def test_it_finds_worklist_views_in_the_log_by_person(
 ) -> None:
     save_consultation(personas["consultant.elderly"], intake(residents["taro"]), final=True)
     client_for("consultant.elderly").get("/consultations/")
-    assert events_about(residents["taro"].pk).filter(
-        object_type="consultations.worklist"
-    ).exists()
+    assert events_about(residents["taro"].pk).filter(object_type="consultations.worklist").exists()
 
 
 # ── finding 7: consent history to an agency that only got a report ─────────

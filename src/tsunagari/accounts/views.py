@@ -100,7 +100,14 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "surveys:index",
         ),
     ],
-    Role.SUPERVISOR: [(_("監査ログ"), _("所属機関の閲覧・出力の記録を確認します。"), "audit:log")],
+    Role.SUPERVISOR: [
+        (
+            _("本人来所による閲覧"),
+            _("職員が本人来所で仮に開いた記録を確認し、確定または取り消します。"),
+            "people:openings",
+        ),
+        (_("監査ログ"), _("所属機関の閲覧・出力の記録を確認します。"), "audit:log"),
+    ],
     Role.ADMINISTRATOR: [
         (_("職員と権限"), _("職員、役割、指定職員の管理。"), "accounts:staff"),
         (_("監査ログの検証"), _("監査ログが改ざんされていないことを確認します。"), "audit:log"),

@@ -18,7 +18,7 @@ from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.consultations.indicators import indicator_counts
 from tsunagari.consultations.models import Consultation
-from tsunagari.consultations.present import ReferralView, present_referral
+from tsunagari.consultations.present import ReferralView, present_referral, present_referrals
 from tsunagari.consultations.services import (
     ConsultationInput,
     DuplicatePerson,
@@ -77,6 +77,13 @@ class ConsultationIn(Schema):
     pension: str = ""
     notes: str = ""
     outcome: str = ""
+    identity_check: str = Field(
+        "",
+        description="How the person's identity was confirmed when visitor is self "
+        "(document, known, questions, other). Without it a recorded consultation "
+        "opens nothing to the recording agency.",
+    )
+    identity_note: str = ""
     draft: bool = False
 
 
@@ -103,6 +110,7 @@ class ConsultationOut(Schema):
     pension: str
     notes: str
     outcome: str
+    identity_check: str
     version: int
 
 
@@ -192,7 +200,8 @@ def _consultation_out(c: Consultation) -> dict[str, Any]:
         "service": c.service, "visitor": c.visitor, "visitor_relation": c.visitor_relation,
         "person_id": c.person_id, "problems": list(c.problems or []), "main_problem": c.main_problem,
         "work": c.work, "housing": c.housing, "health_insurance": c.health_insurance,
-        "pension": c.pension, "notes": c.notes, "outcome": c.outcome, "version": c.version,
+        "pension": c.pension, "notes": c.notes, "outcome": c.outcome, "identity_check": c.identity_check,
+        "version": c.version,
     }  # fmt: skip
 
 
@@ -292,7 +301,8 @@ def update_consultation(
 
 def _referral_out(view: ReferralView) -> dict[str, Any]:
     data = dict(view.__dict__)
-    data["person"] = view.person.__dict__
+    person = view.person
+    data["person"] = {name: getattr(person, name) for name in PersonFactsOut.model_fields}
     data["timeline"] = [e.__dict__ for e in view.timeline]
     return data
 
@@ -302,11 +312,9 @@ def list_referrals(request: HttpRequest) -> Any:
     staff = _staff(request)
     lists = {"waiting": waiting_for_my_agency(staff), "overdue": overdue(staff),
              "sent_open": sent_and_open(staff)}  # fmt: skip
-    record_request(request, AuditAction.VIEW, object_type="consultations.referral",
-                   detail={"api": True, "ids": sorted({r.pk for rows in lists.values() for r in rows})})  # fmt: skip
-    return {
-        k: [_referral_out(present_referral(staff, r)) for r in rows] for k, rows in lists.items()
-    }
+    everything = [r for rows in lists.values() for r in rows]
+    views = iter(present_referrals(staff, everything, request=request, detail={"api": True}))
+    return {k: [_referral_out(next(views)) for _r in rows] for k, rows in lists.items()}
 
 
 @referrals_router.post("", response={201: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
@@ -317,14 +325,14 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
                           summary=payload.summary)  # fmt: skip
     except ReferralError as exc:
         return Status(409, {"detail": str(exc), "errors": exc.errors})
-    return Status(201, _referral_out(present_referral(staff, r)))
+    return Status(201, _referral_out(present_referral(staff, r, request=request)))
 
 
 @referrals_router.get("/{referral_id}", response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut})
 def get_referral(request: HttpRequest, referral_id: int) -> Any:
     staff: Staff = request.user  # type: ignore[assignment]
     r = open_referral(staff, referral_id, via="api")
-    return Status(200, _referral_out(present_referral(staff, r)))
+    return Status(200, _referral_out(present_referral(staff, r, request=request)))
 
 
 def _transition(request: HttpRequest, referral_id: int, act: Any) -> Any:
@@ -333,7 +341,7 @@ def _transition(request: HttpRequest, referral_id: int, act: Any) -> Any:
         r = act(staff, referral_id)
     except ReferralError as exc:
         return Status(409, {"detail": str(exc), "errors": exc.errors})
-    return Status(200, _referral_out(present_referral(staff, r)))
+    return Status(200, _referral_out(present_referral(staff, r, request=request)))
 
 
 _RESPONSES = {200: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

@@ -19,8 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagari.accounts.models import Agency, AgencyKind, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
-from tsunagari.audit.models import AuditAction
-from tsunagari.audit.services import record_request
 from tsunagari.consent.models import Consent
 from tsunagari.consent.services import active_support_meeting, consent_covering
 from tsunagari.consultations import worklists
@@ -40,7 +38,7 @@ from tsunagari.consultations.models import (
     Visitor,
     Work,
 )
-from tsunagari.consultations.present import present_referral
+from tsunagari.consultations.present import present_referral, present_referrals
 from tsunagari.consultations.services import (
     ConsultationInput,
     DuplicatePerson,
@@ -58,12 +56,14 @@ from tsunagari.consultations.services import (
     save_consultation,
     send_referral,
 )
-from tsunagari.people.access import present
+from tsunagari.people import sections
 from tsunagari.people.lookup import LookupLimited, interactive_lookup
-from tsunagari.people.models import Person, Sex
+from tsunagari.people.models import IdentityCheck, Person, Sex
+from tsunagari.people.presenter import Purpose, present_people, present_person
 
 _FIELDS = ("received_on", "channel", "service", "visitor", "visitor_relation", "main_problem",
-           "work", "housing", "health_insurance", "pension", "notes", "outcome")  # fmt: skip
+           "work", "housing", "health_insurance", "pension", "notes", "outcome", "identity_check",
+           "identity_note")  # fmt: skip
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -112,6 +112,7 @@ def _values_from_post(post: QueryDict) -> dict[str, Any]:
 def _choices() -> dict[str, Any]:
     return {
         "channels": Channel.choices, "services": Service.choices, "visitors": Visitor.choices,
+        "identity_checks": IdentityCheck.choices,
         "problem_areas": ProblemArea.choices, "works": Work.choices, "housings": Housing.choices,
         "insurances": HealthInsurance.choices, "pensions": Pension.choices,
         "outcomes": [c for c in FirstOutcome.choices if c[0]], "sexes": Sex.choices,
@@ -134,7 +135,8 @@ def _intake_page(
     if person_id:
         person = Person.objects.filter(pk=person_id).first()
         if person is not None:
-            selected = present(staff, person)
+            selected = present_people(staff, [person], Purpose.LIST, request=request,
+                                      object_type="consultations.intake")[0]  # fmt: skip
     context = {
         "values": values,
         "consultation": consultation,
@@ -253,10 +255,18 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     staff = _staff(request)
     consultation = open_consultation(staff, consultation_id)
-    person_view = present(staff, consultation.person) if consultation.person else None
+    person_view = (
+        present_person(staff, consultation.person, Purpose.VIEW, request=request,
+                       granted=frozenset({sections.IDENTITY}), detail={"consultation": consultation.pk})
+        if consultation.person else None
+    )  # fmt: skip
     consents: list[Consent] = []
     meeting = None
-    if consultation.person_id:
+    # Whom the person allowed to share with, and what, is part of their
+    # support record: an agency that only received a report about them
+    # (no basis to see the person) does not see it.
+    basis_hidden = person_view is not None and not person_view.shows(sections.SUPPORT)
+    if consultation.person_id and not basis_hidden:
         consents = list(
             Consent.objects.filter(person_id=consultation.person_id).prefetch_related("agencies")
         )
@@ -266,8 +276,9 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
         "person": person_view,
         "consents": consents,
         "meeting": meeting,
-        "referrals": [present_referral(staff, r) for r in consultation.referrals.select_related(
-            "from_agency", "to_agency", "person", "sent_by")],
+        "basis_hidden": basis_hidden,
+        "referrals": present_referrals(staff, list(consultation.referrals.select_related(
+            "from_agency", "to_agency", "person", "sent_by")), request=request),
         "needs": consultation.needs.all(),
         "can_work": Action.WORK_CONSULTATIONS in actions_for(staff),
         "can_decide_meeting": Action.DECIDE_SUPPORT_MEETING in actions_for(staff),
@@ -336,7 +347,7 @@ def _referral_page(request: HttpRequest, referral_id: int, *, errors: dict[str, 
                    typed: dict[str, str] | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
     staff = _staff(request)
     referral = open_referral(staff, referral_id)
-    view = present_referral(staff, referral)
+    view = present_referral(staff, referral, request=request)
     can_act = Action.WORK_CONSULTATIONS in actions_for(staff)
     return render(
         request,
@@ -395,14 +406,22 @@ def worklist(request: HttpRequest) -> HttpResponse:
     waiting = worklists.waiting_for_my_agency(staff)
     overdue = worklists.overdue(staff)
     sent = worklists.sent_and_open(staff)
-    record_request(request, AuditAction.VIEW, object_type="consultations.worklist",
-                   detail={"consultations": [c.pk for c in mine],
-                           "referrals": sorted({r.pk for r in [*waiting, *overdue, *sent]})})  # fmt: skip
+    referrals = [*waiting, *overdue, *sent]
+    # The worklist shows whom each consultation and referral is about: the
+    # agency received the one and is a side of the other (names only).
+    shown = {
+        p.pk: p for p in [*(c.person for c in mine if c.person), *(r.person for r in referrals)]
+    }
+    views = present_people(staff, list(shown.values()), Purpose.LIST, request=request,
+                           object_type="consultations.worklist", granted=frozenset({sections.IDENTITY}),
+                           detail={"consultations": [c.pk for c in mine],
+                                   "referrals": sorted({r.pk for r in referrals})})  # fmt: skip
     now = timezone.now()
     return render(
         request,
         "consultations/worklist.html",
         {"mine": mine, "waiting": waiting, "overdue": overdue, "sent": sent, "now": now,
+         "people": {v.id: v for v in views},
          "can_work": Action.WORK_CONSULTATIONS in actions_for(staff)},
     )  # fmt: skip
 
@@ -413,9 +432,10 @@ def needs(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     require(staff, Action.WORK_NEEDS)
     rows = worklists.open_needs()
-    people = {n.person_id: present(staff, n.person) for n in rows}
-    record_request(request, AuditAction.VIEW, object_type="consultations.need",
-                   detail={"needs": [n.pk for n in rows]})  # fmt: skip
+    shown = {n.person_id: n.person for n in rows}
+    views = present_people(staff, list(shown.values()), Purpose.LIST, request=request,
+                           object_type="consultations.need", detail={"needs": [n.pk for n in rows]})  # fmt: skip
+    people = {v.id: v for v in views}
     return render(
         request,
         "consultations/needs.html",

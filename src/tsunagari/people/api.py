@@ -12,11 +12,9 @@ from ninja.errors import HttpError
 
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, require
-from tsunagari.audit.models import AuditAction
-from tsunagari.audit.services import record_request
-from tsunagari.people.access import PersonView, present
 from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import Person
+from tsunagari.people.presenter import PersonView, Purpose, present_person
 from tsunagari.people.services import (
     EditConflict,
     PersonError,
@@ -47,6 +45,9 @@ class PersonOut(Schema):
     contact_hidden: bool
     contacts: list[ContactOut]
     version: int
+    sections: list[str] = Field(
+        default_factory=list, description="The parts of the record this viewer may see."
+    )
 
 
 class MatchOut(Schema):
@@ -89,7 +90,9 @@ class ErrorOut(Schema):
 
 
 def _out(view: PersonView) -> dict[str, Any]:
-    return {**view.__dict__, "contacts": [c.__dict__ for c in view.contacts]}
+    out = {k: v for k, v in view.__dict__.items() if k not in {"household", "bases", "provisional"}}
+    return {**out, "contacts": [c.__dict__ for c in view.contacts],
+            "sections": sorted(view.sections)}  # fmt: skip
 
 
 @router.get("/search", response={200: SearchOut, 429: ErrorOut})
@@ -115,16 +118,12 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise HttpError(404, gettext("その番号の本人は登録されていません。"))
-    view = present(request.user, person)
+    view = present_person(request.user, person, Purpose.VIEW, request=request, detail={"api": True})
     if view.level != "full":
-        record_request(
-            request, AuditAction.DENIED, obj=person, person_id=person.pk, reason="not entitled"
-        )
         return Status(
             403,
             {"detail": gettext("この方の情報を見る根拠があなたの機関にありません。"), "errors": {}},
         )
-    record_request(request, AuditAction.VIEW, obj=person, person_id=person.pk, detail={"api": True})
     return Status(200, _out(view))
 
 
@@ -141,7 +140,8 @@ def create(request: HttpRequest, payload: PersonIn, confirm_new: bool = False) -
     ]
     if result.person is None:
         return Status(200, {"created": None, "duplicates": duplicates})
-    return Status(201, {"created": _out(present(staff, result.person)), "duplicates": []})
+    view = present_person(staff, result.person, Purpose.VIEW, request=request, detail={"api": True})
+    return Status(201, {"created": _out(view), "duplicates": []})
 
 
 @router.put("/{person_id}", response={200: PersonOut, 409: ErrorOut, 422: ErrorOut, 404: ErrorOut})
@@ -163,4 +163,5 @@ def update(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any
             "version": exc.current.version,
         }
         return Status(409, {"detail": detail, "errors": {}})
-    return Status(200, _out(present(staff, person)))
+    view = present_person(staff, person, Purpose.VIEW, request=request, detail={"api": True})
+    return Status(200, _out(view))

@@ -220,7 +220,9 @@ class AccessOpening(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     opened_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
-    identity_check = models.CharField(_("本人確認の方法"), max_length=20, choices=IdentityCheck.choices)
+    identity_check = models.CharField(
+        _("本人確認の方法"), max_length=20, choices=IdentityCheck.choices
+    )
     identity_note = models.CharField(_("本人確認の備考"), max_length=200, blank=True)
     source = models.CharField(_("きっかけ"), max_length=64)
     until = models.DateField(_("仮の閲覧の期限"))

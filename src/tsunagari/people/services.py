@@ -269,7 +269,9 @@ def update_person(
             # A consent that does not cover basic information shows no
             # address or birth date, so it cannot be the basis for changing them.
             raise PermissionDenied(
-                gettext("この方の基本情報を変更する根拠（支援中・基本情報を含む本人同意）がありません。")
+                gettext(
+                    "この方の基本情報を変更する根拠（支援中・基本情報を含む本人同意）がありません。"
+                )
             )
         granted = _granted(actor)
         if Action.VIEW_SEALED_CONTACT not in granted and sealed_contacts([person.pk]):

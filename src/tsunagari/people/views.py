@@ -3,22 +3,29 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, actions_for, require
-from tsunagari.audit.models import AuditAction
-from tsunagari.audit.services import record_request
 from tsunagari.lib.spreadsheet import safe_cell
-from tsunagari.people.access import present
+from tsunagari.people import sections
 from tsunagari.people.forms import PersonForm
-from tsunagari.people.household import household_of
 from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import Person
+from tsunagari.people.openings import (
+    OpeningError,
+    confirm_opening,
+    openings_to_review,
+    revoke_opening,
+)
+from tsunagari.people.presenter import Purpose, present_person
 from tsunagari.people.services import EditConflict, PersonError, create_person, update_person
 
 
@@ -53,29 +60,19 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise Http404
-    view = present(request.user, person)
+    view = present_person(request.user, person, Purpose.VIEW, request=request, with_household=True)
     if view.level != "full":
-        record_request(
-            request, AuditAction.DENIED, obj=person, person_id=person.pk, reason="not entitled"
-        )
         return render(request, "people/known.html", {"view": view}, status=403)
-    record_request(request, AuditAction.VIEW, obj=person, person_id=person.pk)
-    household = household_of(request.user, person)
-    changes = person.changes.all()[:20]
-    return render(
-        request,
-        "people/detail.html",
-        {"view": view, "person": person, "household": household, "changes": changes},
-    )
+    changes = person.changes.all()[:20] if view.shows(sections.BASIC) else []
+    return render(request, "people/detail.html", {"view": view, "changes": changes})
 
 
 @login_required
 @require_GET
 def export(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _get_person_for(request, person_id)
-    view = present(request.user, person)
-    record_request(
-        request, AuditAction.EXPORT, obj=person, person_id=person.pk, detail={"format": "csv"}
+    view = present_person(
+        request.user, person, Purpose.EXPORT, request=request, detail={"format": "csv"}
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.csv"'
@@ -139,12 +136,18 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _get_person_for(request, person_id)
     staff: Staff = request.user  # type: ignore[assignment]
-    view = present(staff, person)
+    # The form shows the record: it is a view of it, audited like one.
+    view = present_person(staff, person, Purpose.EDIT, request=request)
+    if not view.shows(sections.BASIC):
+        raise PermissionDenied(
+            _("この方の基本情報を変更する根拠（支援中・基本情報を含む本人同意）がありません。")
+        )
     initial = {
-        "name": person.full_name, "kana": person.full_kana,
-        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
-        "sex": person.sex, "address": view.address, "phone": view.phone,
-        "resident_id": person.resident_id, "sealed": person.sealed, "version": person.version,
+        "name": view.name, "kana": view.kana,
+        "birth_date": view.birth_date.isoformat() if view.birth_date else "",
+        "sex": person.sex if view.shows(sections.BASIC) else "", "address": view.address,
+        "phone": view.phone, "resident_id": view.resident_id, "sealed": person.sealed,
+        "version": person.version,
     }  # fmt: skip
     form = PersonForm(request.POST or None, initial=initial)
     conflict = None
@@ -160,7 +163,8 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)
         except EditConflict as exc:
-            conflict = present(staff, exc.current)
+            conflict = present_person(staff, exc.current, Purpose.EDIT, request=request,
+                                      detail={"conflict": True})  # fmt: skip
             # Keep what this person typed; show the saved version beside it.
             data = request.POST.copy()
             data["version"] = str(exc.current.version)
@@ -170,3 +174,36 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/form.html", {"form": form, "person": person, "view": view, "conflict": conflict,
                                                 "can_seal": Action.VIEW_SEALED_CONTACT in actions_for(staff)})  # fmt: skip
+
+
+@login_required
+@require_GET
+def openings(request: HttpRequest) -> HttpResponse:
+    """The supervisor's review list of records opened because the person was at the desk."""
+    staff: Staff = request.user  # type: ignore[assignment]
+    rows = openings_to_review(staff, request=request)
+    return render(
+        request,
+        "people/openings.html",
+        {"rows": rows, "flag_per_day": settings.AT_DESK_FLAG_PER_DAY},
+    )
+
+
+@login_required
+@require_POST
+def review_opening(request: HttpRequest, opening_id: int) -> HttpResponse:
+    staff: Staff = request.user  # type: ignore[assignment]
+    decision = request.POST.get("decision", "")
+    note = request.POST.get("note", "")[:2000]
+    try:
+        if decision == "confirm":
+            confirm_opening(staff, opening_id, note=note)
+            messages.success(request, _("確認しました。貴機関はこの方を支援中として扱います。"))
+        elif decision == "revoke":
+            revoke_opening(staff, opening_id, note=note)
+            messages.success(request, _("仮の閲覧を取り消しました。"))
+        else:
+            messages.error(request, _("「確認」か「取り消し」を選んでください。"))
+    except OpeningError as exc:
+        messages.error(request, str(exc))
+    return redirect("people:openings")
