@@ -108,3 +108,12 @@ def test_it_answers_garbage_meeting_ids_without_changing_anything(
     assert client.get(f"/consent/support-meeting/{pending.pk}/confirm/").status_code == 405
     pending.refresh_from_db()
     assert pending.status == DecisionStatus.PENDING
+
+
+def test_it_puts_the_count_to_confirm_on_the_worklist(
+    deciders: dict[str, Staff], pending: SupportMeeting
+) -> None:
+    body = _client(deciders["other_member"]).get("/consultations/").content.decode()
+    assert "確認待ちの支援会議の決定が 1 件あります" in body
+    own = _client(deciders["recorder"]).get("/consultations/").content.decode()
+    assert "確認待ちの支援会議の決定が" not in own and "/consent/support-meeting/" in own
