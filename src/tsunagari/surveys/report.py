@@ -93,7 +93,11 @@ def report_xlsx(survey: Survey) -> bytes:
         (
             gettext("表示しない区分"),
             gettext("回答者が%(min_cell)s人未満の区分は「%(mark)s」で示します。")
-            % {"min_cell": context["min_cell"], "mark": SUPPRESSED},
+            % {"min_cell": context["min_cell"], "mark": SUPPRESSED}
+            + " "
+            + gettext(
+                "全体や合計から差し引いて分からないよう、ほかの区分も「—」にすることがあります。"
+            ),
         ),
         (gettext("全国調査の出典"), results.national.get("source", "")),
         (gettext("作成日時"), context["generated"].strftime("%Y-%m-%d %H:%M")),
@@ -138,7 +142,7 @@ def report_xlsx(survey: Survey) -> bytes:
                     r["label"],
                     SUPPRESSED if r["weighted"] is None else r["weighted"],
                     SUPPRESSED if r["share"] is None else r["share"],
-                    gettext("%(n)s未満") % {"n": context["min_cell"]} if r["n"] is None else r["n"],
+                    SUPPRESSED if r["n"] is None else r["n"],
                 ]
             )
     _sheet(

@@ -4,6 +4,10 @@ Pages, exports and the API all read results through this module, so
 suppression is applied in one place. A cell is hidden when the engine
 suppressed it or when its count is under today's ``SMALL_CELL_MIN`` (which
 may have been raised since the analysis ran); the count itself is hidden too.
+Cells that would let a hidden one be worked out from a total (the overall
+count minus the levels shown) are hidden as well (``tsunagari.lib.disclosure``),
+and every hidden count shows the same mark, so a reader cannot tell which
+hidden cell is the small one.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tsunagari.lib.disclosure import protect_line
 from tsunagari.surveys.engine.instruments import HOUSEHOLD_TYPE, SEX
 from tsunagari.surveys.engine.national import SOURCE, national_measures, national_table
 from tsunagari.surveys.engine.scoring import NO_ANSWER
@@ -101,8 +106,10 @@ class Cell:
 
     @property
     def n_shown(self) -> str:
+        # One mark for every hidden count: "under 5" would be untrue for a cell
+        # hidden to protect another, and two marks would say which one is small.
         if self.n is None:
-            return gettext("%(n)s未満") % {"n": min_cell()}
+            return SUPPRESSED
         return f"{self.n:,}"
 
     def chart_value(self, value: float | None) -> float | None:
@@ -111,8 +118,9 @@ class Cell:
         return round(value * 100, 2) if self.share else round(value, 3)
 
 
-def cell_from(e: Estimate, limit: int) -> Cell:
-    hidden = e.suppressed or e.n < limit or e.estimate is None
+def cell_from(e: Estimate, limit: int, *, protect: bool = False) -> Cell:
+    """The printable cell of ``e``; ``protect`` hides it to keep another from being worked out."""
+    hidden = protect or e.suppressed or e.n < limit or e.estimate is None
     return Cell(
         measure=e.measure,
         group=e.group,
@@ -171,8 +179,9 @@ class Results:
         out = []
         for column, item in (self.analysis.items or {}).items():
             rows = []
-            for r in item["rows"]:
-                hidden = r["n"] < limit
+            protected = _protected_items(item, limit)
+            for i, r in enumerate(item["rows"]):
+                hidden = r["n"] < limit or i in protected
                 rows.append(
                     {
                         "label": r["label"],
@@ -262,13 +271,15 @@ def results_for(survey: Survey) -> Results:
     limit = max(min_cell(), analysis.min_cell)
     rows: dict[tuple[str, str, str], dict[bool, Cell]] = {}
     order: list[tuple[str, str, str]] = []
-    for e in analysis.estimates.all().order_by("weighted", "measure", "order"):
+    estimates = list(analysis.estimates.all().order_by("weighted", "measure", "order"))
+    protected = protected_levels(estimates, limit)
+    for e in estimates:
         key = (e.measure, e.group, e.level)
         if key not in rows:
             rows[key] = {}
             if not e.weighted:
                 order.append(key)
-        rows[key][e.weighted] = cell_from(e, limit)
+        rows[key][e.weighted] = cell_from(e, limit, protect=(e.group, e.level) in protected)
     for key in order:
         measure, group, level = key
         cells = rows[key]
@@ -291,6 +302,57 @@ def results_for(survey: Survey) -> Results:
     return results
 
 
+def protected_levels(estimates: list[Estimate], limit: int) -> set[tuple[str, str]]:
+    """The (group, level) pairs to hide in every table of their group.
+
+    Each measure, weighted and unweighted, tabulates a group's levels with the
+    overall count as their total, so a level hidden alone in one of them is
+    that total minus the others. Each table is protected as a list with its
+    total, and a level hidden in one is hidden in all the tables of its group
+    (the same respondents show up in each), until no table adds another.
+    """
+    lines: dict[tuple[str, str, bool], dict[str, int]] = {}
+    levels: dict[str, list[str]] = {}
+    for e in estimates:
+        if e.group == "all":
+            continue
+        lines.setdefault((e.group, e.measure, e.weighted), {})[e.level] = e.n
+        if e.level not in levels.setdefault(e.group, []):
+            levels[e.group].append(e.level)
+    hidden: set[tuple[str, str]] = set()
+    for group, names in levels.items():
+        tables = [cells for (g, _, _), cells in lines.items() if g == group]
+        forced: set[int] = set()
+        while True:
+            found = set(forced)
+            for cells in tables:
+                values = [cells.get(name, 0) for name in names]
+                found.update(protect_line(values, limit, forced=forced).suppressed)
+            if found == forced:
+                break
+            forced = found
+        hidden.update((group, names[i]) for i in forced)
+    return hidden
+
+
+def _protected_items(item: dict[str, Any], limit: int) -> set[int]:
+    """Rows of a ward item to hide so that the number who answered gives none away.
+
+    A single-choice item's answers add up to those who answered it; each
+    answer of a multi-choice item is one count beside those who did not choose
+    it (never shown, but the number who answered gives it away).
+    """
+    counts = [int(r["n"]) for r in item["rows"]]
+    if item["kind"] == "multi":
+        answered = int(item["answered"])
+        return {
+            i
+            for i, n in enumerate(counts)
+            if protect_line([n, max(answered - n, 0)], limit, sensitive=[True, False]).hidden(0)
+        }
+    return set(protect_line(counts, limit).suppressed)
+
+
 def national_comparison(analysis: Analysis, limit: int) -> dict[str, Any]:
     """The ward's answers to the direct question beside every published national round."""
     table = national_table()
@@ -298,10 +360,14 @@ def national_comparison(analysis: Analysis, limit: int) -> dict[str, Any]:
     which = "weighted" if "weighted" in analysis.direct else "unweighted"
     ward = analysis.direct.get(which, {})
     answers = list(next(iter(table.values())).keys()) if table else []
+    # The ward's answers (no answer included) add up to the respondents.
+    labels = list(ward)
+    line = protect_line([int(ward[a]["n"]) for a in labels], limit)
+    protected = {labels[i] for i in line.suppressed}
     rows = []
     for answer in answers:
         cell = ward.get(answer)
-        hidden = cell is None or cell["n"] < limit
+        hidden = cell is None or cell["n"] < limit or answer in protected
         rows.append(
             {
                 "answer": answer,
