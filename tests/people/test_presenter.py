@@ -299,3 +299,15 @@ def test_it_shows_everything_once_the_consent_covers_basic_information(
     view = present_person(personas["consultant.disability"], residents["taro"], Purpose.VIEW)
     assert view.address == residents["taro"].address
     assert sections.HOUSEHOLD in view.sections and sections.CONSULTATIONS not in view.sections
+
+
+def test_it_audits_the_consent_form_when_a_save_is_refused(
+    client_for: Any, residents: dict[str, Person]
+) -> None:
+    taro = residents["taro"]
+    before = events_about(taro.pk).filter(action=AuditAction.VIEW).count()
+    response = client_for("consultant.elderly").post(
+        f"/consent/new/?person={taro.pk}", {"person": taro.pk, "form": "with", "given_on": "x"}
+    )
+    assert response.status_code == 400 and taro.full_name in response.content.decode()
+    assert events_about(taro.pk).filter(action=AuditAction.VIEW).count() == before + 1

@@ -20,8 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, require
-from tsunagari.audit.models import AuditAction
-from tsunagari.audit.services import record_request
 from tsunagari.consent.models import Consent, ConsentForm, InfoCategory, WithdrawalChannel
 from tsunagari.consent.services import (
     ConsentError,
@@ -41,9 +39,8 @@ from tsunagari.consent.services import (
     withdraw_consent,
 )
 from tsunagari.people import sections
-from tsunagari.people.access import present
 from tsunagari.people.models import Person
-from tsunagari.people.presenter import Purpose, present_people
+from tsunagari.people.presenter import Purpose, present_people, present_person
 
 
 def _int(value: Any) -> int | None:
@@ -102,13 +99,12 @@ def new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, gettext("同意を記録しました。"))
             return redirect(_back(request, consultation_id))
-    else:
-        record_request(request, AuditAction.VIEW, obj=person, person_id=person.pk,
-                       reason="consent form")  # fmt: skip
+    # The form shows the person, on first sight and after a refused save alike.
+    view = present_person(staff, person, Purpose.VIEW, request=request, detail={"form": "consent"})
     return render(
         request,
         "consent/new.html",
-        {"person": present(staff, person), "person_id": person.pk, "consultation_id": consultation_id,
+        {"person": view, "person_id": person.pk, "consultation_id": consultation_id,
          "typed": typed, "errors": errors, "agencies": consenting_agencies(),
          "categories": InfoCategory.choices, "forms": ConsentForm.choices},
         status=400 if errors else 200,
@@ -157,13 +153,12 @@ def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
                 "同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。"
                 "同意を記録した機関と共有先の機関には、業務一覧でお知らせします。"))  # fmt: skip
             return redirect(_back(request, None))
-    else:
-        record_request(request, AuditAction.VIEW, obj=consent, person_id=consent.person_id,
-                       reason="consent withdrawal form")  # fmt: skip
+    view = present_person(staff, consent.person, Purpose.VIEW, request=request,
+                          detail={"form": "consent withdrawal", "consent": consent.pk})  # fmt: skip
     return render(
         request,
         "consent/withdraw.html",
-        {"consent": consent, "person": present(staff, consent.person), "typed": typed,
+        {"consent": consent, "person": view, "typed": typed,
          "errors": errors, "channels": WithdrawalChannel.choices,
          "next": request.GET.get("next") or request.POST.get("next") or ""},
         status=400 if errors else 200,

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from tsunagari.accounts.models import Agency, AgencyKind
 from tsunagari.accounts.policy import Action, Decision, actions_for, register_object_rule
 from tsunagari.people.models import AgencyLink, Person
-from tsunagari.people.presenter import PersonView, build_view
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -96,10 +95,3 @@ def contacts_for(person: Person) -> list[Contact]:
         .first()
     )
     return [Contact(ward.name, ward.phone)] if ward else []
-
-
-def present(
-    staff: Staff | AnonymousUser, person: Person, *, entitled: bool | None = None
-) -> PersonView:
-    """One view without an audit event (see ``people.presenter.build_view``)."""
-    return build_view(staff, person, entitled=entitled)

@@ -324,15 +324,3 @@ def present_people(
                detail={"purpose": str(purpose), **(detail or {})})  # fmt: skip
     return views
 
-
-def build_view(viewer: Viewer, person: Person, *, entitled: bool | None = None) -> PersonView:
-    """One view without an audit event, for a caller that audits the whole answer.
-
-    ``entitled=False`` forces the "known" view (used by the look-up for
-    persons it already knows the viewer may not see).
-    """
-    if entitled is False:
-        from tsunagari.people.access import contacts_for
-
-        return PersonView(id=person.pk, level="known", contacts=contacts_for(person))
-    return _build(viewer, [person])[0]
