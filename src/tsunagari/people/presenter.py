@@ -323,4 +323,3 @@ def present_people(
                object_type=object_type, persons=[v.id for v in views],
                detail={"purpose": str(purpose), **(detail or {})})  # fmt: skip
     return views
-
