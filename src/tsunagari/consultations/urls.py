@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from tsunagari.consultations import views
+from tsunagari.lib.views import plotly_js
 
 app_name = "consultations"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("needs/", views.needs, name="needs"),
     path("needs/<int:need_id>/pick-up/", views.need_pick_up, name="need_pick_up"),
     path("loop/", views.loop, name="loop"),
-    path("plotly.min.js", views.plotly_js, name="plotly"),
+    path("plotly.min.js", plotly_js, name="plotly"),
     path("<int:consultation_id>/", views.detail, name="detail"),
     path("<int:consultation_id>/edit/", views.edit, name="edit"),
     path("<int:consultation_id>/refer/", views.refer, name="refer"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagari.accounts.models import Agency, Staff
+from tsunagari.accounts.models import Agency
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
@@ -27,11 +27,8 @@ from tsunagari.council.models import (
     Organisation,
     Sector,
 )
+from tsunagari.lib.http import signed_in_staff
 from tsunagari.surveys.models import Survey
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 class OrganisationForm(forms.Form):
@@ -100,7 +97,7 @@ def members(request: HttpRequest) -> HttpResponse:
         assert form is not None
         if form.is_valid():
             try:
-                org = services.add_organisation(_staff(request), **form.cleaned_data)
+                org = services.add_organisation(signed_in_staff(request), **form.cleaned_data)
             except services.CouncilError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -128,7 +125,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.schedule_meeting(_staff(request), **form.cleaned_data)
+            meeting = services.schedule_meeting(signed_in_staff(request), **form.cleaned_data)
         except services.CouncilError as exc:
             form.add_error(None, str(exc))
         else:
@@ -155,7 +152,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 def _meeting_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     minutes = Minutes.objects.filter(meeting=meeting).first()
     actions = list(meeting.actions.select_related("owner", "owner_staff"))
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     return {
         "meeting": meeting,
         "minutes": minutes,
@@ -184,7 +181,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     version = int(version_text) if version_text.isdigit() else None
     try:
         services.record_minutes(
-            _staff(request), item, request.POST.get("text", "")[:100_000], version=version
+            signed_in_staff(request), item, request.POST.get("text", "")[:100_000], version=version
         )
     except services.CouncilError as exc:
         messages.error(request, str(exc))
@@ -201,7 +198,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
-            services.add_action(_staff(request), meeting=item, **form.cleaned_data)
+            services.add_action(signed_in_staff(request), meeting=item, **form.cleaned_data)
         except services.CouncilError as exc:
             form.add_error(None, str(exc))
         else:
@@ -225,7 +222,7 @@ def actions(request: HttpRequest) -> HttpResponse:
         rows = services.overdue_actions().select_related("owner", "owner_staff", "meeting")
     elif show != "all":
         rows = rows.filter(status=ActionStatus.OPEN)
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     return render(
         request,
         "council/actions.html",
@@ -239,7 +236,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     _workspace(request)
     item = get_object_or_404(ActionItem, pk=pk)
     try:
-        services.complete_action(_staff(request), item)
+        services.complete_action(signed_in_staff(request), item)
     except services.CouncilError as exc:
         messages.error(request, str(exc))
         return redirect("council:actions")
@@ -266,7 +263,10 @@ def documents(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 services.upload_document(
-                    _staff(request), upload, title=request.POST.get("title", ""), meeting=linked
+                    signed_in_staff(request),
+                    upload,
+                    title=request.POST.get("title", ""),
+                    meeting=linked,
                 )
             except services.CouncilError as exc:
                 error = str(exc)
@@ -280,7 +280,7 @@ def documents(request: HttpRequest) -> HttpResponse:
         "council/documents.html",
         {
             "documents": [
-                (d, services.can_delete_document(_staff(request), d))
+                (d, services.can_delete_document(signed_in_staff(request), d))
                 for d in Document.objects.select_related("organisation", "meeting")[:200]
             ],
             "meetings": Meeting.objects.all()[:50],
@@ -318,7 +318,7 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _workspace(request)
     doc = get_object_or_404(Document, pk=pk)
     try:
-        services.delete_document(_staff(request), doc)
+        services.delete_document(signed_in_staff(request), doc)
     except services.CouncilError as exc:
         messages.error(request, str(exc))
     else:

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, decide, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
+from tsunagari.lib.http import signed_in_staff
 from tsunagari.linkage import services
 from tsunagari.linkage.forms import BasisForm, DecisionForm, ExtractsForm, PairDecisionForm
 from tsunagari.linkage.models import (
@@ -44,10 +44,6 @@ from tsunagari.people.models import Person
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def _require_flags(request: HttpRequest) -> None:
@@ -73,7 +69,7 @@ def runs(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 run = services.create_run_from_uploads(
-                    _staff(request), files, as_of=form.cleaned_data.get("as_of")
+                    signed_in_staff(request), files, as_of=form.cleaned_data.get("as_of")
                 )
             except services.LinkageError as exc:
                 error = str(exc)
@@ -152,7 +148,7 @@ def source_edit(request: HttpRequest, name: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.record_basis(
-            _staff(request),
+            signed_in_staff(request),
             source,
             form.cleaned_data["basis_kind"],
             form.cleaned_data["basis_text"],
@@ -299,7 +295,7 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.method == "POST" and form.is_valid():
         kept = services.decide_pair(
-            _staff(request), pair, form.cleaned_data["decision"], form.cleaned_data["note"]
+            signed_in_staff(request), pair, form.cleaned_data["decision"], form.cleaned_data["note"]
         )
         record_request(
             request, AuditAction.UPDATE, obj=kept, detail={**keys, "decision": kept.decision}
@@ -418,7 +414,10 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             services.decide(
-                _staff(request), candidate, form.cleaned_data["status"], form.cleaned_data["note"]
+                signed_in_staff(request),
+                candidate,
+                form.cleaned_data["status"],
+                form.cleaned_data["note"],
             )
             record_request(
                 request,

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tsunagari.lib.views import plotly_js
 from tsunagari.surveys import views
 
 app_name = "surveys"
@@ -7,7 +8,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
-    path("plotly.min.js", views.plotly_js, name="plotly"),
+    path("plotly.min.js", plotly_js, name="plotly"),
     path("<int:pk>/", views.results, name="results"),
     path("<int:pk>/questions/", views.questions, name="questions"),
     path("<int:pk>/import/", views.upload, name="import"),

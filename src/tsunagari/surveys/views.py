@@ -6,34 +6,26 @@ response rows or changes a survey needs MANAGE_SURVEYS.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import plotly
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
+from tsunagari.lib.http import signed_in_staff
 from tsunagari.surveys import importing, report, services
 from tsunagari.surveys.models import ImportStatus, Response, ResponseImport, Survey
 from tsunagari.surveys.results import results_for, trend, trend_chart
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 class SurveyForm(forms.Form):
@@ -73,7 +65,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            survey = services.create_survey(_staff(request), **form.cleaned_data)
+            survey = services.create_survey(signed_in_staff(request), **form.cleaned_data)
         except services.SurveyError as exc:
             form.add_error(None, str(exc))
         else:
@@ -132,7 +124,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(_("ファイルを選んでください。"))
         else:
             try:
-                job = services.upload_responses(_staff(request), survey, file)
+                job = services.upload_responses(signed_in_staff(request), survey, file)
             except services.SurveyError as exc:
                 error = str(exc)
             else:
@@ -180,7 +172,10 @@ def mapping(request: HttpRequest, job: int) -> HttpResponse:
         chosen = {f.key: request.POST.get(f"map_{f.key}", "")[:100] for f in importing.FIELDS}
         try:
             services.check_import(
-                _staff(request), item, chosen, accept_no_answer=request.POST.get("accept") == "on"
+                signed_in_staff(request),
+                item,
+                chosen,
+                accept_no_answer=request.POST.get("accept") == "on",
             )
         except services.SurveyError as exc:
             messages.error(request, str(exc))
@@ -196,7 +191,7 @@ def mapping(request: HttpRequest, job: int) -> HttpResponse:
 def run(request: HttpRequest, job: int) -> HttpResponse:
     item = _job(request, job)
     try:
-        services.run_import(_staff(request), item)
+        services.run_import(signed_in_staff(request), item)
     except services.SurveyError as exc:
         messages.error(request, str(exc))
         return _go(request, reverse("surveys:mapping", kwargs={"job": item.pk}))
@@ -220,7 +215,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 def discard(request: HttpRequest, job: int) -> HttpResponse:
     item = _job(request, job)
     try:
-        services.discard_import(_staff(request), item)
+        services.discard_import(signed_in_staff(request), item)
     except services.SurveyError as exc:
         messages.error(request, str(exc))
     return redirect("surveys:import", pk=item.survey_id)
@@ -234,9 +229,9 @@ def weighting(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         file = request.FILES.get("margins")
         if file is not None:
-            analysis = services.use_margins_file(_staff(request), survey, file)
+            analysis = services.use_margins_file(signed_in_staff(request), survey, file)
         else:
-            analysis = services.analyse_survey(_staff(request), survey)
+            analysis = services.analyse_survey(signed_in_staff(request), survey)
     except services.SurveyError as exc:
         messages.error(request, str(exc))
     else:
@@ -305,17 +300,3 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(survey, "xlsx")}"'
     return response
-
-
-@login_required
-@require_GET
-@cache_control(max_age=86400, private=True)
-def plotly_js(request: HttpRequest) -> FileResponse:
-    """The Plotly bundle shipped inside the plotly package, served from this site (no CDN)."""
-    require(request.user, Action.VIEW_AGGREGATES)
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    if not path.exists():
-        raise PermissionDenied(
-            "plotly.min.js is missing from the plotly package: reinstall plotly."
-        )
-    return FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+
+from tsunagari.lib.http import MAX_NEXT_LENGTH, is_safe_local_url, safe_next, signed_in_staff
+
+DEFAULT = "/consultations/"
+
+HOSTILE = [
+    "//evil.example",
+    "//evil.example/consultations/",
+    "///evil.example",
+    "https://evil.example",
+    "http://evil.example/consultations/",
+    "http://testserver/consultations/",  # our own host, but not a path: refused too
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "/consultations/\\..\\",
+    "/\tevil.example",
+    "/\n/evil.example",
+    "/\x00",
+    " /consultations/",
+    "evil.example",
+    "consultations/",
+    "/" + "a" * MAX_NEXT_LENGTH,
+]
+
+LOCAL = [
+    "/consultations/3/#consent",
+    "/consultations/?tab=mine",
+    "/council/actions/",
+    "/",
+    "/" + "a" * (MAX_NEXT_LENGTH - 1),
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE)
+def test_it_refuses_a_next_that_leaves_the_site_or_hides_a_trick(target: str) -> None:
+    # given a form posted with a hostile next
+    request = RequestFactory().post("/consent/new/", {"next": target})
+    # when / then
+    assert safe_next(request, DEFAULT) == DEFAULT
+    assert not is_safe_local_url(target, request)
+
+
+@pytest.mark.parametrize("target", HOSTILE)
+def test_it_refuses_a_hostile_next_in_the_query_string_too(target: str) -> None:
+    request = RequestFactory().get("/consent/withdraw/1/", {"next": target})
+    assert safe_next(request, DEFAULT) == DEFAULT
+
+
+@pytest.mark.parametrize("target", LOCAL)
+def test_it_goes_back_to_a_local_path(target: str) -> None:
+    request = RequestFactory().post("/consent/new/", {"next": target})
+    assert safe_next(request, DEFAULT) == target
+
+
+def test_it_uses_the_default_when_there_is_no_next() -> None:
+    assert safe_next(RequestFactory().post("/consent/new/", {}), DEFAULT) == DEFAULT
+    assert safe_next(RequestFactory().get("/consent/new/"), DEFAULT) == DEFAULT
+    assert safe_next(RequestFactory().post("/consent/new/", {"next": ""}), DEFAULT) == DEFAULT
+
+
+def test_it_prefers_the_form_over_the_query_string() -> None:
+    request = RequestFactory().post("/consent/new/?next=/people/", {"next": "/consultations/7/"})
+    assert safe_next(request, DEFAULT) == "/consultations/7/"
+
+
+def test_it_reads_another_field_and_keeps_to_a_part_of_the_site() -> None:
+    # given a council form that sends back with "back"
+    inside = RequestFactory().post("/council/actions/1/done/", {"back": "/council/meetings/2/"})
+    outside = RequestFactory().post("/council/actions/1/done/", {"back": "/people/1/"})
+    # when / then
+    assert safe_next(inside, "/council/actions/", field="back", within="/council/") == (
+        "/council/meetings/2/"
+    )
+    assert safe_next(outside, "/council/actions/", field="back", within="/council/") == (
+        "/council/actions/"
+    )
+
+
+def test_it_gives_the_signed_in_staff_member(personas: dict[str, Any]) -> None:
+    request = RequestFactory().get("/")
+    request.user = personas["consultant.elderly"]
+    assert signed_in_staff(request) is personas["consultant.elderly"]
+
+
+def test_it_refuses_to_act_for_nobody() -> None:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    with pytest.raises(PermissionDenied, match="Sign in first"):
+        signed_in_staff(request)
