@@ -41,6 +41,7 @@ from tsunagari.consultations.worklists import (
     sent_and_open,
     waiting_for_my_agency,
 )
+from tsunagari.lib.http import signed_in_staff
 
 router = Router(tags=["consultations"])
 referrals_router = Router(tags=["referrals"])
@@ -213,9 +214,11 @@ def _input(payload: ConsultationIn) -> ConsultationInput:
     return ConsultationInput(**data)
 
 
-def _staff(request: HttpRequest) -> Staff:
-    require(request.user, Action.WORK_CONSULTATIONS)
-    return request.user  # type: ignore[return-value]
+def _worker(request: HttpRequest) -> Staff:
+    """The signed-in caller, once the policy lets them work on consultations."""
+    staff = signed_in_staff(request)
+    require(staff, Action.WORK_CONSULTATIONS)
+    return staff
 
 
 def _duplicates(exc: DuplicatePerson) -> dict[str, Any]:
@@ -225,7 +228,7 @@ def _duplicates(exc: DuplicatePerson) -> dict[str, Any]:
 
 @router.post("", response={201: ConsultationOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Any:
-    staff = _staff(request)
+    staff = _worker(request)
     try:
         c = save_consultation(staff, _input(payload), final=not payload.draft)
     except IntakeError as exc:
@@ -238,7 +241,7 @@ def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Any:
 @router.get("", response={200: list[ConsultationOut], 403: ErrorOut})
 def list_my_consultations(request: HttpRequest) -> Any:
     """The caller's own consultations, newest first (drafts included)."""
-    staff = _staff(request)
+    staff = _worker(request)
     rows = my_consultations(staff)
     record_request(request, AuditAction.VIEW, object_type="consultations.consultation",
                    detail={"api": True, "ids": [c.pk for c in rows]})  # fmt: skip
@@ -271,7 +274,7 @@ def indicators(request: HttpRequest, start: str, end: str) -> Any:
 
 @router.get("/{consultation_id}", response={200: ConsultationOut, 403: ErrorOut, 404: ErrorOut})
 def get_consultation(request: HttpRequest, consultation_id: int) -> Any:
-    c = open_consultation(request.user, consultation_id, via="api")  # type: ignore[arg-type]
+    c = open_consultation(signed_in_staff(request), consultation_id, via="api")
     return Status(200, _consultation_out(c))
 
 
@@ -282,7 +285,7 @@ def get_consultation(request: HttpRequest, consultation_id: int) -> Any:
 def update_consultation(
     request: HttpRequest, consultation_id: int, payload: ConsultationUpdateIn
 ) -> Any:
-    staff = _staff(request)
+    staff = _worker(request)
     try:
         c = save_consultation(staff, _input(payload), consultation_id=consultation_id,
                               expected_version=payload.version, final=not payload.draft)  # fmt: skip
@@ -309,7 +312,7 @@ def _referral_out(view: ReferralView) -> dict[str, Any]:
 
 @referrals_router.get("", response={200: ReferralListOut, 403: ErrorOut})
 def list_referrals(request: HttpRequest) -> Any:
-    staff = _staff(request)
+    staff = _worker(request)
     lists = {"waiting": waiting_for_my_agency(staff), "overdue": overdue(staff),
              "sent_open": sent_and_open(staff)}  # fmt: skip
     everything = [r for rows in lists.values() for r in rows]
@@ -319,7 +322,7 @@ def list_referrals(request: HttpRequest) -> Any:
 
 @referrals_router.post("", response={201: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
-    staff = _staff(request)
+    staff = _worker(request)
     try:
         r = send_referral(staff, payload.consultation_id, to_agency=payload.to_agency,
                           summary=payload.summary)  # fmt: skip
@@ -330,13 +333,13 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
 
 @referrals_router.get("/{referral_id}", response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut})
 def get_referral(request: HttpRequest, referral_id: int) -> Any:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     r = open_referral(staff, referral_id, via="api")
     return Status(200, _referral_out(present_referral(staff, r, request=request)))
 
 
 def _transition(request: HttpRequest, referral_id: int, act: Any) -> Any:
-    staff = _staff(request)
+    staff = _worker(request)
     try:
         r = act(staff, referral_id)
     except ReferralError as exc:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import plotly
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagari.accounts.models import Agency, AgencyKind, Staff
@@ -56,6 +52,7 @@ from tsunagari.consultations.services import (
     save_consultation,
     send_referral,
 )
+from tsunagari.lib.http import signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import IdentityCheck, Person, Sex
@@ -64,10 +61,6 @@ from tsunagari.people.presenter import Purpose, present_people, present_person
 _FIELDS = ("received_on", "channel", "service", "visitor", "visitor_relation", "main_problem",
            "work", "housing", "health_insurance", "pension", "notes", "outcome", "identity_check",
            "identity_note")  # fmt: skip
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def intake_from_post(post: QueryDict) -> ConsultationInput:
@@ -129,7 +122,7 @@ def _intake_page(
     status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     selected = None
     person_id = _int(values.get("person_id"))
     if person_id:
@@ -164,7 +157,7 @@ def new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
     require(request.user, Action.WORK_CONSULTATIONS)
-    consultation = open_consultation(_staff(request), consultation_id, via="edit")
+    consultation = open_consultation(signed_in_staff(request), consultation_id, via="edit")
     return _intake_page(
         request, _values_of(consultation), consultation=consultation, version=consultation.version
     )
@@ -173,7 +166,7 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def save(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     require(staff, Action.WORK_CONSULTATIONS)
     consultation_id = _int(request.POST.get("consultation_id"))
     version = _int(request.POST.get("version")) or 0
@@ -211,7 +204,7 @@ def save(request: HttpRequest) -> HttpResponse:
 @require_POST
 def autosave(request: HttpRequest) -> HttpResponse:
     """htmx: save the draft while typing; answer with a status line and the new version."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     require(staff, Action.WORK_CONSULTATIONS)
     consultation_id = _int(request.POST.get("consultation_id"))
     version = _int(request.POST.get("version")) or 0
@@ -253,7 +246,7 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     consultation = open_consultation(staff, consultation_id)
     person_view = (
         present_person(staff, consultation.person, Purpose.VIEW, request=request,
@@ -306,7 +299,7 @@ def _referral_targets(staff: Staff, person_id: int) -> list[dict[str, Any]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     require(staff, Action.WORK_CONSULTATIONS)
     consultation = open_consultation(staff, consultation_id, via="refer")
     errors: dict[str, str] = {}
@@ -345,7 +338,7 @@ def refer(request: HttpRequest, consultation_id: int) -> HttpResponse:
 
 def _referral_page(request: HttpRequest, referral_id: int, *, errors: dict[str, str] | None = None,
                    typed: dict[str, str] | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     referral = open_referral(staff, referral_id)
     view = present_referral(staff, referral, request=request)
     can_act = Action.WORK_CONSULTATIONS in actions_for(staff)
@@ -389,7 +382,7 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
             gettext("不明な操作です。"), status=404, content_type="text/plain; charset=utf-8"
         )
     try:
-        act(_staff(request), referral_id, request.POST)
+        act(signed_in_staff(request), referral_id, request.POST)
     except ReferralError as exc:
         typed = {k: request.POST.get(k, "")[:2000] for k in ("reason", "note", "outcome")}
         return _referral_page(request, referral_id, errors=exc.errors, typed=typed, status=400)
@@ -400,7 +393,7 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
 @login_required
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     require(staff, Action.VIEW_PERSONAL_DATA)
     mine = worklists.my_consultations(staff)
     waiting = worklists.waiting_for_my_agency(staff)
@@ -429,7 +422,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def needs(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     require(staff, Action.WORK_NEEDS)
     rows = worklists.open_needs()
     shown = {n.person_id: n.person for n in rows}
@@ -447,7 +440,7 @@ def needs(request: HttpRequest) -> HttpResponse:
 @require_POST
 def need_pick_up(request: HttpRequest, need_id: int) -> HttpResponse:
     try:
-        pick_up_need(_staff(request), need_id)
+        pick_up_need(signed_in_staff(request), need_id)
     except NeedError as exc:
         messages.error(request, str(exc))
     else:
@@ -473,17 +466,3 @@ def loop(request: HttpRequest) -> HttpResponse:
         "consultations/loop.html",
         {"rows": rows, "chart": chart},
     )
-
-
-@login_required
-@require_GET
-@cache_control(max_age=86400, private=True)
-def plotly_js(request: HttpRequest) -> FileResponse:
-    """The Plotly bundle shipped with the plotly package, served from this site (no CDN)."""
-    require(request.user, Action.VIEW_AGGREGATES)
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    if not path.exists():
-        raise PermissionDenied(
-            "plotly.min.js is missing from the plotly package: reinstall plotly."
-        )
-    return FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")
