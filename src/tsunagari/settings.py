@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tsunagari.people",
     "tsunagari.consent",
     "tsunagari.consultations",
+    "tsunagari.events",
     "tsunagari.demo",
     "tsunagari.surveys",
     "tsunagari.council",

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from tsunagari.accounts.models import Agency, AgencyKind, Role
@@ -45,6 +44,9 @@ from tsunagari.consent.models import (
     WithdrawalChannel,
     WithdrawalSeen,
 )
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
+from tsunagari.lib import clock
 from tsunagari.people.links import end_links, grant_links, source_note
 from tsunagari.people.models import LinkBasis, Person
 from tsunagari.text import TextError, parse_date
@@ -149,7 +151,7 @@ def clean_consent(data: ConsentInput) -> dict[str, object]:
     errors: dict[str, str] = {}
     if data.form not in ConsentForm.values:
         errors["form"] = gettext("「同意あり」か「同意なし」を選んでください。")
-    today = timezone.localdate()
+    today = clock.today()
     given_on = _date(data.given_on, "given_on", errors, required=True)
     if given_on is not None and given_on > today:
         errors["given_on"] = gettext("同意日が未来の日付です。")
@@ -214,9 +216,17 @@ def record_consent(actor: Staff, person_id: int, data: ConsentInput) -> Consent:
             person=person,
             recorded_by=actor,
             recorded_agency_id=actor.agency_id,
+            recorded_at=clock.now(),
             **values,
         )
         consent.agencies.set(agencies)
+        write_event(
+            EventKind.CONSENT_GIVEN
+            if consent.form == ConsentForm.WITH_CONSENT
+            else EventKind.CONSENT_REFUSED,
+            consent, actor, agencies=[a.code for a in agencies], categories=consent.categories,
+            given_on=consent.given_on, expires_on=consent.expires_on,
+        )  # fmt: skip
         if consent.form == ConsentForm.WITH_CONSENT:
             grant_links(
                 person,
@@ -245,7 +255,7 @@ def clean_withdrawal(data: WithdrawalInput) -> dict[str, object]:
     """Check a withdrawal statement as typed; raise ConsentError naming each bad field."""
     errors: dict[str, str] = {}
     said_on = _date(data.said_on, "said_on", errors, required=True)
-    if said_on is not None and said_on > timezone.localdate():
+    if said_on is not None and said_on > clock.today():
         errors["said_on"] = gettext("本人が撤回を伝えた日が未来の日付です。")
     channel = data.channel if isinstance(data.channel, str) else ""
     if channel not in WithdrawalChannel.values:
@@ -284,8 +294,8 @@ def withdraw_consent(actor: Staff, consent_id: int, statement: WithdrawalInput) 
         said_on: date = values["said_on"]  # type: ignore[assignment]
         if said_on < consent.given_on:
             raise ConsentError({"said_on": gettext("本人が撤回を伝えた日が同意日より前です。")})
-        consent.withdrawn_on = timezone.localdate()
-        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_on = clock.today()
+        consent.withdrawn_at = clock.now()
         consent.withdrawn_by = actor
         consent.withdrawn_agency_id = actor.agency_id
         consent.withdrawal_said_on = said_on
@@ -302,6 +312,8 @@ def withdraw_consent(actor: Staff, consent_id: int, statement: WithdrawalInput) 
             {a.code for a in consent.agencies.all()}
             | ({consent.recorded_agency.code} if consent.recorded_agency else set())
         )
+        write_event(EventKind.CONSENT_WITHDRAWN, consent, actor, told=told,
+                    said_on=consent.withdrawal_said_on, channel=consent.withdrawal_channel)  # fmt: skip
         record(
             actor,
             AuditAction.UPDATE,
@@ -335,7 +347,7 @@ def withdrawals_to_notice(
     the agency recorded or was named in, recorded by another agency, newest first."""
     if agency is None:
         return []
-    since = since or timezone.now() - timedelta(days=NOTICE_DAYS)
+    since = since or clock.now() - timedelta(days=NOTICE_DAYS)
     rows = (
         Consent.objects.filter(withdrawn_at__gte=since)
         .filter(Q(recorded_agency=agency) | Q(agencies=agency))
@@ -382,7 +394,7 @@ def mark_withdrawal_seen(actor: Staff, consent_id: int) -> WithdrawalSeen:
 
 def consent_covering(person_id: int, agency_id: int, today: date | None = None) -> Consent | None:
     """The most recent in-force consent of the person that names the agency."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     for consent in Consent.objects.filter(
         person_id=person_id,
         form=ConsentForm.WITH_CONSENT,
@@ -490,7 +502,7 @@ def place_under_support_meeting(
     require(actor, Action.DECIDE_SUPPORT_MEETING)
     errors: dict[str, str] = {}
     decided_on = _date(data.decided_on, "decided_on", errors, required=True)
-    if decided_on is not None and decided_on > timezone.localdate():
+    if decided_on is not None and decided_on > clock.today():
         errors["decided_on"] = gettext("決定日が未来の日付です。")
     reason = _text(data.reason, "reason", NOTE_MAX, errors)
     if not reason and "reason" not in errors:
@@ -528,8 +540,11 @@ def place_under_support_meeting(
             recorded_agency_id=actor.agency_id,
             reason=reason,
             status=DecisionStatus.PENDING,
+            decided_at=clock.now(),
         )
         meeting.agencies.set(agencies)
+        write_event(EventKind.MEETING_PROPOSED, meeting, actor,
+                    agencies=[a.code for a in agencies], decided_on=decided_on)  # fmt: skip
         record(
             actor,
             AuditAction.CREATE,
@@ -586,15 +601,17 @@ def confirm_support_meeting(actor: Staff, meeting_id: int) -> SupportMeeting:
         meeting.status = DecisionStatus.CONFIRMED
         meeting.confirmed_by = actor
         meeting.confirmed_agency_id = actor.agency_id
-        meeting.confirmed_at = timezone.now()
+        meeting.confirmed_at = clock.now()
         meeting.save()
         grant_links(
             meeting.person,
             [a.pk for a in members],
             LinkBasis.SUPPORT_MEETING,
             note=source_note("support_meeting", meeting.pk),
-            since=timezone.localdate(),
+            since=clock.today(),
         )
+        write_event(EventKind.MEETING_CONFIRMED, meeting, actor,
+                    agencies=[a.code for a in members])  # fmt: skip
         record(
             actor,
             AuditAction.RELEASE,
@@ -628,9 +645,10 @@ def reject_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> Sup
         _still_pending(meeting)
         meeting.status = DecisionStatus.REJECTED
         meeting.rejected_by = actor
-        meeting.rejected_at = timezone.now()
+        meeting.rejected_at = clock.now()
         meeting.rejection_reason = reason
         meeting.save()
+        write_event(EventKind.MEETING_REJECTED, meeting, actor)
         record(actor, AuditAction.UPDATE, obj=meeting, person_id=meeting.person_id,
                reason="支援会議の決定を差し戻し",
                detail={"reason": reason, "rejected_at": meeting.rejected_at})  # fmt: skip
@@ -676,7 +694,7 @@ def end_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> Suppor
             raise ConsentError(
                 {"meeting": gettext("確認されていない決定は終了できません。差し戻してください。")}
             )
-        meeting.ended_on = timezone.localdate()
+        meeting.ended_on = clock.today()
         meeting.ended_by = actor
         meeting.end_reason = reason
         meeting.save()
@@ -685,6 +703,7 @@ def end_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> Suppor
             note=source_note("support_meeting", meeting.pk),
             person=meeting.person,
         )
+        write_event(EventKind.MEETING_ENDED, meeting, actor)
         record(actor, AuditAction.UPDATE, obj=meeting, person_id=meeting.person_id,
                reason="support meeting ended")  # fmt: skip
     return meeting

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +24,7 @@ from tsunagari.consultations.models import (
     Visitor,
     Work,
 )
+from tsunagari.lib import clock
 from tsunagari.people.models import IdentityCheck
 from tsunagari.text import TextError, parse_date
 
@@ -122,12 +122,12 @@ def _received_on(value: Any, errors: dict[str, str], *, final: bool) -> date | N
     if "received_on" in errors:
         return None
     if not text:
-        return timezone.localdate()
+        return clock.today()
     parsed = parse_date(text)
     if isinstance(parsed, TextError):
         errors["received_on"] = _reason(parsed)
         return None
-    today = timezone.localdate()
+    today = clock.today()
     if parsed > today:
         errors["received_on"] = gettext("受付日が未来の日付です。")
     elif parsed < today - timedelta(days=730):

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
 from tsunagari.accounts.models import Agency, AgencyKind
@@ -42,6 +41,9 @@ from tsunagari.consultations.models import (
     ReferralStatus,
     Visitor,
 )
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event as write_domain_event
+from tsunagari.lib import clock
 from tsunagari.people.links import grant_links, source_note
 from tsunagari.people.lookup import Match
 from tsunagari.people.models import LinkBasis, Person
@@ -176,16 +178,20 @@ def _save(
     *,
     final: bool,
 ) -> Consultation:
-    now = timezone.now()
+    now = clock.now()
     agency_id = actor.agency_id
     if agency_id is None:
         raise PermissionDenied(gettext("相談を受け付けるには、所属機関の登録が必要です。"))
     with transaction.atomic():
         if consultation_id is None:
-            consultation = Consultation(agency_id=agency_id, received_by=actor, version=0)
+            consultation = Consultation(
+                agency_id=agency_id, received_by=actor, version=0, created=now
+            )
+            was_recorded = False
         else:
             get_consultation_for(actor, consultation_id)
             consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
+            was_recorded = consultation.status == ConsultationStatus.RECORDED
             if consultation.version != expected_version and not _own_draft(consultation, actor):
                 raise EditConflict(consultation, values)
             if consultation.status == ConsultationStatus.RECORDED and not final:
@@ -212,6 +218,19 @@ def _save(
         consultation.updated = now
         consultation.updated_by = actor
         consultation.save()
+        event = (
+            EventKind.CONSULTATION_CHANGED
+            if was_recorded
+            else EventKind.CONSULTATION_RECORDED
+            if final
+            else EventKind.CONSULTATION_DRAFTED
+        )
+        if final or created:
+            # A draft's autosaves are not steps of anyone's support: only its
+            # first save is named.
+            write_domain_event(event, consultation, actor, person_id=person.pk if person else None,
+                        service=consultation.service, visitor=consultation.visitor,
+                        version=consultation.version)  # fmt: skip
         if final:
             assert person is not None
             if consultation.visitor == Visitor.SELF:
@@ -221,18 +240,21 @@ def _save(
                 # needs the person's consent or a support meeting.
                 open_at_desk(actor, person, identity_check=consultation.identity_check,
                              identity_note=consultation.identity_note,
-                             source=source_note("consultation", consultation.pk), now=now)  # fmt: skip
+                             source=source_note("consultation", consultation.pk))  # fmt: skip
             kind = {
                 FirstOutcome.ESCALATION: NeedKind.MULTI_AGENCY,
                 FirstOutcome.OUTREACH: NeedKind.OUTREACH,
             }.get(FirstOutcome(consultation.outcome or ""))
             if kind is not None:
-                Need.objects.get_or_create(
+                need, raised = Need.objects.get_or_create(
                     consultation=consultation,
                     kind=kind,
                     defaults={"person": person, "raised_by": actor,
                               "raised_agency_id": agency_id, "raised_at": now},
                 )  # fmt: skip
+                if raised:
+                    write_domain_event(EventKind.NEED_RAISED, need, actor, need_kind=kind,
+                                consultation=consultation.pk)  # fmt: skip
         record(
             actor,
             AuditAction.CREATE if created else AuditAction.UPDATE,
@@ -307,7 +329,7 @@ def send_referral(actor: Staff, consultation_id: int, *, to_agency: str, summary
                 % {"agency": receiver.name},
                 "consent",
             )
-        now = timezone.now()
+        now = clock.now()
         referral = Referral.objects.create(
             consultation=consultation,
             person_id=consultation.person_id,
@@ -394,7 +416,7 @@ def accept_referral(actor: Staff, referral_id: int, *, note: str = "") -> Referr
                 ),
                 "consent",
             )
-        now = timezone.now()
+        now = clock.now()
         referral.status = ReferralStatus.ACCEPTED
         referral.responded_at = now
         referral.save(update_fields=["status", "responded_at"])
@@ -414,7 +436,7 @@ def decline_referral(actor: Staff, referral_id: int, *, reason: str) -> Referral
         referral = _locked(actor, referral_id, side="receiver",
                            allowed_from={ReferralStatus.SENT, ReferralStatus.RECEIVED},
                            doing=pgettext("referral action", "辞退"))  # fmt: skip
-        now = timezone.now()
+        now = clock.now()
         referral.status = ReferralStatus.DECLINED
         referral.responded_at = now
         referral.decline_reason = reason
@@ -454,7 +476,7 @@ def record_referral_outcome(
         referral = _locked(actor, referral_id, side=side,
                            allowed_from={ReferralStatus.ACCEPTED, ReferralStatus.DECLINED},
                            doing=pgettext("referral action", "結果の記録"))  # fmt: skip
-        now = timezone.now()
+        now = clock.now()
         referral.status = ReferralStatus.CLOSED
         referral.outcome = outcome
         referral.closed_at = now
@@ -483,8 +505,9 @@ def pick_up_need(actor: Staff, need_id: int) -> Need:
             raise NeedError(gettext("この依頼はすでに対応が始まっています。"))
         need.status = NeedStatus.PICKED_UP
         need.picked_up_by = actor
-        need.picked_up_at = timezone.now()
+        need.picked_up_at = clock.now()
         need.save(update_fields=["status", "picked_up_by", "picked_up_at"])
+        write_domain_event(EventKind.NEED_PICKED_UP, need, actor, need_kind=need.kind)
         record(
             actor, AuditAction.UPDATE, obj=need, person_id=need.person_id, reason="need picked up"
         )

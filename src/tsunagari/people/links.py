@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db.models import Q
-from django.utils import timezone
 
+from tsunagari.lib import clock
 from tsunagari.people.models import AgencyLink, Person
 
 __all__ = ["end_links", "grant_links", "source_note"]
@@ -39,7 +39,7 @@ def grant_links(
     until: date | None = None,
 ) -> list[AgencyLink]:
     """Create one link per agency (skipping agencies that already hold the same one)."""
-    since = since or timezone.localdate()
+    since = since or clock.today()
     wanted = sorted(set(agency_ids))
     existing = set(
         AgencyLink.objects.filter(
@@ -60,7 +60,7 @@ def end_links(
     *, basis: str, note: str, person: Person | None = None, agency_ids: Iterable[int] | None = None
 ) -> int:
     """End, from now on, the links with this basis and source note; returns how many."""
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     rows = AgencyLink.objects.filter(basis=basis, note=note).filter(
         Q(until__isnull=True) | Q(until__gt=yesterday)
     )

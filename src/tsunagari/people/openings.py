@@ -29,6 +29,9 @@ from tsunagari.accounts.models import AgencyKind, Role, Staff
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
+from tsunagari.lib import clock
 from tsunagari.people.links import end_links, grant_links, source_note
 from tsunagari.people.models import (
     AccessOpening,
@@ -67,7 +70,6 @@ def open_at_desk(
     identity_check: str,
     identity_note: str = "",
     source: str,
-    now: datetime | None = None,
 ) -> AccessOpening | None:
     """Open ``person`` to the actor's agency for a few days; None when nothing opens.
 
@@ -77,8 +79,8 @@ def open_at_desk(
     require(actor, Action.WORK_CONSULTATIONS)
     if actor.agency_id is None or person.sealed or identity_check not in IdentityCheck.values:
         return None
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+    now = clock.now()
+    today = clock.today()
     if (
         AgencyLink.objects.filter(person=person, agency_id=actor.agency_id, since__lte=today)
         .exclude(until__lt=today)
@@ -97,6 +99,8 @@ def open_at_desk(
             source=source[:64],
             until=until,
         )
+        write_event(EventKind.OPENED_AT_DESK, opening, actor, identity_check=identity_check,
+                    source=source, until=until)  # fmt: skip
         grant_links(person, [actor.agency_id], LinkBasis.AT_DESK,
                     note=source_note("opening", opening.pk), since=today, until=until)  # fmt: skip
         record(actor, AuditAction.CREATE, obj=opening, person_id=person.pk,
@@ -151,12 +155,13 @@ def confirm_opening(actor: Staff, opening_id: int, *, note: str = "") -> AccessO
         opening = _locked(actor, opening_id)
         opening.status = OpeningStatus.CONFIRMED
         opening.reviewed_by = actor
-        opening.reviewed_at = timezone.now()
+        opening.reviewed_at = clock.now()
         opening.review_note = note
         opening.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
         tag = source_note("opening", opening.pk)
         end_links(basis=LinkBasis.AT_DESK, note=tag, person=opening.person)
         grant_links(opening.person, [opening.agency_id], LinkBasis.CASE, note=tag)
+        write_event(EventKind.OPENING_CONFIRMED, opening, actor)
         record(actor, AuditAction.UPDATE, obj=opening, person_id=opening.person_id,
                reason="break-the-glass confirmed", detail={"note": note})  # fmt: skip
     return opening
@@ -171,11 +176,12 @@ def revoke_opening(actor: Staff, opening_id: int, *, note: str) -> AccessOpening
         opening = _locked(actor, opening_id)
         opening.status = OpeningStatus.REVOKED
         opening.reviewed_by = actor
-        opening.reviewed_at = timezone.now()
+        opening.reviewed_at = clock.now()
         opening.review_note = note
         opening.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
         end_links(basis=LinkBasis.AT_DESK, note=source_note("opening", opening.pk),
                   person=opening.person)  # fmt: skip
+        write_event(EventKind.OPENING_REVOKED, opening, actor)
         record(actor, AuditAction.UPDATE, obj=opening, person_id=opening.person_id,
                reason="break-the-glass revoked", detail={"note": note})  # fmt: skip
     return opening
@@ -221,12 +227,12 @@ def openings_to_review(actor: Staff, *, request: HttpRequest | None = None) -> l
         (by, timezone.localdate(at))
         for by, at in AccessOpening.objects.filter(
             opened_by_id__in={o.opened_by_id for o in openings},
-            opened_at__gte=min((o.opened_at for o in openings), default=timezone.now())
+            opened_at__gte=min((o.opened_at for o in openings), default=clock.now())
             - timedelta(days=1),
         ).values_list("opened_by_id", "opened_at")
     )
     busy = {key for key, n in per_day.items() if n > settings.AT_DESK_FLAG_PER_DAY}
-    today = timezone.localdate()
+    today = clock.today()
     covered = set(
         AgencyLink.objects.filter(person_id__in=[o.person_id for o in openings], since__lte=today)
         .exclude(until__lt=today)

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
+from tsunagari.lib import clock
 from tsunagari.people import sections
 from tsunagari.people.lookup import Match, lookup
 from tsunagari.people.models import AgencyLink, ChangeKind, LinkBasis, Person, PersonChange, Sex
@@ -141,7 +143,7 @@ def clean(data: PersonInput) -> dict[str, Any]:
         born = parse_date(data.birth_date)
         if isinstance(born, TextError):
             errors["birth_date"] = _reason(born)
-        elif born > timezone.localdate():
+        elif born > clock.today():
             errors["birth_date"] = gettext("生年月日が未来の日付です。確認してください。")
         else:
             values["birth_date"] = born
@@ -219,11 +221,13 @@ def create_person(actor: Staff, data: PersonInput, *, confirm_new: bool = False)
     if values["sealed"] and Action.VIEW_SEALED_CONTACT not in _granted(actor):
         raise PersonError({"sealed": gettext("閲覧制限の設定は指定職員が行います。")})
     with transaction.atomic():
-        person = Person.objects.create(**values)
+        now = clock.now()
+        person = Person.objects.create(**values, created=now, updated=now)
         if actor.agency_id:
             AgencyLink.objects.create(
-                person=person, agency_id=actor.agency_id, basis=LinkBasis.CASE
+                person=person, agency_id=actor.agency_id, basis=LinkBasis.CASE, since=clock.today()
             )
+        write_event(EventKind.PERSON_REGISTERED, person, actor, person_id=person.pk)
         record(
             actor,
             AuditAction.CREATE,
@@ -284,7 +288,7 @@ def update_person(
         if person.version != expected_version:
             raise EditConflict(person, values)
         changed = []
-        today = timezone.now()
+        today = clock.now()
         for name in _SHOWN:
             old, new = getattr(person, name), values.get(name, getattr(person, name))
             if old != new:
@@ -311,6 +315,10 @@ def update_person(
             person.version += 1
             person.updated = today
             person.save()
+            kinds = sorted({"name" if n in _NAME_FIELDS else "move" if n in _ADDRESS_FIELDS
+                            else "correction" for n in changed})  # fmt: skip
+            write_event(EventKind.PERSON_CHANGED, person, actor, person_id=person.pk,
+                        fields=changed, kinds=kinds)  # fmt: skip
             record(
                 actor,
                 AuditAction.UPDATE,

@@ -1,0 +1,85 @@
+"""Named domain events: what happened to a consultation, consent, support
+meeting, need, opening or person, when, by whom. Timelines are read from
+these (a referral's own steps are ``consultations.ReferralEvent``).
+
+The audit log says who *looked at* or changed what, for accountability; an
+event says what *happened* in a person's support, for the people working
+with them. Both are written by the same action, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagari.accounts.models import Agency, Staff
+from tsunagari.people.models import Person
+
+
+class EventKind(models.TextChoices):
+    # A consultation was saved as a draft (not yet a record of the front door).
+    CONSULTATION_DRAFTED = "consultation.drafted", _("相談の下書き")
+    # A consultation was recorded (受付済み).
+    CONSULTATION_RECORDED = "consultation.recorded", _("相談の受付")
+    # A recorded consultation was changed.
+    CONSULTATION_CHANGED = "consultation.changed", _("相談の変更")
+    # A need for multi-agency work or outreach was raised at intake.
+    NEED_RAISED = "need.raised", _("多機関協働・アウトリーチへの依頼")
+    # A coordinator or outreach worker took on a need.
+    NEED_PICKED_UP = "need.picked_up", _("依頼への対応開始")
+    # The person agreed to share with named agencies.
+    CONSENT_GIVEN = "consent.given", _("本人同意の記録")
+    # The person was asked and did not agree.
+    CONSENT_REFUSED = "consent.refused", _("同意なしの記録")
+    # The person withdrew a consent.
+    CONSENT_WITHDRAWN = "consent.withdrawn", _("同意の撤回")
+    # A support-meeting decision was recorded and awaits a second agency.
+    MEETING_PROPOSED = "support_meeting.proposed", _("支援会議の決定（確認待ち）")
+    # A second agency confirmed the decision: the members share from now on.
+    MEETING_CONFIRMED = "support_meeting.confirmed", _("支援会議の決定の確認")
+    # The decision was rejected before it opened anything.
+    MEETING_REJECTED = "support_meeting.rejected", _("支援会議の決定の差し戻し")
+    # The person's handling under the support meeting ended.
+    MEETING_ENDED = "support_meeting.ended", _("支援会議での取り扱いの終了")
+    # The record was opened provisionally because the person came to the desk.
+    OPENED_AT_DESK = "access.opened_at_desk", _("本人来所による仮の閲覧")
+    # The agency's supervisor confirmed an at-desk opening.
+    OPENING_CONFIRMED = "access.opening_confirmed", _("本人来所による閲覧の確認")
+    # The agency's supervisor revoked an at-desk opening.
+    OPENING_REVOKED = "access.opening_revoked", _("本人来所による閲覧の取り消し")
+    # The person was registered.
+    PERSON_REGISTERED = "person.registered", _("本人の登録")
+    # The person's recorded facts changed (name, address, correction).
+    PERSON_CHANGED = "person.changed", _("本人の記録の変更")
+
+
+class DomainEvent(models.Model):
+    kind = models.CharField(_("出来事"), max_length=40, choices=EventKind.choices, db_index=True)
+    object_type = models.CharField(_("対象の種類"), max_length=64)
+    object_id = models.CharField(_("対象ID"), max_length=64)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["at", "pk"]
+        verbose_name = _("経過")
+        verbose_name_plural = _("経過")
+        indexes: ClassVar = [
+            models.Index(fields=["object_type", "object_id"], name="event_object"),
+            models.Index(fields=["person", "at"], name="event_person_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}:{self.object_id}"
