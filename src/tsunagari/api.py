@@ -19,6 +19,7 @@ from tsunagari.accounts.models import Agency, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction, AuditEvent
 from tsunagari.audit.services import events_about, record_request, verify
+from tsunagari.lib.http import signed_in_staff
 
 
 class TokenAuth(HttpBearer):
@@ -112,7 +113,7 @@ def health(request: HttpRequest) -> dict[str, Any]:
 
 @api.get("/me", response=MeOut, tags=["accounts"])
 def me(request: HttpRequest) -> dict[str, Any]:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     return {
         "username": staff.username,
         "display_name": staff.display_name,
@@ -132,7 +133,7 @@ def list_agencies(request: HttpRequest) -> Any:
 @paginate(LimitOffsetPagination)
 def list_audit_events(request: HttpRequest, person: str = "") -> Any:
     require(request.user, Action.VIEW_AUDIT_LOG)
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     events = (events_about(person) if person else AuditEvent.objects.all()).order_by("-seq")
     if Action.VERIFY_AUDIT not in actions_for(staff):
         events = events.filter(agency_code=staff.agency.code if staff.agency else "-")

@@ -22,6 +22,7 @@ from tsunagari.accounts.models import Agency, Role, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
+from tsunagari.lib.http import signed_in_staff
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -145,7 +146,7 @@ def _card_allowed(url_name: str | None, granted: frozenset[Action]) -> bool:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     granted = actions_for(staff)
     sections: list[tuple[str, list[HomeCard]]] = []
     labels = dict(Role.choices)
@@ -175,7 +176,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
 @require_GET
 def staff_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_STAFF)
-    me: Staff = request.user  # type: ignore[assignment]
+    me = signed_in_staff(request)
     rows = Staff.objects.select_related("agency").order_by("agency__name", "username")
     if Action.MANAGE_STAFF not in actions_for(me):
         # Supervisors see their own agency's staff only.

@@ -6,17 +6,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction, AuditEvent
 from tsunagari.audit.services import events_about, record_request, verify
+from tsunagari.lib.http import signed_in_staff
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def log(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_AUDIT_LOG)
-    me: Staff = request.user  # type: ignore[assignment]
+    me = signed_in_staff(request)
     granted = actions_for(me)
     person = request.GET.get("person", "").strip()[:64]
     events = (events_about(person) if person else AuditEvent.objects.all()).order_by("-seq")

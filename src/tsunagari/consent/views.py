@@ -14,11 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, require
 from tsunagari.consent.models import Consent, ConsentForm, InfoCategory, WithdrawalChannel
 from tsunagari.consent.services import (
@@ -38,6 +36,7 @@ from tsunagari.consent.services import (
     reject_support_meeting,
     withdraw_consent,
 )
+from tsunagari.lib.http import safe_next, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import Purpose, present_people, present_person
@@ -52,12 +51,11 @@ def _int(value: Any) -> int | None:
 
 
 def _back(request: HttpRequest, consultation_id: int | None) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
     if consultation_id:
-        return reverse("consultations:detail", args=[consultation_id]) + "#consent"
-    return reverse("consultations:worklist")
+        default = reverse("consultations:detail", args=[consultation_id]) + "#consent"
+    else:
+        default = reverse("consultations:worklist")
+    return safe_next(request, default)
 
 
 def _person(request: HttpRequest) -> Person:
@@ -71,7 +69,7 @@ def _person(request: HttpRequest) -> Person:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     require(staff, Action.WORK_CONSULTATIONS)
     person = _person(request)
     require(staff, Action.VIEW_PERSONAL_DATA, person)
@@ -128,7 +126,7 @@ def _end(
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     """The person's withdrawal as they said it: when, how, to whom."""
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     require(staff, Action.WORK_CONSULTATIONS)
     consent = (
         Consent.objects.select_related("person", "recorded_agency").filter(pk=consent_id).first()
@@ -160,7 +158,7 @@ def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
         "consent/withdraw.html",
         {"consent": consent, "person": view, "typed": typed,
          "errors": errors, "channels": WithdrawalChannel.choices,
-         "next": request.GET.get("next") or request.POST.get("next") or ""},
+         "next": safe_next(request, "")},
         status=400 if errors else 200,
     )  # fmt: skip
 
@@ -168,7 +166,7 @@ def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def withdrawal_seen(request: HttpRequest, consent_id: int) -> HttpResponse:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     return _end(
         request,
         lambda: mark_withdrawal_seen(staff, consent_id),
@@ -179,7 +177,7 @@ def withdrawal_seen(request: HttpRequest, consent_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     require(staff, Action.DECIDE_SUPPORT_MEETING)
     person = _person(request)
     consultation_id = _int(request.GET.get("consultation") or request.POST.get("consultation"))
@@ -216,7 +214,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_end(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     return _end(
         request,
         lambda: end_support_meeting(staff, meeting_id, reason=request.POST.get("reason", "")),
@@ -228,7 +226,7 @@ def meeting_end(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def meetings(request: HttpRequest) -> HttpResponse:
     """Pending 支援会議 decisions of the actor's agency (or all, for the ward's supervisor)."""
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     if not may_review_support_meetings(staff):
         raise PermissionDenied(gettext(
             "支援会議の決定を確認できるのは、構成機関の決定権限をもつ職員か、区の統括スーパーバイザーです。"))  # fmt: skip
@@ -256,7 +254,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     return _end(
         request,
         lambda: confirm_support_meeting(staff, meeting_id),
@@ -268,7 +266,7 @@ def meeting_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_reject(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     return _end(
         request,
         lambda: reject_support_meeting(staff, meeting_id, reason=request.POST.get("reason", "")),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +28,7 @@ from tsunagari.council.models import (
     Organisation,
     Sector,
 )
-from tsunagari.lib.http import signed_in_staff
+from tsunagari.lib.http import safe_next, signed_in_staff
 from tsunagari.surveys.models import Survey
 
 
@@ -241,10 +242,9 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("council:actions")
     messages.success(request, _("「%(title)s」を完了にしました。") % {"title": item.title})
-    back = request.POST.get("back", "")
-    if back.startswith("/council/") and "//" not in back:
-        return redirect(back)
-    return redirect("council:actions")
+    return redirect(
+        safe_next(request, reverse("council:actions"), field="back", within="/council/")
+    )
 
 
 @login_required

@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, require
+from tsunagari.lib.http import signed_in_staff
 from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import PersonView, Purpose, present_person
@@ -129,7 +129,7 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
 
 @router.post("", response={201: CreateOut, 200: CreateOut, 422: ErrorOut})
 def create(request: HttpRequest, payload: PersonIn, confirm_new: bool = False) -> Any:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     try:
         result = create_person(staff, PersonInput(**payload.dict()), confirm_new=confirm_new)
     except PersonError as exc:
@@ -146,7 +146,7 @@ def create(request: HttpRequest, payload: PersonIn, confirm_new: bool = False) -
 
 @router.put("/{person_id}", response={200: PersonOut, 409: ErrorOut, 422: ErrorOut, 404: ErrorOut})
 def update(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     if not Person.objects.filter(pk=person_id).exists():
         raise HttpError(404, gettext("その番号の本人は登録されていません。"))
     data = payload.dict()

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, actions_for, require
+from tsunagari.lib.http import signed_in_staff
 from tsunagari.lib.spreadsheet import safe_cell
 from tsunagari.people import sections
 from tsunagari.people.forms import PersonForm
@@ -112,7 +112,7 @@ _EXPORT_HEADER = (
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_PERSONAL_DATA)
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     form = PersonForm(request.POST or None, initial={"name": request.GET.get("name", "")[:120]})
     duplicates: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -135,7 +135,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _get_person_for(request, person_id)
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     # The form shows the record: it is a view of it, audited like one.
     view = present_person(staff, person, Purpose.EDIT, request=request)
     if not view.shows(sections.BASIC):
@@ -180,7 +180,7 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def openings(request: HttpRequest) -> HttpResponse:
     """The supervisor's review list of records opened because the person was at the desk."""
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     rows = openings_to_review(staff, request=request)
     return render(
         request,
@@ -192,7 +192,7 @@ def openings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_opening(request: HttpRequest, opening_id: int) -> HttpResponse:
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff = signed_in_staff(request)
     decision = request.POST.get("decision", "")
     note = request.POST.get("note", "")[:2000]
     try:
