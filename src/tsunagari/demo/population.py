@@ -46,6 +46,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from tsunagari.lib import dates
+
 __all__ = [
     "AGENCY_KINDS",
     "CARE_LEVELS",
@@ -141,7 +143,7 @@ def age_on(birth: date, day: date = REFERENCE_DATE) -> int:
         >>> age_on(date(1948, 3, 5), date(2026, 3, 4))
         77
     """
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    return dates.age_on(birth, day)
 
 
 # ---------------------------------------------------------------------------

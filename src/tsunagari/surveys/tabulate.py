@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 from django.utils.translation import gettext
 
+from tsunagari.lib.dates import age_on
 from tsunagari.surveys import importing
 from tsunagari.surveys.engine.estimates import Calibration, Estimate, estimate_measures
 from tsunagari.surveys.engine.instruments import (
@@ -195,8 +196,7 @@ def registry_margins(on: date) -> dict[str, dict[str, float]]:
         if birth is None:
             continue
         code = SEX_CODES.get(sex)
-        age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-        band = age_band_of(age)
+        band = age_band_of(age_on(birth, on))
         if code is None or band is None:
             continue
         counts[(band, code, town)] = counts.get((band, code, town), 0) + 1
