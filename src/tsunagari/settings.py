@@ -263,6 +263,14 @@ AT_DESK_FLAG_PER_DAY = envint("AT_DESK_FLAG_PER_DAY", 5, minimum=1)
 # Days an API bearer token lives unless issued with --days (at most 366).
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90, minimum=1)
 
+# Working days to answer a referral, by agency kind, over
+# consultations/data/response_days.yaml (empty: the file decides).
+REFERRAL_RESPONSE_DAYS: dict[str, int] = {}
+# The ward's closing days (区の閉庁日), skipped by every working-day deadline.
+WARD_CLOSING_DAYS_FILE = Path(
+    envstr("WARD_CLOSING_DAYS_FILE", str(PACKAGE_DIR / "lib" / "data" / "closing_days.yaml"))
+)
+
 # Person look-ups one staff member may make (page, API, intake) per minute
 # and per calendar day; more is answered 429 and audited as a refusal.
 LOOKUP_PER_MINUTE = envint("LOOKUP_PER_MINUTE", 60, minimum=1)

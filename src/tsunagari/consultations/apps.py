@@ -10,6 +10,9 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("相談・つなぎ")
 
     def ready(self) -> None:
-        from tsunagari.consultations import access
+        from django.core import checks
+
+        from tsunagari.consultations import access, limits
 
         access.register()
+        checks.register(limits.check_data)
