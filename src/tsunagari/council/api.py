@@ -11,7 +11,7 @@ from ninja import Router, Schema
 
 from tsunagari.accounts.policy import Action, require
 from tsunagari.council import services
-from tsunagari.council.models import ActionItem, ActionStatus, Document, Meeting, Organisation
+from tsunagari.council.models import ActionItem, Document, Meeting, Organisation
 
 router = Router(tags=["council"])
 
@@ -28,6 +28,10 @@ class OrganisationOut(Schema):
     description: str
     joined_on: date | None
 
+    @staticmethod
+    def resolve_sector_label(o: Organisation) -> str:
+        return str(o.get_sector_display())
+
 
 class ActionOut(Schema):
     id: int
@@ -39,6 +43,14 @@ class ActionOut(Schema):
     overdue: bool
     meeting_id: int | None
 
+    @staticmethod
+    def resolve_owner(a: ActionItem) -> str:
+        return a.owner.name
+
+    @staticmethod
+    def resolve_overdue(a: ActionItem) -> bool:
+        return a.is_overdue
+
 
 class DocumentOut(Schema):
     id: int
@@ -49,6 +61,10 @@ class DocumentOut(Schema):
     meeting_id: int | None
     uploaded_at: datetime
 
+    @staticmethod
+    def resolve_organisation(d: Document) -> str | None:
+        return d.organisation.name if d.organisation else None
+
 
 class MeetingOut(Schema):
     id: int
@@ -58,69 +74,44 @@ class MeetingOut(Schema):
     agenda: list[str]
     has_minutes: bool
 
+    @staticmethod
+    def resolve_agenda(m: Meeting) -> list[str]:
+        return m.agenda_items
+
+    @staticmethod
+    def resolve_has_minutes(m: Meeting) -> bool:
+        return hasattr(m, "minutes")
+
 
 class MeetingDetailOut(MeetingOut):
     minutes: str | None
     actions: list[ActionOut]
     documents: list[DocumentOut]
 
+    @staticmethod
+    def resolve_minutes(m: Meeting) -> str | None:
+        minutes = getattr(m, "minutes", None)
+        return minutes.text if minutes else None
 
-def _action(a: ActionItem) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "title": a.title,
-        "owner": a.owner.name,
-        "due_on": a.due_on,
-        "status": a.status,
-        "done_on": a.done_on,
-        "overdue": a.is_overdue,
-        "meeting_id": a.meeting_id,
-    }
+    @staticmethod
+    def resolve_actions(m: Meeting) -> list[ActionItem]:
+        return list(m.actions.select_related("owner"))
 
-
-def _document(d: Document) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "title": d.title,
-        "content_type": d.content_type,
-        "size": d.size,
-        "organisation": d.organisation.name if d.organisation else None,
-        "meeting_id": d.meeting_id,
-        "uploaded_at": d.uploaded_at,
-    }
-
-
-def _meeting(m: Meeting) -> dict[str, Any]:
-    return {
-        "id": m.pk,
-        "held_on": m.held_on,
-        "title": m.title,
-        "place": m.place,
-        "agenda": m.agenda_items,
-        "has_minutes": hasattr(m, "minutes"),
-    }
+    @staticmethod
+    def resolve_documents(m: Meeting) -> list[Document]:
+        return list(m.documents.select_related("organisation"))
 
 
 @router.get("/organisations", response={200: list[OrganisationOut], 403: ErrorOut})
 def organisations(request: HttpRequest) -> Any:
     require(request.user, Action.USE_COUNCIL_WORKSPACE)
-    return [
-        {
-            "id": o.pk,
-            "name": o.name,
-            "sector": o.sector,
-            "sector_label": str(o.get_sector_display()),
-            "description": o.description,
-            "joined_on": o.joined_on,
-        }
-        for o in Organisation.objects.filter(is_active=True)
-    ]
+    return services.member_organisations()
 
 
 @router.get("/meetings", response={200: list[MeetingOut], 403: ErrorOut})
 def meetings(request: HttpRequest) -> Any:
     require(request.user, Action.USE_COUNCIL_WORKSPACE)
-    return [_meeting(m) for m in Meeting.objects.select_related("minutes")[:200]]
+    return services.meeting_list()
 
 
 @router.get(
@@ -128,27 +119,18 @@ def meetings(request: HttpRequest) -> Any:
 )
 def meeting(request: HttpRequest, meeting_id: int) -> Any:
     require(request.user, Action.USE_COUNCIL_WORKSPACE)
-    m = get_object_or_404(Meeting.objects.select_related("minutes"), pk=meeting_id)
-    minutes = getattr(m, "minutes", None)
-    return {
-        **_meeting(m),
-        "minutes": minutes.text if minutes else None,
-        "actions": [_action(a) for a in m.actions.select_related("owner")],
-        "documents": [_document(d) for d in m.documents.select_related("organisation")],
-    }
+    return get_object_or_404(Meeting.objects.select_related("minutes"), pk=meeting_id)
 
 
 @router.get("/actions", response={200: list[ActionOut], 403: ErrorOut})
 def actions(request: HttpRequest, overdue: bool = False, include_done: bool = False) -> Any:
+    """Open actions; ``overdue`` for the overdue ones, ``include_done`` for all."""
     require(request.user, Action.USE_COUNCIL_WORKSPACE)
-    rows = services.overdue_actions() if overdue else ActionItem.objects.all()
-    if not include_done and not overdue:
-        rows = rows.filter(status=ActionStatus.OPEN)
-    return [_action(a) for a in rows.select_related("owner")[:500]]
+    return services.action_list("overdue" if overdue else "all" if include_done else "open")
 
 
 @router.get("/documents", response={200: list[DocumentOut], 403: ErrorOut})
 def documents(request: HttpRequest) -> Any:
     """Metadata only; the file itself is downloaded from the workspace page."""
     require(request.user, Action.USE_COUNCIL_WORKSPACE)
-    return [_document(d) for d in Document.objects.select_related("organisation")[:500]]
+    return services.document_list()

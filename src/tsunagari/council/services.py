@@ -218,6 +218,40 @@ def overdue_actions() -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(status=ActionStatus.OPEN, due_on__lt=timezone.localdate())
 
 
+# How many rows a workspace list holds, the same on the pages and in the API.
+MEETINGS_SHOWN = 200
+ACTIONS_SHOWN = 500
+DOCUMENTS_SHOWN = 500
+ACTION_LISTS = ("open", "overdue", "all")
+
+
+def member_organisations() -> QuerySet[Organisation]:
+    """The council's active member organisations, by sector and name."""
+    return (
+        Organisation.objects.filter(is_active=True)
+        .select_related("agency")
+        .order_by("sector", "name")
+    )
+
+
+def meeting_list() -> QuerySet[Meeting]:
+    """The newest ``MEETINGS_SHOWN`` meetings, with their minutes."""
+    return Meeting.objects.select_related("minutes")[:MEETINGS_SHOWN]
+
+
+def action_list(show: str = "open") -> QuerySet[ActionItem]:
+    """The actions of one list: ``open`` (anything unknown too), ``overdue`` or ``all``."""
+    rows = overdue_actions() if show == "overdue" else ActionItem.objects.all()
+    if show not in ("overdue", "all"):
+        rows = rows.filter(status=ActionStatus.OPEN)
+    return rows.select_related("owner", "owner_staff", "meeting")[:ACTIONS_SHOWN]
+
+
+def document_list() -> QuerySet[Document]:
+    """The newest ``DOCUMENTS_SHOWN`` shared papers (metadata; the file is a download)."""
+    return Document.objects.select_related("organisation", "meeting")[:DOCUMENTS_SHOWN]
+
+
 def check_document(name: str, head: bytes, size: int) -> FileType:
     """The accepted type of an upload, by extension and first bytes; raises CouncilError."""
     suffix = Path(name).suffix.lower()

@@ -106,11 +106,7 @@ def members(request: HttpRequest) -> HttpResponse:
                     request, _("「%(name)s」を構成団体に加えました。") % {"name": org.name}
                 )
                 return redirect("council:members")
-    orgs = (
-        Organisation.objects.filter(is_active=True)
-        .select_related("agency")
-        .order_by("sector", "name")
-    )
+    orgs = services.member_organisations()
     return render(
         request,
         "council/members.html",
@@ -144,7 +140,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         request,
         "council/meetings.html",
         {
-            "meetings": Meeting.objects.select_related("minutes").all()[:100],
+            "meetings": services.meeting_list(),
             "can_manage": allowed(request.user, Action.MANAGE_COUNCIL),
         },
     )
@@ -218,16 +214,12 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 def actions(request: HttpRequest) -> HttpResponse:
     _workspace(request)
     show = request.GET.get("show", "open")
-    rows = ActionItem.objects.select_related("owner", "owner_staff", "meeting")
-    if show == "overdue":
-        rows = services.overdue_actions().select_related("owner", "owner_staff", "meeting")
-    elif show != "all":
-        rows = rows.filter(status=ActionStatus.OPEN)
+    rows = services.action_list(show)
     staff = signed_in_staff(request)
     return render(
         request,
         "council/actions.html",
-        {"rows": [(a, services.can_complete(staff, a)) for a in rows[:300]], "show": show},
+        {"rows": [(a, services.can_complete(staff, a)) for a in rows], "show": show},
     )
 
 
@@ -281,7 +273,7 @@ def documents(request: HttpRequest) -> HttpResponse:
         {
             "documents": [
                 (d, services.can_delete_document(signed_in_staff(request), d))
-                for d in Document.objects.select_related("organisation", "meeting")[:200]
+                for d in services.document_list()
             ],
             "meetings": Meeting.objects.all()[:50],
             "error": error,
