@@ -49,6 +49,7 @@ def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         ),
         ({"SESSION_MINUTES": "ten"}, "SESSION_MINUTES"),
         ({"SMALL_CELL_MIN": "0"}, "SMALL_CELL_MIN"),
+        ({"LINKAGE_MAX_FILE_BYTES": "200MB"}, "LINKAGE_MAX_FILE_BYTES"),
     ],
 )
 def test_it_refuses_to_start_with_a_bad_setting_and_names_it(

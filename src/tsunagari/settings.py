@@ -254,6 +254,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Aggregates never show cells under this count (small-cell suppression).
 SMALL_CELL_MIN = envint("SMALL_CELL_MIN", 5, minimum=1)
 
+# Largest extract file accepted from the linkage upload page, in bytes (200 MB).
+LINKAGE_MAX_FILE_BYTES = envint("LINKAGE_MAX_FILE_BYTES", 200 * 1024 * 1024, minimum=1)
+
 # Break-the-glass (the person is at the desk): days the provisional access
 # lasts unless the agency's supervisor, a consent or a case confirms it, and
 # how many such openings by one worker in one day are flagged for review.

@@ -51,7 +51,7 @@ class SurveyError(Exception):
 
 
 def min_cell() -> int:
-    return int(getattr(settings, "SMALL_CELL_MIN", 5))
+    return int(settings.SMALL_CELL_MIN)
 
 
 def create_survey(
