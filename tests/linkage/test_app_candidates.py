@@ -17,7 +17,7 @@ from tests.people.conftest import make_person
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.audit.models import AuditEvent
 from tsunagari.linkage.models import Candidate, LinkageRun, RecordLink, RunStatus
-from tsunagari.linkage.services import departments_for
+from tsunagari.linkage.runs import departments_for
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
 
 

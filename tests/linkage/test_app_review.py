@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tsunagari.accounts.models import Role, Staff
 from tsunagari.audit.models import AuditEvent
-from tsunagari.linkage import services
+from tsunagari.linkage import review, runs
 from tsunagari.linkage.models import (
     LinkageRun,
     LinkDecision,
@@ -188,7 +188,7 @@ def test_a_decision_is_applied_by_the_next_run(
     record_all_bases()
     from .helpers import HARD
 
-    first = services.execute_run(services.create_run_from_directory(HARD, as_of=AS_OF))
+    first = runs.execute_run(runs.create_run_from_directory(HARD, as_of=AS_OF))
     assert first.status == RunStatus.DONE, first.error
 
     def cluster(run: LinkageRun, source: str, record_id: str) -> str:
@@ -198,9 +198,9 @@ def test_a_decision_is_applied_by_the_next_run(
     # When a reviewer decides they are two people
     pair = _pair(first, 0, source_l="registry", record_id_l="R08", source_r="care",
                  record_id_r="C01")  # fmt: skip
-    services.decide_pair(personas["admin"], pair, "different", "")
+    review.decide_pair(personas["admin"], pair, "different", "")
     # Then the next run keeps them apart
-    second = services.execute_run(services.create_run_from_directory(HARD, as_of=AS_OF))
+    second = runs.execute_run(runs.create_run_from_directory(HARD, as_of=AS_OF))
     assert second.status == RunStatus.DONE, second.error
     assert cluster(second, "care", "C01") != cluster(second, "registry", "R08")
     # and nothing of the decisions file stays in the run's folder

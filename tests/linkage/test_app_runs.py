@@ -25,7 +25,7 @@ from tsunagari.linkage.models import (
     RecordLink,
     RunStatus,
 )
-from tsunagari.linkage.services import ensure_default_sources
+from tsunagari.linkage.sources import ensure_default_sources
 
 from .helpers import HARD
 
@@ -148,22 +148,22 @@ def test_it_links_candidates_and_records_to_stored_people_by_resident_number(
 def test_it_updates_progress_from_the_engine(
     db: None, data_dir: Path, extracts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tsunagari.linkage import services
+    from tsunagari.linkage import runs
 
     # Given a queued run, and a record of what its row says after each call
     record_all_bases()
-    run = services.create_run_from_directory(extracts, as_of=AS_OF)
+    run = runs.create_run_from_directory(extracts, as_of=AS_OF)
     seen: list[tuple[str, float]] = []
-    original = services._Progress.__call__
+    original = runs._Progress.__call__
 
     def spy(self: Any, stage: str, done: float, share: float = 0.85) -> None:
         original(self, stage, done, share)
         row = LinkageRun.objects.get(pk=run.pk)
         seen.append((row.stage, row.progress))
 
-    monkeypatch.setattr(services._Progress, "__call__", spy)
+    monkeypatch.setattr(runs._Progress, "__call__", spy)
     # When it executes
-    services.execute_run(run)
+    runs.execute_run(run)
     # Then the engine's stages were written to the row, rising
     stages = [s for s, _ in seen]
     assert any(s.startswith("reading") for s in stages)
@@ -282,7 +282,7 @@ def test_it_refuses_run_and_source_pages_to_anyone_but_the_administrator(
 def test_it_marks_a_run_failed_with_the_reason_when_a_basis_is_gone_at_start(
     client_for: Callable[[str], Client], data_dir: Path, extracts: Path
 ) -> None:
-    from tsunagari.linkage.services import create_run_from_directory, execute_run
+    from tsunagari.linkage.runs import create_run_from_directory, execute_run
 
     # Given a run queued while every source had a basis
     record_all_bases()
@@ -300,7 +300,7 @@ def test_it_marks_a_run_failed_with_the_reason_when_a_basis_is_gone_at_start(
 
 
 def test_it_keeps_other_systems_numbers_out_of_a_candidates_evidence() -> None:
-    from tsunagari.linkage.services import _minimal_evidence
+    from tsunagari.linkage.store import _minimal_evidence
 
     # Given evidence carrying a care insurance number and a handbook number
     evidence = {

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagari.audit.models import AuditEvent
-from tsunagari.linkage import services
+from tsunagari.linkage import review
 from tsunagari.linkage.engine.review import REVIEW_COLUMNS
 from tsunagari.linkage.models import LinkageRun, ReviewPair, RunStatus
+from tsunagari.linkage.store import store_results
 from tsunagari.people.models import Household, Membership, Person
 from tsunagari.people.services import PersonInput, clean
 
@@ -60,7 +61,7 @@ def _store_run(tmp_path: Path, resident_id: str) -> ReviewPair:
         columns=["pattern", "pattern_ja", "household_id", "members", "sources", "reason",
                  "evidence"]
     )  # fmt: skip
-    services._store(run, out, candidates)
+    store_results(run, out, candidates)
     return ReviewPair.objects.get(run=run)
 
 
@@ -124,7 +125,7 @@ def test_it_masks_a_person_whose_household_member_is_sealed(
     page = _page(reviewer, pair)
     # Then the shared address and phone are hidden
     assert not _shows_contact(page)
-    assert pair.pk in services.masked_pair_ids([pair])
+    assert pair.pk in review.masked_pair_ids([pair])
 
 
 def test_it_unmasks_once_the_sealed_member_has_moved_out(
@@ -151,7 +152,7 @@ def test_it_keeps_the_snapshot_for_a_pair_tied_to_no_stored_person(db: None) -> 
                                           source_r="care", record_id_r="C2", probability=0.6,
                                           linked=False, rank=1)  # fmt: skip
     # Then it stays masked, and an unmarked, untied pair stays open
-    assert services.masked_pair_ids([pair, open_pair]) == {pair.pk}
+    assert review.masked_pair_ids([pair, open_pair]) == {pair.pk}
 
 
 def test_it_shows_the_live_sealed_address_to_a_designated_reviewer(
@@ -189,4 +190,4 @@ def test_the_migration_ties_pairs_stored_before_it_to_their_persons(db: None) ->
     pair.refresh_from_db()
     assert pair.person_l_id is None and pair.person_r_id == person.pk
     Person.objects.filter(pk=person.pk).update(sealed=True)
-    assert services.masked_pair_ids([pair]) == {pair.pk}
+    assert review.masked_pair_ids([pair]) == {pair.pk}

@@ -5,3 +5,8 @@ class LinkageConfig(AppConfig):
     name = "tsunagari.linkage"
     label = "linkage"
     verbose_name = "データ連携"
+
+    def ready(self) -> None:
+        from tsunagari.linkage import access
+
+        access.register()

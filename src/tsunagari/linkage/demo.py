@@ -11,8 +11,9 @@ from pathlib import Path
 from tsunagari.accounts.models import Staff
 from tsunagari.demo.extracts import write_extracts
 from tsunagari.demo.population import Ward
-from tsunagari.linkage import services
 from tsunagari.linkage.models import BasisKind, DataSource, LinkageRun, RunStatus
+from tsunagari.linkage.runs import create_run_from_directory, execute_run
+from tsunagari.linkage.sources import ensure_default_sources, record_basis
 
 #: The demo ward's recorded bases (illustrative wording, not legal advice).
 DEMO_BASIS: dict[str, tuple[str, str, str]] = {
@@ -55,19 +56,19 @@ def load_demo_linkage(ward: Ward, seed: int, as_of: date | None = None) -> str:
     Skipped when a finished run exists already (loading the demo twice keeps
     one run). Runs in this process, not through the task worker.
     """
-    services.ensure_default_sources()
+    ensure_default_sources()
     for name, (kind, text, reference) in DEMO_BASIS.items():
         source = DataSource.objects.get(name=name)
         if not source.has_basis:
-            services.record_basis(None, source, kind, text, reference)
+            record_basis(None, source, kind, text, reference)
     if LinkageRun.objects.filter(status=RunStatus.DONE).exists():
         return "linkage run already loaded"
     admin = Staff.objects.filter(username="admin").first()
     with tempfile.TemporaryDirectory() as tmp:
         extracts = Path(tmp) / "extracts"
         write_extracts(ward, extracts, seed=seed)
-        run = services.create_run_from_directory(extracts, staff=admin, as_of=as_of)
-    run = services.execute_run(run)
+        run = create_run_from_directory(extracts, staff=admin, as_of=as_of)
+    run = execute_run(run)
     if run.status != RunStatus.DONE:
         raise RuntimeError(f"the demo linkage run failed: {run.error}")
     return (

@@ -251,7 +251,7 @@ class ReviewPair(models.Model):
     ``comparison`` says how each field compares. ``sealed``: when the run
     was stored, a side belonged to a person whose address is restricted
     (閲覧制限), or an extract marked a record so. That is a snapshot; the
-    queue masks by :func:`tsunagari.linkage.services.masked_pair_ids`, which
+    queue masks by :func:`tsunagari.linkage.review.masked_pair_ids`, which
     also reads the seals of ``person_l``/``person_r`` (the stored person
     each record was matched to) and of their households as they are now.
     """

@@ -11,7 +11,7 @@ from tsunagari.linkage.models import LinkageRun, RunStatus
 @task()
 def run_linkage(run_id: int) -> str:
     """Link, detect and store one queued run; returns its final status."""
-    from tsunagari.linkage.services import execute_run
+    from tsunagari.linkage.runs import execute_run
 
     run = LinkageRun.objects.filter(pk=run_id).first()
     if run is None or run.status != RunStatus.QUEUED:

@@ -29,7 +29,10 @@ from tsunagari.accounts.policy import Action, decide, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.lib.http import signed_in_staff
-from tsunagari.linkage import services
+from tsunagari.linkage import candidates as candidate_service
+from tsunagari.linkage import review
+from tsunagari.linkage import runs as run_service
+from tsunagari.linkage import sources as source_service
 from tsunagari.linkage.forms import BasisForm, DecisionForm, ExtractsForm, PairDecisionForm
 from tsunagari.linkage.models import (
     Candidate,
@@ -40,6 +43,7 @@ from tsunagari.linkage.models import (
     source_label,
     source_order,
 )
+from tsunagari.linkage.sources import LinkageError
 from tsunagari.people.models import Person
 
 if TYPE_CHECKING:
@@ -68,18 +72,17 @@ def runs(request: HttpRequest) -> HttpResponse:
         files = request.FILES.getlist("extracts")
         if form.is_valid():
             try:
-                run = services.create_run_from_uploads(
+                run = run_service.create_run_from_uploads(
                     signed_in_staff(request), files, as_of=form.cleaned_data.get("as_of")
                 )
-            except services.LinkageError as exc:
+            except LinkageError as exc:
                 error = str(exc)
             else:
-                record_request(request, AuditAction.CREATE, obj=run, detail={"files": run.files})
                 messages.success(request, _("データ連携を開始しました。"))
                 return redirect("linkage:run", pk=run.pk)
         else:
             error = _("入力内容を確認してください。")
-    sources = services.ensure_default_sources()
+    sources = source_service.ensure_default_sources()
     return render(
         request,
         "linkage/runs.html",
@@ -88,7 +91,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             "error": error,
             "runs": LinkageRun.objects.select_related("created_by")[:20],
             "sources": sources,
-            "max_mb": f"{services.max_file_bytes() / 1024 / 1024:g}",
+            "max_mb": f"{run_service.max_file_bytes() / 1024 / 1024:g}",
         },
         status=400 if error else 200,
     )
@@ -97,7 +100,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 def _run_context(run: LinkageRun) -> dict[str, object]:
     return {
         "run": run,
-        "stage": services.stage_label(run.stage) if run.stage else "",
+        "stage": run_service.stage_label(run.stage) if run.stage else "",
         "sources": [
             (source_label(k), v)
             for k, v in sorted((run.sources or {}).items(), key=lambda kv: source_order(kv[0]))
@@ -129,14 +132,16 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def sources(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.RUN_IMPORTS)
-    return render(request, "linkage/sources.html", {"sources": services.ensure_default_sources()})
+    return render(
+        request, "linkage/sources.html", {"sources": source_service.ensure_default_sources()}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, name: str) -> HttpResponse:
     require(request.user, Action.RUN_IMPORTS)
-    services.ensure_default_sources()
+    source_service.ensure_default_sources()
     source = get_object_or_404(DataSource, name=name)
     form = BasisForm(
         request.POST or None,
@@ -147,18 +152,12 @@ def source_edit(request: HttpRequest, name: str) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.record_basis(
+        source_service.record_basis(
             signed_in_staff(request),
             source,
             form.cleaned_data["basis_kind"],
             form.cleaned_data["basis_text"],
             form.cleaned_data["basis_reference"],
-        )
-        record_request(
-            request,
-            AuditAction.UPDATE,
-            obj=source,
-            detail={"basis_kind": source.basis_kind, "reference": source.basis_reference},
         )
         messages.success(
             request, _("「%(source)s」の法的根拠を記録しました。") % {"source": source.label}
@@ -221,7 +220,7 @@ _CONTACT = {"address", "phone"}
 def _pair_rows(request: HttpRequest, pair: ReviewPair, masked: bool) -> list[dict[str, object]]:
     """The pair side by side, field by field, with how each field compares.
     A masked pair's address and phone (a sealed person's, read live: see
-    ``services.masked_pair_ids``) stay hidden unless designated."""
+    ``review.masked_pair_ids``) stay hidden unless designated."""
     hide = masked and not decide(request.user, Action.VIEW_SEALED_CONTACT).allowed
     rows = []
     for field, label, compared, scale in _FIELDS:
@@ -254,8 +253,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.REVIEW_LINKS)
     state = request.GET.get("state", "open")
     state = state if state in {"open", "decided", "all"} else "open"
-    latest = services.latest_run()
-    page = Paginator(services.review_queryset(latest, state), 25).get_page(request.GET.get("page"))
+    latest = run_service.latest_run()
+    page = Paginator(review.review_queryset(latest, state), 25).get_page(request.GET.get("page"))
     items: list[ReviewPair] = list(page.object_list)
     record_request(
         request,
@@ -263,7 +262,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         object_type="linkage.reviewpair",
         detail={"state": state, "pairs": [p.pk for p in items]},
     )
-    open_count = services.review_queryset(latest, "open").count()
+    open_count = review.review_queryset(latest, "open").count()
     return render(
         request,
         "linkage/review.html",
@@ -273,7 +272,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "latest": latest,
             "open_count": open_count,
-            "first_open": services.review_queryset(latest, "open").first(),
+            "first_open": review.review_queryset(latest, "open").first(),
         },
     )
 
@@ -294,21 +293,18 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
         "right": f"{pair.source_r}:{pair.record_id_r}",
     }
     if request.method == "POST" and form.is_valid():
-        kept = services.decide_pair(
+        review.decide_pair(
             signed_in_staff(request), pair, form.cleaned_data["decision"], form.cleaned_data["note"]
-        )
-        record_request(
-            request, AuditAction.UPDATE, obj=kept, detail={**keys, "decision": kept.decision}
         )
         messages.success(
             request,
             _("判断を記録しました。次回のデータ連携から反映されます。"),
         )
-        following = services.next_open_pair(pair)
+        following = review.next_open_pair(pair)
         if following is not None:
             return redirect("linkage:review_pair", pk=following.pk)
         return redirect("linkage:review")
-    masked = pair.pk in services.masked_pair_ids([pair])
+    masked = pair.pk in review.masked_pair_ids([pair])
     persons = [pk for pk in (pair.person_l_id, pair.person_r_id) if pk is not None]
     record_request(
         request, AuditAction.VIEW, obj=pair, detail={**keys, "sealed": masked, "persons": persons}
@@ -323,7 +319,7 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
             "source_r": source_label(pair.source_r),
             "percent": f"{pair.probability * 100:.0f}",
             "form": form,
-            "following": services.next_open_pair(pair),
+            "following": review.next_open_pair(pair),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -342,13 +338,13 @@ def candidates(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in CandidateStatus.values else ""
     everything = request.GET.get("runs") == "all"
-    latest = services.latest_run()
-    qs = services.candidates_queryset(
+    latest = run_service.latest_run()
+    qs = candidate_service.candidates_queryset(
         known=known, pattern=pattern, status=status, run=None if everything else latest
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     items = list(page.object_list)
-    on_case = services.known_candidate_ids([c.pk for c in items])
+    on_case = candidate_service.known_candidate_ids([c.pk for c in items])
     record_request(
         request,
         AuditAction.VIEW,
@@ -385,7 +381,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
                 {
                     "c": c,
                     "on_case": c.pk in on_case,
-                    "sources": services.source_labels(c.sources),
+                    "sources": source_service.source_labels(c.sources),
                 }
                 for c in items
             ],
@@ -413,17 +409,11 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(candidate.members.values_list("pk", flat=True))
     if request.method == "POST":
         if form.is_valid():
-            services.decide(
+            candidate_service.decide(
                 signed_in_staff(request),
                 candidate,
                 form.cleaned_data["status"],
                 form.cleaned_data["note"],
-            )
-            record_request(
-                request,
-                AuditAction.UPDATE,
-                obj=candidate,
-                detail={"status": candidate.status, "members": members},
             )
             messages.success(request, _("判断を記録しました。"))
             return redirect("linkage:candidate", pk=candidate.pk)
@@ -438,10 +428,10 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "linkage/candidate.html",
         {
             "candidate": candidate,
-            "rows": services.evidence_rows(candidate),
-            "sources": services.source_labels(candidate.sources),
-            "on_case": bool(services.known_candidate_ids([candidate.pk])),
-            "earlier": services.earlier_decisions(candidate),
+            "rows": candidate_service.evidence_rows(candidate),
+            "sources": source_service.source_labels(candidate.sources),
+            "on_case": bool(candidate_service.known_candidate_ids([candidate.pk])),
+            "earlier": candidate_service.earlier_decisions(candidate),
             "form": form,
         },
         status=400 if request.method == "POST" else 200,
@@ -464,5 +454,5 @@ def departments(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "linkage/_departments.html",
-        {"person": person, "departments": services.departments_for(person)},
+        {"person": person, "departments": run_service.departments_for(person)},
     )

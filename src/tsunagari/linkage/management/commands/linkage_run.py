@@ -11,7 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tsunagari.linkage.models import RunStatus
-from tsunagari.linkage.services import LinkageError, create_run_from_directory, execute_run
+from tsunagari.linkage.runs import create_run_from_directory, execute_run
+from tsunagari.linkage.sources import LinkageError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,157 @@
+"""Outreach candidates: households whose records together show a
+complex-need pattern, for designated staff (``Action.VIEW_FLAGS``) to
+decide on. A candidate is a suggestion with its evidence, never a label on
+a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tsunagari.accounts.policy import Action, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record
+from tsunagari.lib import clock
+from tsunagari.linkage.models import Candidate, CandidateStatus, LinkageRun, RecordLink
+from tsunagari.linkage.sources import LinkageError, source_labels
+from tsunagari.linkage.store import IDENTIFIER
+from tsunagari.people.access import active_links
+from tsunagari.people.models import Person
+
+if TYPE_CHECKING:
+    from tsunagari.accounts.models import Staff
+
+
+def candidates_queryset(
+    known: str = "", pattern: str = "", status: str = "", run: LinkageRun | None = None
+) -> QuerySet[Candidate]:
+    """Candidates, optionally only those known / not known to any agency.
+
+    ``known="no"``: no member has an active agency link (flagged but not
+    known to any agency); ``known="yes"``: some member has one (flagged and
+    already on a case). ``run``: only that run's candidates.
+    """
+    qs = Candidate.objects.select_related("run", "decided_by")
+    if run is not None:
+        qs = qs.filter(run=run)
+    linked = active_links().values("person_id")
+    on_case = Q(members__in=linked)
+    if known == "yes":
+        qs = qs.filter(pk__in=Candidate.objects.filter(on_case).values("pk"))
+    elif known == "no":
+        qs = qs.exclude(pk__in=Candidate.objects.filter(on_case).values("pk"))
+    if pattern:
+        qs = qs.filter(pattern=pattern)
+    if status in CandidateStatus.values:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def earlier_decisions(candidate: Candidate) -> QuerySet[Candidate]:
+    """Decisions already made, in other runs, on the same pattern for any of
+    the same people: shown next to a new candidate, never applied to it."""
+    people = candidate.members.values("pk")
+    return (
+        Candidate.objects.filter(pattern=candidate.pattern, members__in=people)
+        .exclude(pk=candidate.pk)
+        .exclude(status=CandidateStatus.NEW)
+        .select_related("run", "decided_by")
+        .distinct()
+        .order_by("-decided_at")[:10]
+    )
+
+
+def known_candidate_ids(candidate_ids: list[int]) -> set[int]:
+    return set(
+        Candidate.objects.filter(
+            pk__in=candidate_ids, members__in=active_links().values("person_id")
+        ).values_list("pk", flat=True)
+    )
+
+
+def decide(staff: Staff, candidate: Candidate, status: str, note: str) -> Candidate:
+    """Record a person's decision on a candidate, audited with it.
+
+    Raises:
+        PermissionDenied: ``staff`` is not designated to see flags.
+        LinkageError: ``status`` is not one of the decisions.
+    """
+    require(staff, Action.VIEW_FLAGS, candidate)
+    if status not in CandidateStatus.values:
+        raise LinkageError(_("判断を選んでください。"))
+    with transaction.atomic():
+        candidate.status = status
+        candidate.note = note.strip()
+        candidate.decided_by = staff
+        candidate.decided_at = clock.now()
+        candidate.save(update_fields=["status", "note", "decided_by", "decided_at"])
+        record(
+            staff,
+            AuditAction.UPDATE,
+            obj=candidate,
+            detail={
+                "status": candidate.status,
+                "members": list(candidate.members.values_list("pk", flat=True)),
+            },
+        )
+    return candidate
+
+
+_ROLE_LABELS = {
+    "parent": gettext_lazy("親"),
+    "child": gettext_lazy("子"),
+    "elder": gettext_lazy("介護を受ける家族"),
+    "carer": gettext_lazy("介護する人"),
+    "cared": gettext_lazy("ケアを受ける家族"),
+    "young": gettext_lazy("若い世帯員"),
+    "person": gettext_lazy("本人"),
+    "poor": gettext_lazy("生活支援を受ける人"),
+}
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    role: str
+    key: str
+    person: Person | None
+    age: int | None
+    sources: list[str]
+    attributes: list[tuple[str, str]]
+
+
+def evidence_rows(candidate: Candidate) -> list[EvidenceRow]:
+    """The candidate's evidence, one row per role, in Japanese."""
+    keys = [str(f.get("person_id", "")) for f in candidate.evidence.values() if isinstance(f, dict)]
+    people: dict[str, Person] = {}
+    for link in RecordLink.objects.filter(
+        run_id=candidate.run_id, cluster__in=keys, person__isnull=False
+    ).select_related("person"):
+        if link.person is not None:
+            people.setdefault(link.cluster, link.person)
+    rows = []
+    for role, fact in candidate.evidence.items():
+        if not isinstance(fact, dict):
+            continue
+        key = str(fact.get("person_id", ""))
+        attributes = fact.get("attributes") or {}
+        rows.append(
+            EvidenceRow(
+                role=str(_ROLE_LABELS.get(role, role)),
+                key=key,
+                person=people.get(key),
+                age=fact.get("age"),
+                sources=source_labels(str(s) for s in fact.get("sources", [])),
+                attributes=[
+                    (str(k), "、".join(str(v) for v in vs))
+                    for k, vs in attributes.items()
+                    if k != "relation" and not IDENTIFIER.search(str(k))
+                ],
+            )
+        )
+    return rows
