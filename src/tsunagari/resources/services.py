@@ -16,8 +16,10 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tsunagari.accounts.policy import Action, require_actor
 from tsunagari.audit.models import AuditEvent
 from tsunagari.audit.services import record
+from tsunagari.lib import clock
 from tsunagari.resources.hsds import Rejection, read_file, validate_record
 from tsunagari.resources.hsds.files import ImportFileError, write_csv_package, write_json
 from tsunagari.resources.models import (
@@ -285,9 +287,14 @@ def update_service(
 
     If someone saved the service since, nothing is written and the result
     lists each field with the text the editor typed and the text now saved.
+    ``actor`` None is the operator at the server (commands, the demo).
+
+    Raises:
+        PermissionDenied: ``actor`` may not edit this entry.
     """
     with transaction.atomic():
         service = Service.objects.select_for_update().get(id=service_id)
+        require_actor(actor, Action.EDIT_DIRECTORY, service)
         contact = contact_values(service)
         before: dict[str, Any] = {
             name: getattr(service, name) for name in EDITABLE_FIELDS
@@ -317,7 +324,7 @@ def update_service(
                 transaction.set_rollback(True)
                 return EditResult(service, saved=False, errors=errors)
         service.version += 1
-        service.last_modified = timezone.now().isoformat(timespec="seconds")
+        service.last_modified = clock.now().isoformat(timespec="seconds")
         service.save()
         reindex([service.id])
         record(
@@ -339,7 +346,12 @@ class CreateResult:
 def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
     """Register a new entry: its organisation (by name, reused if known), the
     service, its place (town, address) and its phone and hours. Everything
-    is checked against the HSDS schemas before anything is written."""
+    is checked against the HSDS schemas before anything is written.
+
+    Raises:
+        PermissionDenied: ``actor`` may not keep the directory, or may not
+            see the confidential place the entry would be.
+    """
     sid, lid = str(uuid.uuid4()), str(uuid.uuid4())
     org_name = str(values.get("organization_name") or values["name"])
     org = Organization.objects.filter(name=org_name).first()
@@ -350,7 +362,7 @@ def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
     service = Service(
         id=sid,
         organization_id=org.id,
-        last_modified=timezone.now().isoformat(timespec="seconds"),
+        last_modified=clock.now().isoformat(timespec="seconds"),
         **{k: v for k, v in values.items() if k in EDITABLE_FIELDS and v is not None},
     )
     town = str(values.get("town") or "")
@@ -363,6 +375,7 @@ def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
         x_confidential=bool(values.get("x_confidential")),
     )
     service.x_confidential = bool(values.get("x_confidential"))
+    require_actor(actor, Action.EDIT_DIRECTORY, service)
     records += [("service", service), ("location", location)]
     records.append(
         (
@@ -416,10 +429,15 @@ def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
 
 
 def verify_service(service_id: str, *, actor: Actor, on: date | None = None) -> Service:
-    """Record that someone checked the entry with its provider today."""
+    """Record that someone checked the entry with its provider today.
+
+    Raises:
+        PermissionDenied: ``actor`` may not edit this entry.
+    """
     with transaction.atomic():
         service = Service.objects.select_for_update().get(id=service_id)
-        service.assured_date = (on or timezone.localdate()).isoformat()
+        require_actor(actor, Action.EDIT_DIRECTORY, service)
+        service.assured_date = (on or clock.today()).isoformat()
         service.x_verified_by = (
             getattr(actor, "display_name", "") or getattr(actor, "username", "") or ""
         )
@@ -454,7 +472,12 @@ def history(service: Service) -> QuerySet[AuditEvent]:
 
 
 def import_file(path: Path, *, actor: Actor, max_bytes: int | None = None) -> ImportReport:
-    """Import one HSDS file (JSON, CSV, zip or datapackage directory) all or nothing."""
+    """Import one HSDS file (JSON, CSV, zip or datapackage directory) all or nothing.
+
+    Raises:
+        PermissionDenied: ``actor`` may not run imports.
+    """
+    require_actor(actor, Action.RUN_IMPORTS)
     try:
         bundle = read_file(path, max_bytes=max_bytes) if max_bytes else read_file(path)
     except ImportFileError as exc:
@@ -471,7 +494,15 @@ class ExportResult:
 
 def export_directory(out: Path, *, fmt: str, public: bool, actor: Actor) -> ExportResult:
     """Write the directory as HSDS tabular JSON or a CSV datapackage,
-    checked against the schemas. ``public`` leaves confidential places out."""
+    checked against the schemas. ``public`` leaves confidential places out.
+
+    Raises:
+        PermissionDenied: ``actor`` may not export, or may not see the
+            confidential places a full export holds.
+    """
+    require_actor(actor, Action.RUN_IMPORTS)
+    if not public:
+        require_actor(actor, Action.VIEW_CONFIDENTIAL_PLACES)
     tables = export_tables(public=public)
     problems = validate_tables(tables)
     if fmt == "json":

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.resources.forms import NewServiceForm, SearchForm, ServiceForm, schedule_initial
 from tsunagari.resources.models import Service
-from tsunagari.resources.policy import ResourceAction, can, require_resource
 from tsunagari.resources.services import (
     SearchQuery,
     contact_values,
@@ -31,18 +31,17 @@ from tsunagari.resources.services import (
 
 def _service(request: HttpRequest, service_id: str) -> Service:
     """The one way staff pages get a service: confidential ones only for
-    those who may see them."""
+    those who may see them (the policy's object rule); to anyone else a
+    confidential entry does not exist."""
     service = Service.objects.filter(id=service_id[:64]).first()
-    if service is None or (
-        service.x_confidential and not can(request.user, ResourceAction.VIEW_CONFIDENTIAL)
-    ):
+    if service is None or not allowed(request.user, Action.VIEW_DIRECTORY, service):
         raise Http404(_("見つかりません。"))
     return service
 
 
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
-    require_resource(request.user, ResourceAction.VIEW)
+    require(request.user, Action.VIEW_DIRECTORY)
     form = SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     qs = search_services(
@@ -53,13 +52,13 @@ def directory(request: HttpRequest) -> HttpResponse:
             public_only=False,
         )
     )
-    if not can(request.user, ResourceAction.VIEW_CONFIDENTIAL):
+    if not allowed(request.user, Action.VIEW_CONFIDENTIAL_PLACES):
         qs = qs.exclude(x_confidential=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "form": form,
         "page": page,
-        "can_edit": can(request.user, ResourceAction.EDIT),
+        "can_edit": allowed(request.user, Action.EDIT_DIRECTORY),
     }
     template = (
         "resources/_results.html" if getattr(request, "htmx", False) else "resources/directory.html"
@@ -69,7 +68,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, service_id: str) -> HttpResponse:
-    require_resource(request.user, ResourceAction.VIEW)
+    require(request.user, Action.VIEW_DIRECTORY)
     service = _service(request, service_id)
     return render(
         request,
@@ -77,7 +76,7 @@ def detail(request: HttpRequest, service_id: str) -> HttpResponse:
         {
             "entry": describe(service, show_confidential=True),
             "events": history(service)[:50],
-            "can_edit": can(request.user, ResourceAction.EDIT),
+            "can_edit": allowed(request.user, Action.EDIT_DIRECTORY),
         },
     )
 
@@ -85,7 +84,7 @@ def detail(request: HttpRequest, service_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, service_id: str) -> HttpResponse:
-    require_resource(request.user, ResourceAction.EDIT)
+    require(request.user, Action.EDIT_DIRECTORY)
     service = _service(request, service_id)
     conflicts: list[Any] = []
     errors: list[str] = []
@@ -139,7 +138,7 @@ def edit(request: HttpRequest, service_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    require_resource(request.user, ResourceAction.EDIT)
+    require(request.user, Action.EDIT_DIRECTORY)
     form = NewServiceForm(request.POST or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -165,7 +164,7 @@ def new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def verify(request: HttpRequest, service_id: str) -> HttpResponse:
-    require_resource(request.user, ResourceAction.EDIT)
+    require(request.user, Action.EDIT_DIRECTORY)
     service = _service(request, service_id)
     verify_service(service.id, actor=request.user)
     messages.success(request, _("確認日を記録しました。"))
@@ -176,13 +175,13 @@ def verify(request: HttpRequest, service_id: str) -> HttpResponse:
 
 @login_required
 def stale(request: HttpRequest) -> HttpResponse:
-    require_resource(request.user, ResourceAction.VIEW)
+    require(request.user, Action.VIEW_DIRECTORY)
     qs = stale_services()
-    if not can(request.user, ResourceAction.VIEW_CONFIDENTIAL):
+    if not allowed(request.user, Action.VIEW_CONFIDENTIAL_PLACES):
         qs = qs.exclude(x_confidential=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "resources/stale.html",
-        {"page": page, "can_edit": can(request.user, ResourceAction.EDIT)},
+        {"page": page, "can_edit": allowed(request.user, Action.EDIT_DIRECTORY)},
     )
