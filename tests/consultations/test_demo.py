@@ -9,7 +9,9 @@ from tsunagari.consent.models import Consent, SupportMeeting
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.consultations.models import Consultation, Need, Referral, ReferralEvent
 from tsunagari.demo.loader import load_demo
+from tsunagari.events.models import DomainEvent
 from tsunagari.people.access import active_links
+from tsunagari.people.models import AccessOpening, AgencyLink, LinkBasis
 
 
 @pytest.fixture
@@ -27,8 +29,11 @@ def _state() -> tuple[Any, ...]:
 
 
 def _wipe() -> None:
-    for model in (ReferralEvent, Referral, Need, Consultation, Consent, SupportMeeting):
+    # Everything the demo's actions wrote, including the links they granted.
+    for model in (DomainEvent, ReferralEvent, Referral, Need, Consultation, Consent,
+                  SupportMeeting, AccessOpening):  # fmt: skip
         model.objects.all().delete()
+    AgencyLink.objects.exclude(basis=LinkBasis.SERVICE).delete()
 
 
 def test_it_loads_referrals_in_every_state_with_overdue_and_declined_ones(ward: str) -> None:
@@ -47,6 +52,39 @@ def test_it_loads_referrals_in_every_state_with_overdue_and_declined_ones(ward: 
     assert withdrawn.exists()
     for consent in withdrawn:
         assert not active_links().filter(note=f"consent:{consent.pk}").exists()
+
+
+def test_it_writes_every_demo_record_through_its_action(ward: str) -> None:
+    # every consultation, consent and referral has the named events its action writes
+    recorded = set(DomainEvent.objects.filter(kind__in=["consultation.recorded",
+                   "consultation.drafted"]).values_list("object_id", flat=True))  # fmt: skip
+    assert {str(pk) for pk in Consultation.objects.values_list("pk", flat=True)} == recorded
+    given = set(DomainEvent.objects.filter(kind__in=["consent.given", "consent.refused"])
+                .values_list("object_id", flat=True))  # fmt: skip
+    assert {str(pk) for pk in Consent.objects.values_list("pk", flat=True)} == given
+    withdrawn = set(
+        DomainEvent.objects.filter(kind="consent.withdrawn").values_list("object_id", flat=True)
+    )
+    assert {str(pk) for pk in Consent.objects.filter(withdrawn_on__isnull=False)
+            .values_list("pk", flat=True)} == withdrawn  # fmt: skip
+    for referral in Referral.objects.all():
+        kinds = [e.kind for e in referral.events.order_by("at", "pk")]
+        assert kinds[0] == "sent"
+        assert referral.status == "sent" or len(kinds) > 1
+    needs = set(DomainEvent.objects.filter(kind="need.raised").values_list("object_id", flat=True))
+    assert {str(pk) for pk in Need.objects.values_list("pk", flat=True)} == needs
+    # every event of an action was written with the action's own (back-dated) clock
+    for consultation in Consultation.objects.filter(status="recorded")[:50]:
+        event = DomainEvent.objects.get(
+            kind="consultation.recorded", object_id=str(consultation.pk)
+        )
+        assert event.at == consultation.created
+    # people came to the desk: records opened, mostly confirmed, the latest awaiting review
+    assert AccessOpening.objects.filter(status="confirmed").exists()
+    # reports by someone else opened nothing: no case link without a source
+    assert not AgencyLink.objects.filter(
+        basis=LinkBasis.CASE, note__startswith="consultation:"
+    ).exists()
 
 
 def test_it_is_deterministic_for_a_seed_and_runs_once(ward: str) -> None:

@@ -1,12 +1,14 @@
 """Demo consultations, consents, referrals and needs for the synthetic ward.
 
 Deterministic for a seed: the same residents and seed give the same
-consultations, the same referral states and the same events. Rows are
-written directly with back-dated times (the services stamp "now"), and
-links are granted exactly as the services grant them, so what each demo
-persona may see follows the same rules as real use. Support-meeting
-decisions go through the consent services (recorded by the coordinator,
-confirmed by a second agency), so the four-eyes rule is shown, not bypassed.
+consultations, the same referral states and the same events. Every row is
+written by the same actions the pages and API call (consultations, consents,
+referrals and their steps, needs, support meetings, at-desk openings), each
+at its own moment of the last six months through the actions' clock
+(``lib.clock``), so the demo proves the actions and what each persona may
+see follows the rules of real use: a report by someone else opens nothing,
+a person at the desk opens their record provisionally, a consent or a
+referral needs an agency entitled to the person.
 """
 
 from __future__ import annotations
@@ -15,38 +17,48 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from tsunagari.accounts.models import Agency, AgencyKind, Role, Staff
 from tsunagari.accounts.personas import DEMO_PASSWORD
-from tsunagari.consent.models import Consent, ConsentForm, InfoCategory, WithdrawalChannel
+from tsunagari.consent.models import ConsentForm, InfoCategory, WithdrawalChannel
 from tsunagari.consent.services import (
+    ConsentInput,
     SupportMeetingInput,
+    WithdrawalInput,
     confirm_support_meeting,
     place_under_support_meeting,
+    record_consent,
+    withdraw_consent,
 )
-from tsunagari.consultations.limits import due_at
+from tsunagari.consultations.limits import working_calendar
 from tsunagari.consultations.models import (
     Channel,
     Consultation,
-    ConsultationStatus,
     FirstOutcome,
-    Need,
     NeedKind,
-    NeedStatus,
     Referral,
-    ReferralEvent,
-    ReferralEventKind,
     ReferralOutcome,
-    ReferralStatus,
     Service,
     Visitor,
 )
-from tsunagari.people.links import end_links, grant_links, source_note
-from tsunagari.people.models import AgencyLink, LinkBasis, Person
+from tsunagari.consultations.services import (
+    ConsultationInput,
+    accept_referral,
+    decline_referral,
+    pick_up_need,
+    receive_referral,
+    record_referral_outcome,
+    revoke_referral,
+    save_consultation,
+    send_referral,
+)
+from tsunagari.lib import clock
+from tsunagari.people.access import active_links
+from tsunagari.people.models import AccessOpening, AgencyLink, LinkBasis, OpeningStatus, Person
+from tsunagari.people.openings import confirm_opening, revoke_opening
 
 DAYS_BACK = 180
 # Persona agencies get more consultations, so the demo personas have full worklists.
@@ -187,82 +199,100 @@ def _target(
     return target
 
 
-def _event(referral: Referral, kind: ReferralEventKind, actor: Staff | None, at: datetime,
-           **detail: Any) -> ReferralEvent:  # fmt: skip
-    return ReferralEvent(referral=referral, kind=kind, at=at, actor=actor,
-                         agency_id=getattr(actor, "agency_id", None),
-                         detail={k: v for k, v in detail.items() if v})  # fmt: skip
+def _receiver_staff(ward: _Ward, agency: Agency) -> Staff:
+    """Who answers referrals at an agency: its demo consultant, made if it has none."""
+    staff = ward.staff.get(agency.code)
+    if staff is None:
+        staff = next((s for s in Staff.objects.filter(agency=agency, is_active=True)
+                      .order_by("username") if s.has_role(Role.CONSULTANT)), None)  # fmt: skip
+    if staff is None:
+        staff, _ = Staff.objects.get_or_create(
+            username=f"demo.{agency.code}",
+            defaults={"display_name": f"相談員（{agency.name}）", "agency": agency,
+                      "roles": [Role.CONSULTANT], "password": make_password(None)},
+        )  # fmt: skip
+    ward.staff[agency.code] = staff
+    return staff
 
 
-def _receiver_staff(ward: _Ward, agency: Agency) -> Staff | None:
-    return (
-        ward.staff.get(agency.code)
-        or Staff.objects.filter(agency=agency).order_by("username").first()
-    )
+def _play_referral(referral: Referral, ward: _Ward, rng: random.Random, now: datetime) -> None:
+    """Move a sent referral to a realistic state for its age, through the referral actions.
 
-
-def _play_referral(referral: Referral, ward: _Ward, rng: random.Random, now: datetime,
-                   events: list[ReferralEvent], *, withdrawn: bool) -> None:  # fmt: skip
-    """Move a sent referral to a realistic state for its age; events back-dated."""
+    Each step happens at its own moment; a step that would fall after now
+    has not happened yet, and the referral stays where it is.
+    """
     receiver = _receiver_staff(ward, referral.to_agency)
+    sender = referral.sent_by
     age = (now - referral.sent_at).days
     t = referral.sent_at
-    events.append(_event(referral, ReferralEventKind.SENT, referral.sent_by, t,
-                         to_agency=referral.to_agency.code,
-                         basis="consent" if referral.consent_id else "support_meeting"))  # fmt: skip
-    if withdrawn:
-        t += timedelta(days=rng.randint(1, 2))
-        referral.status = ReferralStatus.REVOKED
-        events.append(_event(referral, ReferralEventKind.REVOKED, referral.sent_by, t,
-                             reason="本人が同意を撤回したため"))  # fmt: skip
-        return
     roll = rng.random()
     if age < 3 and roll < 0.6:
         return  # still sent, within its limit
     if roll < 0.08:
         return  # never opened: overdue once past its limit
     t += timedelta(hours=rng.randint(2, 30))
-    referral.status = ReferralStatus.RECEIVED
-    events.append(_event(referral, ReferralEventKind.RECEIVED, receiver, t))
+    if t >= now:
+        return
+    with clock.frozen(t):
+        receive_referral(receiver, referral.pk)
     if roll < 0.16 or (age < 6 and roll < 0.5):
         return  # received, no answer yet
     if roll < 0.2:
-        referral.status = ReferralStatus.REVOKED
-        events.append(_event(referral, ReferralEventKind.REVOKED, referral.sent_by,
-                             t + timedelta(days=1), reason="本人が自分で連絡できたため"))  # fmt: skip
+        if t + timedelta(days=1) < now:
+            with clock.frozen(t + timedelta(days=1)):
+                revoke_referral(sender, referral.pk, reason="本人が自分で連絡できたため")
         return
     t += timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
-    referral.responded_at = t
-    if roll < 0.32:
-        referral.status = ReferralStatus.DECLINED
-        referral.decline_reason = rng.choice(DECLINE_REASONS)
-        events.append(_event(referral, ReferralEventKind.DECLINED, receiver, t,
-                             reason=referral.decline_reason))  # fmt: skip
-        if age > 20 and rng.random() < 0.6:
-            t += timedelta(days=rng.randint(1, 7))
-            referral.status, referral.outcome, referral.closed_at = (
-                ReferralStatus.CLOSED, rng.choice([ReferralOutcome.NOT_ELIGIBLE, ReferralOutcome.NO_CAPACITY]), t)  # fmt: skip
-            events.append(_event(referral, ReferralEventKind.OUTCOME, referral.sent_by, t,
-                                 outcome=referral.outcome))  # fmt: skip
+    if t >= now:
         return
-    referral.status = ReferralStatus.ACCEPTED
-    events.append(_event(referral, ReferralEventKind.ACCEPTED, receiver, t))
-    grant_links(referral.person, [referral.to_agency_id], LinkBasis.CASE,
-                note=source_note("referral", referral.pk), since=t.date())  # fmt: skip
+    if roll < 0.32:
+        with clock.frozen(t):
+            decline_referral(receiver, referral.pk, reason=rng.choice(DECLINE_REASONS))
+        closed = t + timedelta(days=rng.randint(1, 7))
+        if age > 20 and rng.random() < 0.6 and closed < now:
+            with clock.frozen(closed):
+                record_referral_outcome(sender, referral.pk, outcome=rng.choice(
+                    [ReferralOutcome.NOT_ELIGIBLE, ReferralOutcome.NO_CAPACITY]))  # fmt: skip
+        return
+    with clock.frozen(t):
+        accept_referral(receiver, referral.pk)
     if age > 14 and rng.random() < 0.85:
-        t += timedelta(days=rng.randint(3, 14))
         outcome = rng.choices(
             [ReferralOutcome.CONNECTED, ReferralOutcome.NO_CONTACT, ReferralOutcome.NOT_INTERESTED],
             weights=[80, 12, 8],
         )[0]
-        referral.status, referral.outcome, referral.closed_at = (
-            ReferralStatus.CLOSED,
-            outcome,
-            min(t, now),
-        )
-        events.append(
-            _event(referral, ReferralEventKind.OUTCOME, receiver, min(t, now), outcome=outcome)
-        )
+        closed = t + timedelta(days=rng.randint(3, 14))
+        if closed < now:
+            with clock.frozen(closed):
+                record_referral_outcome(receiver, referral.pk, outcome=outcome)
+
+
+def _review_openings(supervisor: Staff | None, rng: random.Random, now: datetime) -> Counter[str]:
+    """The ward's supervisor reviews at-desk openings a few days after each; the last
+    days' openings stay on the review list for the demo's supervisors."""
+    counts: Counter[str] = Counter()
+    if supervisor is None:
+        return counts
+    for opening in AccessOpening.objects.filter(status=OpeningStatus.PROVISIONAL).order_by(
+        "opened_at", "pk"
+    ):
+        when = opening.opened_at + timedelta(days=rng.randint(1, 3))
+        if when >= now - timedelta(days=2):
+            counts["openings awaiting review"] += 1
+            continue
+        with clock.frozen(when):
+            if rng.random() < 0.9:
+                confirm_opening(supervisor, opening.pk, note="継続して支援するため")
+                counts["openings confirmed"] += 1
+            else:
+                revoke_opening(supervisor, opening.pk, note="本人確認の記録が不十分だったため")
+                counts["openings revoked"] += 1
+    return counts
+
+
+def is_entitled_on(staff: Staff, person: Person, day: date) -> bool:
+    """Whether the staff member's agency could see the person on that day."""
+    return active_links(day).filter(person=person, agency_id=staff.agency_id).exists()
 
 
 def _load_ward() -> _Ward | None:
@@ -301,8 +331,8 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
         pk__in=set(rng.sample(ward.people, min(len(ward.people), count * 2)))
         | {pid for ids in ward.linked.values() for pid in ids[:60]})}  # fmt: skip
     pool = sorted(people)
-    events: list[ReferralEvent] = []
     counts: Counter[str] = Counter()
+    calendar = working_calendar()
     coordinator = ward.staff.get("mac-01:coordinator")
     outreach = ward.staff.get("swc-01:outreach")
     meeting_people: set[int] = set()
@@ -311,7 +341,7 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
         code = rng.choices(doors, weights=weights)[0]
         agency, staff = ward.agencies[code], ward.staff[code]
         day = today - timedelta(days=int(DAYS_BACK * rng.random() ** 1.3))
-        while day.weekday() >= 5:
+        while not calendar.is_working_day(day):  # front doors are closed then
             day -= timedelta(days=1)
         own = [p for p in ward.linked.get(agency.pk, [])[:60] if p in people]
         person = people[rng.choice(own)] if own and rng.random() < 0.7 else people[rng.choice(pool)]
@@ -325,40 +355,34 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
         draft = i % 40 == 0 and staff.username.startswith("consultant")
         channel = Channel.COMMISSIONER if agency.kind == AgencyKind.COMMISSIONER else rng.choices(
             list(Channel), weights=[30, 40, 7, 5, 10, 8])[0]  # fmt: skip
-        received = _at(day, rng)
-        consultation = Consultation.objects.create(
-            agency=agency, received_on=today if draft else day, received_by=staff, channel=channel,
-            service=service, visitor=visitor,
-            visitor_relation=rng.choice(RELATIONS) if visitor == Visitor.FAMILY else "",
-            person=person, problems=[p for p in PROBLEMS_OF_SERVICE[service] if p in areas] or areas,
+        received = now - timedelta(minutes=30) if draft else _at(day, rng)
+        checked = visitor == Visitor.SELF and rng.random() < 0.85
+        data = ConsultationInput(
+            received_on=timezone.localdate(received).isoformat(), channel=channel, service=service,
+            visitor=visitor, visitor_relation=rng.choice(RELATIONS) if visitor == Visitor.FAMILY else "",
+            person_id=person.pk, problems=[p for p in PROBLEMS_OF_SERVICE[service] if p in areas] or areas,
             main_problem=areas[0], work="retired" if service == Service.ELDERLY else rng.choice(["", "non_regular", "seeking", "not_working"]),
             housing=rng.choice(["rented", "owned", "public", ""]),
             health_insurance="late_elderly" if service == Service.ELDERLY else rng.choice(["national", "employee", ""]),
             pension="old_age" if service == Service.ELDERLY else rng.choice(["none", "", "disability"]),
-            notes="\n".join(NOTES.get(a, "") for a in areas),
-            outcome="" if draft else outcome,
-            status=ConsultationStatus.DRAFT if draft else ConsultationStatus.RECORDED,
-            created=received, updated=received, updated_by=staff,
+            notes="\n".join(NOTES.get(a, "") for a in areas), outcome="" if draft else outcome,
+            identity_check=rng.choice(["document", "document", "known", "questions"]) if checked else "",
         )  # fmt: skip
+        with clock.frozen(received):
+            consultation = save_consultation(staff, data, final=not draft)
         counts["drafts" if draft else "recorded"] += 1
         if draft:
             continue
-        if not AgencyLink.objects.filter(person=person, agency=agency).exists():
-            grant_links(person, [agency.pk], LinkBasis.CASE,
-                        note=source_note("consultation", consultation.pk), since=day)  # fmt: skip
         if outcome in {FirstOutcome.ESCALATION, FirstOutcome.OUTREACH}:
             kind = (
                 NeedKind.MULTI_AGENCY if outcome == FirstOutcome.ESCALATION else NeedKind.OUTREACH
             )
             taker = coordinator if kind == NeedKind.MULTI_AGENCY else outreach
             picked = taker is not None and (today - day).days > 10 and rng.random() < 0.7
-            Need.objects.create(
-                consultation=consultation, person=person, kind=kind, raised_by=staff,
-                raised_agency=agency, raised_at=received,
-                status=NeedStatus.PICKED_UP if picked else NeedStatus.OPEN,
-                picked_up_by=taker if picked else None,
-                picked_up_at=received + timedelta(days=rng.randint(1, 9)) if picked else None,
-            )  # fmt: skip
+            need = consultation.needs.get(kind=kind)
+            if picked and taker is not None:
+                with clock.frozen(received + timedelta(days=rng.randint(1, 9))):
+                    pick_up_need(taker, need.pk)
             counts["needs"] += 1
             if kind == NeedKind.MULTI_AGENCY and picked and coordinator and len(meeting_people) < 4 \
                     and person.pk not in meeting_people:  # fmt: skip
@@ -366,54 +390,48 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
                 meetings.append((person.pk, min(day + timedelta(days=3), today), members))
                 meeting_people.add(person.pk)
             continue
+        if not is_entitled_on(staff, person, day):
+            # A report by someone else: the agency cannot ask the person for
+            # consent or refer them until it meets them.
+            counts["reports without a basis"] += 1
+            continue
         if outcome == FirstOutcome.RESOLVED:
             if rng.random() < 0.06:
-                Consent.objects.create(person=person, form=ConsentForm.WITHOUT_CONSENT, given_on=day,
-                                       recorded_by=staff, recorded_agency=agency, recorded_at=received)  # fmt: skip
+                with clock.frozen(received):
+                    record_consent(staff, person.pk, ConsentInput(form=ConsentForm.WITHOUT_CONSENT,
+                                                                  given_on=day.isoformat()))  # fmt: skip
                 counts["refusals"] += 1
             continue
         target = _target(areas[0], agency, ward.agencies, rng)
-        consent = Consent.objects.create(
-            person=person, form=ConsentForm.WITH_CONSENT, given_on=day,
-            expires_on=day + timedelta(days=365), recorded_by=staff, recorded_agency=agency,
-            recorded_at=received,
-            categories=[InfoCategory.BASIC, InfoCategory.CONSULTATION, rng.choice(
-                [InfoCategory.HEALTH, InfoCategory.MONEY, InfoCategory.FAMILY])],
-        )  # fmt: skip
-        consent.agencies.set([target])
-        grant_links(person, [target.pk], LinkBasis.CONSENT, note=source_note("consent", consent.pk),
-                    since=day, until=consent.expires_on)  # fmt: skip
+        categories = [InfoCategory.BASIC, InfoCategory.CONSULTATION,
+                      rng.choice([InfoCategory.HEALTH, InfoCategory.MONEY, InfoCategory.FAMILY])]  # fmt: skip
+        with clock.frozen(received):
+            consent = record_consent(staff, person.pk, ConsentInput(
+                form=ConsentForm.WITH_CONSENT, given_on=day.isoformat(),
+                expires_on=(day + timedelta(days=365)).isoformat(), agencies=[target.code],
+                categories=list(categories)))  # fmt: skip
         counts["consents"] += 1
         withdrawn = rng.random() < 0.05
-        sent_at = received + timedelta(hours=rng.randint(1, 20))
-        referral = Referral.objects.create(
-            consultation=consultation, person=person, from_agency=agency, to_agency=target,
-            sent_by=staff, sent_at=min(sent_at, now), due_at=due_at(min(sent_at, now), target.kind),
-            summary=f"{consultation.notes.splitlines()[0]}（{consultation.get_visitor_display()}より）",
-            consent=consent,
-        )  # fmt: skip
-        _play_referral(referral, ward, rng, now, events, withdrawn=withdrawn)
-        referral.save()
+        sent_at = min(received + timedelta(hours=rng.randint(1, 20)), now)
+        with clock.frozen(sent_at):
+            referral = send_referral(staff, consultation.pk, to_agency=target.code, summary=(
+                f"{consultation.notes.splitlines()[0]}（{consultation.get_visitor_display()}より）"))  # fmt: skip
         if withdrawn:
-            consent.withdrawn_on = min(day + timedelta(days=2), today)
-            consent.withdrawn_at = received + timedelta(days=2)
-            consent.withdrawn_by = staff
-            consent.withdrawal_note = "本人から電話で撤回の申し出"
-            consent.withdrawn_agency = agency
-            consent.withdrawal_said_on = consent.withdrawn_on
-            consent.withdrawal_channel = WithdrawalChannel.PHONE
-            consent.withdrawal_told_to = f"{agency.name} {staff}"[:100]
-            consent.save()
-            end_links(
-                basis=LinkBasis.CONSENT, note=source_note("consent", consent.pk), person=person
-            )
+            said = min(received + timedelta(days=2), now)
+            with clock.frozen(said):
+                revoke_referral(staff, referral.pk, reason="本人が同意を撤回したため")
+                withdraw_consent(staff, consent.pk, WithdrawalInput(
+                    said_on=timezone.localdate(said).isoformat(), channel=WithdrawalChannel.PHONE,
+                    told_to=f"{agency.name} {staff}"[:100], note="本人から電話で撤回の申し出"))  # fmt: skip
             counts["withdrawn consents"] += 1
+        else:
+            _play_referral(referral, ward, rng, now)
+        referral.refresh_from_db()
         counts[f"referrals {referral.status}"] += 1
-    ReferralEvent.objects.bulk_create(events)
+    supervisor = _ward_supervisor(ward.agencies)
+    counts.update(_review_openings(supervisor, rng, now))
     if coordinator is not None:
-        counts.update(
-            _play_support_meetings(meetings, coordinator, _ward_supervisor(ward.agencies))
-        )
+        counts.update(_play_support_meetings(meetings, coordinator, supervisor))
     referrals = Referral.objects.all()
     overdue = sum(1 for r in referrals if r.is_overdue(now))
     states = ", ".join(
@@ -424,7 +442,8 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
         f"({counts['withdrawn consents']} withdrawn, {counts['refusals']} refusals), "
         f"{referrals.count()} referrals ({states}; {overdue} overdue), {counts['needs']} needs, "
         f"{counts['support meetings']} support meetings confirmed by a second agency "
-        f"({counts['pending support meetings']} pending)"
+        f"({counts['pending support meetings']} pending), {counts['openings confirmed']} records "
+        f"opened at the desk and confirmed ({counts['openings awaiting review']} awaiting review)"
     )
 
 

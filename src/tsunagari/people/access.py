@@ -15,11 +15,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.models import Agency, AgencyKind
 from tsunagari.accounts.policy import Action, Decision, actions_for, register_object_rule
+from tsunagari.lib import clock
 from tsunagari.people.models import AgencyLink, Person
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ NOT_ENTITLED = _(
 
 
 def active_links(today: date | None = None) -> QuerySet[AgencyLink]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return AgencyLink.objects.filter(Q(until__isnull=True) | Q(until__gte=today), since__lte=today)
 
 
