@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from tsunagari.surveys.engine.ages import age_bands
 from tsunagari.surveys.engine.instruments import (
-    AGE_BANDS,
     DIRECT_QUESTION,
     HELP_SEEKING,
     HOUSEHOLD_TYPE,
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
 MAX_PROBLEMS_SHOWN = 200
-MAX_AGE = 125
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,44 +305,16 @@ def check(table: Table, mapping: Mapping[str, str], towns: Iterable[str]) -> Che
     return result
 
 
-_BAND_EDGES = np.asarray([20, 30, 40, 50, 60, 70, 80])
-
-
 def _age_bands(
     ages: pd.Series, bands: pd.Series, numbers: np.ndarray[Any, Any], problems: list[Problem]
 ) -> pd.Series:
-    text = ages.str.normalize("NFKC").str.strip().str.removesuffix("歳")
-    number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    with np.errstate(invalid="ignore"):
-        usable = (
-            np.isfinite(number)
-            & (number == np.floor(number))
-            & (number >= 16)
-            & (number <= MAX_AGE)
-        )
-    labels = np.asarray(AGE_BANDS, dtype=object)
-    from_age = labels[np.searchsorted(_BAND_EDGES, np.where(usable, number, 16.0), side="right")]
-    from_age[~usable] = ""
-    bad_age = gettext("16〜%(max)sの整数の年齢ではありません。無回答として扱います。") % {
-        "max": MAX_AGE
-    }
-    for i in np.flatnonzero(~usable & (text != "").to_numpy()).tolist():
-        problems.append(Problem(int(numbers[i]), "age", _clip(ages.iat[i]), bad_age, False))
-    out = pd.Series(from_age, dtype=object)
-    given = (
-        bands.str.normalize("NFKC")
-        .str.replace(r"[〜~–]", "-", regex=True)
-        .str.replace("歳", "")
-        .str.replace(" ", "")
-    )
-    given = given.replace({"80-": "80+", "80以上": "80+"})
-    ok = given.isin(AGE_BANDS)
-    bad_band = gettext("年齢区分は 16-19, 20-29, …, 80+ のいずれかです。無回答として扱います。")
-    for i in np.flatnonzero((~ok & (given != "")).to_numpy()).tolist():
-        problems.append(Problem(int(numbers[i]), "age_band", _clip(bands.iat[i]), bad_band, False))
-    fill = (out == "") & ok
-    out[fill] = given[fill]
-    return out
+    """The age band of each row by the survey's one rule (``engine.ages.age_bands``)."""
+    out, found = age_bands(ages, bands)
+    japanese = (get_language() or "ja").startswith("ja")
+    for p in found:
+        reason = p.reason_ja if japanese else p.reason
+        problems.append(Problem(int(numbers[p.position]), p.column, _clip(p.value), reason, False))
+    return out.fillna("").astype(str)
 
 
 _PLACE_SPLIT = re.compile(r"[,、;；/\s]+")

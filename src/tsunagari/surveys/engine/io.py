@@ -9,7 +9,6 @@ errors: they become warnings and count as no answer.
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 import tempfile
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 from tsunagari.lib.spreadsheet import safe_cell
+from tsunagari.surveys.engine.ages import age_bands
 from tsunagari.surveys.engine.csvfile import (
     SurveyInputError,
     normalise_text,
@@ -51,7 +51,6 @@ DIMENSIONS = ("age_band", "sex", "town")
 MARGIN_COLUMNS = ("dimension", "level", "population")
 WARNING_COLUMNS = ("respondent_id", "column", "value", "problem")
 MAX_POPULATION = 1e10
-MAX_AGE = 125
 
 _SEX_CODES = {
     "1": "1", "2": "2", "3": "3",
@@ -101,25 +100,20 @@ def normalise_sex(value: str) -> str | None:
     return code
 
 
-def _normalise_age_band(value: str) -> str | None:
-    text = normalise_text(value).replace("〜", "-").replace("~", "-").replace("–", "-")
-    text = text.replace("歳", "").replace(" ", "")
-    if text in AGE_BANDS:
-        return text
-    if text in {"80-", "80以上", ">=80"}:
-        return "80+"
-    return None
+def _required(keys: Sequence[str]) -> list[str]:
+    """The required columns; age may be left out when the file gives age_band."""
+    return [c for c in REQUIRED_COLUMNS if not (c == "age" and "age_band" in keys)]
 
 
 def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
     """Read RESPONSES.csv.
 
     Args:
-        path: the file (UTF-8, with or without BOM, header row).
+        path: the file (UTF-8 with or without BOM, or Shift_JIS; header row).
 
     Returns:
         ``ResponsesData``: one row per respondent with age_band derived from age (or
-        taken from age_band), sex as 1/2/3, town normalised (NFKC), answers as text;
+        taken from age_band; the rule is ``ages.age_bands``), sex as 1/2/3, town normalised (NFKC), answers as text;
         plus warnings for unusable demographic values.
 
     Raises:
@@ -136,10 +130,8 @@ def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
         ['30-39', '2', '豊洲']
     """
     file = Path(path)
-    text_header = _peek_header(file)
-    has_band = "age_band" in text_header
-    required = [c for c in REQUIRED_COLUMNS if not (c == "age" and has_band)]
-    table, numbers = read_frame(file, required)
+    table, numbers, read = read_frame(file, _required)
+    has_band = "age_band" in read.keys
 
     def column(name: str) -> pd.Series:
         if name in table.columns:
@@ -167,7 +159,10 @@ def read_responses(path: str | os.PathLike[str]) -> ResponsesData:
         )
     id_list = ids.tolist()
     warnings: list[DataWarning] = []
-    bands = _age_bands(id_list, column("age"), column("age_band"), has_band, warnings)
+    bands, age_problems = age_bands(column("age"), column("age_band") if has_band else None)
+    warnings += [
+        DataWarning(id_list[p.position], p.column, _clip(p.value), p.reason) for p in age_problems
+    ]
 
     raw_sex = column("sex")
     sexes = raw_sex.map(_SEX_CODES)
@@ -206,88 +201,11 @@ def _clip(value: str) -> str:
     return value if len(value) <= 100 else value[:100] + "…"
 
 
-def _peek_header(path: Path) -> set[str]:
-    try:
-        with path.open("rb") as fh:
-            first = fh.readline(65536).decode("utf-8-sig", errors="replace")
-    except OSError:
-        return set()
-    return {normalise_text(h).lower() for h in next(csv.reader([first]), [])}
-
-
-_BAND_EDGES = np.asarray([20, 30, 40, 50, 60, 70, 80])
-
-
-def _age_bands(
-    ids: Sequence[str],
-    ages: pd.Series,
-    given_bands: pd.Series,
-    has_band: bool,
-    warnings: list[DataWarning],
-) -> pd.Series:
-    text = ages.str.strip()
-    number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, copy=True)
-    retry = np.flatnonzero(np.isnan(number) & (text != "").to_numpy())
-    for i in retry.tolist():  # full-width digits, "34歳"
-        try:
-            number[i] = float(normalise_text(str(text.iat[i])).removesuffix("歳"))
-        except ValueError:
-            number[i] = np.nan
-    with np.errstate(invalid="ignore"):
-        usable = (
-            np.isfinite(number)
-            & (number == np.floor(number))
-            & (number >= 16)
-            & (number <= MAX_AGE)
-        )
-    labels = np.asarray(AGE_BANDS, dtype=object)
-    band_index = np.searchsorted(_BAND_EDGES, np.where(usable, number, 16.0), side="right")
-    from_age = labels[band_index]
-    from_age[~usable] = None
-    for i in np.flatnonzero(~usable & (text != "").to_numpy()).tolist():
-        warnings.append(
-            DataWarning(
-                ids[i],
-                "age",
-                _clip(str(ages.iat[i])),
-                f"not a whole age from 16 to {MAX_AGE}; counted as no answer",
-            )
-        )
-    out = pd.Series(from_age, dtype=object)
-    if has_band:
-        raw = given_bands.str.strip()
-        exact = raw.where(raw.isin(AGE_BANDS))
-        for i in np.flatnonzero(exact.isna().to_numpy() & (raw != "").to_numpy()).tolist():
-            band = _normalise_age_band(str(raw.iat[i]))
-            if band is None:
-                warnings.append(
-                    DataWarning(
-                        ids[i],
-                        "age_band",
-                        _clip(str(raw.iat[i])),
-                        "not one of 16-19, 20-29, …, 80+; counted as no answer",
-                    )
-                )
-            exact.iat[i] = band
-        disagree = np.flatnonzero((out.notna() & exact.notna() & (out != exact)).to_numpy())
-        for i in disagree.tolist():
-            warnings.append(
-                DataWarning(
-                    ids[i],
-                    "age_band",
-                    str(raw.iat[i]),
-                    f"disagrees with age {ages.iat[i]}; the age was used",
-                )
-            )
-        out = out.where(out.notna(), exact)
-    return out.astype(object)
-
-
 def read_margins(path: str | os.PathLike[str]) -> MarginsData:
     """Read MARGINS.csv (``dimension,level,population``).
 
     Args:
-        path: the file (UTF-8, with or without BOM, header row).
+        path: the file (UTF-8 with or without BOM, or Shift_JIS; header row).
 
     Returns:
         ``MarginsData`` with levels normalised like the responses (sex as 1/2/3,
@@ -306,11 +224,11 @@ def read_margins(path: str | os.PathLike[str]) -> MarginsData:
         {'sex': {'1': 480.0, '2': 520.0}}
     """
     file = Path(path)
-    header, rows = read_table(file, MARGIN_COLUMNS)
-    di, li, pi = (header.index(c) for c in MARGIN_COLUMNS)
+    table = read_table(file, MARGIN_COLUMNS)
+    di, li, pi = (table.keys.index(c) for c in MARGIN_COLUMNS)
     margins: dict[str, dict[str, float]] = {}
     where: dict[tuple[str, str], int] = {}
-    for number, record in rows:
+    for number, record in zip(table.numbers, table.rows, strict=True):
         dim = normalise_text(record[di]).lower()
         if dim not in DIMENSIONS:
             raise SurveyInputError(
@@ -324,7 +242,8 @@ def read_margins(path: str | os.PathLike[str]) -> MarginsData:
         if dim == "sex":
             level = normalise_sex(raw_level)
         elif dim == "age_band":
-            level = _normalise_age_band(raw_level)
+            level = normalise_text(raw_level).replace(" ", "")
+            level = level if level in AGE_BANDS else None
         else:
             level = normalise_text(raw_level) or None
         if level is None:
