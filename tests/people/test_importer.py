@@ -90,7 +90,10 @@ def test_it_keeps_moves_and_name_changes_as_history(db: None, tmp_path: Path) ->
     ("content", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "not a CSV text file"),
-        ("record_id,name_kanji\nR1,山田\n".encode("shift_jis"), "not valid UTF-8"),
+        (
+            b"record_id,resident_id,name_kanji,birth_date,address\nR1,1,\xff,x,y\n",
+            "neither UTF-8 nor Shift_JIS",
+        ),
         (b"", "empty"),
         ("record_id,name_kanji,birth_date\nR1,山田,1948-03-05\n".encode(), "resident_id"),
     ],
@@ -100,6 +103,30 @@ def test_it_refuses_files_it_cannot_read_with_a_clear_message(
 ) -> None:
     with pytest.raises(ImportFileError, match=message):
         import_registry(write(tmp_path, content))
+    assert Person.objects.count() == 0
+
+
+def test_it_imports_a_shift_jis_file_saved_by_excel(db: None, tmp_path: Path) -> None:
+    # given the clean extract saved as CSV from Japanese Excel (CP932)
+    path = write(tmp_path, (HEADER + "".join(ROWS)).encode("cp932"))
+    # when imported
+    report = import_registry(path)
+    # then the names are read, not mojibake
+    assert report.written and report.created == 3
+    assert Person.objects.get(resident_id="1000000037").surname == "髙橋"
+
+
+def test_it_names_the_row_and_column_of_bytes_it_cannot_read(db: None, tmp_path: Path) -> None:
+    # given a UTF-8 extract whose third row has a value pasted in Shift_JIS
+    text = HEADER + "".join(ROWS[:2])
+    path = write(tmp_path, text.encode() + ROWS[2].replace("髙橋", "高橋").encode("cp932"))
+    # when imported
+    with pytest.raises(ImportFileError) as caught:
+        import_registry(path)
+    # then the report names row 4 and the name column, and nothing is stored
+    problem = caught.value.problems[0]
+    assert (problem.row, problem.column) == (4, "name_kanji")
+    assert "UTF-8" in str(caught.value)
     assert Person.objects.count() == 0
 
 

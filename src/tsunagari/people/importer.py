@@ -9,21 +9,26 @@ history.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
-from tsunagari.people.models import ChangeKind, Household, Membership, Person, PersonChange
-from tsunagari.people.services import PersonError, PersonInput, clean
+from tsunagari.events.models import DomainEvent, EventKind
+from tsunagari.lib import clock, intake
+from tsunagari.people.models import Household, Membership, Person, PersonChange
+from tsunagari.people.services import (
+    PersonError,
+    PersonInput,
+    change_summary,
+    classify_changes,
+    clean,
+)
 
 if TYPE_CHECKING:
     from tsunagari.accounts.models import Staff
@@ -32,16 +37,24 @@ REQUIRED = ("record_id", "resident_id", "name_kanji", "birth_date", "address")
 OPTIONAL = ("name_kana", "sex", "phone", "household_id", "relation", "sealed")
 _YES = {"1", "true", "yes", "はい", "有"}
 MAX_BYTES = 512 * 1024 * 1024
+#: The ward has about 540,000 residents; a whole-registry extract must fit.
+MAX_ROWS = 2_000_000
 _COMPARED = (
     "surname", "given_name", "surname_kana", "given_kana", "birth_date", "sex", "address", "phone",
     "name_key", "surname_key", "given_key", "kana_key", "surname_kana_key", "given_kana_key",
     "surname_kana_initial", "given_kana_initial", "town", "block_key", "address_key", "phone_digits",
 )  # fmt: skip
-_NAME_FIELDS = {"surname", "given_name", "surname_kana", "given_kana"}
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says what to fix."""
+    """The file as a whole cannot be read; the message says what to fix.
+
+    ``problems`` is the intake's reject report (file, row, column, value, reason).
+    """
+
+    def __init__(self, refused: intake.Rejected) -> None:
+        self.problems = refused.problems
+        super().__init__(str(refused.problem))
 
 
 @dataclass
@@ -74,41 +87,25 @@ class ImportReport:
         )
 
 
-def read_rows(path: Path) -> tuple[list[dict[str, str]], str]:
-    """Decode and parse the CSV; raise ImportFileError naming what is wrong."""
+def read_rows(path: Path) -> tuple[list[dict[str, str]], list[int], str]:
+    """Read the extract through the file intake (UTF-8 or Shift_JIS, CSV or Excel).
+
+    Returns:
+        The rows as ``{column: stripped value}``, each row's number in the
+        file (header = row 1), and the file's SHA-256.
+
+    Raises:
+        ImportFileError: the intake refused the file; ``problems`` is its report.
+    """
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImportFileError(f"{path}: cannot be read ({exc.strerror}).") from None
-    if size > MAX_BYTES:
-        raise ImportFileError(
-            f"{path}: {size:,} bytes is larger than the {MAX_BYTES:,}-byte limit; split the file."
+        data, name = intake.read_source(path, max_bytes=MAX_BYTES)
+        table = intake.read_table(
+            data, name=name, required=REQUIRED, max_bytes=MAX_BYTES, max_rows=MAX_ROWS
         )
-    raw = path.read_bytes()
-    if b"\x00" in raw[:65536]:
-        raise ImportFileError(f"{path}: this is not a CSV text file (it contains binary data).")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"{path}: row {line} is not valid UTF-8 (byte {exc.start}); save the file as UTF-8 (Shift_JIS is not accepted)."
-        ) from None
-    if not text.strip():
-        raise ImportFileError(f"{path}: the file is empty; it needs a header row and data rows.")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportFileError(
-            f"{path}: row 1 (header) lacks the required column(s) {', '.join(missing)}."
-        )
-    reader.fieldnames = header
-    try:
-        rows = [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
-    except csv.Error as exc:
-        raise ImportFileError(f"{path}: row {reader.line_num} is not valid CSV ({exc}).") from None
-    return rows, hashlib.sha256(raw).hexdigest()
+    except intake.Rejected as refused:
+        raise ImportFileError(refused) from None
+    rows = [{k: v.strip() for k, v in row.items()} for row in table.dicts()]
+    return rows, table.numbers, hashlib.sha256(data).hexdigest()
 
 
 def import_registry(
@@ -119,12 +116,12 @@ def import_registry(
     progress: Callable[[int], object] | None = None,
 ) -> ImportReport:
     """Import one registry extract. See the module docstring for the rules."""
-    rows, digest = read_rows(path)
+    rows, numbers, digest = read_rows(path)
     report = ImportReport(file=path.name, rows=len(rows))
     seen_records: dict[str, int] = {}
     seen_residents: dict[str, int] = {}
     valid: list[tuple[dict[str, str], dict[str, Any]]] = []
-    for number, row in enumerate(rows, start=2):
+    for checked, (number, row) in enumerate(zip(numbers, rows, strict=True), start=1):
         rid = row.get("record_id", "")
         problems: list[tuple[str, str]] = []
         if not rid:
@@ -163,7 +160,7 @@ def import_registry(
             seen_records[rid] = number
             seen_residents[resident] = number
             valid.append((row, values))
-        if progress and number % 1000 == 0:
+        if progress and checked % 1000 == 0:
             progress(1000)
     if report.rejected and not skip_invalid:
         return report
@@ -184,8 +181,8 @@ def import_registry(
 def _write(
     valid: list[tuple[dict[str, str], dict[str, Any]]], report: ImportReport, actor: Staff | None
 ) -> None:
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.today()
     existing = {
         p.resident_id: p
         for chunk in _chunks([v["resident_id"] for _, v in valid])
@@ -194,34 +191,23 @@ def _write(
     new_people: list[Person] = []
     changed: list[Person] = []
     history: list[PersonChange] = []
+    events: list[DomainEvent] = []
     for _row, values in valid:
         person = existing.get(values["resident_id"])
         if person is None:
             new_people.append(Person(**values, created=now, updated=now))
             continue
-        diffs = [f for f in _COMPARED if getattr(person, f) != values[f]]
-        if values["sealed"] and not person.sealed:
-            diffs.append("sealed")
+        # An import never unseals: that is a designated officer's decision.
+        values["sealed"] = values["sealed"] or person.sealed
+        diffs = [f for f in (*_COMPARED, "sealed") if getattr(person, f) != values[f]]
         if not diffs:
             report.unchanged += 1
             continue
-        for f in diffs:
-            if f.endswith(("_key", "_initial")) or f in {"town", "phone_digits", "sealed"}:
-                continue
-            kind = (
-                ChangeKind.NAME
-                if f in _NAME_FIELDS
-                else ChangeKind.MOVE
-                if f == "address"
-                else ChangeKind.CORRECTION
-            )
-            history.append(PersonChange(person=person, kind=kind, field=f, old_value=str(getattr(person, f) or "")[:300],
-                                        new_value=str(values[f] or "")[:300], at=now, by=actor, source="registry"))  # fmt: skip
-            if f == "address":
-                report.moved += 1
-        if "sealed" in diffs:
-            history.append(PersonChange(person=person, kind=ChangeKind.CORRECTION, field="sealed", old_value="いいえ",
-                                        new_value="はい", at=now, by=actor, source="registry"))  # fmt: skip
+        # The same classification as an edit on the page (people.services).
+        rows = classify_changes(person, values, by=actor, at=now, source="registry")
+        history += rows
+        report.moved += any(r.field == "address" for r in rows)
+        events.append(_event(EventKind.PERSON_CHANGED, person, actor, now, **change_summary(rows)))
         for f in diffs:
             setattr(person, f, values[f])
         person.version += 1
@@ -229,13 +215,34 @@ def _write(
         changed.append(person)
     _insert(Person, new_people)
     report.created = len(new_people)
+    if new_people:
+        ids = dict(
+            (rid, pk)
+            for chunk in _chunks([p.resident_id for p in new_people])
+            for rid, pk in Person.objects.filter(resident_id__in=chunk).values_list(
+                "resident_id", "pk"
+            )
+        )
+        for p in new_people:
+            p.pk = ids[p.resident_id]
+            events.append(_event(EventKind.PERSON_REGISTERED, p, actor, now, source="registry"))
     if changed:
         Person.objects.bulk_update(
             changed, [*_COMPARED, "sealed", "version", "updated"], batch_size=2000
         )
     report.updated = len(changed)
     PersonChange.objects.bulk_create(history, batch_size=2000)
+    DomainEvent.objects.bulk_create(events, batch_size=5000)
     _households(valid, report, today)
+
+
+def _event(
+    kind: EventKind, person: Person, actor: Staff | None, at: Any, **data: Any
+) -> DomainEvent:
+    """The event the edit and create actions write, built for a bulk insert."""
+    return DomainEvent(kind=kind, object_type="people.person", object_id=str(person.pk),
+                       person_id=person.pk, actor=actor, agency_id=getattr(actor, "agency_id", None),
+                       at=at, data=data)  # fmt: skip
 
 
 def _insert(model: type[models.Model], objects: list[Any], batch: int = 5000) -> None:
