@@ -5,21 +5,20 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from tsunagari.lib.commands import FileCommand
 from tsunagari.linkage.engine import detect_directory
 from tsunagari.linkage.engine.detect import DEFAULT_RULES, RulesError
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = (
         "Find households showing complex-need patterns (8050, double care, young carer, "
         "isolation, poverty with children) in a link output directory; writes candidates.csv."
     )
-    requires_system_checks: ClassVar[list[str]] = []  # type: ignore[misc]
-    requires_migrations_checks = False
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("output_dir", type=Path, help="directory written by `link`")

@@ -8,10 +8,11 @@ import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from tsunagari.lib.commands import FileCommand
 from tsunagari.linkage.engine import (
     MATCH_THRESHOLD,
     InputError,
@@ -44,14 +45,11 @@ def _probability(value: str) -> float:
     return number
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = (
         "Link department extracts (one CSV per source in INPUT_DIR) into people and "
         "households; writes clusters.csv, households.csv and warnings.csv into --out."
     )
-    # Linking needs no database and no system checks.
-    requires_system_checks: ClassVar[list[str]] = []  # type: ignore[misc]
-    requires_migrations_checks = False
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("input_dir", type=Path, help="directory of *.csv extracts")

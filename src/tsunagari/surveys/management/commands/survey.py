@@ -15,8 +15,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from tsunagari.lib.commands import FileCommand
 from tsunagari.surveys.engine import RakingError, SurveyInputError, analyse_files
 
 
@@ -30,12 +31,8 @@ def _cell_size(text: str) -> int:
     return value
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = "Loneliness survey tools: 'survey analyse RESPONSES.csv --out DIR' writes estimates."
-
-    # Analysing a file needs no database and no system checks.
-    requires_system_checks: list[str] = []  # noqa: RUF012 - the type Django declares
-    requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
