@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -287,38 +287,18 @@ def update_person(
             raise PersonError({"sealed": gettext("閲覧制限の設定は指定職員が行います。")})
         if person.version != expected_version:
             raise EditConflict(person, values)
-        changed = []
         today = clock.now()
-        for name in _SHOWN:
-            old, new = getattr(person, name), values.get(name, getattr(person, name))
-            if old != new:
-                kind = (
-                    ChangeKind.NAME
-                    if name in _NAME_FIELDS
-                    else ChangeKind.MOVE
-                    if name in _ADDRESS_FIELDS
-                    else ChangeKind.CORRECTION
-                )
-                PersonChange.objects.create(
-                    person=person,
-                    kind=kind,
-                    field=name,
-                    old_value=_text(old),
-                    new_value=_text(new),
-                    by=actor,
-                    at=today,
-                )
-                changed.append(name)
+        history = classify_changes(person, values, by=actor, at=today)
+        PersonChange.objects.bulk_create(history)
+        changed = [c.field for c in history]
         for name, value in values.items():
             setattr(person, name, value)
         if changed:
             person.version += 1
             person.updated = today
             person.save()
-            kinds = sorted({"name" if n in _NAME_FIELDS else "move" if n in _ADDRESS_FIELDS
-                            else "correction" for n in changed})  # fmt: skip
             write_event(EventKind.PERSON_CHANGED, person, actor, person_id=person.pk,
-                        fields=changed, kinds=kinds)  # fmt: skip
+                        **change_summary(history))  # fmt: skip
             record(
                 actor,
                 AuditAction.UPDATE,
@@ -327,6 +307,43 @@ def update_person(
                 detail={"fields": changed},
             )
     return person
+
+
+def classify_changes(
+    person: Person, values: dict[str, Any], *, by: Staff | None, at: datetime, source: str = ""
+) -> list[PersonChange]:
+    """The history rows (unsaved) for changing ``person`` to ``values``.
+
+    The one classification of a change, used by the edit action and the
+    registry import alike: a name part changed is a name change (marriage,
+    adoption), a new address a move, anything else a correction. Only the
+    fields a person reads are recorded, never the derived comparison keys.
+    """
+    rows = []
+    for name in _SHOWN:
+        if name not in values:
+            continue
+        old, new = getattr(person, name), values[name]
+        if old == new:
+            continue
+        kind = (
+            ChangeKind.NAME
+            if name in _NAME_FIELDS
+            else ChangeKind.MOVE
+            if name in _ADDRESS_FIELDS
+            else ChangeKind.CORRECTION
+        )
+        rows.append(PersonChange(person=person, kind=kind, field=name, old_value=_text(old),
+                                 new_value=_text(new), by=by, at=at, source=source))  # fmt: skip
+    return rows
+
+
+def change_summary(history: list[PersonChange]) -> dict[str, list[str]]:
+    """What a ``person.changed`` event says: which fields, which kinds of change."""
+    return {
+        "fields": [c.field for c in history],
+        "kinds": sorted({str(c.kind) for c in history}),
+    }
 
 
 def _text(value: object) -> str:
