@@ -7,7 +7,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
-from tsunagari.lib.http import MAX_NEXT_LENGTH, is_safe_local_url, safe_next, signed_in_staff
+from tsunagari.lib.http import (
+    MAX_NEXT_LENGTH,
+    form_id,
+    is_safe_local_url,
+    safe_next,
+    signed_in_staff,
+)
 
 DEFAULT = "/consultations/"
 
@@ -99,3 +105,15 @@ def test_it_refuses_to_act_for_nobody() -> None:
     request.user = AnonymousUser()
     with pytest.raises(PermissionDenied, match="Sign in first"):
         signed_in_staff(request)
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("42", 42), (" 7 ", 7), (42, 42), ("0", None), ("-1", None), ("1.5", None), ("1e3", None),
+     ("", None), (None, None), ("x", None), ("9" * 5000, None), (2**62, None), (2**62 - 1, 2**62 - 1),
+     ("<script>", None)],
+)  # fmt: skip
+def test_it_reads_a_record_number_from_a_form_or_refuses_it(
+    typed: object, number: int | None
+) -> None:
+    assert form_id(typed) == number

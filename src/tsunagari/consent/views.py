@@ -36,18 +36,10 @@ from tsunagari.consent.services import (
     reject_support_meeting,
     withdraw_consent,
 )
-from tsunagari.lib.http import safe_next, signed_in_staff
+from tsunagari.lib.http import form_id, safe_next, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import Purpose, present_people, present_person
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def _back(request: HttpRequest, consultation_id: int | None) -> str:
@@ -59,7 +51,7 @@ def _back(request: HttpRequest, consultation_id: int | None) -> str:
 
 
 def _person(request: HttpRequest) -> Person:
-    person_id = _int(request.GET.get("person") or request.POST.get("person"))
+    person_id = form_id(request.GET.get("person") or request.POST.get("person"))
     person = Person.objects.filter(pk=person_id).first() if person_id else None
     if person is None:
         raise Http404(gettext("本人が指定されていません。"))
@@ -73,7 +65,7 @@ def new(request: HttpRequest) -> HttpResponse:
     require(staff, Action.WORK_CONSULTATIONS)
     person = _person(request)
     require(staff, Action.VIEW_PERSONAL_DATA, person)
-    consultation_id = _int(request.GET.get("consultation") or request.POST.get("consultation"))
+    consultation_id = form_id(request.GET.get("consultation") or request.POST.get("consultation"))
     today = timezone.localdate()
     typed: dict[str, Any] = {
         "form": ConsentForm.WITH_CONSENT, "given_on": today.isoformat(),
@@ -180,7 +172,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.DECIDE_SUPPORT_MEETING)
     person = _person(request)
-    consultation_id = _int(request.GET.get("consultation") or request.POST.get("consultation"))
+    consultation_id = form_id(request.GET.get("consultation") or request.POST.get("consultation"))
     typed: dict[str, Any] = {
         "decided_on": timezone.localdate().isoformat(),
         "agencies": [staff.agency.code] if staff.agency else [],

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -24,8 +24,12 @@ from tsunagari.consultations.models import Consultation, Need, Referral
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
     from tsunagari.accounts.models import Staff
+
+_Seen = TypeVar("_Seen", Consultation, Referral)
 
 NOT_YOUR_CONSULTATION = _(
     "この相談は他の機関が受け付けたものです。受け付けた機関からのつなぎ（紹介）がある場合は、"
@@ -76,37 +80,29 @@ def _refuse(
     )
 
 
+def _visible(
+    actor: Staff | AnonymousUser, rows: QuerySet[_Seen], pk: int, missing: StrOrPromise
+) -> _Seen:
+    """``rows``' object ``pk`` when ``actor`` may see it; a refusal is audited."""
+    require(actor, Action.VIEW_PERSONAL_DATA)
+    obj = rows.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(missing)
+    try:
+        require(actor, Action.VIEW_PERSONAL_DATA, obj)
+    except PermissionDenied as exc:
+        _refuse(actor, obj, exc)
+        raise
+    return obj
+
+
 def get_consultation_for(actor: Staff | AnonymousUser, consultation_id: int) -> Consultation:
     """The one way to fetch a consultation: it exists and ``actor`` may see it."""
-    require(actor, Action.VIEW_PERSONAL_DATA)
-    consultation = (
-        Consultation.objects.select_related("agency", "received_by", "person")
-        .filter(pk=consultation_id)
-        .first()
-    )
-    if consultation is None:
-        raise Http404(gettext("その番号の相談はありません。"))
-    try:
-        require(actor, Action.VIEW_PERSONAL_DATA, consultation)
-    except PermissionDenied as exc:
-        _refuse(actor, consultation, exc)
-        raise
-    return consultation
+    rows = Consultation.objects.select_related("agency", "received_by", "person")
+    return _visible(actor, rows, consultation_id, gettext("その番号の相談はありません。"))
 
 
 def get_referral_for(actor: Staff | AnonymousUser, referral_id: int) -> Referral:
     """The one way to fetch a referral: it exists and ``actor`` is on one of its sides."""
-    require(actor, Action.VIEW_PERSONAL_DATA)
-    referral = (
-        Referral.objects.select_related("from_agency", "to_agency", "person", "sent_by")
-        .filter(pk=referral_id)
-        .first()
-    )
-    if referral is None:
-        raise Http404(gettext("その番号のつなぎはありません。"))
-    try:
-        require(actor, Action.VIEW_PERSONAL_DATA, referral)
-    except PermissionDenied as exc:
-        _refuse(actor, referral, exc)
-        raise
-    return referral
+    rows = Referral.objects.select_related("from_agency", "to_agency", "person", "sent_by")
+    return _visible(actor, rows, referral_id, gettext("その番号のつなぎはありません。"))

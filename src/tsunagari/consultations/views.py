@@ -52,7 +52,7 @@ from tsunagari.consultations.services import (
     save_consultation,
     send_referral,
 )
-from tsunagari.lib.http import signed_in_staff
+from tsunagari.lib.http import form_id, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import IdentityCheck, Person, Sex
@@ -72,14 +72,6 @@ def intake_from_post(post: QueryDict) -> ConsultationInput:
         confirm_new=post.get("confirm_new") == "on",
         problems=post.getlist("problems"),
     )
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def _values_of(consultation: Consultation) -> dict[str, Any]:
@@ -124,7 +116,7 @@ def _intake_page(
 ) -> HttpResponse:
     staff = signed_in_staff(request)
     selected = None
-    person_id = _int(values.get("person_id"))
+    person_id = form_id(values.get("person_id"))
     if person_id:
         person = Person.objects.filter(pk=person_id).first()
         if person is not None:
@@ -168,8 +160,8 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
 def save(request: HttpRequest) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.WORK_CONSULTATIONS)
-    consultation_id = _int(request.POST.get("consultation_id"))
-    version = _int(request.POST.get("version")) or 0
+    consultation_id = form_id(request.POST.get("consultation_id"))
+    version = form_id(request.POST.get("version")) or 0
     final = "draft" not in request.POST
     values = _values_from_post(request.POST)
     current = None
@@ -206,8 +198,8 @@ def autosave(request: HttpRequest) -> HttpResponse:
     """htmx: save the draft while typing; answer with a status line and the new version."""
     staff = signed_in_staff(request)
     require(staff, Action.WORK_CONSULTATIONS)
-    consultation_id = _int(request.POST.get("consultation_id"))
-    version = _int(request.POST.get("version")) or 0
+    consultation_id = form_id(request.POST.get("consultation_id"))
+    version = form_id(request.POST.get("version")) or 0
     context: dict[str, Any] = {"consultation_id": consultation_id or "", "version": version}
     try:
         saved = save_consultation(staff, intake_from_post(request.POST),

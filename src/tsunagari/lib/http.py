@@ -5,7 +5,7 @@ Django-aware (it reads requests), but imports no app at run time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 if TYPE_CHECKING:
     from tsunagari.accounts.models import Staff
 
-__all__ = ["MAX_NEXT_LENGTH", "is_safe_local_url", "safe_next", "signed_in_staff"]
+__all__ = ["MAX_NEXT_LENGTH", "form_id", "is_safe_local_url", "safe_next", "signed_in_staff"]
 
 # Longer than any page address of ours; a longer ``next`` is refused, not trimmed.
 MAX_NEXT_LENGTH = 2000
@@ -70,3 +70,17 @@ def safe_next(request: HttpRequest, default: str, *, field: str = "next", within
     """
     target = request.POST.get(field) or request.GET.get(field) or ""
     return target if is_safe_local_url(target, request, within=within) else default
+
+
+def form_id(value: Any) -> int | None:
+    """A record number typed in a form or query: a whole number from 1 to 2**62, else None.
+
+    Example:
+        >>> form_id("42"), form_id("0"), form_id("4x"), form_id(None)
+        (42, None, None, None)
+    """
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**62 else None
