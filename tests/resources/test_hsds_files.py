@@ -107,3 +107,54 @@ def test_it_loads_the_full_demo_directory_with_hundreds_of_entries(
     assert full_demo_directory > 300
     assert Service.objects.filter(x_kind="longevity_centre").count() == 21
     assert Service.objects.filter(x_confidential=True).count() == 2
+
+
+ORGANIZATIONS = (
+    "id,name,description\n0b4c5a3e-1111-4c1b-9a51-000000000000,砂町ふれあいの会,高齢者の集いの場\n"
+)
+
+
+def test_it_imports_a_csv_table_saved_in_shift_jis(db: None, tmp_path: Path) -> None:
+    # given an organizations table saved as CSV from Japanese Excel (CP932)
+    path = tmp_path / "organizations.csv"
+    path.write_bytes(ORGANIZATIONS.encode("cp932"))
+    # when it is imported
+    report = import_file(path, actor=None)
+    # then the Japanese name is stored as written
+    assert not report.refused, report.lines()
+    assert _snapshot()["organizations"][0]["name"] == "砂町ふれあいの会"
+
+
+def test_it_imports_an_excel_workbook_with_one_sheet_per_table(db: None, tmp_path: Path) -> None:
+    # given a workbook whose sheet "organizations" holds the table, beside a notes sheet
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "メモ"
+    notes.append(["この表は区の担当者が更新します"])
+    sheet = book.create_sheet("organizations")
+    for line in ORGANIZATIONS.splitlines():
+        sheet.append(line.split(","))
+    path = tmp_path / "directory.xlsx"
+    book.save(path)
+    # when it is imported
+    report = import_file(path, actor=None)
+    # then the organisation is stored and the notes sheet ignored
+    assert not report.refused, report.lines()
+    assert _snapshot()["organizations"][0]["name"] == "砂町ふれあいの会"
+
+
+def test_it_names_the_row_and_column_of_unreadable_bytes_in_a_table(
+    db: None, tmp_path: Path
+) -> None:
+    # given a Shift_JIS table with a byte that is no character on row 3
+    path = tmp_path / "organizations.csv"
+    path.write_bytes(ORGANIZATIONS.encode("cp932") + b"x2,\xff,y\n")
+    # when it is imported
+    report = import_file(path, actor=None)
+    # then it is refused, naming row 3 and the name column
+    assert report.refused
+    assert "row 3, column name" in report.rejections[0].reason
+    assert not _snapshot().get("organizations")

@@ -162,6 +162,7 @@ def read_table(
     max_columns: int = DEFAULT_MAX_COLUMNS,
     sheet: str | None = None,
     allow_excel: bool = True,
+    empty_ok: bool = False,
 ) -> Table:
     """Read a CSV/TSV file or an Excel workbook (.xlsx) into a header and rows of text.
 
@@ -175,6 +176,7 @@ def read_table(
         max_bytes, max_rows, max_columns: the caller's limits.
         sheet: the workbook sheet to read (default: the first).
         allow_excel: False for importers that take CSV only.
+        empty_ok: accept a header without data rows (an empty table).
 
     Returns:
         ``Table``; cells are text as written ("" for empty), never stripped.
@@ -198,7 +200,7 @@ def read_table(
             *workbook_rows(data, file, sheet=sheet, max_rows=max_rows, max_columns=max_columns),
             "xlsx",
         )
-        return _table(file, encoding, records, numbers, required, key, max_columns)
+        return _table(file, encoding, records, numbers, required, key, max_columns, empty_ok)
     if kind == "xlsx" or data[:4] == b"PK\x03\x04":
         raise Rejected(
             Problem(
@@ -220,6 +222,7 @@ def read_table(
         key=key,
         max_rows=max_rows,
         max_columns=max_columns,
+        empty_ok=empty_ok,
     )
 
 
@@ -233,6 +236,7 @@ def parse_text(
     key: Key = _identity,
     max_rows: int = DEFAULT_MAX_ROWS,
     max_columns: int = DEFAULT_MAX_COLUMNS,
+    empty_ok: bool = False,
 ) -> Table:
     """Parse decoded CSV text (see ``read_table``, which decodes first)."""
     if not text.strip():
@@ -252,7 +256,7 @@ def parse_text(
             numbers.append(number)
     except csv.Error as exc:
         raise Rejected(_syntax_error(file, text, number + 1, records, exc)) from None
-    return _table(file, encoding, records, numbers, required, key, max_columns)
+    return _table(file, encoding, records, numbers, required, key, max_columns, empty_ok)
 
 
 def _empty(file: str, required: Required) -> Problem:
@@ -317,6 +321,7 @@ def _table(
     required: Required,
     key: Key,
     max_columns: int,
+    empty_ok: bool = False,
 ) -> Table:
     if not records:
         raise Rejected(_empty(file, required))
@@ -365,7 +370,7 @@ def _table(
     _require(file, header, keys, required)
     width = len(header)
     body = records[1:]
-    if not body:
+    if not body and not empty_ok:
         raise Rejected(
             Problem(
                 file,

@@ -1,4 +1,6 @@
-"""Reading and writing HSDS files: JSON, CSV tables, datapackage (directory or zip)."""
+"""Reading and writing HSDS files: JSON, CSV tables, Excel workbooks, datapackage
+(directory or zip). Tables are read through the one file intake
+(``tsunagari.lib.intake``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tsunagari.lib import intake
 from tsunagari.resources.hsds.convert import Bundle, bundle_from_json, bundle_from_tables
 from tsunagari.resources.hsds.schemas import ENTITY_OF_TABLE, SCHEMA_DIR, fields_of
 
@@ -21,7 +24,18 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read at all (too big, not JSON, not a package)."""
+    """The file cannot be read at all (too big, not JSON, not a package).
+
+    ``problems`` is the file intake's reject report when a table could not be read.
+    """
+
+    def __init__(self, message: str, problems: list[intake.Problem] | None = None) -> None:
+        self.problems = problems or []
+        super().__init__(message)
+
+
+def _refused(refused: intake.Rejected) -> ImportFileError:
+    return ImportFileError(str(refused.problem), refused.problems)
 
 
 def _too_big(size: int, limit: int) -> ImportFileError:
@@ -32,6 +46,7 @@ def _too_big(size: int, limit: int) -> ImportFileError:
 
 
 def _decode(data: bytes, name: str) -> str:
+    """JSON is UTF-8 by definition (RFC 8259); tables go through the intake instead."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -40,26 +55,49 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _read_csv_text(text: str) -> list[dict[str, str]]:
-    rows = []
-    for row in csv.DictReader(io.StringIO(text)):
-        rows.append(
-            {k: unescape_cell(v) for k, v in row.items() if k is not None and isinstance(v, str)}
-        )
-    return rows
+def _rows(table: intake.Table) -> list[dict[str, str]]:
+    return [{k: unescape_cell(v) for k, v in row.items()} for row in table.dicts()]
 
 
-def _tables_from_csv_files(files: Mapping[str, bytes]) -> Bundle:
+def _tables_from_csv_files(files: Mapping[str, bytes], max_bytes: int) -> Bundle:
     tables: dict[str, Any] = {}
     for name, data in sorted(files.items()):
-        stem = Path(name).name.removesuffix(".csv")
-        tables[stem] = _read_csv_text(_decode(data, name))
+        stem = Path(name).stem
+        try:
+            table = intake.read_table(
+                data, name=Path(name).name, max_bytes=max_bytes, allow_excel=False, empty_ok=True
+            )
+        except intake.Rejected as refused:
+            raise _refused(refused) from None
+        tables[stem] = _rows(table)
+    return bundle_from_tables(tables, from_csv=True)
+
+
+def _tables_from_workbook(data: bytes, name: str, max_bytes: int) -> Bundle:
+    """One sheet per HSDS table, named like the CSV files (``organizations``, ``services`` …)."""
+    try:
+        sheets = intake.sheet_names(data, name)
+        tables: dict[str, Any] = {}
+        for sheet in sheets:
+            if sheet.strip() in ENTITY_OF_TABLE:
+                table = intake.read_table(
+                    data, name=name, sheet=sheet, max_bytes=max_bytes, empty_ok=True
+                )
+                tables[sheet.strip()] = _rows(table)
+    except intake.Rejected as refused:
+        raise _refused(refused) from None
+    if not tables:
+        raise ImportFileError(
+            f"{name} has no sheet named after an HSDS table (organizations, services, locations …); "
+            f"its sheets are {', '.join(sheets)}."
+        )
     return bundle_from_tables(tables, from_csv=True)
 
 
 def read_file(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Bundle:
-    """Read an HSDS file: ``.json``, a ``.csv`` table, a ``.zip`` package, a
-    datapackage directory or its ``datapackage.json``.
+    """Read an HSDS file: ``.json``, a ``.csv`` table, an ``.xlsx`` workbook
+    (one sheet per table), a ``.zip`` package, a datapackage directory or its
+    ``datapackage.json``. Tables may be UTF-8 or Shift_JIS (as Excel saves CSV).
 
     Raises:
         ImportFileError: the file is too big, unreadable or not HSDS at all.
@@ -72,13 +110,15 @@ def read_file(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Bundle:
             raise _too_big(total, max_bytes)
         if not csvs:
             raise ImportFileError(f"{folder} holds no .csv tables.")
-        return _tables_from_csv_files({p.name: p.read_bytes() for p in csvs})
+        return _tables_from_csv_files({p.name: p.read_bytes() for p in csvs}, max_bytes)
     if not path.exists():
         raise ImportFileError(f"{path} does not exist.")
     size = path.stat().st_size
     if size > max_bytes:
         raise _too_big(size, max_bytes)
     data = path.read_bytes()
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _tables_from_workbook(data, path.name, max_bytes)
     if path.suffix.lower() == ".zip" or data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -91,9 +131,9 @@ def read_file(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Bundle:
             raise ImportFileError(f"{path.name} is not a valid zip file.") from None
         if not files:
             raise ImportFileError(f"{path.name} holds no .csv tables.")
-        return _tables_from_csv_files(files)
-    if path.suffix.lower() == ".csv":
-        return _tables_from_csv_files({path.name: data})
+        return _tables_from_csv_files(files, max_bytes)
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return _tables_from_csv_files({path.name: data}, max_bytes)
     return read_json_bytes(data, path.name)
 
 
