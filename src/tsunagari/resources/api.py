@@ -116,6 +116,10 @@ class Hidden:
         obj = model._default_manager.filter(id=rid).first()
         return self.public(to_record(obj)) if obj is not None else None
 
+    def one(self, kind: str, model: type[HsdsModel], rid: str) -> dict[str, Any]:
+        """One record with its public children nested; 404 when missing or confidential."""
+        return nest(kind, _get(model, rid, self), self.children, self.fetch)
+
 
 def _page(qs: QuerySet[Any], params: PageParams, shape: Any) -> dict[str, Any]:
     per_page = min(max(params.per_page, 1), MAX_PER_PAGE)
@@ -189,8 +193,7 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[
     summary="One service, fully nested",
 )
 def get_service(request: HttpRequest, service_id: str) -> dict[str, Any]:
-    hidden = Hidden()
-    return nest("service", _get(Service, service_id, hidden), hidden.children, hidden.fetch)
+    return Hidden().one("service", Service, service_id)
 
 
 class OrganizationFilters(PageParams):
@@ -213,10 +216,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
     summary="One organization",
 )
 def get_organization(request: HttpRequest, organization_id: str) -> dict[str, Any]:
-    hidden = Hidden()
-    return nest(
-        "organization", _get(Organization, organization_id, hidden), hidden.children, hidden.fetch
-    )
+    return Hidden().one("organization", Organization, organization_id)
 
 
 @router.get("/taxonomies", auth=None, response=Page, summary="Taxonomies")
@@ -300,12 +300,7 @@ def list_service_at_locations(request: HttpRequest, filters: Query[PlaceFilters]
 )
 def get_service_at_location(request: HttpRequest, sal_id: str) -> dict[str, Any]:
     hidden = Hidden()
-    record = nest(
-        "service_at_location",
-        _get(ServiceAtLocation, sal_id, hidden),
-        hidden.children,
-        hidden.fetch,
-    )
+    record = hidden.one("service_at_location", ServiceAtLocation, sal_id)
     service = hidden.fetch("services", str(record.get("service_id", "")))
     if service is not None:
         record["service"] = service
