@@ -4,11 +4,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
 from tsunagari.lib.http import (
     MAX_NEXT_LENGTH,
+    attempt,
     form_id,
     is_safe_local_url,
     safe_next,
@@ -117,3 +120,43 @@ def test_it_reads_a_record_number_from_a_form_or_refuses_it(
     typed: object, number: int | None
 ) -> None:
     assert form_id(typed) == number
+
+
+class Refused(Exception):
+    pass
+
+
+def _with_messages() -> Any:
+    request = RequestFactory().post("/council/actions/1/done/")
+    request.session = {}  # type: ignore[attr-defined]
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
+def test_it_tells_the_success_of_a_button_press() -> None:
+    request = _with_messages()
+    ran: list[bool] = []
+    assert attempt(request, lambda: ran.append(True), refused=Refused, done="保存しました。")
+    assert ran == [True]
+    assert [m.message for m in get_messages(request)] == ["保存しました。"]
+
+
+def test_it_tells_a_refusal_with_the_services_words() -> None:
+    request = _with_messages()
+
+    def refuse() -> None:
+        raise Refused("<b>期限</b>を入力してください。")
+
+    assert not attempt(
+        request, refuse, refused=Refused, done="保存しました。", say=lambda e: f"!{e}"
+    )
+    assert [(m.message, m.level_tag) for m in get_messages(request)] == [
+        ("!<b>期限</b>を入力してください。", "error")
+    ]
+
+
+def test_it_lets_a_bug_through() -> None:
+    request = _with_messages()
+    with pytest.raises(ZeroDivisionError):
+        attempt(request, lambda: 1 / 0, refused=Refused, done="保存しました。")
+    assert list(get_messages(request)) == []

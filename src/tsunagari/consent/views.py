@@ -36,7 +36,7 @@ from tsunagari.consent.services import (
     reject_support_meeting,
     withdraw_consent,
 )
-from tsunagari.lib.http import form_id, safe_next, signed_in_staff
+from tsunagari.lib.http import attempt, form_id, safe_next, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import Purpose, present_people, present_person
@@ -105,13 +105,12 @@ def _end(
     request: HttpRequest, end: Callable[[], object], done: str, back: str | None = None
 ) -> HttpResponse:
     """Run one short action (end, confirm, reject, seen) and go back with its outcome."""
-    try:
-        end()
-    except ConsentError as exc:
-        messages.error(request, " ".join(exc.errors.values()))
-    else:
-        messages.success(request, done)
+    attempt(request, end, refused=ConsentError, done=done, say=_said)
     return redirect(back or _back(request, None))
+
+
+def _said(exc: Exception) -> str:
+    return " ".join(exc.errors.values()) if isinstance(exc, ConsentError) else str(exc)
 
 
 @login_required

@@ -28,7 +28,7 @@ from tsunagari.council.models import (
     Organisation,
     Sector,
 )
-from tsunagari.lib.http import safe_next, signed_in_staff
+from tsunagari.lib.http import attempt, safe_next, signed_in_staff
 from tsunagari.surveys.models import Survey
 
 
@@ -176,14 +176,13 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Meeting, pk=pk)
     version_text = request.POST.get("version", "")
     version = int(version_text) if version_text.isdigit() else None
-    try:
-        services.record_minutes(
-            signed_in_staff(request), item, request.POST.get("text", "")[:100_000], version=version
-        )
-    except services.CouncilError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("議事録を保存しました。"))
+    text = request.POST.get("text", "")[:100_000]
+    attempt(
+        request,
+        lambda: services.record_minutes(signed_in_staff(request), item, text, version=version),
+        refused=services.CouncilError,
+        done=_("議事録を保存しました。"),
+    )
     return redirect("council:meeting", pk=item.pk)
 
 
@@ -228,12 +227,13 @@ def actions(request: HttpRequest) -> HttpResponse:
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     _workspace(request)
     item = get_object_or_404(ActionItem, pk=pk)
-    try:
-        services.complete_action(signed_in_staff(request), item)
-    except services.CouncilError as exc:
-        messages.error(request, str(exc))
+    if not attempt(
+        request,
+        lambda: services.complete_action(signed_in_staff(request), item),
+        refused=services.CouncilError,
+        done=_("「%(title)s」を完了にしました。") % {"title": item.title},
+    ):
         return redirect("council:actions")
-    messages.success(request, _("「%(title)s」を完了にしました。") % {"title": item.title})
     return redirect(
         safe_next(request, reverse("council:actions"), field="back", within="/council/")
     )
@@ -309,10 +309,10 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _workspace(request)
     doc = get_object_or_404(Document, pk=pk)
-    try:
-        services.delete_document(signed_in_staff(request), doc)
-    except services.CouncilError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("資料を削除しました。"))
+    attempt(
+        request,
+        lambda: services.delete_document(signed_in_staff(request), doc),
+        refused=services.CouncilError,
+        done=_("資料を削除しました。"),
+    )
     return redirect("council:documents")

@@ -5,17 +5,28 @@ Django-aware (it reads requests), but imports no app at run time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from tsunagari.accounts.models import Staff
 
-__all__ = ["MAX_NEXT_LENGTH", "form_id", "is_safe_local_url", "safe_next", "signed_in_staff"]
+__all__ = [
+    "MAX_NEXT_LENGTH",
+    "attempt",
+    "form_id",
+    "is_safe_local_url",
+    "safe_next",
+    "signed_in_staff",
+]
 
 # Longer than any page address of ours; a longer ``next`` is refused, not trimmed.
 MAX_NEXT_LENGTH = 2000
@@ -84,3 +95,34 @@ def form_id(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**62 else None
+
+
+def attempt(
+    request: HttpRequest,
+    action: Callable[[], object],
+    *,
+    refused: type[Exception] | tuple[type[Exception], ...],
+    done: StrOrPromise | None = None,
+    say: Callable[[Exception], str] = str,
+) -> bool:
+    """Run the one service call behind a button and tell the person how it went.
+
+    Args:
+        request: the request whose messages show the outcome on the next page.
+        action: the service call.
+        refused: the service's error for a request it refuses (its message says
+            what to change); any other error is a bug and propagates.
+        done: the message for success (none when the next page says it).
+        say: how to turn the refusal into the message shown.
+
+    Returns:
+        True when the action ran, False when it was refused.
+    """
+    try:
+        action()
+    except refused as exc:
+        messages.error(request, say(exc))
+        return False
+    if done is not None:
+        messages.success(request, done)
+    return True

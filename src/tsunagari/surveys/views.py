@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
-from tsunagari.lib.http import signed_in_staff
+from tsunagari.lib.http import attempt, signed_in_staff
 from tsunagari.surveys import importing, report, services
 from tsunagari.surveys.models import ImportStatus, Response, ResponseImport, Survey
 from tsunagari.surveys.results import results_for, trend, trend_chart
@@ -190,10 +190,11 @@ def mapping(request: HttpRequest, job: int) -> HttpResponse:
 @require_POST
 def run(request: HttpRequest, job: int) -> HttpResponse:
     item = _job(request, job)
-    try:
-        services.run_import(signed_in_staff(request), item)
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
+    if not attempt(
+        request,
+        lambda: services.run_import(signed_in_staff(request), item),
+        refused=services.SurveyError,
+    ):
         return _go(request, reverse("surveys:mapping", kwargs={"job": item.pk}))
     messages.success(
         request, _("%(rows)s件の回答を取り込み、集計しました。") % {"rows": f"{item.rows_total:,}"}
@@ -214,10 +215,11 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, job: int) -> HttpResponse:
     item = _job(request, job)
-    try:
-        services.discard_import(signed_in_staff(request), item)
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
+    attempt(
+        request,
+        lambda: services.discard_import(signed_in_staff(request), item),
+        refused=services.SurveyError,
+    )
     return redirect("surveys:import", pk=item.survey_id)
 
 
