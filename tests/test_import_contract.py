@@ -48,6 +48,7 @@ DJANGO_HELPERS: dict[str, str] = {
     "tsunagari.lib.locale": "the language middleware and settings of every request",
     "tsunagari.lib.http": "who is signed in and safe redirects read a Django request",
     "tsunagari.lib.views": "the static asset view is a Django view, checked by the policy",
+    "tsunagari.lib.commands": "the base of the file commands is a Django management command",
     "tsunagari.lib.clock": "the actions' clock reads Django's timezone-aware now",
 }
 
