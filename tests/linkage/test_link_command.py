@@ -120,7 +120,8 @@ def test_it_refuses_a_missing_required_column_in_one_line(tiny: Path, tmp_path: 
 
 def test_it_refuses_undecodable_bytes_naming_file_and_row(tiny: Path, tmp_path: Path) -> None:
     (tiny / "poverty.csv").write_bytes(
-        ",".join(HEADER).encode() + b"\nP1,,\x82\xa0\x82\xa2,,1960-01-01,,\x96\x6b\n"
+        # Shift_JIS あい, then a byte that is neither UTF-8 nor Shift_JIS
+        ",".join(HEADER).encode() + b"\nP1,,\x82\xa0\x82\xa2,,1960-01-01,,\xff\n"
     )
     result = run_link(str(tiny), "--out", str(tmp_path / "out"), env_dir=tmp_path)
     assert result.returncode != 0

@@ -7,8 +7,6 @@ module is the only place that calls it for the application.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 import shutil
@@ -24,12 +22,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tsunagari.accounts.policy import Action, require_actor
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.lib import intake
 from tsunagari.linkage.models import LinkageRun, RecordLink, RunStatus, source_label, source_order
 from tsunagari.linkage.review import write_decisions
 from tsunagari.linkage.sources import LinkageError, check_sources
@@ -89,16 +88,13 @@ def runs_dir() -> Path:
 # --- checking uploaded files ----------------------------------------------------
 
 
-def _lines(handle: IO[bytes]) -> Iterator[bytes]:
-    yield from handle
-
-
 def check_extract(name: str, handle: IO[bytes], size: int) -> None:
-    """Refuse a file that is not a plain UTF-8 CSV extract, with the reason.
+    """Refuse a file that is not a CSV extract, with the reason.
 
-    Checks the name (``<source>.csv``), the size, that the bytes are UTF-8
-    text without NUL bytes, the required header columns, and that no cell
-    holds markup (HTML or script).
+    Checks the name (``<source>.csv``) and the size; the file intake
+    (``tsunagari.lib.intake``) checks the text (UTF-8 or Shift_JIS, no NUL
+    bytes) and the required header columns; no cell may hold markup (HTML or
+    script).
     """
     if not name.lower().endswith(".csv"):
         raise LinkageError(
@@ -120,40 +116,22 @@ def check_extract(name: str, handle: IO[bytes], size: int) -> None:
         )
     if size == 0:
         raise LinkageError(_("%(file)s: ファイルが空です。") % {"file": name})
-    header: list[str] | None = None
-    for row_number, raw in enumerate(_lines(handle), start=1):
-        if b"\x00" in raw:
-            raise LinkageError(
-                _(
-                    "%(file)s, %(row)s 行目: バイナリデータが含まれています。CSV テキストではありません。"
-                )
-                % {"file": name, "row": row_number}
+    try:
+        # The one file intake: UTF-8 or Shift_JIS, no binary data, the header.
+        text = intake.decode(handle.read(limit + 1), name).text
+        intake.read_header(text, name, required=REQUIRED_COLUMNS)
+    except intake.Rejected as refused:
+        raise LinkageError(refused.problem.text(get_language() or "ja")) from None
+    markup = _MARKUP.search(text)
+    if markup is not None:
+        row_number = intake.locate(text[: markup.start()])[0]
+        raise LinkageError(
+            _(
+                "%(file)s, %(row)s 行目: HTML やスクリプトのようなタグ（<…>）が含まれています。"
+                "抽出データにタグは含まれないはずです。元のシステムの出力を確認してください。"
             )
-        try:
-            text = raw.decode("utf-8-sig" if row_number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            raise LinkageError(
-                _("%(file)s, %(row)s 行目: UTF-8 ではありません。UTF-8 で保存し直してください。")
-                % {"file": name, "row": row_number}
-            ) from None
-        if header is None:
-            header = [c.strip() for c in next(csv.reader(io.StringIO(text)), [])]
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
-            if missing:
-                raise LinkageError(
-                    _("%(file)s, 1 行目: 必須の列 %(columns)s が見出しにありません。")
-                    % {"file": name, "columns": ", ".join(missing)}
-                )
-        if _MARKUP.search(text):
-            raise LinkageError(
-                _(
-                    "%(file)s, %(row)s 行目: HTML やスクリプトのようなタグ（<…>）が含まれています。"
-                    "抽出データにタグは含まれないはずです。元のシステムの出力を確認してください。"
-                )
-                % {"file": name, "row": row_number}
-            )
-    if header is None:
-        raise LinkageError(_("%(file)s: ファイルが空です。") % {"file": name})
+            % {"file": name, "row": row_number}
+        )
 
 
 def check_uploads(files: list[UploadedFile[Any]]) -> list[str]:

@@ -22,7 +22,7 @@ Example:
 
 from __future__ import annotations
 
-from tsunagari.lib.intake.decoding import Decoded, decode, read_source, to_utf8
+from tsunagari.lib.intake.decoding import Decoded, decode, locate, read_source, to_utf8
 from tsunagari.lib.intake.excel import cell_text, sheet_names
 from tsunagari.lib.intake.problems import Problem, Rejected, RejectReport, shorten
 from tsunagari.lib.intake.tables import (
@@ -34,6 +34,7 @@ from tsunagari.lib.intake.tables import (
     column_name,
     file_kind,
     parse_text,
+    read_header,
     read_table,
 )
 
@@ -51,7 +52,9 @@ __all__ = [
     "column_name",
     "decode",
     "file_kind",
+    "locate",
     "parse_text",
+    "read_header",
     "read_source",
     "read_table",
     "sheet_names",

@@ -28,6 +28,7 @@ __all__ = [
     "column_name",
     "file_kind",
     "parse_text",
+    "read_header",
     "read_table",
 ]
 
@@ -257,6 +258,38 @@ def parse_text(
     except csv.Error as exc:
         raise Rejected(_syntax_error(file, text, number + 1, records, exc)) from None
     return _table(file, encoding, records, numbers, required, key, max_columns, empty_ok)
+
+
+def read_header(
+    text: str,
+    file: str,
+    *,
+    required: Required = (),
+    key: Key = _identity,
+    delimiter: str = ",",
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+) -> list[str]:
+    """Check only the header of decoded text (for a file too big to parse twice).
+
+    Returns:
+        The header as written (NFKC, stripped).
+
+    Raises:
+        Rejected: empty file, no names, a duplicate name, a missing required column.
+    """
+    if not text.strip():
+        raise Rejected(_empty(file, required))
+    try:
+        for number, record in enumerate(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), start=1
+        ):
+            if record and any(v.strip() for v in record):
+                return _table(
+                    file, "", [record], [number], required, key, max_columns, empty_ok=True
+                ).header
+    except csv.Error as exc:
+        raise Rejected(_syntax_error(file, text, 1, [], exc)) from None
+    raise Rejected(_empty(file, required))
 
 
 def _empty(file: str, required: Required) -> Problem:

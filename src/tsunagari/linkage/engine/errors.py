@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tsunagari.lib.intake import Problem
 
 
 class InputError(Exception):
@@ -12,10 +17,14 @@ class InputError(Exception):
     knows what to fix without reading a traceback.
     """
 
-    def __init__(self, file: str, row: int | None, problem: str) -> None:
+    def __init__(
+        self, file: str, row: int | None, problem: str, *, problems: Sequence[Problem] = ()
+    ) -> None:
         self.file = file
         self.row = row
         self.problem = problem
+        #: The file intake's reject report, when the intake refused the file.
+        self.problems = list(problems)
         where = f"{file}, row {row}" if row is not None else file
         super().__init__(f"{where}: {problem}")
 

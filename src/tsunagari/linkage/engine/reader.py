@@ -1,5 +1,8 @@
 """Reading department extracts: one CSV file per source.
 
+UTF-8 files go straight to pyarrow; Shift_JIS files and broken files go
+through the one file intake (``tsunagari.lib.intake``) first.
+
 Row numbers in messages count like a spreadsheet: the header is row 1, the
 first record row 2.
 """
@@ -8,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
+from tsunagari.lib import intake
 from tsunagari.linkage.engine.errors import InputError
 
 #: Columns every extract must have (contracts/linkage.md).
@@ -35,7 +38,8 @@ KNOWN_COLUMNS = (
     "household_id",
 )
 
-_LINE_IN_PANDAS_ERROR = re.compile(r"line (\d+)")
+#: Extracts may hold the whole registry and more; the intake only locates problems here.
+_NO_LIMIT = 100_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,41 +77,60 @@ def list_extracts(input_dir: Path) -> list[Path]:
     return paths
 
 
-def _check_utf8(path: Path, data: bytes) -> None:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            path.name,
-            line,
-            f"bytes {data[exc.start : exc.start + 4]!r} are not UTF-8; save the file as UTF-8",
-        ) from None
+def _refused(path: Path, refused: intake.Rejected) -> InputError:
+    """The intake's first problem as the engine's one-line error."""
+    p = refused.problem
+    where = f"column {p.column}: " if p.column else ""
+    return InputError(path.name, p.row, where + p.reason, problems=refused.problems)
 
 
-def _locate_csv_error(path: Path, data: bytes) -> InputError:
-    """Find the row of a CSV syntax error (slow path, only on bad files)."""
+def _arrow(data: bytes) -> tuple[list[str], pa.Table]:
+    """Parse UTF-8 CSV bytes with pyarrow (it checks that every value is UTF-8)."""
+    end = data.find(b"\n")
+    first_line = data[: end if end >= 0 else None]
+    header = [h.strip() for h in next(csv.reader(io.StringIO(first_line.decode("utf-8"))))]
+    table = pa_csv.read_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return header, table
+
+
+def _through_intake(path: Path, data: bytes) -> tuple[list[str], pa.Table]:
+    """Transcode Shift_JIS once and parse again, or name the row and column that breaks."""
     try:
-        pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.ParserError as exc:
-        match = _LINE_IN_PANDAS_ERROR.search(str(exc))
-        row = int(match.group(1)) if match else None
-        return InputError(path.name, row, f"is not valid CSV ({exc})".replace("\n", " "))
-    return InputError(path.name, None, "is not valid CSV")
+        utf8, _encoding = intake.to_utf8(data, path.name)
+    except intake.Rejected as refused:
+        raise _refused(path, refused) from None
+    try:
+        return _arrow(utf8)
+    except (pa.ArrowInvalid, ValueError) as exc:
+        try:
+            intake.parse_text(utf8.decode("utf-8"), path.name, max_rows=_NO_LIMIT)
+        except intake.Rejected as refused:
+            raise _refused(path, refused) from None
+        raise InputError(path.name, None, f"is not valid CSV ({exc})".replace("\n", " ")) from None
 
 
 def read_extract(path: Path) -> Extract:
     """Read one extract, checking encoding and required columns.
 
     Args:
-        path: a CSV file, UTF-8 with or without BOM, with a header row.
+        path: a CSV file with a header row: UTF-8 with or without BOM, or
+            Shift_JIS as Excel saves it (transcoded once, in memory).
 
     Returns:
         The extract; every cell a stripped string, empty cells as "".
 
     Raises:
         InputError: undecodable bytes, broken CSV or a missing required column,
-            naming the file and row.
+            naming the file and row (the file intake's report in ``problems``).
 
     Example:
         >>> read_extract(Path("extracts/registry.csv")).source  # doctest: +SKIP
@@ -117,33 +140,15 @@ def read_extract(path: Path) -> Extract:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():
-        _check_utf8(path, data)
         raise InputError(path.name, 1, "is empty: a header row is required")
     # pyarrow reads strings without a Python object per cell, which keeps a
-    # million-row extract within memory. It also checks that every value is
-    # UTF-8; only when it refuses the file is the whole file decoded here,
-    # to name the row of the first bad bytes.
-    first_line = data[: data.find(b"\n") if b"\n" in data else None]
+    # million-row extract within memory, and checks that every value is
+    # UTF-8. Only when it refuses the file does the file intake decode it:
+    # to transcode Shift_JIS once, or to name the row of the bad bytes.
     try:
-        header = next(csv.reader(io.StringIO(first_line.decode("utf-8"))))
-    except UnicodeDecodeError:
-        _check_utf8(path, data)
-        raise
-    header = [h.strip() for h in header]
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(data),
-            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        header, table = _arrow(data)
     except (pa.ArrowInvalid, ValueError):
-        _check_utf8(path, data)
-        raise _locate_csv_error(path, data) from None
+        header, table = _through_intake(path, data)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError(
