@@ -290,3 +290,14 @@ def test_it_refuses_a_huge_decision_note_and_keeps_the_candidate_as_it_was(
     assert "入力内容を確認してください。" in response.content.decode()
     candidate.refresh_from_db()
     assert candidate.status == "new" and candidate.note == ""
+
+
+def test_it_names_the_residents_of_a_candidate_in_the_audit_log(
+    client_for: Callable[[str], Client], flagged: dict[str, Any]
+) -> None:
+    # When the coordinator opens the 8050 candidate
+    client_for("coordinator").get(reverse("linkage:candidate", kwargs={"pk": flagged["8050"].pk}))
+    # Then "who looked at the son" finds it: the presenter named both residents
+    from tsunagari.audit.services import events_about
+
+    assert events_about(flagged["son"].pk).filter(object_type="linkage.candidate").exists()

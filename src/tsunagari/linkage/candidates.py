@@ -23,8 +23,12 @@ from tsunagari.linkage.sources import LinkageError, source_labels
 from tsunagari.linkage.store import IDENTIFIER
 from tsunagari.people.access import active_links
 from tsunagari.people.models import Person
+from tsunagari.people.presenter import PersonView, Purpose, present_people
+from tsunagari.people.sections import IDENTITY
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from tsunagari.accounts.models import Staff
 
 
@@ -119,14 +123,21 @@ _ROLE_LABELS = {
 class EvidenceRow:
     role: str
     key: str
-    person: Person | None
+    person: PersonView | None
     age: int | None
     sources: list[str]
     attributes: list[tuple[str, str]]
 
 
-def evidence_rows(candidate: Candidate) -> list[EvidenceRow]:
-    """The candidate's evidence, one row per role, in Japanese."""
+def evidence_rows(
+    candidate: Candidate, viewer: Staff, *, request: HttpRequest | None = None
+) -> list[EvidenceRow]:
+    """The candidate's evidence, one row per role, in Japanese.
+
+    The residents the evidence is tied to are shown to the designated viewer
+    through the presenter: their names (the candidate's purpose), more only
+    where the viewer's agency is entitled, audited as one list.
+    """
     keys = [str(f.get("person_id", "")) for f in candidate.evidence.values() if isinstance(f, dict)]
     people: dict[str, Person] = {}
     for link in RecordLink.objects.filter(
@@ -134,6 +145,19 @@ def evidence_rows(candidate: Candidate) -> list[EvidenceRow]:
     ).select_related("person"):
         if link.person is not None:
             people.setdefault(link.cluster, link.person)
+    shown = {p.pk: p for p in people.values()}
+    views = {
+        v.id: v
+        for v in present_people(
+            viewer,
+            list(shown.values()),
+            Purpose.LIST,
+            request=request,
+            object_type="linkage.candidate",
+            granted=frozenset({IDENTITY}),
+            detail={"candidate": candidate.pk},
+        )
+    }
     rows = []
     for role, fact in candidate.evidence.items():
         if not isinstance(fact, dict):
@@ -144,7 +168,7 @@ def evidence_rows(candidate: Candidate) -> list[EvidenceRow]:
             EvidenceRow(
                 role=str(_ROLE_LABELS.get(role, role)),
                 key=key,
-                person=people.get(key),
+                person=views.get(people[key].pk) if key in people else None,
                 age=fact.get("age"),
                 sources=source_labels(str(s) for s in fact.get("sources", [])),
                 attributes=[

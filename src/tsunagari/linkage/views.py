@@ -428,7 +428,9 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "linkage/candidate.html",
         {
             "candidate": candidate,
-            "rows": candidate_service.evidence_rows(candidate),
+            "rows": candidate_service.evidence_rows(
+                candidate, signed_in_staff(request), request=request
+            ),
             "sources": source_service.source_labels(candidate.sources),
             "on_case": bool(candidate_service.known_candidate_ids([candidate.pk])),
             "earlier": candidate_service.earlier_decisions(candidate),
