@@ -292,6 +292,8 @@ def _review_openings(supervisor: Staff | None, rng: random.Random, now: datetime
 
 def is_entitled_on(staff: Staff, person: Person, day: date) -> bool:
     """Whether the staff member's agency could see the person on that day."""
+    if staff.agency_id is None:
+        return False
     return active_links(day).filter(person=person, agency_id=staff.agency_id).exists()
 
 
