@@ -89,7 +89,7 @@ def test_it_keeps_moves_and_name_changes_as_history(db: None, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "not a CSV text file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "not a text CSV file"),
         (
             b"record_id,resident_id,name_kanji,birth_date,address\nR1,1,\xff,x,y\n",
             "neither UTF-8 nor Shift_JIS",

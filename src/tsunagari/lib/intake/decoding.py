@@ -137,8 +137,8 @@ def _nul(file: str, data: bytes, at: int) -> Problem:
         file,
         prefix,
         b"\x00",
-        "binary data (NUL bytes): this is not a CSV text file; "
-        "open it in Excel and save it as CSV UTF-8 or as an Excel workbook",
+        "This is not a text CSV file (it contains binary data). "
+        "Open it in Excel and save it as CSV UTF-8 or as an Excel workbook.",
         "バイナリデータ（NUL）が含まれています。CSV テキストではありません。"
         "Excel で開いて CSV（UTF-8）か Excel ブックで保存してください。",
     )
