@@ -109,4 +109,6 @@ def age_bands(
             )
         out = out.where(out.notna(), given)
     found.sort(key=lambda p: p.position)
-    return out.astype(object), found
+    result = out.astype(object)
+    result[result.isna()] = None
+    return result, found
