@@ -62,6 +62,8 @@ class MemberRow:
     relation: str
     age: int | None
     is_self: bool
+    # The viewer may open this member's own page.
+    openable: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,9 +190,11 @@ def _household(viewer: Viewer, person: Person, contact_ok: bool) -> HouseholdVie
         .select_related("person")
         .order_by("id")
     )
+    rows = list(rows)
+    rights = entitlements(viewer, [m.person_id for m in rows])
     members = [
         MemberRow(m.person_id, m.person.full_name, m.relation, age_on(m.person.birth_date, today),
-                  m.person_id == person.pk)
+                  m.person_id == person.pk, m.person_id in rights)
         for m in rows
     ]  # fmt: skip
     return HouseholdView(

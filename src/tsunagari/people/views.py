@@ -27,6 +27,7 @@ from tsunagari.people.openings import (
 )
 from tsunagari.people.presenter import Purpose, present_person
 from tsunagari.people.services import EditConflict, PersonError, create_person, update_person
+from tsunagari.people.story import story_of
 
 
 def _get_person_for(request: HttpRequest, person_id: int) -> Person:
@@ -64,7 +65,8 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     if view.level != "full":
         return render(request, "people/known.html", {"view": view}, status=403)
     changes = person.changes.all()[:20] if view.shows(sections.BASIC) else []
-    return render(request, "people/detail.html", {"view": view, "changes": changes})
+    return render(request, "people/detail.html",
+                  {"view": view, "changes": changes, "story": story_of(request.user, view)})  # fmt: skip
 
 
 @login_required
