@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from tsunagari.accounts.models import Agency, AgencyKind, Role
 from tsunagari.accounts.policy import Action, Decision, allowed, require
@@ -47,6 +47,7 @@ from tsunagari.consent.models import (
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
+from tsunagari.lib.locale import reason_of
 from tsunagari.people.links import end_links, grant_links, source_note
 from tsunagari.people.models import LinkBasis, Person
 from tsunagari.text import TextError, parse_date
@@ -98,11 +99,6 @@ class WithdrawalInput:
     note: str = ""
 
 
-def _reason(error: TextError) -> str:
-    """The date parser's reason in the interface's language."""
-    return error.reason_ja if (get_language() or "ja").startswith("ja") else error.reason
-
-
 def _text(value: object, name: str, limit: int, errors: dict[str, str]) -> str:
     if not isinstance(value, str):
         errors[name] = gettext("文字で入力してください。")
@@ -124,7 +120,7 @@ def _date(value: object, name: str, errors: dict[str, str], *, required: bool) -
         return None
     parsed = parse_date(value)
     if isinstance(parsed, TextError):
-        errors[name] = _reason(parsed)
+        errors[name] = reason_of(parsed)
         return None
     return parsed
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.consultations.models import (
@@ -25,6 +25,7 @@ from tsunagari.consultations.models import (
     Work,
 )
 from tsunagari.lib import clock
+from tsunagari.lib.locale import reason_of
 from tsunagari.people.models import IdentityCheck
 from tsunagari.text import TextError, parse_date
 
@@ -74,11 +75,6 @@ class ConsultationInput:
     identity_note: Any = ""
 
 
-def _reason(error: TextError) -> str:
-    """The date parser's reason in the interface's language."""
-    return error.reason_ja if (get_language() or "ja").startswith("ja") else error.reason
-
-
 def _text(value: Any, name: str, limit: int, errors: dict[str, str]) -> str:
     if value is None:
         return ""
@@ -125,7 +121,7 @@ def _received_on(value: Any, errors: dict[str, str], *, final: bool) -> date | N
         return clock.today()
     parsed = parse_date(text)
     if isinstance(parsed, TextError):
-        errors["received_on"] = _reason(parsed)
+        errors["received_on"] = reason_of(parsed)
         return None
     today = clock.today()
     if parsed > today:

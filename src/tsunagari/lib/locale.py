@@ -17,3 +17,15 @@ class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def in_japanese() -> bool:
+    """Whether the interface speaks Japanese now (the default)."""
+    from django.utils.translation import get_language
+
+    return (get_language() or "ja").startswith("ja")
+
+
+def reason_of(error: object) -> str:
+    """An engine's two-language reason (``reason_ja`` / ``reason``) in the interface's language."""
+    return str(getattr(error, "reason_ja" if in_japanese() else "reason", ""))

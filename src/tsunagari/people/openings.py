@@ -148,16 +148,22 @@ def _note(note: object) -> str:
     return note.strip()
 
 
+def _review(actor: Staff, opening_id: int, status: str, note: str) -> AccessOpening:
+    """Record the supervisor's review on a locked, still provisional opening."""
+    opening = _locked(actor, opening_id)
+    opening.status = status
+    opening.reviewed_by = actor
+    opening.reviewed_at = clock.now()
+    opening.review_note = note
+    opening.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return opening
+
+
 def confirm_opening(actor: Staff, opening_id: int, *, note: str = "") -> AccessOpening:
     """The supervisor confirms: the agency supports the person (a lasting case link)."""
     note = _note(note)
     with transaction.atomic():
-        opening = _locked(actor, opening_id)
-        opening.status = OpeningStatus.CONFIRMED
-        opening.reviewed_by = actor
-        opening.reviewed_at = clock.now()
-        opening.review_note = note
-        opening.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+        opening = _review(actor, opening_id, OpeningStatus.CONFIRMED, note)
         tag = source_note("opening", opening.pk)
         end_links(basis=LinkBasis.AT_DESK, note=tag, person=opening.person)
         grant_links(opening.person, [opening.agency_id], LinkBasis.CASE, note=tag)
@@ -173,12 +179,7 @@ def revoke_opening(actor: Staff, opening_id: int, *, note: str) -> AccessOpening
     if not note:
         raise OpeningError(gettext("取り消す理由を入力してください。"))
     with transaction.atomic():
-        opening = _locked(actor, opening_id)
-        opening.status = OpeningStatus.REVOKED
-        opening.reviewed_by = actor
-        opening.reviewed_at = clock.now()
-        opening.review_note = note
-        opening.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+        opening = _review(actor, opening_id, OpeningStatus.REVOKED, note)
         end_links(basis=LinkBasis.AT_DESK, note=source_note("opening", opening.pk),
                   person=opening.person)  # fmt: skip
         write_event(EventKind.OPENING_REVOKED, opening, actor)

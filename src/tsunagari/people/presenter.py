@@ -185,12 +185,11 @@ def _household(viewer: Viewer, person: Person, contact_ok: bool) -> HouseholdVie
     if membership is None:
         return None
     today = timezone.localdate()
-    rows = (
+    rows = list(
         Membership.objects.filter(household=membership.household, until__isnull=True)
         .select_related("person")
         .order_by("id")
     )
-    rows = list(rows)
     rights = entitlements(viewer, [m.person_id for m in rows])
     members = [
         MemberRow(m.person_id, m.person.full_name, m.relation, age_on(m.person.birth_date, today),

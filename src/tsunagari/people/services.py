@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
@@ -16,6 +16,7 @@ from tsunagari.audit.services import record
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
+from tsunagari.lib.locale import reason_of
 from tsunagari.people import sections
 from tsunagari.people.lookup import Match, lookup
 from tsunagari.people.models import AgencyLink, ChangeKind, LinkBasis, Person, PersonChange, Sex
@@ -86,11 +87,6 @@ _LIMITS = {
 }
 
 
-def _reason(error: TextError) -> str:
-    """The parser's reason in the interface's language."""
-    return error.reason_ja if (get_language() or "ja").startswith("ja") else error.reason
-
-
 def clean(data: PersonInput) -> dict[str, Any]:
     """Check and normalise what was typed; raise PersonError naming each bad field."""
     errors: dict[str, str] = {}
@@ -105,7 +101,7 @@ def clean(data: PersonInput) -> dict[str, Any]:
     values: dict[str, Any] = {"sealed": bool(data.sealed), "resident_id": data.resident_id.strip()}
     parsed_name = parse_name(data.name)
     if isinstance(parsed_name, TextError):
-        errors["name"] = _reason(parsed_name)
+        errors["name"] = reason_of(parsed_name)
     else:
         surname, given = split_name(data.name.strip())
         values.update(
@@ -118,7 +114,7 @@ def clean(data: PersonInput) -> dict[str, Any]:
     if data.kana.strip():
         kana = parse_kana(data.kana)
         if isinstance(kana, TextError):
-            errors["kana"] = _reason(kana)
+            errors["kana"] = reason_of(kana)
         else:
             values.update(
                 surname_kana=kana.surname,
@@ -142,7 +138,7 @@ def clean(data: PersonInput) -> dict[str, Any]:
     if data.birth_date.strip():
         born = parse_date(data.birth_date)
         if isinstance(born, TextError):
-            errors["birth_date"] = _reason(born)
+            errors["birth_date"] = reason_of(born)
         elif born > clock.today():
             errors["birth_date"] = gettext("生年月日が未来の日付です。確認してください。")
         else:
@@ -159,7 +155,7 @@ def clean(data: PersonInput) -> dict[str, Any]:
     if data.address.strip():
         address = parse_address(data.address)
         if isinstance(address, TextError):
-            errors["address"] = _reason(address)
+            errors["address"] = reason_of(address)
         else:
             values.update(
                 address=data.address.strip(),
@@ -172,7 +168,7 @@ def clean(data: PersonInput) -> dict[str, Any]:
     if data.phone.strip():
         phone = parse_phone(data.phone)
         if isinstance(phone, TextError):
-            errors["phone"] = _reason(phone)
+            errors["phone"] = reason_of(phone)
         else:
             values.update(phone=phone.formatted, phone_digits=phone.digits)
     else:
