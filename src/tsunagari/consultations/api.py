@@ -119,6 +119,11 @@ class ReferralIn(Schema):
     consultation_id: int
     to_agency: str = Field(..., max_length=64)
     summary: str
+    urgency: str = Field("normal", description="normal, soon or urgent")
+    contact_preference: str = Field(
+        "", description="How and when the person prefers to be contacted."
+    )
+    explained: str = Field("", description="What the person has been told about this referral.")
 
 
 class ReasonIn(Schema):
@@ -163,6 +168,9 @@ class ReferralOut(Schema):
     due_at: datetime
     overdue: bool
     summary: str
+    urgency: str
+    contact_preference: str
+    explained: str
     basis: str
     decline_reason: str
     outcome: str
@@ -325,7 +333,9 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     staff = _worker(request)
     try:
         r = send_referral(staff, payload.consultation_id, to_agency=payload.to_agency,
-                          summary=payload.summary)  # fmt: skip
+                          summary=payload.summary, urgency=payload.urgency,
+                          contact_preference=payload.contact_preference,
+                          explained=payload.explained)  # fmt: skip
     except ReferralError as exc:
         return Status(409, {"detail": str(exc), "errors": exc.errors})
     return Status(201, _referral_out(present_referral(staff, r, request=request)))

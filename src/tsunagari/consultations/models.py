@@ -279,6 +279,15 @@ class ReferralOutcome(models.TextChoices):
     NOT_INTERESTED = "not_interested", _("本人が希望しなくなった")
 
 
+class Urgency(models.TextChoices):
+    # Within the receiving agency's usual response days.
+    NORMAL = "normal", _("通常")
+    # Sooner than usual: the sender says why in the summary.
+    SOON = "soon", _("早めに")
+    # Today if at all possible (safety, no food, eviction).
+    URGENT = "urgent", _("至急")
+
+
 class Referral(models.Model):
     """A closed-loop referral (つなぎ) from one agency to another."""
 
@@ -293,6 +302,13 @@ class Referral(models.Model):
     due_at = models.DateTimeField(_("回答期限"))
     # What the sender chose to share with the receiver.
     summary = models.TextField(_("共有する内容"))
+    urgency = models.CharField(
+        _("緊急度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    # How and when the person prefers to be contacted (e.g. 平日午前に携帯へ).
+    contact_preference = models.CharField(_("本人への連絡の希望"), max_length=200, blank=True)
+    # What the person has been told about this referral.
+    explained = models.CharField(_("本人に説明したこと"), max_length=500, blank=True)
     consent = models.ForeignKey(
         Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -38,6 +38,10 @@ class ReferralView:
     due_at: datetime
     overdue: bool
     summary: str
+    urgency: str
+    urgency_label: str
+    contact_preference: str
+    explained: str
     basis: str
     decline_reason: str
     outcome: str
@@ -109,6 +113,10 @@ def _view(viewer: Staff | AnonymousUser, referral: Referral, person: PersonView)
         due_at=referral.due_at,
         overdue=referral.is_overdue(timezone.now()),
         summary=referral.summary,
+        urgency=referral.urgency,
+        urgency_label=referral.get_urgency_display(),
+        contact_preference=referral.contact_preference,
+        explained=referral.explained,
         basis=gettext("本人同意") if referral.consent_id else gettext("支援会議"),
         decline_reason=referral.decline_reason,
         outcome=referral.outcome,

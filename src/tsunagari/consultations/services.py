@@ -39,6 +39,7 @@ from tsunagari.consultations.models import (
     ReferralEventKind,
     ReferralOutcome,
     ReferralStatus,
+    Urgency,
     Visitor,
 )
 from tsunagari.events.models import EventKind
@@ -285,7 +286,16 @@ def _clean_text(value: Any, name: str, limit: int, *, required: str) -> str:
     return text
 
 
-def send_referral(actor: Staff, consultation_id: int, *, to_agency: str, summary: str) -> Referral:
+def send_referral(
+    actor: Staff,
+    consultation_id: int,
+    *,
+    to_agency: str,
+    summary: str,
+    urgency: str = Urgency.NORMAL,
+    contact_preference: str = "",
+    explained: str = "",
+) -> Referral:
     """Refer the consultation's person to another agency.
 
     Only when an in-date consent of the person names the receiving agency,
@@ -296,6 +306,10 @@ def send_referral(actor: Staff, consultation_id: int, *, to_agency: str, summary
                           required=gettext("相手の機関に伝える内容（要約）を入力してください。"))  # fmt: skip
     if not isinstance(to_agency, str) or len(to_agency) > 64:
         raise ReferralError(gettext("つなぐ先の機関を選んでください。"), "to_agency")
+    if urgency not in Urgency.values:
+        raise ReferralError(gettext("緊急度は一覧から選んでください。"), "urgency")
+    contact_preference = _clean_text(contact_preference, "contact_preference", 200, required="")
+    explained = _clean_text(explained, "explained", REASON_MAX, required="")
     with transaction.atomic():
         consultation = get_consultation_for(actor, consultation_id)
         if consultation.status != ConsultationStatus.RECORDED or consultation.person_id is None:
@@ -339,11 +353,14 @@ def send_referral(actor: Staff, consultation_id: int, *, to_agency: str, summary
             sent_at=now,
             due_at=due_at(now, receiver.kind),
             summary=summary,
+            urgency=urgency,
+            contact_preference=contact_preference,
+            explained=explained,
             consent=consent,
             support_meeting=meeting,
         )
         write_event(referral, ReferralEventKind.SENT, actor, at=now, to_agency=receiver.code,
-                    basis="consent" if consent else "support_meeting")  # fmt: skip
+                    basis="consent" if consent else "support_meeting", urgency=urgency)  # fmt: skip
         record(
             actor,
             AuditAction.CREATE if consent else AuditAction.RELEASE,

@@ -19,6 +19,7 @@ from tsunagari.consent.models import Consent
 from tsunagari.consent.services import active_support_meeting, consent_covering
 from tsunagari.consultations import worklists
 from tsunagari.consultations.intake import PERSON_FIELDS
+from tsunagari.consultations.limits import due_at
 from tsunagari.consultations.models import (
     Channel,
     Consultation,
@@ -31,6 +32,7 @@ from tsunagari.consultations.models import (
     ProblemArea,
     ReferralOutcome,
     Service,
+    Urgency,
     Visitor,
     Work,
 )
@@ -52,6 +54,7 @@ from tsunagari.consultations.services import (
     save_consultation,
     send_referral,
 )
+from tsunagari.lib import clock
 from tsunagari.lib.http import form_id, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.lookup import LookupLimited, interactive_lookup
@@ -272,7 +275,11 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
 
 
 def _referral_targets(staff: Staff, person_id: int) -> list[dict[str, Any]]:
+    """Every agency the person could be referred to, with the basis that allows
+    it (the consent it relies on, or the support meeting) and the due date an
+    answer would have if sent now."""
     meeting = active_support_meeting(person_id)
+    now = clock.now()
     rows = []
     for agency in (
         Agency.objects.filter(is_active=True)
@@ -281,9 +288,15 @@ def _referral_targets(staff: Staff, person_id: int) -> list[dict[str, Any]]:
         .order_by("kind", "code")
     ):
         consent = consent_covering(person_id, agency.pk)
-        basis = gettext("本人同意あり") if consent else gettext("支援会議あり") if meeting else ""
+        if consent is not None:
+            basis = gettext("本人同意 %(given)s〜%(until)s") % {
+                "given": f"{consent.given_on:%Y-%m-%d}",
+                "until": f"{consent.expires_on:%Y-%m-%d}" if consent.expires_on else "",
+            }
+        else:
+            basis = gettext("支援会議あり") if meeting else ""
         rows.append({"agency": agency, "covered": consent is not None or meeting is not None,
-                     "basis": basis})  # fmt: skip
+                     "basis": basis, "due": due_at(now, agency.kind)})  # fmt: skip
     rows.sort(key=lambda r: not r["covered"])
     return rows
 
@@ -296,13 +309,16 @@ def refer(request: HttpRequest, consultation_id: int) -> HttpResponse:
     consultation = open_consultation(staff, consultation_id, via="refer")
     errors: dict[str, str] = {}
     typed = {
-        "to_agency": request.POST.get("to_agency", ""),
-        "summary": request.POST.get("summary", ""),
-    }
+        name: request.POST.get(name, default)
+        for name, default in (("to_agency", ""), ("summary", ""), ("urgency", Urgency.NORMAL),
+                              ("contact_preference", ""), ("explained", ""))
+    }  # fmt: skip
     if request.method == "POST":
         try:
             referral = send_referral(staff, consultation.pk, to_agency=typed["to_agency"],
-                                     summary=typed["summary"])  # fmt: skip
+                                     summary=typed["summary"], urgency=typed["urgency"],
+                                     contact_preference=typed["contact_preference"],
+                                     explained=typed["explained"])  # fmt: skip
         except ReferralError as exc:
             errors = exc.errors
         else:
@@ -323,7 +339,7 @@ def refer(request: HttpRequest, consultation_id: int) -> HttpResponse:
         request,
         "consultations/refer.html",
         {"c": consultation, "targets": targets, "typed": typed, "errors": errors,
-         "any_covered": any(t["covered"] for t in targets)},
+         "any_covered": any(t["covered"] for t in targets), "urgencies": Urgency.choices},
         status=400 if errors and request.method == "POST" else 200,
     )  # fmt: skip
 
