@@ -106,6 +106,10 @@ DECLINE_REASONS = (
     "現在、新規の受け入れ枠がありません。来月以降に再度ご相談ください。",
     "対象年齢外のため。",
 )
+CONTACT_PREFERENCES = (
+    "", "平日の午前中に携帯電話へ", "夕方以降に自宅の電話へ", "長女を通じて連絡",
+    "郵便は家族に見られるため不可。携帯へ",
+)  # fmt: skip
 RELATIONS = ("長女", "長男", "妻", "夫", "母", "父", "次女", "姉", "弟")
 
 
@@ -417,7 +421,10 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
         sent_at = min(received + timedelta(hours=rng.randint(1, 20)), now)
         with clock.frozen(sent_at):
             referral = send_referral(staff, consultation.pk, to_agency=target.code, summary=(
-                f"{consultation.notes.splitlines()[0]}（{consultation.get_visitor_display()}より）"))  # fmt: skip
+                f"{consultation.notes.splitlines()[0]}（{consultation.get_visitor_display()}より）"),
+                urgency=rng.choices(["normal", "soon", "urgent"], weights=[85, 10, 5])[0],
+                contact_preference=rng.choice(CONTACT_PREFERENCES),
+                explained="つなぎ先から連絡が来ること、相談の内容を共有すること")  # fmt: skip
         if withdrawn:
             said = min(received + timedelta(days=2), now)
             with clock.frozen(said):
