@@ -118,6 +118,15 @@ def retrieval_filters(q: Query) -> list[Q]:
         # An address alone: the dwelling itself, else everyone in that 丁目.
         rules.append(Q(address_key=q.address.key))
         rules.append(Q(block_key=q.address.block_key))
+    if q.birth_year is not None:
+        # A year alone narrows every rule (so a common surname's first
+        # PER_RULE rows are of that year), one year either side kept for a
+        # misconverted era. It finds no one by itself: a year is no one's.
+        years = Q(
+            birth_date__gte=date(q.birth_year - 1, 1, 1),
+            birth_date__lte=date(q.birth_year + 1, 12, 31),
+        )
+        rules = [rule & years for rule in rules]
     return rules
 
 
@@ -184,6 +193,7 @@ REASON_LABELS = {
     "生年月日一致": _("生年月日一致"),
     "生年月日（月日の入れ替わり）": _("生年月日（月日の入れ替わり）"),
     "生年月一致": _("生年月一致"),
+    "生年一致": _("生年一致"),
     "誕生日一致（年が1年違い）": _("誕生日一致（年が1年違い）"),
     "住所一致": _("住所一致"),
     "住所の番地まで一致": _("住所の番地まで一致"),
@@ -306,6 +316,8 @@ def _query_summary(q: Query) -> list[str]:
         parts.append("name")
     if q.birth_date:
         parts.append("birth_date")
+    if q.birth_year:
+        parts.append("birth_year")
     if q.address:
         parts.append("address")
     if q.phone:
@@ -344,6 +356,7 @@ def query_digests(q: Query) -> dict[str, str]:
         "kana": q.kana_full,
         "name": q.name_full,
         "birth_date": q.birth_date.isoformat() if q.birth_date else "",
+        "birth_year": str(q.birth_year) if q.birth_year else "",
         "address": q.address.key if q.address else "",
         "address_block": q.address.block_key if q.address else "",
         "phone": q.phone,

@@ -16,9 +16,11 @@ from datetime import date
 from rapidfuzz.distance import JaroWinkler
 
 from tsunagari.text import (
+    ERAS,
     Address,
     TextError,
     kana_key,
+    kanji_to_int,
     name_key,
     parse_address,
     parse_date,
@@ -26,7 +28,7 @@ from tsunagari.text import (
 )
 from tsunagari.text.addresses import KNOWN_TOWNS
 
-__all__ = ["Candidate", "Query", "Score", "parse_query", "score"]
+__all__ = ["Candidate", "Query", "Score", "parse_birth_year", "parse_query", "score"]
 
 _KANA_ONLY = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f\u30fc\uff70ー・･]+$")
 _ADDRESS_HINT = re.compile(r"(丁目|番地|番|号|[0-9０-９]+[-－ー‐―−][0-9０-９]+)")
@@ -47,6 +49,9 @@ class Query:
     name_given: str = ""
     name_full: str = ""
     birth_date: date | None = None
+    #: A birth year typed alone (「S21」「昭和21年」「1946年」); None when a
+    #: whole birth date was given, which says more.
+    birth_year: int | None = None
     address: Address | None = None
     phone: str = ""
     problems: tuple[str, ...] = ()
@@ -54,7 +59,12 @@ class Query:
     @property
     def is_empty(self) -> bool:
         return not (
-            self.kana_full or self.name_full or self.birth_date or self.address or self.phone
+            self.kana_full
+            or self.name_full
+            or self.birth_date
+            or self.birth_year
+            or self.address
+            or self.phone
         )
 
 
@@ -100,6 +110,60 @@ def _looks_like_phone(token: str) -> bool:
     return digits >= 10 and token.lstrip("+（(").startswith(("0", "０", "+", "8"))
 
 
+_ERA_YEAR_TOKENS: dict[str, tuple[int, int]] = {}
+for _era in ERAS:
+    _last_year = (_era.last.year if _era.last else 9999) - _era.first.year + 1
+    for _token in (_era.name, _era.name[0], _era.letter, _era.letter.lower()):
+        _ERA_YEAR_TOKENS[_token] = (_era.first.year, _last_year)
+# Kanji numerals and 元 only with 年 after them: 「昭二」「平一」 are given names.
+_RE_ERA_YEAR = re.compile(
+    "({})\\.?(?:([0-9]{{1,2}})年?|([〇一二三四五六七八九十元]{{1,4}})年)".format(
+        "|".join(sorted(_ERA_YEAR_TOKENS, key=len, reverse=True))
+    )
+)
+_RE_GREGORIAN_YEAR = re.compile(r"(?:西暦)?([0-9]{4})年")
+_YEAR_WIDTH = str.maketrans("０１２３４５６７８９ＳＴＨＭＲｓｔｈｍｒ", "0123456789STHMRsthmr")
+
+
+def parse_birth_year(token: str, *, this_year: int | None = None) -> int | None:
+    """Read a birth year written alone, as consultants note it.
+
+    Accepted: 「S21」「s21」「昭21」「昭和21年」「昭和二十一年」「平成元年」
+    「1946年」「西暦1946年」 (full-width digits too). A bare number
+    (「1946」) is not read as a year: it may as well be part of an address.
+
+    Args:
+        token: one token of the look-up.
+        this_year: the latest year accepted (default: no upper bound but the era's end).
+
+    Returns:
+        The Gregorian year, or None when the token is not a year alone or
+        names a year its era does not have (「昭和70年」).
+
+    Example:
+        >>> parse_birth_year("S21"), parse_birth_year("昭和21年"), parse_birth_year("1946年")
+        (1946, 1946, 1946)
+        >>> parse_birth_year("昭和70年") is None
+        True
+    """
+    s = token.strip().translate(_YEAR_WIDTH)
+    if len(s) > 12:
+        return None
+    year: int | None = None
+    if m := _RE_ERA_YEAR.fullmatch(s):
+        first, last = _ERA_YEAR_TOKENS[m[1]]
+        written = m[2] or m[3]
+        number = 1 if written == "元" else kanji_to_int(written)
+        if number is None or not 1 <= number <= last:
+            return None
+        year = first + number - 1
+    elif m := _RE_GREGORIAN_YEAR.fullmatch(s):
+        year = int(m[1])
+    if year is None or not 1868 <= year <= (this_year or 9999):
+        return None
+    return year
+
+
 def parse_query(text: str) -> Query:
     """Read a free-form look-up.
 
@@ -121,6 +185,7 @@ def parse_query(text: str) -> Query:
     names: list[str] = []
     address_tokens: list[str] = []
     birth: date | None = None
+    birth_year: int | None = None
     phone = ""
     problems: list[str] = []
     for index, token in enumerate(tokens):
@@ -134,6 +199,9 @@ def parse_query(text: str) -> Query:
             parsed_date = parse_date(token)
             if not isinstance(parsed_date, TextError):
                 birth = parsed_date
+                continue
+            if (year := parse_birth_year(token, this_year=date.today().year)) is not None:
+                birth_year = year
                 continue
         if _KANA_ONLY.match(token):
             kana.append(token)
@@ -164,6 +232,7 @@ def parse_query(text: str) -> Query:
         name_given="".join(name_parts[1:]) if len(name_parts) >= 2 else "",
         name_full="".join(name_parts),
         birth_date=birth,
+        birth_year=None if birth else birth_year,
         address=address,
         phone=phone,
         problems=tuple(problems),
@@ -223,6 +292,19 @@ def _name_points(q: Query, c: Candidate) -> tuple[float, list[str]]:
     return best, reasons
 
 
+def _year_points(q: Query, c: Candidate) -> tuple[float, list[str]]:
+    """A year alone narrows: the same year counts, one year off (an era
+    misconverted, a birthday early in the year) neither counts nor excludes,
+    any other year excludes a name match (9 - 6 is under the threshold)."""
+    if q.birth_year is None or c.birth_date is None:
+        return 0.0, []
+    if c.birth_date.year == q.birth_year:
+        return 3.0, ["生年一致"]
+    if abs(c.birth_date.year - q.birth_year) == 1:
+        return 0.0, []
+    return -6.0, []
+
+
 def _date_points(q: Query, c: Candidate) -> tuple[float, list[str]]:
     d, b = q.birth_date, c.birth_date
     if d is None or b is None:
@@ -276,7 +358,7 @@ def score(q: Query, c: Candidate, *, use_contact: bool = True) -> Score:
     """
     total = 0.0
     reasons: list[str] = []
-    for part in (_name_points(q, c), _date_points(q, c)):
+    for part in (_name_points(q, c), _date_points(q, c), _year_points(q, c)):
         total += part[0]
         reasons += part[1]
     if use_contact:
