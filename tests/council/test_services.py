@@ -135,3 +135,27 @@ def test_it_stores_documents_under_a_random_name(
     assert doc.original_name == "山田太郎さん.pdf"
     assert doc.organisation == members["npo"]
     assert doc.content_type == "application/pdf"
+
+
+def test_it_writes_a_named_event_with_each_council_action(
+    personas: dict[str, Staff], members: dict[str, Organisation]
+) -> None:
+    from tsunagari.events.models import DomainEvent
+
+    # given the planner schedules a meeting, assigns an action and records minutes
+    planner = personas["planner"]
+    meeting = services.schedule_meeting(planner, held_on=timezone.localdate(), title="第3回")
+    owner = next(iter(members.values()))
+    services.add_action(planner, title="居場所マップの更新", owner=owner,
+                        due_on=timezone.localdate() + timedelta(days=30), meeting=meeting)  # fmt: skip
+    services.record_minutes(planner, meeting, "議事録")
+    # then each left its named event, with who did it
+    kinds = list(DomainEvent.objects.order_by("pk").values_list("kind", "actor__username"))
+    assert kinds[-3:] == [("council.meeting_scheduled", "planner"),
+                          ("council.action_added", "planner"),
+                          ("council.minutes_recorded", "planner")]  # fmt: skip
+    # and a refused action leaves none
+    before = DomainEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.schedule_meeting(personas["council"], held_on=timezone.localdate(), title="x")
+    assert DomainEvent.objects.count() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -190,7 +191,10 @@ def test_it_loads_the_demo_council(personas: object, media: object) -> None:
 
 
 def test_it_lets_only_the_uploader_or_the_secretariat_delete_a_document(
-    client_for: Callable[[str], Client], members: dict[str, Organisation], media: object
+    client_for: Callable[[str], Client],
+    members: dict[str, Organisation],
+    media: object,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given a paper shared by the council member
     client_for("council").post(
@@ -202,7 +206,9 @@ def test_it_lets_only_the_uploader_or_the_secretariat_delete_a_document(
     assert Document.objects.filter(pk=doc.pk).exists()
     # and when the member who shared it deletes it, it and its file are gone
     path = doc.file.path
-    client_for("council").post(f"/council/documents/{doc.pk}/delete/")
+    # (the file is removed once the deletion is committed)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("council").post(f"/council/documents/{doc.pk}/delete/")
     assert not Document.objects.exists()
     import os
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -27,6 +26,9 @@ from tsunagari.council.models import (
     Organisation,
     Sector,
 )
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
+from tsunagari.lib import clock
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -110,14 +112,16 @@ def add_organisation(
         raise CouncilError(
             _("%(agency)s はすでに別の構成団体に結びついています。") % {"agency": agency.name}
         )
-    org = Organisation.objects.create(
-        name=name[:200],
-        sector=sector,
-        agency=agency,
-        description=description.strip(),
-        joined_on=joined_on,
-    )
-    record(staff, AuditAction.CREATE, obj=org)
+    with transaction.atomic():
+        org = Organisation.objects.create(
+            name=name[:200],
+            sector=sector,
+            agency=agency,
+            description=description.strip(),
+            joined_on=joined_on,
+        )
+        write_event(EventKind.COUNCIL_MEMBER_ADDED, org, staff, sector=sector)
+        record(staff, AuditAction.CREATE, obj=org)
     return org
 
 
@@ -127,14 +131,16 @@ def schedule_meeting(
     require(staff, Action.MANAGE_COUNCIL)
     if not title.strip():
         raise CouncilError(_("会議名を入力してください。"))
-    meeting = Meeting.objects.create(
-        held_on=held_on,
-        title=title.strip()[:200],
-        place=place.strip()[:200],
-        agenda=agenda.strip(),
-        created_by=staff,
-    )
-    record(staff, AuditAction.CREATE, obj=meeting)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            held_on=held_on,
+            title=title.strip()[:200],
+            place=place.strip()[:200],
+            agenda=agenda.strip(),
+            created_by=staff,
+        )
+        write_event(EventKind.COUNCIL_MEETING_SCHEDULED, meeting, staff, held_on=held_on)
+        record(staff, AuditAction.CREATE, obj=meeting)
     return meeting
 
 
@@ -149,6 +155,7 @@ def record_minutes(
         minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
         if minutes is None:
             minutes = Minutes.objects.create(meeting=meeting, text=text.strip(), recorded_by=staff)
+            write_event(EventKind.COUNCIL_MINUTES_RECORDED, minutes, staff, version=minutes.version)
             record(staff, AuditAction.CREATE, obj=minutes)
             return minutes
         if version is not None and version != minutes.version:
@@ -157,9 +164,10 @@ def record_minutes(
             )
         minutes.text = text.strip()
         minutes.recorded_by = staff
-        minutes.updated = timezone.now()
+        minutes.updated = clock.now()
         minutes.version += 1
         minutes.save()
+        write_event(EventKind.COUNCIL_MINUTES_RECORDED, minutes, staff, version=minutes.version)
         record(staff, AuditAction.UPDATE, obj=minutes)
     return minutes
 
@@ -180,14 +188,16 @@ def add_action(
         owner.agency_id is None or owner_staff.agency_id != owner.agency_id
     ):
         raise CouncilError(_("担当者は担当団体の職員から選んでください。"))
-    item = ActionItem.objects.create(
-        title=title.strip()[:300],
-        owner=owner,
-        owner_staff=owner_staff,
-        due_on=due_on,
-        meeting=meeting,
-    )
-    record(staff, AuditAction.CREATE, obj=item)
+    with transaction.atomic():
+        item = ActionItem.objects.create(
+            title=title.strip()[:300],
+            owner=owner,
+            owner_staff=owner_staff,
+            due_on=due_on,
+            meeting=meeting,
+        )
+        write_event(EventKind.COUNCIL_ACTION_ADDED, item, staff, owner=owner.pk, due_on=due_on)
+        record(staff, AuditAction.CREATE, obj=item)
     return item
 
 
@@ -207,15 +217,17 @@ def complete_action(staff: Staff, item: ActionItem, *, on: date | None = None) -
         raise CouncilError(_("担当団体の方か事務局だけが完了にできます。"))
     if item.status == ActionStatus.DONE:
         return item
-    item.status = ActionStatus.DONE
-    item.done_on = on or timezone.localdate()
-    item.save(update_fields=["status", "done_on"])
-    record(staff, AuditAction.UPDATE, obj=item, detail={"status": "done"})
+    with transaction.atomic():
+        item.status = ActionStatus.DONE
+        item.done_on = on or clock.today()
+        item.save(update_fields=["status", "done_on"])
+        write_event(EventKind.COUNCIL_ACTION_DONE, item, staff, done_on=item.done_on)
+        record(staff, AuditAction.UPDATE, obj=item, detail={"status": "done"})
     return item
 
 
 def overdue_actions() -> QuerySet[ActionItem]:
-    return ActionItem.objects.filter(status=ActionStatus.OPEN, due_on__lt=timezone.localdate())
+    return ActionItem.objects.filter(status=ActionStatus.OPEN, due_on__lt=clock.today())
 
 
 # How many rows a workspace list holds, the same on the pages and in the API.
@@ -309,8 +321,14 @@ def upload_document(
         uploaded_by=staff,
     )
     doc.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", ContentFile(data), save=False)
-    doc.save()
-    record(staff, AuditAction.CREATE, obj=doc, detail={"size": len(data)})
+    try:
+        with transaction.atomic():
+            doc.save()
+            write_event(EventKind.COUNCIL_DOCUMENT_SHARED, doc, staff, size=len(data))
+            record(staff, AuditAction.CREATE, obj=doc, detail={"size": len(data)})
+    except Exception:
+        doc.file.delete(save=False)  # no stored file without its record
+        raise
     return doc
 
 
@@ -325,6 +343,9 @@ def delete_document(staff: Staff, doc: Document) -> None:
     require(staff, Action.USE_COUNCIL_WORKSPACE)
     if not can_delete_document(staff, doc):
         raise CouncilError(_("資料を削除できるのは、登録した方か事務局だけです。"))
-    doc.file.delete(save=False)
-    record(staff, AuditAction.DELETE, obj=doc, detail={"title": doc.title})
-    doc.delete()
+    with transaction.atomic():
+        write_event(EventKind.COUNCIL_DOCUMENT_REMOVED, doc, staff)
+        record(staff, AuditAction.DELETE, obj=doc, detail={"title": doc.title})
+        doc.delete()
+    # The file goes only once its record is gone for good.
+    transaction.on_commit(lambda: doc.file.delete(save=False))

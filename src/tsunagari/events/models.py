@@ -54,6 +54,20 @@ class EventKind(models.TextChoices):
     PERSON_REGISTERED = "person.registered", _("本人の登録")
     # The person's recorded facts changed (name, address, correction).
     PERSON_CHANGED = "person.changed", _("本人の記録の変更")
+    # The liaison council (孤独・孤立対策連携会議): a member organisation joined.
+    COUNCIL_MEMBER_ADDED = "council.member_added", _("連携会議の構成団体の追加")
+    # A council meeting was scheduled.
+    COUNCIL_MEETING_SCHEDULED = "council.meeting_scheduled", _("連携会議の開催予定")
+    # Minutes were written or rewritten (a new version).
+    COUNCIL_MINUTES_RECORDED = "council.minutes_recorded", _("連携会議の議事録")
+    # An action was assigned to a member organisation.
+    COUNCIL_ACTION_ADDED = "council.action_added", _("連携会議の取り組み事項")
+    # An action was completed.
+    COUNCIL_ACTION_DONE = "council.action_done", _("連携会議の取り組み事項の完了")
+    # A paper was shared with the council.
+    COUNCIL_DOCUMENT_SHARED = "council.document_shared", _("連携会議の資料の共有")
+    # A shared paper was removed.
+    COUNCIL_DOCUMENT_REMOVED = "council.document_removed", _("連携会議の資料の削除")
 
 
 class DomainEvent(models.Model):
