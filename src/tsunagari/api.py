@@ -18,7 +18,7 @@ from tsunagari.accounts import tokens
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction, AuditEvent
-from tsunagari.audit.services import events_about, record_request, verify
+from tsunagari.audit.services import events_about, newest_first, record_request, verify
 from tsunagari.lib.http import signed_in_staff
 
 
@@ -83,7 +83,7 @@ class MeOut(Schema):
 
 
 class AuditEventOut(Schema):
-    seq: int
+    seq: int | None  # None until the event is sealed (chained)
     at: datetime
     actor_username: str
     agency_code: str
@@ -98,6 +98,8 @@ class VerifyOut(Schema):
     ok: bool
     checked: int
     problems: list[str]
+    unsealed: int = 0
+    oldest_unsealed_at: datetime | None = None
     verified_at: datetime
 
 
@@ -134,7 +136,7 @@ def list_agencies(request: HttpRequest) -> Any:
 def list_audit_events(request: HttpRequest, person: str = "") -> Any:
     require(request.user, Action.VIEW_AUDIT_LOG)
     staff = signed_in_staff(request)
-    events = (events_about(person) if person else AuditEvent.objects.all()).order_by("-seq")
+    events = newest_first(events_about(person) if person else AuditEvent.objects.all())
     if Action.VERIFY_AUDIT not in actions_for(staff):
         events = events.filter(agency_code=staff.agency.code if staff.agency else "-")
     record_request(
@@ -154,5 +156,7 @@ def verify_audit(request: HttpRequest) -> Any:
         "ok": report.ok,
         "checked": report.checked,
         "problems": report.problems,
+        "unsealed": report.unsealed,
+        "oldest_unsealed_at": report.oldest_unsealed_at,
         "verified_at": timezone.now(),
     }

@@ -274,6 +274,11 @@ WARD_CLOSING_DAYS_FILE = Path(
     envstr("WARD_CLOSING_DAYS_FILE", str(PACKAGE_DIR / "lib" / "data" / "closing_days.yaml"))
 )
 
+# Seconds an audit event may stay unsealed (written, not yet chained) before
+# `tsunagari audit verify` reports it; the timer running `audit seal` should
+# come round well within it.
+AUDIT_SEAL_GRACE_SECONDS = envint("AUDIT_SEAL_GRACE_SECONDS", 300, minimum=1)
+
 # Person look-ups one staff member may make (page, API, intake) per minute
 # and per calendar day; more is answered 429 and audited as a refusal.
 LOOKUP_PER_MINUTE = envint("LOOKUP_PER_MINUTE", 60, minimum=1)

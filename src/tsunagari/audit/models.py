@@ -4,6 +4,11 @@ Every event stores the SHA-256 of its own content and of the previous
 event, so an edited event breaks its own hash and a deleted one breaks the
 chain (or, at the tail, disagrees with the head row). ``tsunagari audit
 verify`` walks the chain and says where it breaks.
+
+Events are written *unsealed* (no ``seq``, no hashes), so writers never
+queue on one row; the sealer (``services.seal``) numbers and chains them
+shortly after, in primary-key order of what has committed. Sealing sets
+``seq``, ``prev_hash`` and ``hash`` exactly once; nothing else ever changes.
 """
 
 from __future__ import annotations
@@ -38,8 +43,12 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", _("拒否")
 
 
+_SEAL_FIELDS = frozenset({"seq", "prev_hash", "hash"})
+
+
 class AuditEvent(models.Model):
-    seq = models.BigIntegerField(_("通番"), unique=True)
+    # Empty until the sealer chains the event; the chain's order is ``seq``, not the pk.
+    seq = models.BigIntegerField(_("通番"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("職員ID"), null=True, blank=True, db_index=True)
     actor_username = models.CharField(_("職員"), max_length=150, blank=True)
@@ -50,28 +59,61 @@ class AuditEvent(models.Model):
     person_id = models.CharField(_("本人ID"), max_length=64, blank=True, db_index=True)
     reason = models.CharField(_("理由"), max_length=500, blank=True)
     detail = models.JSONField(_("詳細"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering: ClassVar = ["seq"]
+        # The chain first, then the unsealed tail in the order it will be sealed.
+        ordering: ClassVar = [models.F("seq").asc(nulls_last=True), "pk"]
         verbose_name = _("監査イベント")
         verbose_name_plural = _("監査イベント")
+        indexes: ClassVar = [
+            # The sealer's and verify's "what is still unsealed" stays small and fast.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_unsealed"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        number = f"#{self.seq}" if self.seq is not None else f"(unsealed, id {self.pk})"
+        return f"{number} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        if self._state.adding:
+            if self.seq is not None or self.prev_hash or self.hash:
+                raise RuntimeError(
+                    "Audit events are written unsealed: the sealer assigns seq and hashes."
+                )
+            super().save(*args, **kwargs)
+            return
+        # The one change allowed: the sealer setting seq/prev_hash/hash, once.
+        fields = kwargs.get("update_fields")
+        if fields is None or set(fields) != _SEAL_FIELDS:
             raise RuntimeError("Audit events are append-only: they cannot be changed.")
-        super().save(*args, **kwargs)
+        if self.seq is None or len(self.hash) != 64 or len(self.prev_hash) != 64:
+            raise RuntimeError("Sealing an audit event needs its seq, prev_hash and hash.")
+        sealed = (
+            type(self)
+            ._base_manager.using(kwargs.get("using") or self._state.db)
+            .filter(pk=self.pk, seq__isnull=True, prev_hash="", hash="")
+            .update(seq=self.seq, prev_hash=self.prev_hash, hash=self.hash)
+        )
+        if sealed != 1:
+            raise RuntimeError(
+                f"Audit event {self.pk} is already sealed (or gone): a seal is set once."
+            )
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit events are append-only: they cannot be deleted.")
 
+    @property
+    def sealed(self) -> bool:
+        return self.seq is not None
+
 
 class AuditHead(models.Model):
-    """One row: the last sequence number and hash. Serialises writers."""
+    """One row: the last sequence number and hash. Only the sealer takes it
+    (never waiting for it on a request), so writers do not queue on it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.utils import timezone
 
 from tsunagari.audit.models import AuditAction, AuditEvent, AuditHead, AuditSubject
 
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from tsunagari.accounts.models import Staff
 
 GENESIS = "0" * 64
+
+logger = logging.getLogger(__name__)
 
 
 def _canonical(
@@ -57,6 +62,8 @@ def _canonical(
 
 
 def event_hash(event: AuditEvent) -> str:
+    if event.seq is None:
+        raise ValueError("An unsealed audit event has no hash yet.")
     return hashlib.sha256(
         _canonical(
             event.seq,
@@ -75,6 +82,14 @@ def event_hash(event: AuditEvent) -> str:
     ).hexdigest()
 
 
+def _subject_ids(person_id: str, detail: dict[str, Any]) -> set[str]:
+    """The persons an event indexes in ``AuditSubject`` beside its own ``person_id``."""
+    persons = detail.get("persons") if isinstance(detail, dict) else None
+    if not isinstance(persons, list) or not persons:
+        return set()
+    return {str(p)[:64] for p in persons} - {person_id, ""}
+
+
 def record(
     actor: Staff | AnonymousUser | None,
     action: AuditAction | str,
@@ -86,12 +101,21 @@ def record(
     reason: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain and return it.
+    """Write one event and return it.
 
     ``detail["persons"]``, when given, lists every person the event showed
     (a list, a search, a worklist); each is indexed so that the log can be
-    searched by person. Runs in its own atomic block (a savepoint inside an outer transaction),
-    so the event is written with the change it describes or not at all.
+    searched by person. Runs in its own atomic block (a savepoint inside an
+    outer transaction), so the event is written with the change it describes
+    or not at all.
+
+    The event is written unsealed and takes no lock, so concurrent requests
+    never queue on each other. It is then chained by :func:`seal`: in the
+    same transaction if the head is free at that moment (always on SQLite,
+    where writes are serialised by the database anyway), and again right
+    after the transaction commits; ``tsunagari audit seal`` catches up
+    whatever is left. ``seq`` is set on the returned event only if it was
+    sealed before returning.
     """
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
@@ -102,9 +126,7 @@ def record(
     agency = getattr(staff, "agency", None) if staff is not None else None
     clean_detail = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
-            seq=head.seq + 1,
             actor_id=getattr(staff, "pk", None),
             actor_username=getattr(staff, "username", "") or "",
             agency_code=getattr(agency, "code", "") or "",
@@ -114,20 +136,134 @@ def record(
             person_id=str(person_id)[:64],
             reason=reason[:500],
             detail=clean_detail,
-            prev_hash=head.hash,
         )
-        event.hash = event_hash(event)
         event.save()
-        persons = clean_detail.get("persons")
-        if isinstance(persons, list) and persons:
-            named = {str(p)[:64] for p in persons} - {event.person_id, ""}
+        named = _subject_ids(event.person_id, clean_detail)
+        if named:
             AuditSubject.objects.bulk_create(
                 [AuditSubject(event=event, person_id=p) for p in sorted(named)]
             )
-        head.seq = event.seq
-        head.hash = event.hash
-        head.save(update_fields=["seq", "hash"])
+        sealed = _seal_quietly()
+        if event.pk in sealed:
+            mine = sealed[event.pk]
+            event.seq, event.prev_hash, event.hash = mine.seq, mine.prev_hash, mine.hash
+    # Outside a transaction this runs at once; inside one, when it commits
+    # (and never if it rolls back, taking the event with it).
+    transaction.on_commit(_seal_after_commit, robust=True)
     return event
+
+
+# --- sealing -----------------------------------------------------------------------
+
+SEAL_BATCH = 500
+
+
+def _take_head(*, wait: bool) -> AuditHead | None:
+    """Lock the head row, or None if another sealer holds it and ``wait`` is False.
+
+    On PostgreSQL ``skip_locked`` answers at once instead of queueing; on
+    SQLite row locks do not exist (and are not needed: the write
+    transaction already holds the database's one write lock).
+    """
+    heads = AuditHead.objects.filter(id=1)
+    locked = heads.select_for_update() if wait else heads.select_for_update(skip_locked=True)
+    head = locked.first()
+    if head is not None:
+        return head
+    if heads.exists():
+        return None  # there, but another sealer holds it
+    if AuditEvent.objects.filter(seq__isnull=False).exists():
+        # The head row was removed under a sealed log: restarting the chain
+        # would hide that, so leave events unsealed for verify to report.
+        logger.error("audit: the head row is missing; events stay unsealed")
+        return None
+    # A new database: the migration made the row, but a flush removes it.
+    try:
+        with transaction.atomic():
+            return AuditHead.objects.create(id=1)
+    except IntegrityError:
+        return None
+
+
+def _seal_batch(head: AuditHead, limit: int) -> dict[int, AuditEvent]:
+    """Chain up to ``limit`` unsealed events after the head, in pk order.
+
+    Only events this transaction can see are sealed: on PostgreSQL an event
+    whose transaction commits later (even with a lower pk) is sealed by a
+    later round and gets a later ``seq``. The chain's order is ``seq``.
+    """
+    batch = list(
+        AuditEvent.objects.filter(seq__isnull=True, prev_hash="", hash="").order_by("pk")[:limit]
+    )
+    for event in batch:
+        event.seq = head.seq + 1
+        event.prev_hash = head.hash
+        event.hash = event_hash(event)
+        event.save(update_fields=["seq", "prev_hash", "hash"])
+        head.seq, head.hash = event.seq, event.hash
+    if batch:
+        head.save(update_fields=["seq", "hash"])
+    return {e.pk: e for e in batch}
+
+
+@dataclass
+class SealResult:
+    sealed: int = 0
+    # Another sealer held the head (only when not waiting for it).
+    busy: bool = False
+    head_seq: int = 0
+
+
+def _unsealed() -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(seq__isnull=True, prev_hash="", hash="")
+
+
+def seal(
+    *, wait: bool = False, batch: int = SEAL_BATCH, max_rounds: int | None = None
+) -> SealResult:
+    """Chain every committed unsealed event; return how many were sealed.
+
+    Each round is one short transaction holding the head. With ``wait``
+    False (requests) a held head means another sealer is at work, and this
+    one leaves at once; with ``wait`` True (the ``audit seal`` command) it
+    queues for the head. Rounds go on while unsealed events remain, so an
+    event that committed while the head was held here is not left behind.
+    """
+    result = SealResult()
+    rounds = 0
+    while max_rounds is None or rounds < max_rounds:
+        rounds += 1
+        with transaction.atomic():
+            head = _take_head(wait=wait)
+            if head is None:
+                result.busy = True
+                break
+            done = _seal_batch(head, batch)
+            result.head_seq = head.seq
+        result.sealed += len(done)
+        if not done or not _unsealed().exists():
+            break
+    return result
+
+
+def _seal_quietly() -> dict[int, AuditEvent]:
+    """One sealing round inside the writer's transaction, if the head is free now.
+
+    A failure here (a broken head, say) must not cost the writer its change:
+    the event stays unsealed, and ``verify`` reports it once it is overdue.
+    """
+    try:
+        with transaction.atomic():
+            head = _take_head(wait=False)
+            return _seal_batch(head, SEAL_BATCH) if head is not None else {}
+    except (DatabaseError, RuntimeError):
+        logger.exception("audit: could not seal inside the writing transaction")
+        return {}
+
+
+def _seal_after_commit() -> None:
+    if _unsealed().exists():
+        seal(wait=False, max_rounds=10)
 
 
 def events_about(person_id: str | int) -> models.QuerySet[AuditEvent]:
@@ -147,57 +283,123 @@ def record_request(request: HttpRequest, action: AuditAction | str, **kwargs: An
     return record(request.user, action, detail=detail, **kwargs)
 
 
+def newest_first(events: models.QuerySet[AuditEvent]) -> models.QuerySet[AuditEvent]:
+    """Pages and the API list the unsealed tail first (newest first), then the chain."""
+    return events.order_by(models.F("seq").desc(nulls_first=True), "-pk")
+
+
 @dataclass
 class VerifyReport:
     checked: int = 0
     problems: list[str] = field(default_factory=list)
+    # Events written but not yet chained, and when the oldest of them was written.
+    unsealed: int = 0
+    oldest_unsealed_at: datetime | None = None
+    grace_seconds: int = 0
+    verified_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def oldest_unsealed_age(self) -> float | None:
+        if self.oldest_unsealed_at is None or self.verified_at is None:
+            return None
+        return max(0.0, (self.verified_at - self.oldest_unsealed_at).total_seconds())
 
-def _iter_events(chunk: int = 2000) -> Iterator[AuditEvent]:
+
+def _label(event: AuditEvent) -> str:
+    return f"#{event.seq}" if event.seq is not None else f"unsealed event id {event.pk}"
+
+
+def _iter_batches(chunk: int = 2000) -> Iterator[list[AuditEvent]]:
     last = 0
     while True:
         batch = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:chunk])
         if not batch:
             return
-        yield from batch
-        last = batch[-1].seq
+        yield batch
+        last = batch[-1].seq or 0
+
+
+def _check_subjects(events: list[AuditEvent], report: VerifyReport) -> None:
+    """Each event's index rows must be exactly the persons its (hashed) detail names."""
+    expected = {e.pk: _subject_ids(e.person_id, e.detail) for e in events}
+    actual: dict[int, set[str]] = {e.pk: set() for e in events}
+    for event_id, person_id in AuditSubject.objects.filter(event_id__in=list(actual)).values_list(
+        "event_id", "person_id"
+    ):
+        actual[event_id].add(person_id)
+    for event in events:
+        missing = expected[event.pk] - actual[event.pk]
+        extra = actual[event.pk] - expected[event.pk]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"persons {sorted(missing)[:5]} lost their index rows")
+            if extra:
+                parts.append(f"index rows name persons {sorted(extra)[:5]} the event does not")
+            report.problems.append(
+                f"event {_label(event)}: the index of persons shown was changed ({'; '.join(parts)})"
+            )
 
 
 def verify(max_problems: int = 50) -> VerifyReport:
-    """Walk the whole chain; report edited, deleted or inserted events."""
-    report = VerifyReport()
+    """Walk the chain and the unsealed tail; report edited, deleted or inserted
+    events, a changed person index, and events left unsealed past the grace
+    (``AUDIT_SEAL_GRACE_SECONDS``).
+
+    On PostgreSQL, called outside a transaction, it reads one snapshot, so
+    sealing going on meanwhile cannot look like tampering.
+    """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return _verify(max_problems)
+    return _verify(max_problems)
+
+
+def _verify(max_problems: int) -> VerifyReport:
+    report = VerifyReport(
+        grace_seconds=int(settings.AUDIT_SEAL_GRACE_SECONDS), verified_at=timezone.now()
+    )
     expected_seq = 1
     prev = GENESIS
-    for event in _iter_events():
-        report.checked += 1
-        if event.seq != expected_seq:
-            missing = (
-                f"#{expected_seq}"
-                if event.seq == expected_seq + 1
-                else f"#{expected_seq}–#{event.seq - 1}"
-            )
-            report.problems.append(
-                f"event {missing} is missing (deleted) before event #{event.seq}"
-            )
-        elif event.prev_hash != prev:
-            report.problems.append(
-                f"event #{event.seq} does not follow the previous event (chain broken: an event before it was replaced)"
-            )
-        if event_hash(event) != event.hash:
-            report.problems.append(
-                f"event #{event.seq} ({event.at:%Y-%m-%d %H:%M:%S}, {event.action} by "
-                f"{event.actor_username or '-'}) was edited: its content no longer matches its hash"
-            )
-        prev = event.hash
-        expected_seq = event.seq + 1
+    for batch in _iter_batches():
+        for event in batch:
+            assert event.seq is not None  # the walk reads sealed events only
+            report.checked += 1
+            if event.seq != expected_seq:
+                missing = (
+                    f"#{expected_seq}"
+                    if event.seq == expected_seq + 1
+                    else f"#{expected_seq}–#{event.seq - 1}"
+                )
+                report.problems.append(
+                    f"event {missing} is missing (deleted) before event #{event.seq}"
+                )
+            elif event.prev_hash != prev:
+                report.problems.append(
+                    f"event #{event.seq} does not follow the previous event (chain broken: an event before it was replaced)"
+                )
+            if event_hash(event) != event.hash:
+                report.problems.append(
+                    f"event #{event.seq} ({event.at:%Y-%m-%d %H:%M:%S}, {event.action} by "
+                    f"{event.actor_username or '-'}) was edited: its content no longer matches its hash"
+                )
+            prev = event.hash
+            expected_seq = event.seq + 1
+        _check_subjects(batch, report)
         if len(report.problems) >= max_problems:
             return report
     head = AuditHead.objects.filter(id=1).first()
     last_seq = expected_seq - 1
+    if head is None and last_seq:
+        report.problems.append(
+            "the log head row is missing (removed): the end of the chain cannot be checked"
+        )
     if head is not None and (head.seq != last_seq or head.hash != prev):
         if head.seq > last_seq:
             report.problems.append(
@@ -207,4 +409,32 @@ def verify(max_problems: int = 50) -> VerifyReport:
             report.problems.append(
                 "the log head does not match the last event (the end of the chain was changed)"
             )
+    _verify_unsealed(report)
     return report
+
+
+def _verify_unsealed(report: VerifyReport) -> None:
+    pending = AuditEvent.objects.filter(seq__isnull=True)
+    # A sealed event whose number was blanked has left the chain (the walk
+    # reports the gap); say which row it is.
+    for event in pending.exclude(prev_hash="", hash="").order_by("pk")[:10]:
+        report.problems.append(
+            f"event id {event.pk} carries a seal but no number: it was taken out of the chain"
+        )
+    waiting = pending.filter(prev_hash="", hash="")
+    report.unsealed = waiting.count()
+    if not report.unsealed:
+        return
+    oldest = waiting.order_by("at", "pk").first()
+    assert oldest is not None and report.verified_at is not None
+    report.oldest_unsealed_at = oldest.at
+    limit = report.verified_at - timedelta(seconds=report.grace_seconds)
+    late = waiting.filter(at__lt=limit).count()
+    if late:
+        report.problems.append(
+            f"{late} event(s) have waited more than {report.grace_seconds} s to be sealed "
+            f"(the oldest, id {oldest.pk}, since {oldest.at:%Y-%m-%d %H:%M:%S}): run "
+            "`tsunagari audit seal` and check the timer that runs it"
+        )
+    tail = list(waiting.order_by("pk")[:2000])
+    _check_subjects(tail, report)

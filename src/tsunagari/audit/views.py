@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.audit.models import AuditAction, AuditEvent
-from tsunagari.audit.services import events_about, record_request, verify
+from tsunagari.audit.services import events_about, newest_first, record_request, verify
 from tsunagari.lib.http import signed_in_staff
 
 
@@ -19,7 +19,7 @@ def log(request: HttpRequest) -> HttpResponse:
     me = signed_in_staff(request)
     granted = actions_for(me)
     person = request.GET.get("person", "").strip()[:64]
-    events = (events_about(person) if person else AuditEvent.objects.all()).order_by("-seq")
+    events = newest_first(events_about(person) if person else AuditEvent.objects.all())
     if Action.VERIFY_AUDIT not in granted:
         # A supervisor reads the trail of their own agency only.
         events = events.filter(agency_code=me.agency.code if me.agency else "-")
