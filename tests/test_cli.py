@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -39,3 +41,23 @@ def test_it_names_every_token_subcommand_in_the_help() -> None:
         assert f"token {sub}" in page
         assert sub in own.stdout
     assert "token" in run("help", "--all").stdout
+
+
+def test_it_says_where_the_data_folder_is(tmp_path: Path) -> None:
+    # given no TSUNAGARI_DATA_DIR and a home folder of its own
+    env = {k: v for k, v in os.environ.items() if k not in {"TSUNAGARI_DATA_DIR", "XDG_DATA_HOME"}}
+    env["HOME"] = str(tmp_path)
+    # when the help page is shown
+    result = subprocess.run(
+        [sys.executable, "-m", "tsunagari.cli", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # then it names the per-user folder, and showing help creates nothing
+    assert (
+        f"Data folder (database, secret key, uploads): {tmp_path.resolve()}/.local/share/tsunagari"
+        in result.stdout
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -86,3 +86,73 @@ def test_it_uses_sqlite_in_wal_mode_by_default(tmp_path: Path) -> None:
 
     with sqlite3.connect(tmp_path / "tsunagari.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def settings_in(workdir: Path, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh interpreter started in ``workdir``, with
+    no TSUNAGARI_DATA_DIR, and print DATA_DIR."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"TSUNAGARI_DATA_DIR", "XDG_DATA_HOME", "DATABASE_URL", "STATIC_ROOT"}
+    }
+    base.update({"HOME": str(home), "DJANGO_SETTINGS_MODULE": "tsunagari.settings", **env})
+    return subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DATA_DIR)"],
+        cwd=workdir,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_keeps_data_in_the_per_user_folder_when_no_data_dir_is_set(tmp_path: Path) -> None:
+    # given an analyst's folder and a home without XDG_DATA_HOME
+    workdir, home = tmp_path / "analysis", tmp_path / "home"
+    workdir.mkdir()
+    home.mkdir()
+    # when the settings are loaded there
+    result = settings_in(workdir, home)
+    # then the data (and the generated secret key) go to ~/.local/share/tsunagari
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == (home / ".local" / "share" / "tsunagari").resolve()
+    assert (home / ".local" / "share" / "tsunagari" / "secret_key").exists()
+    assert list(workdir.iterdir()) == []
+
+
+def test_it_follows_xdg_data_home(tmp_path: Path) -> None:
+    # given XDG_DATA_HOME set to an absolute folder
+    workdir, home, xdg = tmp_path / "w", tmp_path / "home", tmp_path / "xdg"
+    for folder in (workdir, home, xdg):
+        folder.mkdir()
+    # when
+    result = settings_in(workdir, home, XDG_DATA_HOME=str(xdg))
+    # then
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == (xdg / "tsunagari").resolve()
+    assert list(workdir.iterdir()) == []
+
+
+@pytest.mark.parametrize("xdg", ["relative/share", ""])
+def test_it_ignores_a_relative_or_empty_xdg_data_home(tmp_path: Path, xdg: str) -> None:
+    # given a hostile or empty XDG_DATA_HOME, which the XDG rule says to ignore
+    workdir, home = tmp_path / "w", tmp_path / "home"
+    workdir.mkdir()
+    home.mkdir()
+    # when
+    result = settings_in(workdir, home, XDG_DATA_HOME=xdg, TSUNAGARI_DATA_DIR="")
+    # then the home folder's default is used and nothing is written in the working folder
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == (home / ".local" / "share" / "tsunagari").resolve()
+    assert list(workdir.iterdir()) == []
+
+
+def test_it_still_takes_tsunagari_data_dir_first(tmp_path: Path) -> None:
+    workdir, home, data = tmp_path / "w", tmp_path / "home", tmp_path / "data"
+    workdir.mkdir()
+    home.mkdir()
+    result = settings_in(workdir, home, TSUNAGARI_DATA_DIR=str(data))
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == data.resolve()
+    assert not (home / ".local").exists()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import sys
 
+from tsunagari.lib.datadir import data_dir
+
 HELP = """\
 tsunagari — つながり: the ward's comprehensive welfare support platform
 
@@ -35,6 +37,8 @@ Operations
 
 Settings come from environment variables (DATABASE_URL, SECRET_KEY, DEBUG,
 ALLOWED_HOSTS, TSUNAGARI_MODE, TSUNAGARI_DATA_DIR …): see docs/operations.md.
+Without TSUNAGARI_DATA_DIR, data are kept in one folder per user,
+$XDG_DATA_HOME/tsunagari or ~/.local/share/tsunagari, whatever folder you run in.
 Run 'tsunagari help --all' for every command.
 """
 
@@ -44,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagari.settings")
     if not args or args[0] in {"-h", "--help"} or args == ["help"]:
         sys.stdout.write(HELP)
+        sys.stdout.write(f"\nData folder (database, secret key, uploads): {data_dir()}\n")
         return
     if args[:2] == ["help", "--all"]:
         args = ["help"]

@@ -13,10 +13,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tsunagari.lib.datadir import data_dir
 from tsunagari.lib.env import envbool, envint, envlist, envstr
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(envstr("TSUNAGARI_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+# TSUNAGARI_DATA_DIR, else the per-user folder (~/.local/share/tsunagari): never the working directory.
+DATA_DIR = data_dir()
 
 MODE = envstr("TSUNAGARI_MODE", "development")
 if MODE not in {"development", "production"}:
@@ -287,6 +289,9 @@ LOOKUP_PER_DAY = envint("LOOKUP_PER_DAY", 1500, minimum=1)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A permission refusal is logged as one line (who, path, reason), not a traceback.
+    "filters": {"one_line_refusals": {"()": "tsunagari.lib.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from tsunagari.api import api
+from tsunagari.lib.views import plotly_digest, plotly_js
 
 urlpatterns = [
     path("", include("tsunagari.accounts.urls")),
@@ -14,6 +15,13 @@ urlpatterns = [
     path("linkage/", include("tsunagari.linkage.urls")),
     path("resources/", include("tsunagari.resources.urls")),
     path("public/", include("tsunagari.public.urls")),
+    # The chart library under its content hash: cached by browsers for a year.
+    path(
+        f"charts/plotly.{plotly_digest()}.min.js",
+        plotly_js,
+        {"hashed": True},
+        name="chart_library",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

@@ -21,6 +21,9 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
         )
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # A content-hashed asset marked immutable carries no personal data.
+        immutable = "immutable" in response.get("Cache-Control", "")
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            response["Cache-Control"] = "no-store"
+            if not immutable:
+                response["Cache-Control"] = "no-store"
         return response
