@@ -6,6 +6,7 @@ a person.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from tsunagari.people.sections import IDENTITY
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
     from tsunagari.accounts.models import Staff
 
@@ -119,6 +121,45 @@ _ROLE_LABELS = {
 }
 
 
+# Source columns as the evidence names them, and whether the column is a
+# flag (0/1) to be read as なし/あり. A column not listed here (one a
+# department added) is shown under its own name.
+ATTRIBUTE_LABELS: dict[str, tuple[StrOrPromise, bool]] = {
+    "care_level": (gettext_lazy("要介護度"), False),
+    "certified_until": (gettext_lazy("認定の有効期限"), False),
+    "handbook": (gettext_lazy("手帳の種類"), False),
+    "disability_grade": (gettext_lazy("障害の等級"), False),
+    "disability_type": (gettext_lazy("障害の種別"), False),
+    "intractable_disease": (gettext_lazy("指定難病"), True),
+    "role": (gettext_lazy("子ども・子育ての記録での立場"), False),
+    "benefit": (gettext_lazy("手当"), False),
+    "guardian": (gettext_lazy("保護者"), False),
+    "program": (gettext_lazy("支援の種類"), False),
+    "note": (gettext_lazy("地域の記録のメモ"), False),
+    "worker": (gettext_lazy("記録した担当者"), False),
+    "recorded_on": (gettext_lazy("記録日"), False),
+    "sealed": (gettext_lazy("住民票の閲覧制限"), True),
+}
+_FLAG_VALUES = {
+    "1": gettext_lazy("あり"),
+    "true": gettext_lazy("あり"),
+    "yes": gettext_lazy("あり"),
+    "0": gettext_lazy("なし"),
+    "false": gettext_lazy("なし"),
+    "no": gettext_lazy("なし"),
+}
+
+
+def attribute_text(key: str, values: Iterable[object]) -> tuple[str, str]:
+    """One evidence attribute as a consultant reads it: its Japanese label and
+    its values (a flag's 0/1 as なし/あり), e.g. ``("指定難病", "なし")``."""
+    label, is_flag = ATTRIBUTE_LABELS.get(key) or (key, False)
+    texts = [str(v) for v in values]
+    if is_flag:
+        texts = [str(_FLAG_VALUES.get(t.strip().lower(), t)) for t in texts]
+    return str(label), "、".join(dict.fromkeys(texts))
+
+
 @dataclass(frozen=True)
 class EvidenceRow:
     role: str
@@ -172,7 +213,7 @@ def evidence_rows(
                 age=fact.get("age"),
                 sources=source_labels(str(s) for s in fact.get("sources", [])),
                 attributes=[
-                    (str(k), "、".join(str(v) for v in vs))
+                    attribute_text(str(k), vs)
                     for k, vs in attributes.items()
                     if k != "relation" and not IDENTIFIER.search(str(k))
                 ],
