@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -61,3 +65,22 @@ def test_it_says_where_the_data_folder_is(tmp_path: Path) -> None:
         in result.stdout
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_it_prints_each_demo_account_with_its_agency(
+    personas: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the personas and their agencies (the ward itself is not loaded here)
+    from django.core.management import call_command
+
+    from tsunagari.demo.management.commands import demo
+
+    monkeypatch.setattr(demo, "load_demo", lambda **_: "Demo ward loaded.")
+    out = io.StringIO()
+    # when the demo command prints the sign-in accounts
+    call_command("demo", "--people", "0", stdout=out)
+    # then each line names the account's agency
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines() if line.startswith("  ")}
+    assert lines["consultant.elderly"].endswith("長寿サポートセンター北砂")
+    assert lines["outsider"].endswith("no agency")
+    assert len(lines) == len(personas)

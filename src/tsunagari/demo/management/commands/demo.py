@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tsunagari.accounts.models import Agency
 from tsunagari.accounts.personas import DEMO_PASSWORD, PERSONAS
 from tsunagari.demo.loader import load_demo
 
@@ -51,6 +52,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary))
         self.stdout.write("")
         self.stdout.write(f"Demo sign-in accounts (password for all: {DEMO_PASSWORD})")
+        agencies = dict(
+            Agency.objects.filter(code__in={p.agency for p in PERSONAS if p.agency}).values_list(
+                "code", "name"
+            )
+        )
         for persona in PERSONAS:
             roles = ", ".join(str(r) for r in persona.roles) or "no role"
-            self.stdout.write(f"  {persona.username:<24} {persona.display_name:<8} {roles}")
+            agency = agencies.get(persona.agency, persona.agency) if persona.agency else "no agency"
+            self.stdout.write(
+                f"  {persona.username:<24} {persona.display_name:<8} {roles:<16} {agency}"
+            )
