@@ -91,7 +91,7 @@ def test_a_person_lives_where_others_live_then_where_most_records_say() -> None:
 def test_coded_records_give_duckdb_the_same_pairs_and_scores(tmp_path: Path) -> None:
     records, _, _ = load_records(HARD)
     columns = [c for c in records.columns if not c.startswith("attr.")]
-    columns = [c for c in columns if c not in ("source", "record_id", "household_ref", "addr_room")]
+    columns = [c for c in columns if c not in ("record_id", "household_ref", "addr_room")]
     coded = _coded(records[columns])
     assert pa.types.is_integer(coded.schema.field("addr_go").type)
     assert pa.types.is_string(coded.schema.field("giv_kana").type) or pa.types.is_large_string(

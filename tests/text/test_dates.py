@@ -202,3 +202,41 @@ def test_it_rejects_a_date_whose_weekday_does_not_match() -> None:
     assert isinstance(result, TextError)
     assert "Wednesday" in result.reason
     assert "水曜日" in result.reason_ja
+
+
+# Approximate birth dates (community workers' notes)
+
+from tsunagari.text import BirthYears, parse_vague_birth  # noqa: E402
+
+AS_OF = date(2026, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("昭和63年頃", (1987, 1989)),
+        ("昭和６３年頃生まれ", (1987, 1989)),
+        ("S63頃", (1987, 1989)),
+        ("1988年", (1988, 1988)),
+        ("1950年代", (1950, 1959)),
+        ("80代", (1936, 1946)),
+        ("80歳代", (1936, 1946)),
+        ("80代後半", (1936, 1941)),
+        ("91歳位", (1932, 1937)),
+        ("九十歳くらい", (1933, 1938)),
+        ("推定91歳", (1934, 1935)),
+    ],
+)
+def test_it_reads_the_years_an_approximate_birth_date_allows(
+    text: str, years: tuple[int, int]
+) -> None:
+    assert parse_vague_birth(text, AS_OF) == BirthYears(*years)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "不明", "63年頃", "平成40年頃", "200歳", "85代", "1948-03-05", "x" * 10_000]
+)
+def test_it_refuses_what_is_no_approximate_birth_date(text: str) -> None:
+    result = parse_vague_birth(text, AS_OF)
+    assert isinstance(result, TextError)
+    assert result.reason_ja

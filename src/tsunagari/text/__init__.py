@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from tsunagari.text._cache import clear_caches
 from tsunagari.text.addresses import parse_address, town_key
-from tsunagari.text.dates import ERAS, Era, parse_date
+from tsunagari.text.dates import ERAS, BirthYears, Era, parse_date, parse_vague_birth
 from tsunagari.text.kana import kana_key, to_katakana
 from tsunagari.text.kanji import fold_kanji
 from tsunagari.text.names import name_key, parse_kana, parse_name, split_name
@@ -23,6 +23,7 @@ from tsunagari.text.result import Address, Kana, Name, Phone, TextError
 __all__ = [
     "ERAS",
     "Address",
+    "BirthYears",
     "Era",
     "Kana",
     "Name",
@@ -38,6 +39,7 @@ __all__ = [
     "parse_kana",
     "parse_name",
     "parse_phone",
+    "parse_vague_birth",
     "split_name",
     "to_katakana",
     "town_key",

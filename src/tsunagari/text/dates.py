@@ -33,7 +33,7 @@ from tsunagari.text._cache import short_text_cache
 from tsunagari.text.numerals import kanji_to_int
 from tsunagari.text.result import TextError
 
-__all__ = ["ERAS", "Era", "parse_date"]
+__all__ = ["ERAS", "BirthYears", "Era", "parse_date", "parse_vague_birth"]
 
 
 class Era(NamedTuple):
@@ -237,3 +237,117 @@ def _unknown(s: str) -> TextError:
         f"{shown!r} is not a date: write it like 1948-03-05, 1948/3/5 or 昭和23年3月5日.",
         f"「{shown}」は日付として読めません。1948-03-05、1948/3/5、昭和23年3月5日 のように入力してください。",
     )
+
+
+class BirthYears(NamedTuple):
+    """The years a vaguely written birth date allows, both ends included."""
+
+    first: int
+    last: int
+
+
+#: Words that make a year or an age approximate (昭和63年頃, 91歳位, 80歳くらい).
+_APPROX = r"(?:頃|ごろ|ころ|位|くらい|ぐらい|前後|程度|程|位い)"
+#: Words around the value that carry nothing (推定91歳, 昭和63年生まれ, 約80歳).
+_RE_VAGUE_NOISE = re.compile(r"^(?:推定|約|おおよそ|およそ|大体|だいたい)|(?:生まれ|生れ|生|)$")
+_RE_VAGUE_YEAR = re.compile(rf"(?:({_ERA_TOKENS})\.?)?({_NUM})年?({_APPROX})?")
+_RE_DECADE_OF_BIRTH = re.compile(rf"(?:({_ERA_TOKENS})\.?)?({_NUM})年代({_APPROX})?")
+_RE_AGE = re.compile(rf"({_NUM})(?:歳|才)({_APPROX})?")
+_RE_AGE_BAND = re.compile(rf"({_NUM})(?:歳|才)?代(前半|後半|半ば)?({_APPROX})?")
+#: How far an approximate year or age is taken to reach either way.
+_APPROX_YEARS = 1
+_APPROX_AGE = 2
+_BAND_PART = {"前半": (0, 4), "後半": (5, 9), "半ば": (3, 7), None: (0, 9)}
+_MAX_AGE = 130
+
+
+def _born_at_age(low: int, high: int, as_of: date) -> BirthYears:
+    """Birth years of someone aged ``low`` to ``high`` on ``as_of``."""
+    return BirthYears(as_of.year - high - 1, as_of.year - low)
+
+
+def _vague_error(s: str) -> TextError:
+    shown = s if len(s) <= 20 else s[:20] + "…"
+    return _error(
+        f"{shown!r} is neither a date nor an approximate birth year or age "
+        "(昭和63年頃, 1950年代, 80代, 91歳位).",
+        f"「{shown}」は日付としても、おおよその生年・年齢（昭和63年頃、1950年代、80代、91歳位）としても読めません。",
+    )
+
+
+def _parse_vague_clean(s: str, as_of: date) -> BirthYears | TextError:
+    if m := _RE_AGE_BAND.fullmatch(s):
+        decade = kanji_to_int(m[1])
+        if decade is None or decade % 10 or decade > _MAX_AGE:
+            return _vague_error(s)
+        low, high = _BAND_PART[m[2]]
+        return _born_at_age(decade + low, decade + high, as_of)
+    if m := _RE_AGE.fullmatch(s):
+        age = kanji_to_int(m[1])
+        if age is None or age > _MAX_AGE:
+            return _vague_error(s)
+        reach = _APPROX_AGE if m[2] else 0
+        return _born_at_age(max(0, age - reach), age + reach, as_of)
+    if m := _RE_DECADE_OF_BIRTH.fullmatch(s):
+        start = kanji_to_int(m[2])
+        if start is None or start % 10:
+            return _vague_error(s)
+        if m[1]:
+            era = _ERA_BY_TOKEN[m[1]]
+            start = era.first.year + max(start, 1) - 1
+        return _in_range(BirthYears(start, start + 9), as_of, s)
+    if m := _RE_VAGUE_YEAR.fullmatch(s):
+        year = kanji_to_int(m[2])
+        if year is None or (not m[1] and "年" not in s and not m[3]):
+            return _vague_error(s)
+        if m[1]:
+            era = _ERA_BY_TOKEN[m[1]]
+            if year < 1 or (era.last is not None and year > era.last.year - era.first.year + 1):
+                return _vague_error(s)
+            year = era.first.year + year - 1
+        elif year < 1000:
+            # 63年頃 without an era could be 昭和 or 平成: no evidence.
+            return _vague_error(s)
+        reach = _APPROX_YEARS if m[3] else 0
+        return _in_range(BirthYears(year - reach, year + reach), as_of, s)
+    return _vague_error(s)
+
+
+def _in_range(years: BirthYears, as_of: date, s: str) -> BirthYears | TextError:
+    if years.last < _MIN_YEAR or years.first > as_of.year:
+        return _vague_error(s)
+    return BirthYears(years.first, min(years.last, as_of.year))
+
+
+def parse_vague_birth(text: str, as_of: date) -> BirthYears | TextError:
+    """Read the birth years that an approximate birth date or age allows.
+
+    Community workers write what they know: 昭和63年頃 (about 昭和63), 1988年
+    (a year without month and day), 1950年代 or 昭和30年代 (a decade of
+    birth), 80代 / 80歳代 / 80代後半 (an age band), 91歳位 or 推定91歳 (about
+    that age). An age is taken on ``as_of``, the date the extract was made
+    (the run's reference date). Approximate years reach one year either way,
+    approximate ages two.
+
+    Args:
+        text: the birth date as written.
+        as_of: the date ages are counted on.
+
+    Returns:
+        The first and last birth year allowed, or a :class:`TextError` when
+        the text is no such approximation (a full date is read by
+        :func:`parse_date`, not here).
+
+    Example:
+        >>> parse_vague_birth("昭和63年頃", date(2026, 4, 1))
+        BirthYears(first=1987, last=1989)
+        >>> parse_vague_birth("80代", date(2026, 4, 1))
+        BirthYears(first=1936, last=1946)
+        >>> parse_vague_birth("91歳位", date(2026, 4, 1))
+        BirthYears(first=1932, last=1937)
+    """
+    s = unicodedata.normalize("NFKC", text).translate(_DROP).strip()
+    if not s or len(s) > 32:
+        return _vague_error(s)
+    s = _RE_VAGUE_NOISE.sub("", s) or s
+    return _parse_vague_clean(s, as_of)

@@ -3,16 +3,16 @@
 Everything here is backend-neutral Splink settings; the backend classes only
 decide where the SQL runs.
 
-Thresholds (see docs/linkage.md):
+Thresholds (see docs/linkage.md, "Where each rule comes from"):
 
 * a pair is a link when its match probability is at least
   :data:`MATCH_THRESHOLD`;
-* an identity conflict vetoes a link whatever the score (see
-  :func:`identity_conflicts`): given names that disagree completely (twins
-  share everything else), birth dates that differ in two or more of
-  year/month/day and are not a day/month swap (parent and child with the
-  same reading share address and phone), or two records of one source under
-  two resident numbers.
+* two identity conflicts veto a link whatever the score (see
+  :func:`identity_conflicts`): given names that disagree completely (a given
+  name changes only by a family court's permission, so twins stay apart),
+  and full birth dates years apart (a parent and a child, or siblings, of
+  one reading). Everything else, two resident numbers in one source among it, is
+  evidence weighed with the rest.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ from splink.internals.exceptions import SplinkException
 
 #: Pairs at or above this match probability are the same person.
 MATCH_THRESHOLD = 0.9
+#: Full birth dates this many years apart that share neither month and day
+#: are two people: an entry error changes one part of a date (a digit, a
+#: day/month swap, one day across a month's end with the year at most one
+#: off), while siblings and a parent and child with one reading are years apart.
+YEARS_APART = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,12 @@ PRIORS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
         (0.85, 0.08, 0.03, 0.005, 0.025, 0.005, 0.005),
         (0.002, 0.001, 0.002, 0.0005, 0.002, 0.0005, 0.992),
     ),
-    "dob": ((0.93, 0.01, 0.05, 0.01), (4e-5, 1e-5, 0.005, 0.99495)),
+    # same, swapped, one part, differ, then (fixed, see _birth_date) an
+    # approximate year or age that fits narrowly, fits a decade, or does not fit.
+    "dob": (
+        (0.92, 0.01, 0.05, 0.01, 0.005, 0.003, 0.0005),
+        (4e-5, 1e-5, 0.005, 0.99035, 0.0002, 0.0004, 0.004),
+    ),
     "address": ((0.75, 0.05, 0.02, 0.02, 0.03, 0.13), (1e-5, 2e-5, 1e-4, 0.001, 0.02, 0.97887)),
     "phone": ((0.85, 0.15), (1e-5, 0.99999)),
     "sex": ((0.97, 0.03), (0.5, 0.5)),
@@ -124,24 +134,45 @@ def _name_part(part: str, label: str) -> cl.CustomComparison:
 
 def _birth_date() -> cl.CustomComparison:
     same = "(CASE WHEN dob_y_l = dob_y_r THEN 1 ELSE 0 END + CASE WHEN dob_m_l = dob_m_r THEN 1 ELSE 0 END + CASE WHEN dob_d_l = dob_d_r THEN 1 ELSE 0 END)"
+    # dob_lo/dob_hi: the birth years a record allows (a full date: its year;
+    # 昭和63年頃: 1987-1989; 80代: a decade of years before the run's date).
+    overlap = "dob_lo_l <= dob_hi_r AND dob_lo_r <= dob_hi_l"
+    width = (
+        "(CAST(dob_hi_l AS INT) - CAST(dob_lo_l AS INT)"
+        " + CAST(dob_hi_r AS INT) - CAST(dob_lo_r AS INT))"
+    )
+    m, u = PRIORS["dob"]
+
+    def fixed(level: Any, i: int) -> Any:
+        # Approximate dates are rare: EM would see too few to learn them.
+        return level.configure(
+            m_probability=m[i], u_probability=u[i], fix_m_probability=True, fix_u_probability=True
+        )
+
+    levels = _with_priors(
+        "dob",
+        [
+            cll.CustomLevel("dob_lo_l IS NULL OR dob_lo_r IS NULL", "no date").configure(
+                is_null_level=True
+            ),
+            cll.CustomLevel("dob_l = dob_r", "same date"),
+            cll.CustomLevel(
+                "dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
+                "day and month swapped",
+            ),
+            cll.CustomLevel(f"{same} = 2", "one of year/month/day differs"),
+            cll.CustomLevel("dob_l IS NOT NULL AND dob_r IS NOT NULL", "full dates differ"),
+            cll.CustomLevel(
+                f"{overlap} AND {width} <= 4", "approximate year fits (within 4 years)"
+            ),
+            cll.CustomLevel(overlap, "approximate year or age fits (a decade)"),
+            cll.ElseLevel(),
+        ],
+    )
     return cl.CustomComparison(
         output_column_name="dob",
-        comparison_description="birth date parts",
-        comparison_levels=_with_priors(
-            "dob",
-            [
-                cll.CustomLevel("dob_l IS NULL OR dob_r IS NULL", "no date").configure(
-                    is_null_level=True
-                ),
-                cll.CustomLevel("dob_l = dob_r", "same date"),
-                cll.CustomLevel(
-                    "dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
-                    "day and month swapped",
-                ),
-                cll.CustomLevel(f"{same} = 2", "one of year/month/day differs"),
-                cll.ElseLevel(),
-            ],
-        ),
+        comparison_description="birth date parts, or the years an approximate date allows",
+        comparison_levels=levels[:5] + [fixed(level, i) for i, level in enumerate(levels[5:], 4)],
     )
 
 
@@ -183,25 +214,55 @@ def _exact(column: str, label: str) -> cl.CustomComparison:
     )
 
 
+#: Two records of one source under two resident numbers: strong evidence of
+#: two people (a system keeps one number per resident), but not a veto: the
+#: contract says one person can appear in one source twice under two numbers
+#: (moved out and back in, 住登外 beside a later 住民 record, a data-entry
+#: duplicate). The odds are fixed rather than learned: EM has no labelled
+#: duplicates to learn them from. Full name in kanji and reading plus the full
+#: birth date outweigh it; less than that does not. When the two records are
+#: not even in one town, namesakes born the same day (which the contract also
+#: names) are as likely as one person registered twice: the evidence against
+#: is stronger, and such pairs land in the review band, not in one person.
+TWO_NUMBERS_M, TWO_NUMBERS_U = 0.01, 0.6
+TWO_NUMBERS_APART_M, TWO_NUMBERS_APART_U = 0.0002, 0.6
+
+
 def _resident_id() -> cl.CustomComparison:
-    # A different 宛名番号 is treated like a missing one: numbers go stale on
-    # re-registration, so only agreement is evidence.
+    # A different 宛名番号 across sources weighs nothing: numbers go stale on
+    # re-registration, so only agreement, or two numbers in one system, counts.
     return cl.CustomComparison(
         output_column_name="resident_id",
-        comparison_description="宛名番号: agreement only",
+        comparison_description="宛名番号: agreement; two numbers in one source",
         comparison_levels=[
-            cll.CustomLevel(
-                "resident_id_l IS NULL OR resident_id_r IS NULL OR resident_id_l <> resident_id_r",
-                "missing or different (may be stale)",
-            ).configure(is_null_level=True),
+            cll.CustomLevel("resident_id_l IS NULL OR resident_id_r IS NULL", "missing").configure(
+                is_null_level=True
+            ),
             cll.CustomLevel("resident_id_l = resident_id_r", "same resident number").configure(
                 m_probability=0.5,
                 u_probability=1e-6,
                 fix_m_probability=True,
                 fix_u_probability=True,
             ),
-            # Never reached (the first level takes every disagreement); Splink
-            # needs two levels, so it gets a fixed weight of zero.
+            cll.CustomLevel(
+                "source_l = source_r AND (addr_town_l IS NULL OR addr_town_r IS NULL"
+                " OR addr_town_l <> addr_town_r)",
+                "two numbers in one source, not in one town (two people, or review)",
+            ).configure(
+                m_probability=TWO_NUMBERS_APART_M,
+                u_probability=TWO_NUMBERS_APART_U,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
+            cll.CustomLevel(
+                "source_l = source_r", "two numbers in one source, in one town"
+            ).configure(
+                m_probability=TWO_NUMBERS_M,
+                u_probability=TWO_NUMBERS_U,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
+            # Different numbers from two systems: one may be stale; no evidence.
             cll.ElseLevel().configure(
                 m_probability=0.5, u_probability=0.5, fix_m_probability=True, fix_u_probability=True
             ),
@@ -215,6 +276,7 @@ def _resident_id() -> cl.CustomComparison:
 #: Columns of one group are compared with each other (a day/month swap) and
 #: must share one code table.
 EQUALITY_ONLY_COLUMNS: tuple[tuple[str, ...], ...] = (
+    ("source",),
     ("resident_id",),
     ("name_key",),
     ("sur_kanji",),
@@ -243,6 +305,10 @@ PREDICTION_BLOCKING_RULES = (
     block_on("addr_go", "giv_kana"),
     block_on("addr_go", "giv_kanji"),
     block_on("phone", "dob_y"),
+    # Notes with a surname only, or a vague or missing birth date, meet the
+    # people at their address who share the surname.
+    block_on("addr_go", "sur_kanji"),
+    block_on("addr_go", "sur_kana"),
 )
 
 
@@ -375,13 +441,20 @@ def identity_conflicts(
 ) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Which pairs contradict being one person, whatever their score.
 
-    Three conflicts veto a link: the given names disagree outright (kanji and
-    reading both differ, no typo-distance reading when a kanji side is
-    missing, and no resident number in common) — twins share everything
-    else; the birth dates differ in two
-    or more of year/month/day and are not a day/month swap — a parent and a
-    child with the same reading share address and phone; or two records of
-    the same source carry two different resident numbers.
+    Two conflicts veto a link (docs/linkage.md says where each comes from):
+
+    * the given names disagree outright: kanji and reading both differ, no
+      typo-distance reading when a kanji side is missing, and no resident
+      number in common. A given name changes only with a family court's
+      permission (戸籍法 art. 107-2), and twins share everything else;
+    * both birth dates are full dates :data:`YEARS_APART` or more years
+      apart that do not share month and day: a parent and a child, or two
+      siblings, of one reading share address and phone. Nearer dates that
+      differ in two parts (one day off across a month's end, a year and a
+      day off) are left to the model's "dates differ" level.
+
+    Two records of one source under two resident numbers are not a conflict:
+    the contract allows one person twice in one source; the model weighs it.
 
     Args:
         records: normalised records indexed by uid (0..n-1).
@@ -446,19 +519,12 @@ def identity_conflicts(
         given_conflict[check[np.array(near, dtype=bool)]] = False
 
     d_l, d_r = sides("dob")
-    same_y = same("dob_y")
-    parts = same_y.astype(int) + same("dob_m").astype(int) + same("dob_d").astype(int)
-    m_l, m_r = sides("dob_m")
-    day_l, day_r = sides("dob_d")
-    # Birth-date parts are present whenever the date is (a conflict needs both).
-    swap = same_y & equal(m_l, day_r) & equal(day_l, m_r)
-    dob_conflict = valid(d_l) & valid(d_r) & (parts < 2) & ~swap
-    # One system holds one record per resident number: two records of one
-    # source under two different numbers are two people (namesakes born the
-    # same day). Stale numbers show up across sources, not within one.
-    r_l, r_r = sides("resident_id")
-    two_numbers = same("source") & valid(r_l) & valid(r_r) & ~equal(r_l, r_r)
-    result: np.ndarray[Any, np.dtype[np.bool_]] = (
-        given_conflict | dob_conflict | two_numbers
-    ).astype(bool)
+    y_l, y_r = sides("dob_y")
+    years_apart = np.abs(
+        pc.fill_null(pc.cast(y_l, pa.int32(), safe=False), 0).to_numpy(zero_copy_only=False)
+        - pc.fill_null(pc.cast(y_r, pa.int32(), safe=False), 0).to_numpy(zero_copy_only=False)
+    )
+    month_day = same("dob_m") & same("dob_d")
+    dob_conflict = valid(d_l) & valid(d_r) & (years_apart >= YEARS_APART) & ~month_day
+    result: np.ndarray[Any, np.dtype[np.bool_]] = (given_conflict | dob_conflict).astype(bool)
     return result

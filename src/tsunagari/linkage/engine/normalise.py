@@ -41,6 +41,8 @@ NORMALISED_COLUMNS = (
     "dob_y",
     "dob_m",
     "dob_d",
+    "dob_lo",
+    "dob_hi",
     "sex",
     "addr_key",
     "addr_go",
@@ -69,6 +71,9 @@ _SEX = {
 }
 
 
+#: The date ages in vague birth dates (91歳位, 80代) are counted on: the
+#: run's reference date (set by the pipeline from --as-of; today if unset).
+AS_OF: date | None = None
 #: Worker processes for normalising distinct values (set by the pipeline
 #: from --workers); 1 keeps everything in this process.
 WORKERS = 1
@@ -221,13 +226,24 @@ def _kana(raw: str) -> tuple[str | None, str | None, str | None, str | None]:
     return parsed.key or None, parsed.surname_key, parsed.given_key, None
 
 
-def _date(raw: str) -> tuple[str | None, str | None]:
+def _date(raw: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """Return (ISO date, first and last birth year, problem).
+
+    A full date gives its own year as both ends; an approximate one (昭和63年頃,
+    80代, 91歳位) only the years it allows, which the model weighs as evidence.
+    """
     if not raw:
-        return None, "birth date is empty"
+        return None, None, None, "birth date is empty"
     parsed = text.parse_date(raw)
     if isinstance(parsed, date):
-        return parsed.isoformat(), None
-    return None, _reason(parsed)
+        year = f"{parsed.year:04d}"
+        return parsed.isoformat(), year, year, None
+    vague = text.parse_vague_birth(raw, AS_OF or date.today())
+    if isinstance(vague, text.BirthYears):
+        first, last = f"{vague.first:04d}", f"{vague.last:04d}"
+        note = f"birth date is approximate: read as born {first}-{last}"
+        return None, first, last, note
+    return None, None, None, _reason(parsed)
 
 
 def _address(raw: str) -> tuple[tuple[str | None, ...], str | None]:
@@ -333,9 +349,11 @@ def _normalise_extract(extract: Extract) -> tuple[pd.DataFrame, list[ValueWarnin
         out[column] = _take(codes, values)
 
     codes, dates = _map_unique(raw["birth_date"], _date)
-    iso, problems = _transpose(dates, 2)
+    iso, first, last, problems = _transpose(dates, 4)
     warnings.add("birth_date", codes, problems)
     out["dob"] = _take(codes, iso)
+    out["dob_lo"] = _take(codes, first)
+    out["dob_hi"] = _take(codes, last)
     for column, part in (("dob_y", slice(0, 4)), ("dob_m", slice(5, 7)), ("dob_d", slice(8, 10))):
         out[column] = _take(codes, [d[part] if d else None for d in iso])
 
@@ -460,6 +478,17 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
         joined = pc.binary_join_element_wise(sur_kana, giv_kana, "")
         kana_key = pc.if_else(both, joined, kana_key)
     _assign(records, "kana_key", kana_key)
+
+    # A name that is one known surname and nothing else (a note that knows
+    # only 佐藤) is that surname: it then meets the family at its address.
+    for whole, part in (("name_key", "sur_kanji"), ("kana_key", "sur_kana")):
+        written = _column(records, whole)
+        target = _column(records, part)
+        given = _column(records, "giv_kanji" if part == "sur_kanji" else "giv_kana")
+        alone = pc.and_(pc.and_(pc.is_null(target), pc.is_null(given)), pc.is_valid(written))
+        alone = pc.and_(alone, pc.is_in(written, value_set=pc.unique(target.drop_null())))
+        if pc.any(alone).as_py():
+            _assign(records, part, pc.if_else(alone, written, target))
 
     parts = ["sur_kanji", "sur_kana", "giv_kanji", "giv_kana"]
     known = records[parts].dropna()

@@ -17,7 +17,7 @@ import pandas as pd
 from tsunagari.linkage.engine import model, normalise, review
 from tsunagari.linkage.engine.backends import make_backend
 from tsunagari.linkage.engine.errors import ValueWarning
-from tsunagari.linkage.engine.graph import constrained_components
+from tsunagari.linkage.engine.graph import components, constrained_components
 from tsunagari.linkage.engine.households import infer_households, person_table
 from tsunagari.linkage.engine.normalise import normalise_extract, split_names
 from tsunagari.linkage.engine.reader import list_extracts, read_extract
@@ -94,7 +94,7 @@ def _noop(stage: str, done: float) -> None:
 
 
 def load_records(
-    input_dir: Path, progress: Progress = _noop, workers: int = 1
+    input_dir: Path, progress: Progress = _noop, workers: int = 1, as_of: date | None = None
 ) -> tuple[pd.DataFrame, list[ValueWarning], list[str]]:
     """Read and normalise every extract of a directory.
 
@@ -102,6 +102,8 @@ def load_records(
         input_dir: directory of ``*.csv`` extracts.
         progress: called with a stage name and the fraction done.
         workers: processes normalising distinct values (large runs only).
+        as_of: the date ages in vague birth dates (91歳位, 80代) are counted
+            on; today if None.
 
     Returns:
         (records, warnings, attribute column names): records carry the
@@ -116,6 +118,7 @@ def load_records(
     """
     paths = list_extracts(input_dir)
     normalise.WORKERS = workers
+    normalise.AS_OF = as_of
     frames: list[pd.DataFrame] = []
     warnings: list[ValueWarning] = []
     attributes: list[str] = []
@@ -172,7 +175,7 @@ def match_people(
     """
     decisions = decisions or review.Decisions.none()
     columns = [c for c in records.columns if not c.startswith(ATTRIBUTE_PREFIX)]
-    columns = [c for c in columns if c not in ("source", "record_id", "household_ref", "addr_room")]
+    columns = [c for c in columns if c not in ("record_id", "household_ref", "addr_room")]
     low, high = options.review_band
     floor = min(low, options.threshold)
     backend = make_backend(
@@ -204,6 +207,7 @@ def match_people(
     band = (left[in_band], right[in_band], strength[in_band])
     link = strength >= options.threshold
     left, right, strength = left[link], right[link], strength[link]
+    left, right, strength = _one_link_per_vague_record(records, left, right, strength)
     # Reviewed "same" pairs come first, as the strongest edges there are.
     same_l, same_r = decisions.same
     left = np.concatenate([same_l, left])
@@ -211,21 +215,86 @@ def match_people(
     strength = np.concatenate([np.full(len(same_l), 2.0), strength])
     forced = np.arange(len(left)) < len(same_l)
     # A chain through a third record must not join two records that one
-    # source keeps under different resident numbers.
+    # source keeps under different resident numbers, unless the two were
+    # linked on their own evidence (one person registered twice).
     has_number = records["resident_id"].notna().to_numpy()
     source_code = pd.factorize(records["source"])[0]
-    number_code = pd.factorize(records["resident_id"])[0]
+    number_code = _number_classes(records, left, right, has_number, source_code)
     labels = constrained_components(
         len(records),
         left,
         right,
         np.argsort(-strength, kind="stable"),
         np.where(has_number, source_code, -1).astype(np.int64),
-        number_code.astype(np.int64),
+        number_code,
         forced=forced,
         apart=decisions.different,
     )
     return Matched(labels, trained, band)
+
+
+def _one_link_per_vague_record(
+    records: pd.DataFrame,
+    left: np.ndarray[Any, np.dtype[np.int64]],
+    right: np.ndarray[Any, np.dtype[np.int64]],
+    strength: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Keep only the strongest link of each record too vague to tell people apart.
+
+    A note with no given name, or with no full birth date, can look like
+    every member of a family at one address; linked to two of them it would
+    chain them into one person. Each such record keeps its best link only,
+    so it joins at most one person and never bridges two.
+    """
+    if len(left) == 0:
+        return left, right, strength
+    vague = (
+        records["giv_kanji"].isna() & records["giv_kana"].isna() | records["dob"].isna()
+    ).to_numpy()
+    touches = vague[left] | vague[right]
+    if not touches.any():
+        return left, right, strength
+    order = np.argsort(-strength, kind="stable")
+    ends = np.concatenate([left[order], right[order]])
+    edge = np.concatenate([order, order])
+    is_vague_end = vague[ends]
+    ends, edge = ends[is_vague_end], edge[is_vague_end]
+    # Both halves are in strength order; a stable sort by node keeps it, so
+    # the first edge of each node is its strongest.
+    by_node = np.argsort(ends, kind="stable")
+    _, first = np.unique(ends[by_node], return_index=True)
+    best = np.zeros(len(left), dtype=bool)
+    best[edge[by_node][first]] = True
+    keep = ~touches | best
+    return left[keep], right[keep], strength[keep]
+
+
+def _number_classes(
+    records: pd.DataFrame,
+    left: np.ndarray[Any, np.dtype[np.int64]],
+    right: np.ndarray[Any, np.dtype[np.int64]],
+    has_number: np.ndarray[Any, np.dtype[np.bool_]],
+    source_code: np.ndarray[Any, Any],
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Resident-number codes, two numbers of one source made one where linked.
+
+    A direct link between two records of one source under two numbers (the
+    model weighed the two numbers against name, reading and birth date) says
+    both numbers are one person's; clustering may then join them.
+    """
+    number_code: np.ndarray[Any, np.dtype[np.int64]] = pd.factorize(records["resident_id"])[
+        0
+    ].astype(np.int64)
+    twice = has_number[left] & has_number[right] & (source_code[left] == source_code[right])
+    twice &= number_code[left] != number_code[right]
+    if not twice.any():
+        return number_code
+    n_codes = int(number_code.max()) + 1
+    classes = components(n_codes, number_code[left[twice]], number_code[right[twice]])
+    result: np.ndarray[Any, np.dtype[np.int64]] = np.where(
+        number_code >= 0, classes[np.maximum(number_code, 0)], -1
+    ).astype(np.int64)
+    return result
 
 
 def _write_warnings(path: Path, warnings: list[ValueWarning]) -> None:
@@ -266,7 +335,9 @@ def link_directory(
     options = options or LinkOptions()
     started = time.perf_counter()
     decided = review.read_decisions(options.decisions) if options.decisions else []
-    records, warnings, _ = load_records(input_dir, progress, workers=options.workers)
+    records, warnings, _ = load_records(
+        input_dir, progress, workers=options.workers, as_of=options.as_of
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     decisions = review.resolve(records, decided)
     empty = np.zeros(0, dtype=np.int64)
