@@ -68,6 +68,32 @@ class EventKind(models.TextChoices):
     COUNCIL_DOCUMENT_SHARED = "council.document_shared", _("連携会議の資料の共有")
     # A shared paper was removed.
     COUNCIL_DOCUMENT_REMOVED = "council.document_removed", _("連携会議の資料の削除")
+    # A loneliness survey round was defined.
+    SURVEY_DEFINED = "survey.defined", _("実態調査の登録")
+    # A responses file was uploaded and checked (not yet imported).
+    SURVEY_FILE_UPLOADED = "survey.file_uploaded", _("調査回答ファイルの受付")
+    # Responses were imported.
+    SURVEY_RESPONSES_IMPORTED = "survey.responses_imported", _("調査回答の取り込み")
+    # An uploaded file was discarded before import.
+    SURVEY_FILE_DISCARDED = "survey.file_discarded", _("調査回答ファイルの破棄")
+    # Results were weighted and estimated.
+    SURVEY_ANALYSED = "survey.analysed", _("調査結果の集計")
+    # A linkage run was started from extracts.
+    LINKAGE_RUN_STARTED = "linkage.run_started", _("データ連携の開始")
+    # A linkage run finished (or failed).
+    LINKAGE_RUN_FINISHED = "linkage.run_finished", _("データ連携の終了")
+    # The legal basis for reading a department's extract was recorded.
+    LINKAGE_BASIS_RECORDED = "linkage.basis_recorded", _("データ連携の根拠の記録")
+    # Two department records were decided to be (or not be) one person.
+    LINKAGE_PAIR_DECIDED = "linkage.pair_decided", _("同一人物の判断")
+    # Designated staff decided on an early-detection candidate.
+    LINKAGE_CANDIDATE_DECIDED = "linkage.candidate_decided", _("早期把握の候補の判断")
+    # A directory entry was created or changed.
+    DIRECTORY_ENTRY_CHANGED = "directory.entry_changed", _("地域資源の登録・変更")
+    # A directory entry was verified.
+    DIRECTORY_ENTRY_VERIFIED = "directory.entry_verified", _("地域資源の確認")
+    # A directory file (HSDS) was imported.
+    DIRECTORY_IMPORTED = "directory.imported", _("地域資源の取り込み")
 
 
 class DomainEvent(models.Model):

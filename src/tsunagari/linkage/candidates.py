@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.linkage.models import Candidate, CandidateStatus, LinkageRun, RecordLink
 from tsunagari.linkage.sources import LinkageError, source_labels
@@ -97,6 +99,8 @@ def decide(staff: Staff, candidate: Candidate, status: str, note: str) -> Candid
         candidate.decided_by = staff
         candidate.decided_at = clock.now()
         candidate.save(update_fields=["status", "note", "decided_by", "decided_at"])
+        write_event(EventKind.LINKAGE_CANDIDATE_DECIDED, candidate, staff, status=candidate.status,
+                    pattern=candidate.pattern)  # fmt: skip
         record(
             staff,
             AuditAction.UPDATE,

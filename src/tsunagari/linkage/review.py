@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.linkage.models import LinkageRun, LinkDecision, PairDecision, ReviewPair
 from tsunagari.linkage.sources import LinkageError
@@ -105,6 +107,7 @@ def decide_pair(staff: Staff, pair: ReviewPair, decision: str, note: str) -> Lin
             Q(source_l=key[0], record_id_l=key[1], source_r=key[2], record_id_r=key[3])
             | Q(source_l=key[2], record_id_l=key[3], source_r=key[0], record_id_r=key[1])
         ).update(decision=kept)
+        write_event(EventKind.LINKAGE_PAIR_DECIDED, kept, staff, decision=kept.decision)
         record(
             staff,
             AuditAction.UPDATE,

@@ -21,14 +21,15 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tsunagari.accounts.policy import Action, require_actor
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
-from tsunagari.lib import intake
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
+from tsunagari.lib import clock, intake
 from tsunagari.linkage.models import LinkageRun, RecordLink, RunStatus, source_label, source_order
 from tsunagari.linkage.review import write_decisions
 from tsunagari.linkage.sources import LinkageError, check_sources
@@ -168,6 +169,7 @@ def _new_run(staff: Staff | None, names: list[str], as_of: date | None) -> Itera
             (work / "extracts").mkdir(parents=True, exist_ok=True)
             run.work_dir = str(work)
             run.save(update_fields=["work_dir"])
+            write_event(EventKind.LINKAGE_RUN_STARTED, run, staff, files=run.files)
             record(staff, AuditAction.CREATE, obj=run, detail={"files": run.files})
             yield run
     except BaseException:
@@ -251,7 +253,7 @@ def execute_run(run: LinkageRun) -> LinkageRun:
 
     work = Path(run.work_dir)
     extracts, out = work / "extracts", work / "out"
-    run.status, run.started, run.error = RunStatus.RUNNING, timezone.now(), ""
+    run.status, run.started, run.error = RunStatus.RUNNING, clock.now(), ""
     run.save(update_fields=["status", "started", "error"])
     progress = _Progress(run)
     started = time.perf_counter()
@@ -276,19 +278,24 @@ def execute_run(run: LinkageRun) -> LinkageRun:
         log.exception("linkage run %s failed", run.pk)
         return _fail(run, _("予期しないエラーで中断しました: %(error)s") % {"error": exc})
     run.status, run.stage, run.progress = RunStatus.DONE, "done", 1.0
-    run.finished = timezone.now()
+    run.finished = clock.now()
     run.records, run.people, run.households = summary.records, summary.people, summary.households
     run.warnings, run.sources = summary.warnings, dict(summary.sources)
     run.candidates = stored
     run.seconds = round(time.perf_counter() - started, 2)
-    run.save()
+    with transaction.atomic():
+        run.save()
+        write_event(EventKind.LINKAGE_RUN_FINISHED, run, None, status=run.status,
+                    records=run.records, people=run.people, candidates=run.candidates)  # fmt: skip
     _minimise(work)
     return run
 
 
 def _fail(run: LinkageRun, message: str) -> LinkageRun:
-    run.status, run.error, run.finished = RunStatus.FAILED, message[:2000], timezone.now()
-    run.save(update_fields=["status", "error", "finished"])
+    run.status, run.error, run.finished = RunStatus.FAILED, message[:2000], clock.now()
+    with transaction.atomic():
+        run.save(update_fields=["status", "error", "finished"])
+        write_event(EventKind.LINKAGE_RUN_FINISHED, run, None, status=run.status)
     _minimise(Path(run.work_dir))
     return run
 

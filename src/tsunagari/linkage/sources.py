@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from tsunagari.accounts.policy import Action, require_actor
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.linkage.models import SOURCE_LABELS, DataSource, source_label, source_order
 
@@ -58,6 +60,7 @@ def record_basis(
         source.recorded_by = staff
         source.recorded_at = clock.now()
         source.save()
+        write_event(EventKind.LINKAGE_BASIS_RECORDED, source, staff, basis_kind=source.basis_kind)
         record(
             staff,
             AuditAction.UPDATE,

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from tsunagari.accounts.policy import Action, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
 from tsunagari.surveys import importing, reading
 from tsunagari.surveys.engine.instruments import KOTO_TOWNS, QUESTIONNAIRE
 from tsunagari.surveys.engine.io import SurveyInputError, read_margins
@@ -106,6 +108,7 @@ def create_survey(
                 )
             )
         Question.objects.bulk_create(items)
+        write_event(EventKind.SURVEY_DEFINED, survey, staff, fiscal_year=fiscal_year)
         record(staff, AuditAction.CREATE, obj=survey, detail={"fiscal_year": fiscal_year})
     return survey
 
@@ -155,6 +158,7 @@ def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
     # A random stored name: the uploaded one may carry a person's name or a path.
     job.file.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(data), save=False)
     job.save()
+    write_event(EventKind.SURVEY_FILE_UPLOADED, job, staff, rows=len(table.frame))
     record(staff, AuditAction.CREATE, obj=job, detail={"file": name, "rows": len(table.frame)})
     return job
 
@@ -223,6 +227,7 @@ def run_import(staff: Staff, job: ResponseImport) -> Analysis:
             job.finished = timezone.now()
             job.report = result.report()
             job.save(update_fields=["status", "rows_done", "finished", "report"])
+            write_event(EventKind.SURVEY_RESPONSES_IMPORTED, job, staff, imported=len(result.clean))
             record(staff, AuditAction.CREATE, obj=job, detail={"imported": len(result.clean)})
     except Exception:
         ResponseImport.objects.filter(pk=job.pk).update(
@@ -276,6 +281,7 @@ def discard_import(staff: Staff, job: ResponseImport) -> None:
     job.status = ImportStatus.DISCARDED
     job.save(update_fields=["status"])
     _delete_file(job)
+    write_event(EventKind.SURVEY_FILE_DISCARDED, job, staff)
     record(staff, AuditAction.DELETE, obj=job)
 
 
@@ -351,5 +357,8 @@ def analyse_survey(
                     )
                 )  # fmt: skip
         Estimate.objects.bulk_create(stored, batch_size=2000)
+        write_event(
+            EventKind.SURVEY_ANALYSED, survey, staff, analysed=len(frame), weighted=tab.weighted
+        )
         record(staff, AuditAction.UPDATE, obj=survey, detail={"analysed": len(frame), "weighted": tab.weighted})  # fmt: skip
     return analysis
