@@ -196,6 +196,8 @@ def test_it_edits_phone_and_opening_hours_with_the_entry(
     }
     # when they save new hours and a new phone number
     assert client.post(f"/resources/{salon.id}/edit/", form).status_code == 302
+    # and a second person checks the change
+    assert client_for("admin").post(f"/resources/{salon.id}/verify/").status_code == 302
     # then residents see the new hours and number, and the search columns follow
     body = Client().get(f"/public/basho/{salon.id}/").content.decode()
     assert "毎月 第2火曜・第2木曜 13:30〜15:00" in body and "03-1111-2222" in body
@@ -248,11 +250,13 @@ def test_it_registers_a_new_entry_that_residents_can_find(
 ) -> None:
     # given community staff
     client = client_for("community")
-    # when they register a new children's cafeteria
+    # when they register a new children's cafeteria, and a second person checks it
     response = client.post("/resources/new/", _new_entry())
+    service = Service.objects.get(name="こども食堂 ひなた")
+    assert client_for("admin").post(f"/resources/{service.id}/verify/").status_code == 302
     # then it is stored with its place, phone and hours, and found by the place search
     assert response.status_code == 302
-    service = Service.objects.get(name="こども食堂 ひなた")
+    service.refresh_from_db()
     assert (
         service.towns == "|北砂|"
         and service.days == "|WE|"

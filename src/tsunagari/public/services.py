@@ -179,8 +179,9 @@ def search_places(filters: PlaceFilters) -> QuerySet[Service]:
 
 
 def public_entry(service_id: str) -> Entry | None:
-    """One public service for its page; None if it is not public."""
+    """One public service for its page; None if it is not public (a
+    confidential place, or an entry awaiting a second person's check)."""
     service = Service.objects.filter(
-        id=service_id[:64], is_public=True, x_confidential=False
+        id=service_id[:64], is_public=True, x_confidential=False, awaiting_check=False
     ).first()
     return describe(service, show_confidential=False) if service else None

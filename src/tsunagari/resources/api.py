@@ -74,7 +74,12 @@ class Hidden:
     """Ids that must never leave through the public API."""
 
     def __init__(self) -> None:
-        services = set(Service.objects.filter(x_confidential=True).values_list("id", flat=True))
+        # Confidential places, and entries awaiting a second person's check.
+        services = set(
+            Service.objects.filter(Q(x_confidential=True) | Q(awaiting_check=True)).values_list(
+                "id", flat=True
+            )
+        )
         locations = set(Location.objects.filter(x_confidential=True).values_list("id", flat=True))
         sals = set(
             ServiceAtLocation.objects.filter(
@@ -170,7 +175,7 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[
         public_only=False,
     )
     hidden = Hidden()
-    qs = search_services(query).exclude(x_confidential=True)
+    qs = search_services(query).exclude(x_confidential=True).exclude(awaiting_check=True)
     orgs: dict[str, dict[str, Any]] = {}
 
     def shape(service: Service) -> dict[str, Any]:

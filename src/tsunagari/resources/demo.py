@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import date
 from typing import Any
 
+from tsunagari.lib import clock
 from tsunagari.resources.hsds import bundle_from_tables
 from tsunagari.resources.hsds.convert import Bundle
-from tsunagari.resources.models import Audience, ResourceKind
+from tsunagari.resources.models import Audience, ResourceKind, Service
 from tsunagari.resources.store import import_bundle
 from tsunagari.resources.towns import TOWNS
 
@@ -122,7 +124,14 @@ class _Builder:
         sid = self.uid("service", self.n)
         lid = self.uid("location", self.n)
         if verified is None:
-            verified = f"{rng.choice([2024, 2025, 2025, 2026, 2026, 2026])}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            checked = date(
+                rng.choice([2024, 2025, 2025, 2026, 2026, 2026]),
+                rng.randint(1, 12),
+                rng.randint(1, 28),
+            )
+            # Never in the future (the import refuses it): mirrored back from today.
+            today = clock.today()
+            verified = (checked if checked <= today else today - (checked - today)).isoformat()
         vacancies = None if capacity is None else rng.randint(0, max(capacity // 3, 1))
         self.add(
             "services",
@@ -455,7 +464,68 @@ def load_demo_directory(seed: int) -> int:
     if not bundle.ok:
         raise ValueError("; ".join(str(r) for r in bundle.rejections[:5]))
     report = import_bundle(bundle, actor=None, source=f"demo-directory-seed-{seed}")
+    _four_eyes(seed)
     return report.created["services"] + report.updated["services"] + report.unchanged["services"]
+
+
+def _four_eyes(seed: int) -> None:
+    """Staff keep the directory through the services, four eyes apart: the
+    community worker registers a children's cafeteria and updates a salon,
+    the administrator checks both (then residents see them); a second salon
+    edit is left 確認待ち for the staff pages to show. Needs both personas
+    (``tsunagari demo`` makes them); repeated runs add nothing."""
+    from tsunagari.accounts.models import Staff
+    from tsunagari.resources.services import create_service, update_service, verify_service
+
+    staff = {s.username: s for s in Staff.objects.filter(username__in=["community", "admin"])}
+    editor, checker = staff.get("community"), staff.get("admin")
+    if editor is None or checker is None:
+        return
+    name = "こども食堂 ひだまり（デモ）"
+    if not Service.objects.filter(name=name).exists():
+        created = create_service(
+            {
+                "name": name,
+                "x_kind": ResourceKind.KODOMO_SHOKUDO,
+                "x_audience": Audience.CHILD,
+                "status": "active",
+                "description": "毎週水曜の夕方、子どもと保護者に温かい食事を出しています。",
+                "x_easy_description": "こどもと おとなが いっしょに ごはんを たべる ところです。",
+                "fees_description": "子ども無料、大人300円",
+                "town": "北砂",
+                "address_1": "北砂4-10-2",
+                "phone": "03-3640-2021",
+                "freq": "WEEKLY",
+                "byday": "WE",
+                "opens_at": "17:00",
+                "closes_at": "19:00",
+            },
+            actor=editor,
+        )
+        if created.service is not None:
+            verify_service(created.service.id, actor=checker)
+    salons = list(
+        Service.objects.filter(x_kind=ResourceKind.SALON, awaiting_check=False)
+        .exclude(x_verified_by=checker.display_name)
+        .order_by("id")[:2]
+    )
+    if len(salons) < 2 or Service.objects.filter(awaiting_check=True).exists():
+        return
+    checked, pending = salons
+    result = update_service(
+        checked.id,
+        {"alert": "12月29日から1月3日はお休みです。"},
+        expected_version=checked.version,
+        actor=editor,
+    )
+    if result.saved:
+        verify_service(checked.id, actor=checker)
+    update_service(
+        pending.id,
+        {"alert": "会場が変わります（確認中）。"},
+        expected_version=pending.version,
+        actor=editor,
+    )
 
 
 def load_unchecked(tables: dict[str, list[dict[str, Any]]]) -> int:

@@ -136,3 +136,15 @@ class NewServiceForm(ServiceForm):
         self.order_fields(
             ["name", "organization_name", "x_kind", "town", "address_1", "place_name"]
         )
+
+
+class VerifyForm(forms.Form):
+    """The day the entry was checked with its provider; empty means today."""
+
+    on = forms.DateField(
+        label=_("確認した日"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("空欄なら今日の日付で記録します。未来の日付は記録できません。"),
+    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -169,7 +170,18 @@ class Service(HsdsModel):
     x_confidential = models.BooleanField(_("非公開（所在地秘匿）"), default=False)
     x_verified_by = models.CharField(_("確認者"), max_length=150, blank=True)
 
-    # Ours only: optimistic locking and search columns (see services.reindex).
+    # Ours only. Four eyes: an entry created or edited by staff waits for a
+    # check by someone other than its last editor before residents see it.
+    awaiting_check = models.BooleanField(_("確認待ち"), default=False, db_index=True)
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最後に編集した職員"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Optimistic locking and search columns (see services.reindex).
     version = models.PositiveIntegerField(default=1)
     is_public = models.BooleanField(default=True, db_index=True)
     search_text = models.TextField(blank=True)

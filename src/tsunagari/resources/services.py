@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagari.accounts.policy import Action, require_actor
 from tsunagari.audit.models import AuditEvent
@@ -55,6 +56,20 @@ if TYPE_CHECKING:
     Actor = Staff | AnonymousUser | None
 
 STALE_AFTER_DAYS = 365
+
+
+class DirectoryError(Exception):
+    """A directory action refused for a reason the person can fix; the
+    message says what to do."""
+
+
+def _editor(actor: Actor) -> Staff | None:
+    """The staff member behind ``actor``; None for the operator at the server."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor  # type: ignore[return-value]
+
+
 EDITABLE_FIELDS = (
     "name",
     "alternate_name",
@@ -325,6 +340,9 @@ def update_service(
                 return EditResult(service, saved=False, errors=errors)
         service.version += 1
         service.last_modified = clock.now().isoformat(timespec="seconds")
+        # Four eyes: the change reaches residents once someone else checks it.
+        service.awaiting_check = True
+        service.last_editor = _editor(actor)
         service.save()
         reindex([service.id])
         record(
@@ -375,6 +393,9 @@ def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
         x_confidential=bool(values.get("x_confidential")),
     )
     service.x_confidential = bool(values.get("x_confidential"))
+    # Four eyes: a new entry reaches residents once someone else checks it.
+    service.awaiting_check = True
+    service.last_editor = _editor(actor)
     require_actor(actor, Action.EDIT_DIRECTORY, service)
     records += [("service", service), ("location", location)]
     records.append(
@@ -429,27 +450,64 @@ def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
 
 
 def verify_service(service_id: str, *, actor: Actor, on: date | None = None) -> Service:
-    """Record that someone checked the entry with its provider today.
+    """Record that someone checked the entry with its provider on ``on``
+    (default today); for an entry awaiting its check (``awaiting_check``),
+    this is the second pair of eyes that makes it public.
 
     Raises:
         PermissionDenied: ``actor`` may not edit this entry.
+        DirectoryError: ``on`` is in the future; or the entry awaits its
+            check and ``actor`` is its last editor (or not a signed-in
+            staff member), who cannot be the second pair of eyes.
     """
+    today = clock.today()
+    checked_on = on or today
+    if checked_on > today:
+        raise DirectoryError(
+            _(
+                "最終確認日に未来の日付（%(date)s）は記録できません。"
+                "提供者に確認した日（今日 %(today)s 以前）を入れてください。"
+            )
+            % {"date": checked_on.isoformat(), "today": today.isoformat()}
+        )
     with transaction.atomic():
         service = Service.objects.select_for_update().get(id=service_id)
         require_actor(actor, Action.EDIT_DIRECTORY, service)
-        service.assured_date = (on or clock.today()).isoformat()
+        checker = _editor(actor)
+        publishes = service.awaiting_check
+        if publishes and checker is None:
+            raise DirectoryError(
+                _("確認待ちの変更は、サインインした職員が画面から確認してください。")
+            )
+        if publishes and checker is not None and checker.pk == service.last_editor_id:
+            raise DirectoryError(
+                _(
+                    "この変更を保存したのはあなたです。区民向けページに出す前に、"
+                    "ほかの職員に内容を確認してもらってください。"
+                )
+            )
+        service.assured_date = checked_on.isoformat()
         service.x_verified_by = (
             getattr(actor, "display_name", "") or getattr(actor, "username", "") or ""
         )
-        service.save(update_fields=["assured_date", "x_verified_by"])
+        service.awaiting_check = False
+        service.save(update_fields=["assured_date", "x_verified_by", "awaiting_check"])
+        if publishes:
+            reindex([service.id])
         record(
             actor,
             "update",
             obj=service,
             object_type="resources.service",
-            detail={"verified": service.assured_date},
+            detail={"verified": service.assured_date, "published": publishes},
         )
+    service.refresh_from_db()
     return service
+
+
+def awaiting_services() -> QuerySet[Service]:
+    """Entries created or edited by staff and not yet checked by someone else."""
+    return Service.objects.filter(awaiting_check=True).order_by("last_modified", "name")
 
 
 def stale_services(today: date | None = None) -> QuerySet[Service]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models, transaction
 
 from tsunagari.audit.services import record
+from tsunagari.lib import clock
 from tsunagari.resources.hsds import Bundle, Rejection, validate_record
 from tsunagari.resources.hsds.schemas import ENTITY_OF_TABLE, TABLE_OF_ENTITY, fields_of
 from tsunagari.resources.models import (
@@ -46,6 +47,8 @@ INTERNAL_FIELDS = frozenset(
         "id",
         "extra",
         "version",
+        "awaiting_check",
+        "last_editor",
         "is_public",
         "search_text",
         "towns",
@@ -145,7 +148,9 @@ def import_bundle(
     """Store a read bundle in one transaction; refuse it whole if any record
     was rejected. Repeating an import changes nothing (ids are HSDS ids)."""
     report = ImportReport(
-        source=source, rejections=list(bundle.rejections), notes=list(bundle.notes)
+        source=source,
+        rejections=list(bundle.rejections) + _future_checks(bundle),
+        notes=list(bundle.notes),
     )
     if report.refused:
         return report
@@ -194,6 +199,23 @@ def import_bundle(
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Service._meta.db_table}")
     return report
+
+
+def _future_checks(bundle: Bundle) -> list[Rejection]:
+    """A last-checked date (assured_date) after today is a typing error, and
+    would keep the entry off the list of entries due for checking."""
+    today = clock.today().isoformat()
+    return [
+        Rejection(
+            "services",
+            str(rid),
+            "assured_date",
+            f"assured_date {row['assured_date']} is in the future: give the day the entry"
+            f" was last checked ({today} or earlier).",
+        )
+        for rid, row in bundle.tables.get("services", {}).items()
+        if str(row.get("assured_date") or "")[:10] > today
+    ]
 
 
 def _store(
@@ -262,7 +284,9 @@ def export_tables(*, public: bool) -> dict[str, list[dict[str, Any]]]:
     hidden_sal: set[str] = set()
     if public:
         hidden_services = set(
-            Service.objects.filter(x_confidential=True).values_list("id", flat=True)
+            Service.objects.filter(
+                models.Q(x_confidential=True) | models.Q(awaiting_check=True)
+            ).values_list("id", flat=True)
         )
         hidden_locations = set(
             Location.objects.filter(x_confidential=True).values_list("id", flat=True)
@@ -449,9 +473,10 @@ def _reindex_chunk(ids: list[str]) -> int:
             for loc in places
             for acc in access[loc.id]
         )
-        svc.is_public = not svc.x_confidential and svc.status in (
-            ServiceStatus.ACTIVE,
-            ServiceStatus.TEMPORARILY_CLOSED,
+        svc.is_public = (
+            not svc.x_confidential
+            and not svc.awaiting_check
+            and svc.status in (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
         )
     Service.objects.bulk_update(
         services,

@@ -14,10 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagari.accounts.policy import Action, allowed, require
-from tsunagari.resources.forms import NewServiceForm, SearchForm, ServiceForm, schedule_initial
+from tsunagari.resources.forms import (
+    NewServiceForm,
+    SearchForm,
+    ServiceForm,
+    VerifyForm,
+    schedule_initial,
+)
 from tsunagari.resources.models import Service
 from tsunagari.resources.services import (
+    DirectoryError,
     SearchQuery,
+    awaiting_services,
     contact_values,
     create_service,
     describe,
@@ -77,6 +85,10 @@ def detail(request: HttpRequest, service_id: str) -> HttpResponse:
             "entry": describe(service, show_confidential=True),
             "events": history(service)[:50],
             "can_edit": allowed(request.user, Action.EDIT_DIRECTORY),
+            "own_edit": service.awaiting_check
+            and service.last_editor_id is not None
+            and service.last_editor_id == request.user.pk,
+            "verify_form": VerifyForm(),
         },
     )
 
@@ -166,8 +178,19 @@ def new(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest, service_id: str) -> HttpResponse:
     require(request.user, Action.EDIT_DIRECTORY)
     service = _service(request, service_id)
-    verify_service(service.id, actor=request.user)
-    messages.success(request, _("確認日を記録しました。"))
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("確認した日を 2026-12-01 のように入れてください。"))
+        return redirect("resources:detail", service_id=service.id)
+    try:
+        checked = verify_service(service.id, actor=request.user, on=form.cleaned_data["on"])
+    except DirectoryError as exc:
+        messages.error(request, str(exc))
+        return redirect("resources:detail", service_id=service.id)
+    if service.awaiting_check and not checked.awaiting_check:
+        messages.success(request, _("確認を記録しました。区民向けページに公開されます。"))
+    else:
+        messages.success(request, _("確認日を記録しました。"))
     if request.POST.get("next") == "stale":
         return redirect("resources:stale")
     return redirect("resources:detail", service_id=service.id)
@@ -177,11 +200,17 @@ def verify(request: HttpRequest, service_id: str) -> HttpResponse:
 def stale(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_DIRECTORY)
     qs = stale_services()
+    awaiting = awaiting_services()
     if not allowed(request.user, Action.VIEW_CONFIDENTIAL_PLACES):
         qs = qs.exclude(x_confidential=True)
+        awaiting = awaiting.exclude(x_confidential=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "resources/stale.html",
-        {"page": page, "can_edit": allowed(request.user, Action.EDIT_DIRECTORY)},
+        {
+            "page": page,
+            "awaiting": awaiting.select_related("last_editor")[:100],
+            "can_edit": allowed(request.user, Action.EDIT_DIRECTORY),
+        },
     )
