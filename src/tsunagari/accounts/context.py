@@ -5,12 +5,14 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
 from tsunagari.accounts.policy import Action, actions_for
+from tsunagari.accounts.waiting import badge_for
 
 
 @dataclass(frozen=True)
@@ -56,4 +58,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         for name, label, action in _NAV
         if action in granted
     ]
-    return {"nav_items": items}
+    # Counted only when a template shows the badge (not for htmx partials);
+    # a page that has counted already (the home page) passes its own counts.
+    return {"nav_items": items, "waiting_badge": SimpleLazyObject(lambda: badge_for(user))}

@@ -209,3 +209,25 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.state == TokenState.ACTIVE
+
+
+class HomeVisit(models.Model):
+    """When a staff member last looked at their home page or worklist.
+
+    Answers to their agency's referrals that came after it are "new" on the
+    home page and in the header badge. One row per staff member, written once
+    per page view by :func:`tsunagari.accounts.visits.record_visit` (an upsert:
+    nothing shared is locked); no row yet means nothing is new.
+    """
+
+    staff = models.OneToOneField(
+        Staff, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(_("ホームを最後に見た日時"))
+
+    class Meta:
+        verbose_name = _("ホームの確認")
+        verbose_name_plural = _("ホームの確認")
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.seen_at:%Y-%m-%d %H:%M}"

@@ -20,8 +20,11 @@ from tsunagari.accounts.context import action_for_page
 from tsunagari.accounts.forms import SignInForm
 from tsunagari.accounts.models import Agency, Role, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
+from tsunagari.accounts.visits import last_visit, record_visit
+from tsunagari.accounts.waiting import home_board
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
+from tsunagari.lib import clock
 from tsunagari.lib.http import signed_in_staff
 
 if TYPE_CHECKING:
@@ -157,10 +160,23 @@ def home(request: HttpRequest) -> HttpResponse:
             if _card_allowed(u, granted)
         ]
         sections.append((str(labels.get(role, role)), cards))
+    # What waits is counted against the previous visit, then this visit is
+    # remembered as of before the counting (an answer arriving meanwhile stays new).
+    now = clock.now()
+    board = home_board(staff, request, since=last_visit(staff))
+    if board.waiting.kinds:
+        record_visit(staff, now)
     return render(
         request,
         "accounts/home.html",
-        {"staff": staff, "sections": sections, "no_access": not granted},
+        {
+            "staff": staff,
+            "sections": sections,
+            "no_access": not granted,
+            "board": board,
+            # The header badge shows the same counts (see context.navigation).
+            "waiting_badge": board.waiting,
+        },
     )
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagari.accounts.models import Agency, AgencyKind, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
+from tsunagari.accounts.visits import record_visit
 from tsunagari.consent.models import Consent
 from tsunagari.consent.services import active_support_meeting, consent_covering
 from tsunagari.consultations import worklists
@@ -403,11 +404,13 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
 def worklist(request: HttpRequest) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.VIEW_PERSONAL_DATA)
+    seen_at = clock.now()  # before the lists: an answer arriving meanwhile stays new
     mine = worklists.my_consultations(staff)
     waiting = worklists.waiting_for_my_agency(staff)
     overdue = worklists.overdue(staff)
     sent = worklists.sent_and_open(staff)
-    referrals = [*waiting, *overdue, *sent]
+    closed = worklists.recently_closed(staff)
+    referrals = [*waiting, *overdue, *sent, *closed]
     # The worklist shows whom each consultation and referral is about: the
     # agency received the one and is a side of the other (names only).
     shown = {
@@ -418,10 +421,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
                            detail={"consultations": [c.pk for c in mine],
                                    "referrals": sorted({r.pk for r in referrals})})  # fmt: skip
     now = timezone.now()
+    # Answers shown here are no longer "new" on the home page and in the badge.
+    record_visit(staff, seen_at)
     return render(
         request,
         "consultations/worklist.html",
         {"mine": mine, "waiting": waiting, "overdue": overdue, "sent": sent, "now": now,
+         "closed": closed, "closed_days": worklists.RECENTLY_CLOSED_DAYS,
          "people": {v.id: v for v in views},
          "can_work": Action.WORK_CONSULTATIONS in actions_for(staff)},
     )  # fmt: skip

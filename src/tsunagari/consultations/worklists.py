@@ -4,25 +4,32 @@ show them audit what they show)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tsunagari.consultations.indicators import referral_table
 from tsunagari.consultations.models import (
     Consultation,
+    ConsultationStatus,
     Need,
     NeedStatus,
     Referral,
     ReferralStatus,
 )
+from tsunagari.lib import clock
 
 if TYPE_CHECKING:
     from tsunagari.accounts.models import Staff
 
 WAITING = [ReferralStatus.SENT, ReferralStatus.RECEIVED]
+
+# A referral whose outcome is recorded stays on its sender's worklist this
+# many days, so the sender sees how it ended instead of the row vanishing.
+RECENTLY_CLOSED_DAYS = 14
 
 
 def my_consultations(actor: Staff, limit: int = 50) -> list[Consultation]:
@@ -63,6 +70,114 @@ def sent_and_open(actor: Staff, limit: int = 100) -> list[Referral]:
         .filter(status__in=[*WAITING, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED])
         .order_by("sent_at")[:limit]
     )
+
+
+def recently_closed(actor: Staff, limit: int = 100) -> list[Referral]:
+    """Referrals my agency sent whose outcome was recorded in the last few days, newest first."""
+    if actor.agency_id is None:
+        return []
+    since = clock.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
+    return list(
+        _referrals()
+        .filter(from_agency_id=actor.agency_id, status=ReferralStatus.CLOSED, closed_at__gte=since)
+        .order_by("-closed_at", "-pk")[:limit]
+    )
+
+
+def _answered_after(since: datetime) -> Q:
+    """Referrals the receiver answered (accepted, declined) or closed after ``since``.
+
+    A declined referral is closed by its sender (the ``decline_reason`` is
+    set): that outcome is the sender's own doing, not news to it.
+    """
+    return Q(
+        status__in=[ReferralStatus.ACCEPTED, ReferralStatus.DECLINED], responded_at__gt=since
+    ) | Q(status=ReferralStatus.CLOSED, closed_at__gt=since, decline_reason="")
+
+
+def answered_since(actor: Staff, since: datetime | None, limit: int = 100) -> list[Referral]:
+    """Referrals my agency sent that were answered or closed after ``since``, newest first.
+
+    ``since`` is the actor's last visit; None (the first visit) means nothing is new.
+    """
+    if since is None or actor.agency_id is None:
+        return []
+    return list(
+        _referrals()
+        .filter(Q(from_agency_id=actor.agency_id) & _answered_after(since))
+        .order_by(Coalesce("closed_at", "responded_at").desc(), "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ReferralCounts:
+    """What waits for an agency in its referrals (one query, see :func:`referral_counts`)."""
+
+    incoming: int  # sent to the agency, not answered yet
+    answered: int  # sent by the agency, answered or closed since the last visit
+    overdue_incoming: int  # of ``incoming``, past the answer limit
+    overdue_sent: int  # sent by the agency, unanswered past the answer limit
+
+    @property
+    def overdue(self) -> int:
+        return self.overdue_incoming + self.overdue_sent
+
+
+def referral_counts(actor: Staff, since: datetime | None) -> ReferralCounts:
+    """Counts for the home page and the header badge, in one indexed query."""
+    agency_id = actor.agency_id
+    if agency_id is None:
+        return ReferralCounts(0, 0, 0, 0)
+    to_me, from_me = Q(to_agency_id=agency_id), Q(from_agency_id=agency_id)
+    waiting = Q(status__in=WAITING)
+    late = waiting & Q(due_at__lt=clock.now())
+    # A filter matching nothing when there was no visit yet: nothing is new.
+    answered = from_me & _answered_after(since) if since is not None else Q(pk__in=[])
+    counts = (
+        Referral.objects.filter(to_me | from_me)
+        .order_by()
+        .aggregate(
+            incoming=Count("pk", filter=to_me & waiting),
+            answered=Count("pk", filter=answered),
+            overdue_incoming=Count("pk", filter=to_me & late),
+            overdue_sent=Count("pk", filter=from_me & ~to_me & late),
+        )
+    )
+    return ReferralCounts(**{k: int(v or 0) for k, v in counts.items()})
+
+
+def my_drafts(actor: Staff, limit: int = 100) -> list[Consultation]:
+    """The actor's own unfinished intakes at their agency, most recently touched first."""
+    return list(
+        _drafts(actor)
+        .select_related("person", "agency", "received_by")
+        .order_by("-updated", "-pk")[:limit]
+    )
+
+
+def draft_count(actor: Staff) -> int:
+    return _drafts(actor).count()
+
+
+def _drafts(actor: Staff) -> QuerySet[Consultation]:
+    if actor.agency_id is None:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(
+        received_by=actor, agency_id=actor.agency_id, status=ConsultationStatus.DRAFT
+    )
+
+
+def waiting_needs(limit: int = 100) -> list[Need]:
+    """Needs nobody has picked up yet, oldest first (as on the needs page)."""
+    return list(
+        Need.objects.filter(status=NeedStatus.OPEN)
+        .select_related("person", "raised_agency", "raised_by")
+        .order_by("raised_at", "pk")[:limit]
+    )
+
+
+def waiting_need_count() -> int:
+    return Need.objects.filter(status=NeedStatus.OPEN).count()
 
 
 def open_needs(limit: int = 200) -> list[Need]:
