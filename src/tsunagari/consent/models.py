@@ -52,8 +52,31 @@ class WithdrawalChannel(models.TextChoices):
     OTHER_AGENCY = "other_agency", _("他の機関を通じて")
 
 
+class MemberAgreement(models.TextChoices):
+    # The household member agreed themselves.
+    SELF = "self", _("本人が同意")
+    # Someone agreed on the member's behalf (a child, a person who cannot decide).
+    PROXY = "proxy", _("代理人が同意")
+    # The member was asked and did not agree: recorded, not covered.
+    NOT_AGREED = "not_agreed", _("同意しなかった")
+
+
+class ProxyBasis(models.TextChoices):
+    # A parent with parental authority, for a child under 18.
+    PARENT = "parent", _("親権者（18歳未満の子）")
+    # A court-appointed guardian, curator or assistant (成年後見制度).
+    GUARDIAN = "guardian", _("成年後見人・保佐人・補助人")
+    # Another basis, written out in the note.
+    OTHER = "other", _("その他（根拠を記載）")
+
+
 class Consent(models.Model):
-    """One dated answer of a person about sharing, with its scope."""
+    """One dated answer of a person about sharing, with its scope.
+
+    A consent may also cover members of the person's household it names
+    (``ConsentMember``), each with their own agreement; it opens a member's
+    record only if they (or someone on their behalf) agreed.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     form = models.CharField(_("様式"), max_length=10, choices=ConsentForm.choices)
@@ -118,6 +141,71 @@ class Consent(models.Model):
     def category_labels(self) -> list[str]:
         labels = dict(InfoCategory.choices)
         return [str(labels.get(c, c)) for c in self.categories or []]
+
+
+class ConsentMember(models.Model):
+    """A household member a consent names, and that member's own answer.
+
+    A consent is a person's own statement: the member is covered only if
+    they agreed themselves or someone agreed on their behalf on a stated
+    basis. Each member withdraws for themselves; their withdrawal ends only
+    their own coverage (``withdrawn_*`` here, not on the consent).
+    """
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(_("続柄"), max_length=30, blank=True)
+    agreement = models.CharField(_("本人の同意"), max_length=12, choices=MemberAgreement.choices)
+    proxy_name = models.CharField(_("代わりに同意した人"), max_length=100, blank=True)
+    proxy_basis = models.CharField(
+        _("代理の根拠"), max_length=12, choices=ProxyBasis.choices, blank=True
+    )
+    proxy_note = models.CharField(_("代理の根拠の説明"), max_length=200, blank=True)
+    withdrawn_on = models.DateField(_("撤回日"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回の記録日時"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_said_on = models.DateField(_("本人が撤回を伝えた日"), null=True, blank=True)
+    withdrawal_channel = models.CharField(
+        _("撤回の伝え方"), max_length=20, choices=WithdrawalChannel.choices, blank=True
+    )
+    withdrawal_told_to = models.CharField(_("撤回を聞いた人"), max_length=100, blank=True)
+    withdrawal_note = models.CharField(_("撤回の備考"), max_length=500, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["consent", "person"], name="consent_member_once")
+        ]
+        verbose_name = _("同意の対象となる世帯員")
+        verbose_name_plural = _("同意の対象となる世帯員")
+
+    def __str__(self) -> str:
+        return f"member {self.person_id} of consent {self.consent_id} ({self.agreement})"
+
+    @property
+    def agreed(self) -> bool:
+        return self.agreement in (MemberAgreement.SELF, MemberAgreement.PROXY)
+
+    def in_force(self, today: date | None = None) -> bool:
+        """Covered today: agreed, not withdrawn by the member, the consent in date.
+
+        The main person's own withdrawal does not end a member's coverage
+        (each statement is the speaker's); the consent's expiry does.
+        """
+        today = today or timezone.localdate()
+        consent = self.consent
+        return (
+            self.agreed
+            and self.withdrawn_on is None
+            and consent.form == ConsentForm.WITH_CONSENT
+            and consent.given_on <= today
+            and (consent.expires_on is None or consent.expires_on >= today)
+        )
 
 
 class WithdrawalSeen(models.Model):
@@ -205,3 +293,26 @@ class SupportMeeting(models.Model):
     @property
     def pending(self) -> bool:
         return self.status == DecisionStatus.PENDING
+
+
+class SupportMeetingMember(models.Model):
+    """A household member a 支援会議 decision also concerns (no consent needed).
+
+    Confirmation by a second agency opens them with the person; the
+    meeting's end closes them with the person.
+    """
+
+    meeting = models.ForeignKey(SupportMeeting, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(_("続柄"), max_length=30, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="meeting_member_once")
+        ]
+        verbose_name = _("支援会議の対象となる世帯員")
+        verbose_name_plural = _("支援会議の対象となる世帯員")
+
+    def __str__(self) -> str:
+        return f"member {self.person_id} of support meeting {self.meeting_id}"

@@ -15,9 +15,20 @@ coordinating supervisor (:func:`is_ward_supervisor`). Only then are the
 member agencies linked (basis ``support_meeting``), logged as a release. A
 pending decision can be rejected with a reason.
 
-There is no generic domain-event model for consents yet (the named events in
-``consultations.events`` belong to referrals), so these changes are recorded
-in the audit log, with who and when, and on the records themselves.
+Household: a consent or a decision may also name current members of the
+person's household (the son in an 8050 case). For a consent each member's
+own answer is recorded (agreed themselves; agreed on their behalf, by whom
+and on what basis; did not agree), and only members who agreed are linked.
+A decision names the members it concerns; its confirmation opens them all.
+Links are written per person with the consent's or decision's one source
+note, so the meeting's end (or the consent's expiry) closes them all, while
+a withdrawal, being one person's statement, ends only that person's links.
+Each action writes its named event per person covered, and the audit record.
+
+The staff member who picked up a need for multi-agency work may record the
+need's person's consent or a decision from the need's consultation
+(``consultations.access.need_basis``), and sees the household's names and
+relations on those forms to do so.
 """
 
 from __future__ import annotations
@@ -38,18 +49,25 @@ from tsunagari.audit.services import record
 from tsunagari.consent.models import (
     Consent,
     ConsentForm,
+    ConsentMember,
     DecisionStatus,
     InfoCategory,
+    MemberAgreement,
+    ProxyBasis,
     SupportMeeting,
+    SupportMeetingMember,
     WithdrawalChannel,
     WithdrawalSeen,
 )
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
+from tsunagari.lib.dates import age_on
 from tsunagari.lib.locale import reason_of
+from tsunagari.people import sections
 from tsunagari.people.links import end_links, grant_links, source_note
-from tsunagari.people.models import LinkBasis, Person
+from tsunagari.people.models import LinkBasis, Membership, Person
+from tsunagari.people.presenter import entitlements
 from tsunagari.text import TextError, parse_date
 
 if TYPE_CHECKING:
@@ -60,6 +78,11 @@ MAX_AGENCIES = 60
 NOTE_MAX = 500
 TOLD_TO_MAX = 100
 MIN_MEETING_MEMBERS = 2
+# Household members one consent or decision may name (a household is rarely above 10).
+MAX_HOUSEHOLD_MEMBERS = 20
+PROXY_NAME_MAX = 100
+PROXY_NOTE_MAX = 200
+ADULT_AGE = 18
 # How long a withdrawal stays on the worklists of the agencies it concerns.
 NOTICE_DAYS = 30
 
@@ -73,6 +96,21 @@ class ConsentError(Exception):
 
 
 @dataclass
+class MemberInput:
+    """A household member a consent names, and their own answer (``MemberAgreement``).
+
+    For ``proxy``: who agreed on their behalf and on what basis (``ProxyBasis``;
+    ``other`` needs the note).
+    """
+
+    person: str  # the member's person id
+    agreement: str = ""
+    proxy_name: str = ""
+    proxy_basis: str = ""
+    proxy_note: str = ""
+
+
+@dataclass
 class ConsentInput:
     form: str
     given_on: str = ""
@@ -80,6 +118,7 @@ class ConsentInput:
     agencies: list[str] = field(default_factory=list)  # agency codes
     categories: list[str] = field(default_factory=list)
     note: str = ""
+    members: list[MemberInput] = field(default_factory=list)  # household members it names
 
 
 @dataclass
@@ -87,6 +126,7 @@ class SupportMeetingInput:
     decided_on: str = ""  # the date of the meeting that decided it
     agencies: list[str] = field(default_factory=list)  # member agency codes, the recorder's too
     reason: str = ""
+    members: list[str] = field(default_factory=list)  # household members' person ids
 
 
 @dataclass
@@ -193,20 +233,162 @@ def clean_consent(data: ConsentInput) -> dict[str, object]:
     }
 
 
-def _person_for(actor: Staff, person_id: int) -> Person:
+def _person_for(actor: Staff, person_id: int, *, need_ok: bool = False) -> Person:
+    """The person, if the actor may record for them: their agency may see the
+    person, or (``need_ok``) the actor picked up a need for them."""
     require(actor, Action.WORK_CONSULTATIONS)
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise ConsentError({"person": gettext("その番号の本人は登録されていません。")})
-    require(actor, Action.VIEW_PERSONAL_DATA, person)
+    if not (need_ok and has_need_basis(actor, person.pk)):
+        require(actor, Action.VIEW_PERSONAL_DATA, person)
     return person
 
 
+def has_need_basis(actor: Staff, person_id: int) -> bool:
+    """The actor picked up a need (multi-agency work, outreach) raised for the person."""
+    from tsunagari.consultations.access import need_basis
+
+    return need_basis(actor, person_id=person_id) is not None
+
+
+def may_record_consent_for(actor: Staff, person: Person) -> bool:
+    """May record the person's consent: their agency may see the person, or the
+    actor picked up a need for them (escalation from the need's consultation)."""
+    return allowed(actor, Action.WORK_CONSULTATIONS) and (
+        allowed(actor, Action.VIEW_PERSONAL_DATA, person) or has_need_basis(actor, person.pk)
+    )
+
+
+def may_see_household(actor: Staff, person_id: int) -> bool:
+    """The actor may see who lives with the person (names, relations, ages):
+    their agency's basis opens the household section, or the actor picked up
+    a need for the person (the forms naming household members need it)."""
+    right = entitlements(actor, [person_id]).get(person_id)
+    return (right is not None and sections.HOUSEHOLD in right.sections) or has_need_basis(
+        actor, person_id
+    )
+
+
+def current_household(person: Person) -> dict[int, Membership]:
+    """The person's current household members other than the person, by person id."""
+    home = (
+        Membership.objects.filter(person=person, until__isnull=True)
+        .values_list("household_id", flat=True)
+        .first()
+    )
+    if home is None:
+        return {}
+    rows = (
+        Membership.objects.filter(household_id=home, until__isnull=True)
+        .exclude(person=person)
+        .select_related("person")
+    )
+    return {m.person_id: m for m in rows}
+
+
+def _member_ids(
+    actor: Staff, person: Person, raw: list[str], errors: dict[str, str]
+) -> list[Membership]:
+    """The named household members, checked: current members of the person's
+    household, whom the actor may see. One message for every id refused, so
+    the answer never tells who lives where."""
+    if not raw:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_HOUSEHOLD_MEMBERS:
+        errors["members"] = gettext("世帯員は%(max)s人まで選べます。") % {
+            "max": MAX_HOUSEHOLD_MEMBERS
+        }
+        return []
+    wanted: list[int] = []
+    for value in raw:
+        text = value.strip() if isinstance(value, str) else ""
+        if not text.isascii() or not text.isdigit() or len(text) > 12:
+            wanted = []
+            break
+        wanted.append(int(text))
+    household = current_household(person) if may_see_household(actor, person.pk) else {}
+    if not wanted or len(set(wanted)) != len(wanted) or set(wanted) - set(household):
+        errors["members"] = gettext(
+            "選べるのは、この方と同じ世帯の現在の世帯員だけです。世帯員の一覧から選び直してください。"
+        )
+        return []
+    return [household[pk] for pk in wanted]
+
+
+def _clean_members(
+    actor: Staff, person: Person, data: ConsentInput, errors: dict[str, str]
+) -> list[tuple[Membership, dict[str, str]]]:
+    members = data.members
+    if not isinstance(members, list) or not all(isinstance(m, MemberInput) for m in members):
+        errors["members"] = gettext("世帯員の指定が正しくありません。")
+        return []
+    if members and data.form != ConsentForm.WITH_CONSENT:
+        errors["members"] = gettext(
+            "「同意なし」の記録には世帯員を含められません。世帯員の同意は「同意あり」で記録してください。"
+        )
+        return []
+    rows = _member_ids(actor, person, [m.person for m in members], errors)
+    if len(rows) != len(members):  # refused: "members" names what to fix
+        return []
+    today = clock.today()
+    cleaned = []
+    for membership, given in zip(rows, members, strict=True):
+        key = f"member-{membership.person_id}"
+        name = membership.person.full_name
+        agreement = given.agreement if isinstance(given.agreement, str) else ""
+        one: dict[str, str] = {"agreement": agreement, "proxy_name": "", "proxy_basis": "",
+                               "proxy_note": ""}  # fmt: skip
+        if agreement not in MemberAgreement.values:
+            errors[key] = gettext(
+                "%(name)s さん: 本人が同意したか、代理人が同意したか、同意しなかったかを選んでください。"
+            ) % {"name": name}
+        elif agreement == MemberAgreement.PROXY:
+            proxy_errors: dict[str, str] = {}
+            one["proxy_name"] = _text(given.proxy_name, "proxy_name", PROXY_NAME_MAX, proxy_errors)
+            one["proxy_note"] = _text(given.proxy_note, "proxy_note", PROXY_NOTE_MAX, proxy_errors)
+            one["proxy_basis"] = given.proxy_basis if isinstance(given.proxy_basis, str) else ""
+            age = age_on(membership.person.birth_date, today)
+            if proxy_errors:
+                errors[key] = f"{name}: " + " ".join(proxy_errors.values())
+            elif not one["proxy_name"]:
+                errors[key] = gettext(
+                    "%(name)s さん: 代わりに同意した人の氏名と続柄を入力してください。"
+                ) % {"name": name}
+            elif one["proxy_basis"] not in ProxyBasis.values:
+                errors[key] = gettext("%(name)s さん: 代理で同意できる根拠を選んでください。") % {
+                    "name": name
+                }
+            elif one["proxy_basis"] == ProxyBasis.OTHER and not one["proxy_note"]:
+                errors[key] = gettext(
+                    "%(name)s さん: 「その他」の根拠を説明欄に書いてください。"
+                ) % {"name": name}
+            elif one["proxy_basis"] == ProxyBasis.PARENT and age is not None and age >= ADULT_AGE:
+                errors[key] = gettext(
+                    "%(name)s さんは%(adult)s歳以上です。親権者の代理による同意は使えません。"
+                    "本人の同意を確認するか、後見人等の根拠を選んでください。"
+                ) % {"name": name, "adult": ADULT_AGE}
+        cleaned.append((membership, one))
+    return cleaned
+
+
 def record_consent(actor: Staff, person_id: int, data: ConsentInput) -> Consent:
-    """Record a consent (or its refusal) and link the named agencies until it expires."""
-    values = clean_consent(data)
+    """Record a consent (or its refusal) and link the named agencies until it expires.
+
+    The household members it names are linked too, each only if they agreed
+    (themselves or through someone on their behalf), with the same source note.
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    try:
+        values = clean_consent(data)
+    except ConsentError as exc:
+        errors.update(exc.errors)
     with transaction.atomic():
-        person = _person_for(actor, person_id)
+        person = _person_for(actor, person_id, need_ok=True)
+        members = _clean_members(actor, person, data, errors)
+        if errors:
+            raise ConsentError(errors)
         agencies: list[Agency] = values.pop("agencies")  # type: ignore[assignment]
         consent = Consent.objects.create(
             person=person,
@@ -216,22 +398,37 @@ def record_consent(actor: Staff, person_id: int, data: ConsentInput) -> Consent:
             **values,
         )
         consent.agencies.set(agencies)
+        codes = [a.code for a in agencies]
         write_event(
             EventKind.CONSENT_GIVEN
             if consent.form == ConsentForm.WITH_CONSENT
             else EventKind.CONSENT_REFUSED,
-            consent, actor, agencies=[a.code for a in agencies], categories=consent.categories,
+            consent, actor, agencies=codes, categories=consent.categories,
             given_on=consent.given_on, expires_on=consent.expires_on,
+            household_members=len(members) or None,
         )  # fmt: skip
+        note = source_note("consent", consent.pk)
+        covered: list[int] = []
         if consent.form == ConsentForm.WITH_CONSENT:
-            grant_links(
-                person,
-                [a.pk for a in agencies],
-                LinkBasis.CONSENT,
-                note=source_note("consent", consent.pk),
-                since=consent.given_on,
-                until=consent.expires_on,
-            )
+            grant_links(person, [a.pk for a in agencies], LinkBasis.CONSENT, note=note,
+                        since=consent.given_on, until=consent.expires_on)  # fmt: skip
+        for membership, answer in members:
+            row = ConsentMember.objects.create(
+                consent=consent, person_id=membership.person_id,
+                relation=membership.relation[:30], **answer,
+            )  # fmt: skip
+            if row.agreed:
+                covered.append(row.person_id)
+                grant_links(membership.person, [a.pk for a in agencies], LinkBasis.CONSENT,
+                            note=note, since=consent.given_on, until=consent.expires_on)  # fmt: skip
+            # Each member's own answer is a step of their own story.
+            write_event(
+                EventKind.CONSENT_GIVEN if row.agreed else EventKind.CONSENT_REFUSED,
+                consent, actor, person_id=row.person_id, agencies=codes if row.agreed else None,
+                categories=consent.categories if row.agreed else None,
+                given_on=consent.given_on, expires_on=consent.expires_on if row.agreed else None,
+                agreement=row.agreement, proxy_basis=row.proxy_basis, household=True,
+            )  # fmt: skip
         record(
             actor,
             AuditAction.CREATE,
@@ -239,9 +436,13 @@ def record_consent(actor: Staff, person_id: int, data: ConsentInput) -> Consent:
             person_id=person.pk,
             detail={
                 "form": consent.form,
-                "agencies": [a.code for a in agencies],
+                "agencies": codes,
                 "categories": consent.categories,
                 "expires_on": consent.expires_on,
+                "persons": [person.pk, *covered],
+                "members": {str(m.person_id): a["agreement"] for m, a in members},
+                "need_basis": has_need_basis(actor, person.pk)
+                and not allowed(actor, Action.VIEW_PERSONAL_DATA, person),
             },
         )
     return consent
@@ -327,6 +528,76 @@ def withdraw_consent(actor: Staff, consent_id: int, statement: WithdrawalInput) 
     return consent
 
 
+def withdraw_member_consent(
+    actor: Staff, consent_id: int, person_id: int, statement: WithdrawalInput
+) -> ConsentMember:
+    """Record a household member's withdrawal of their agreement to a consent.
+
+    The statement is the member's (or, for a member someone agreed for, that
+    proxy's on their behalf): it ends only this member's coverage; the
+    consent still covers the person and the other members who agreed.
+    Recorded by any agency that may see the member.
+    """
+    values = clean_withdrawal(statement)
+    with transaction.atomic():
+        row = (
+            ConsentMember.objects.select_for_update()
+            .select_related("consent", "person")
+            .filter(consent_id=consent_id, person_id=person_id)
+            .first()
+        )
+        if row is None:
+            raise ConsentError({"consent": gettext("この同意は、その世帯員を対象にしていません。")})
+        _person_for(actor, row.person_id)
+        if not row.agreed:
+            raise ConsentError(
+                {"consent": gettext("この世帯員は同意していないため、撤回するものがありません。")}
+            )
+        if row.withdrawn_on is not None:
+            raise ConsentError(
+                {
+                    "consent": gettext("この世帯員の同意は %(date)s に撤回済みです。")
+                    % {"date": f"{row.withdrawn_on:%Y-%m-%d}"}
+                }
+            )
+        said_on: date = values["said_on"]  # type: ignore[assignment]
+        if said_on < row.consent.given_on:
+            raise ConsentError({"said_on": gettext("本人が撤回を伝えた日が同意日より前です。")})
+        row.withdrawn_on = clock.today()
+        row.withdrawn_at = clock.now()
+        row.withdrawn_by = actor
+        row.withdrawn_agency_id = actor.agency_id
+        row.withdrawal_said_on = said_on
+        row.withdrawal_channel = str(values["channel"])
+        row.withdrawal_told_to = str(values["told_to"])
+        row.withdrawal_note = str(values["note"])
+        row.save()
+        ended = end_links(basis=LinkBasis.CONSENT, note=source_note("consent", row.consent_id),
+                          person=row.person)  # fmt: skip
+        write_event(EventKind.CONSENT_WITHDRAWN, row.consent, actor, person_id=row.person_id,
+                    said_on=said_on, channel=row.withdrawal_channel, household=True)  # fmt: skip
+        record(
+            actor,
+            AuditAction.UPDATE,
+            obj=row.consent,
+            person_id=row.person_id,
+            reason="household member's consent withdrawn (their statement)",
+            detail={"links_ended": ended, "said_on": said_on, "channel": row.withdrawal_channel,
+                    "told_to": row.withdrawal_told_to, "member": row.person_id},
+        )  # fmt: skip
+    return row
+
+
+def consent_members(consent_ids: list[int]) -> dict[int, list[ConsentMember]]:
+    """The household members each consent names, with their answers."""
+    out: dict[int, list[ConsentMember]] = {}
+    for row in ConsentMember.objects.filter(consent_id__in=consent_ids).select_related(
+        "consent", "person"
+    ):
+        out.setdefault(row.consent_id, []).append(row)
+    return out
+
+
 @dataclass(frozen=True)
 class WithdrawalNotice:
     """A withdrawal an agency should know of: it recorded the consent, or was named in it."""
@@ -389,7 +660,8 @@ def mark_withdrawal_seen(actor: Staff, consent_id: int) -> WithdrawalSeen:
 
 
 def consent_covering(person_id: int, agency_id: int, today: date | None = None) -> Consent | None:
-    """The most recent in-force consent of the person that names the agency."""
+    """The most recent in-force consent covering the person that names the agency:
+    the person's own, or one naming them as a household member who agreed."""
     today = today or clock.today()
     for consent in Consent.objects.filter(
         person_id=person_id,
@@ -400,15 +672,30 @@ def consent_covering(person_id: int, agency_id: int, today: date | None = None) 
     ).order_by("-given_on", "-pk"):
         if consent.in_force(today):
             return consent
+    for row in (
+        ConsentMember.objects.filter(
+            person_id=person_id,
+            agreement__in=[MemberAgreement.SELF, MemberAgreement.PROXY],
+            withdrawn_on__isnull=True,
+            consent__form=ConsentForm.WITH_CONSENT,
+            consent__given_on__lte=today,
+            consent__agencies__id=agency_id,
+        )
+        .select_related("consent")
+        .order_by("-consent__given_on", "-consent_id")
+    ):
+        if row.in_force(today):
+            return row.consent
     return None
 
 
 def active_support_meeting(person_id: int) -> SupportMeeting | None:
-    """The person's confirmed, not ended 支援会議 decision: the only kind that opens anything."""
+    """The confirmed, not ended 支援会議 decision concerning the person (as its
+    person or a household member it names): the only kind that opens anything."""
     return (
-        SupportMeeting.objects.filter(
-            person_id=person_id, status=DecisionStatus.CONFIRMED, ended_on__isnull=True
-        )
+        SupportMeeting.objects.filter(status=DecisionStatus.CONFIRMED, ended_on__isnull=True)
+        .filter(Q(person_id=person_id) | Q(members__person_id=person_id))
+        .distinct()
         .order_by("-decided_on", "-pk")
         .first()
     )
@@ -491,6 +778,11 @@ def may_confirm(actor: Staff, meeting: SupportMeeting) -> Decision:
     )
 
 
+def _concerned(meeting: SupportMeeting) -> list[int]:
+    """Everyone the decision concerns: its person first, then the members it names."""
+    return [meeting.person_id, *meeting.members.order_by("pk").values_list("person_id", flat=True)]
+
+
 def place_under_support_meeting(
     actor: Staff, person_id: int, data: SupportMeetingInput
 ) -> SupportMeeting:
@@ -516,6 +808,11 @@ def place_under_support_meeting(
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         errors["person"] = gettext("その番号の本人は登録されていません。")
+    members: list[Membership] = []
+    if person is not None and isinstance(data.members, list):
+        members = _member_ids(actor, person, data.members, errors)
+    elif data.members:
+        errors["members"] = gettext("世帯員の指定が正しくありません。")
     if errors:
         raise ConsentError(errors)
     assert person is not None and decided_on is not None
@@ -539,8 +836,14 @@ def place_under_support_meeting(
             decided_at=clock.now(),
         )
         meeting.agencies.set(agencies)
-        write_event(EventKind.MEETING_PROPOSED, meeting, actor,
-                    agencies=[a.code for a in agencies], decided_on=decided_on)  # fmt: skip
+        SupportMeetingMember.objects.bulk_create(
+            SupportMeetingMember(meeting=meeting, person_id=m.person_id, relation=m.relation[:30])
+            for m in members
+        )
+        for concerned in _concerned(meeting):
+            write_event(EventKind.MEETING_PROPOSED, meeting, actor, person_id=concerned,
+                        agencies=[a.code for a in agencies], decided_on=decided_on,
+                        household=concerned != person.pk or None)  # fmt: skip
         record(
             actor,
             AuditAction.CREATE,
@@ -548,7 +851,7 @@ def place_under_support_meeting(
             person_id=person.pk,
             reason="支援会議の決定を記録（確認待ち）",
             detail={"agencies": [a.code for a in agencies], "decided_on": decided_on,
-                    "status": meeting.status},
+                    "status": meeting.status, "persons": _concerned(meeting)},
         )  # fmt: skip
     return meeting
 
@@ -599,15 +902,21 @@ def confirm_support_meeting(actor: Staff, meeting_id: int) -> SupportMeeting:
         meeting.confirmed_agency_id = actor.agency_id
         meeting.confirmed_at = clock.now()
         meeting.save()
-        grant_links(
-            meeting.person,
-            [a.pk for a in members],
-            LinkBasis.SUPPORT_MEETING,
-            note=source_note("support_meeting", meeting.pk),
-            since=clock.today(),
-        )
-        write_event(EventKind.MEETING_CONFIRMED, meeting, actor,
-                    agencies=[a.code for a in members])  # fmt: skip
+        concerned = _concerned(meeting)
+        # One link per person and agency, all with the decision's source note,
+        # so the meeting's end closes every one of them.
+        for person in Person.objects.filter(pk__in=concerned).order_by("pk"):
+            grant_links(
+                person,
+                [a.pk for a in members],
+                LinkBasis.SUPPORT_MEETING,
+                note=source_note("support_meeting", meeting.pk),
+                since=clock.today(),
+            )
+        for person_id in concerned:
+            write_event(EventKind.MEETING_CONFIRMED, meeting, actor, person_id=person_id,
+                        agencies=[a.code for a in members],
+                        household=person_id != meeting.person_id or None)  # fmt: skip
         record(
             actor,
             AuditAction.RELEASE,
@@ -616,7 +925,7 @@ def confirm_support_meeting(actor: Staff, meeting_id: int) -> SupportMeeting:
             reason="支援会議 (社会福祉法第106条の6) の決定を確認",
             detail={"agencies": [a.code for a in members], "decided_on": meeting.decided_on,
                     "recorded_by": meeting.decided_by_id, "confirmed_at": meeting.confirmed_at,
-                    "ward_supervisor": is_ward_supervisor(actor)},
+                    "ward_supervisor": is_ward_supervisor(actor), "persons": concerned},
         )  # fmt: skip
     return meeting
 
@@ -644,7 +953,8 @@ def reject_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> Sup
         meeting.rejected_at = clock.now()
         meeting.rejection_reason = reason
         meeting.save()
-        write_event(EventKind.MEETING_REJECTED, meeting, actor)
+        for person_id in _concerned(meeting):
+            write_event(EventKind.MEETING_REJECTED, meeting, actor, person_id=person_id)
         record(actor, AuditAction.UPDATE, obj=meeting, person_id=meeting.person_id,
                reason="支援会議の決定を差し戻し",
                detail={"reason": reason, "rejected_at": meeting.rejected_at})  # fmt: skip
@@ -661,7 +971,7 @@ def pending_support_meetings(actor: Staff) -> list[SupportMeeting]:
         rows = rows.filter(agencies=actor.agency_id)
     return list(
         rows.select_related("person", "decided_by", "recorded_agency")
-        .prefetch_related("agencies")
+        .prefetch_related("agencies", "members__person")
         .distinct()
         .order_by("decided_at", "pk")[:200]
     )
@@ -694,14 +1004,16 @@ def end_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> Suppor
         meeting.ended_by = actor
         meeting.end_reason = reason
         meeting.save()
-        end_links(
-            basis=LinkBasis.SUPPORT_MEETING,
-            note=source_note("support_meeting", meeting.pk),
-            person=meeting.person,
+        concerned = _concerned(meeting)
+        # The source note alone: the person's links and every named member's.
+        ended = end_links(
+            basis=LinkBasis.SUPPORT_MEETING, note=source_note("support_meeting", meeting.pk)
         )
-        write_event(EventKind.MEETING_ENDED, meeting, actor)
+        for person_id in concerned:
+            write_event(EventKind.MEETING_ENDED, meeting, actor, person_id=person_id)
         record(actor, AuditAction.UPDATE, obj=meeting, person_id=meeting.person_id,
-               reason="support meeting ended")  # fmt: skip
+               reason="support meeting ended",
+               detail={"persons": concerned, "links_ended": ended})  # fmt: skip
     return meeting
 
 

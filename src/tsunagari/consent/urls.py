@@ -9,6 +9,11 @@ app_name = "consent"
 urlpatterns = [
     path("new/", views.new, name="new"),
     path("<int:consent_id>/withdraw/", views.withdraw, name="withdraw"),
+    path(
+        "<int:consent_id>/member/<int:person_id>/withdraw/",
+        views.withdraw_member,
+        name="withdraw_member",
+    ),
     path("<int:consent_id>/withdrawal/seen/", views.withdrawal_seen, name="withdrawal_seen"),
     path("support-meeting/", views.meetings, name="meetings"),
     path("support-meeting/new/", views.meeting_new, name="meeting_new"),

@@ -190,7 +190,7 @@ def _save(
             )
             was_recorded = False
         else:
-            get_consultation_for(actor, consultation_id)
+            get_consultation_for(actor, consultation_id, to_work=True)
             consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
             was_recorded = consultation.status == ConsultationStatus.RECORDED
             if consultation.version != expected_version and not _own_draft(consultation, actor):
@@ -311,7 +311,7 @@ def send_referral(
     contact_preference = _clean_text(contact_preference, "contact_preference", 200, required="")
     explained = _clean_text(explained, "explained", REASON_MAX, required="")
     with transaction.atomic():
-        consultation = get_consultation_for(actor, consultation_id)
+        consultation = get_consultation_for(actor, consultation_id, to_work=True)
         if consultation.status != ConsultationStatus.RECORDED or consultation.person_id is None:
             raise ReferralError(
                 gettext("下書きの相談からはつなげません。まず相談を受付済みにしてください。")

@@ -17,8 +17,14 @@ from tsunagari.accounts.models import Agency, AgencyKind, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.accounts.visits import record_visit
 from tsunagari.consent.models import Consent
-from tsunagari.consent.services import active_support_meeting, consent_covering
+from tsunagari.consent.services import (
+    active_support_meeting,
+    consent_covering,
+    consent_members,
+    may_see_household,
+)
 from tsunagari.consultations import worklists
+from tsunagari.consultations.access import need_basis
 from tsunagari.consultations.intake import PERSON_FIELDS
 from tsunagari.consultations.limits import due_at
 from tsunagari.consultations.models import (
@@ -154,6 +160,7 @@ def new(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
     require(request.user, Action.WORK_CONSULTATIONS)
     consultation = open_consultation(signed_in_staff(request), consultation_id, via="edit")
+    require(request.user, Action.WORK_CONSULTATIONS, consultation)  # the receiving agency only
     return _intake_page(
         request, _values_of(consultation), consultation=consultation, version=consultation.version
     )
@@ -171,6 +178,7 @@ def save(request: HttpRequest) -> HttpResponse:
     current = None
     if consultation_id:
         current = open_consultation(staff, consultation_id, via="save")
+        require(staff, Action.WORK_CONSULTATIONS, current)  # the receiving agency only
     try:
         saved = save_consultation(
             staff,
@@ -260,6 +268,12 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
             Consent.objects.filter(person_id=consultation.person_id).prefetch_related("agencies")
         )
         meeting = active_support_meeting(consultation.person_id)
+    # Household members the consents name, by name only, where the viewer
+    # may see the household (their withdrawals are recorded one by one).
+    members = _consent_members(request, staff, consultation.person_id, consents)
+    # Picked up a need raised here: the coordinator starts from this
+    # consultation (consent or a support-meeting decision for the household).
+    need = need_basis(staff, consultation_id=consultation.pk)
     context = {
         "c": consultation,
         "person": person_view,
@@ -271,8 +285,27 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
         "needs": consultation.needs.all(),
         "can_work": Action.WORK_CONSULTATIONS in actions_for(staff),
         "can_decide_meeting": Action.DECIDE_SUPPORT_MEETING in actions_for(staff),
+        "own": staff.agency_id is not None and staff.agency_id == consultation.agency_id,
+        "need_basis": need,
+        "consent_rows": [(k, members.get(k.pk, [])) for k in consents],
     }  # fmt: skip
     return render(request, "consultations/detail.html", context)
+
+
+def _consent_members(
+    request: HttpRequest, staff: Staff, person_id: int | None, consents: list[Consent]
+) -> dict[int, list[dict[str, Any]]]:
+    if not person_id or not consents or not may_see_household(staff, person_id):
+        return {}
+    rows = consent_members([c.pk for c in consents])
+    persons = {m.person_id: m.person for ms in rows.values() for m in ms}
+    views = {v.id: v for v in present_people(
+        staff, list(persons.values()), Purpose.LIST, request=request,
+        object_type="consent.consentmember", granted=frozenset({sections.IDENTITY}),
+        detail={"consents": sorted(rows)})}  # fmt: skip
+    return {
+        pk: [{"row": m, "person": views.get(m.person_id)} for m in ms] for pk, ms in rows.items()
+    }
 
 
 def _referral_targets(staff: Staff, person_id: int) -> list[dict[str, Any]]:
@@ -308,6 +341,7 @@ def refer(request: HttpRequest, consultation_id: int) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.WORK_CONSULTATIONS)
     consultation = open_consultation(staff, consultation_id, via="refer")
+    require(staff, Action.WORK_CONSULTATIONS, consultation)  # the receiving agency only
     errors: dict[str, str] = {}
     typed = {
         name: request.POST.get(name, default)
@@ -454,11 +488,15 @@ def needs(request: HttpRequest) -> HttpResponse:
 @require_POST
 def need_pick_up(request: HttpRequest, need_id: int) -> HttpResponse:
     try:
-        pick_up_need(signed_in_staff(request), need_id)
+        need = pick_up_need(signed_in_staff(request), need_id)
     except NeedError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, gettext("対応を開始しました。"))
+        messages.success(request, gettext(
+            "対応を開始しました。依頼のもとになった相談から、本人と世帯の同意や支援会議の決定を"
+            "記録できます。"))  # fmt: skip
+        # Start from the consultation that raised it: nothing to re-type.
+        return redirect("consultations:detail", need.consultation_id)
     return redirect("consultations:needs")
 
 
