@@ -301,3 +301,21 @@ def test_it_names_the_residents_of_a_candidate_in_the_audit_log(
     from tsunagari.audit.services import events_about
 
     assert events_about(flagged["son"].pk).filter(object_type="linkage.candidate").exists()
+
+
+def test_it_never_shows_the_registry_seal_as_evidence(
+    client_for: Callable[[str], Client], flagged: dict[str, Any]
+) -> None:
+    # given the registry marks the elder with a DV support measure (閲覧制限)
+    alone = flagged["isolation"]
+    alone.evidence["person"]["attributes"] = {"sealed": ["1"], "care_level": ["要介護1"]}
+    alone.save(update_fields=["evidence"])
+    # when the coordinator opens the candidate
+    body = (
+        client_for("coordinator")
+        .get(reverse("linkage:candidate", kwargs={"pk": alone.pk}))
+        .content.decode()
+    )
+    # then the care level is evidence, the seal is not
+    assert "要介護1" in body
+    assert "閲覧制限" not in body and "sealed" not in body

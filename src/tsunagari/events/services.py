@@ -18,10 +18,12 @@ __all__ = ["events_of", "write_event"]
 
 def write_event(
     kind: EventKind,
-    obj: models.Model,
+    obj: models.Model | None,
     actor: Staff | None,
     *,
     person_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
     **data: Any,
 ) -> DomainEvent:
     """Record that ``kind`` happened to ``obj`` now (the action's clock).
@@ -36,8 +38,8 @@ def write_event(
                                   ensure_ascii=False, default=str))  # fmt: skip
     return DomainEvent.objects.create(
         kind=kind,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None else ""),
         person_id=person_id if person_id is not None else getattr(obj, "person_id", None),
         actor=actor,
         agency_id=getattr(actor, "agency_id", None),

@@ -219,7 +219,9 @@ def evidence_rows(
                 attributes=[
                     attribute_text(str(k), vs)
                     for k, vs in attributes.items()
-                    if k != "relation" and not IDENTIFIER.search(str(k))
+                    # The registry's seal (DV support measure) is never evidence
+                    # shown to anyone: it would itself disclose the person's situation.
+                    if k not in {"relation", "sealed"} and not IDENTIFIER.search(str(k))
                 ],
             )
         )

@@ -334,7 +334,7 @@ def classify_changes(
     return rows
 
 
-def change_summary(history: list[PersonChange]) -> dict[str, list[str]]:
+def change_summary(history: list[PersonChange]) -> dict[str, Any]:
     """What a ``person.changed`` event says: which fields, which kinds of change."""
     return {
         "fields": [c.field for c in history],

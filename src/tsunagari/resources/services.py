@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from tsunagari.accounts.policy import Action, require_actor
 from tsunagari.audit.models import AuditEvent
 from tsunagari.audit.services import record
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.resources.hsds import Rejection, read_file, validate_record
 from tsunagari.resources.hsds.files import ImportFileError, write_csv_package, write_json
@@ -345,6 +347,7 @@ def update_service(
         service.last_editor = _editor(actor)
         service.save()
         reindex([service.id])
+        write_event(EventKind.DIRECTORY_ENTRY_CHANGED, service, _editor(actor), fields=changed)
         record(
             actor,
             "update",
@@ -439,6 +442,7 @@ def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
             transaction.set_rollback(True)
             return CreateResult(None, errors)
         reindex([sid])
+        write_event(EventKind.DIRECTORY_ENTRY_CHANGED, service, _editor(actor), created=True)
         record(
             actor,
             "create",
@@ -494,6 +498,8 @@ def verify_service(service_id: str, *, actor: Actor, on: date | None = None) -> 
         service.save(update_fields=["assured_date", "x_verified_by", "awaiting_check"])
         if publishes:
             reindex([service.id])
+        write_event(EventKind.DIRECTORY_ENTRY_VERIFIED, service, _editor(actor),
+                    verified=service.assured_date, published=publishes)  # fmt: skip
         record(
             actor,
             "update",

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models, transaction
 
 from tsunagari.audit.services import record
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.resources.hsds import Bundle, Rejection, validate_record
 from tsunagari.resources.hsds.schemas import ENTITY_OF_TABLE, TABLE_OF_ENTITY, fields_of
@@ -186,6 +188,10 @@ def import_bundle(
             for k in set(report.created) | set(report.updated)
         }
         if any(total.values()):
+            write_event(EventKind.DIRECTORY_IMPORTED, None,
+                        actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[arg-type]
+                        object_type="resources.import", object_id=source[-64:],
+                        created=dict(report.created), updated=dict(report.updated))  # fmt: skip
             record(
                 actor,
                 "update",
