@@ -10,8 +10,8 @@ Thresholds (see docs/linkage.md, "Where each rule comes from"):
 * two identity conflicts veto a link whatever the score (see
   :func:`identity_conflicts`): given names that disagree completely (a given
   name changes only by a family court's permission, so twins stay apart),
-  and full birth dates years apart (a parent and a child, or siblings, of
-  one reading). Everything else, two resident numbers in one source among it, is
+  and full birth dates that differ in two parts and by more than a few days
+  (a parent and a child, or siblings, of one reading). Everything else, two resident numbers in one source among it, is
   evidence weighed with the rest.
 """
 
@@ -31,11 +31,12 @@ from splink.internals.exceptions import SplinkException
 
 #: Pairs at or above this match probability are the same person.
 MATCH_THRESHOLD = 0.9
-#: Full birth dates this many years apart that share neither month and day
-#: are two people: an entry error changes one part of a date (a digit, a
-#: day/month swap, one day across a month's end with the year at most one
-#: off), while siblings and a parent and child with one reading are years apart.
-YEARS_APART = 2
+#: Two full birth dates that differ in two or more of year/month/day, are no
+#: day/month swap and are more than this many days apart are two people: an
+#: entry error changes one part of a date (a digit, a swap) or moves it a few
+#: days (one day off across a month's end), while siblings and a parent and
+#: child with one reading are born at least months apart.
+DAYS_APART = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ PRIORS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
     # same, swapped, one part, differ, then (fixed, see _birth_date) an
     # approximate year or age that fits narrowly, fits a decade, or does not fit.
     "dob": (
-        (0.92, 0.01, 0.05, 0.01, 0.005, 0.003, 0.0005),
+        (0.92, 0.01, 0.05, 0.01, 0.005, 0.003, 0.00002),
         (4e-5, 1e-5, 0.005, 0.99035, 0.0002, 0.0004, 0.004),
     ),
     "address": ((0.75, 0.05, 0.02, 0.02, 0.03, 0.13), (1e-5, 2e-5, 1e-4, 0.001, 0.02, 0.97887)),
@@ -447,11 +448,11 @@ def identity_conflicts(
       typo-distance reading when a kanji side is missing, and no resident
       number in common. A given name changes only with a family court's
       permission (戸籍法 art. 107-2), and twins share everything else;
-    * both birth dates are full dates :data:`YEARS_APART` or more years
-      apart that do not share month and day: a parent and a child, or two
-      siblings, of one reading share address and phone. Nearer dates that
-      differ in two parts (one day off across a month's end, a year and a
-      day off) are left to the model's "dates differ" level.
+    * both birth dates are full dates that differ in two or more of
+      year/month/day, are no day/month swap, and are more than
+      :data:`DAYS_APART` days apart: a parent and a child, or two siblings,
+      of one reading share address and phone. Dates a few days apart (one
+      day off across a month's end) are left to the model.
 
     Two records of one source under two resident numbers are not a conflict:
     the contract allows one person twice in one source; the model weighs it.
@@ -519,12 +520,20 @@ def identity_conflicts(
         given_conflict[check[np.array(near, dtype=bool)]] = False
 
     d_l, d_r = sides("dob")
-    y_l, y_r = sides("dob_y")
-    years_apart = np.abs(
-        pc.fill_null(pc.cast(y_l, pa.int32(), safe=False), 0).to_numpy(zero_copy_only=False)
-        - pc.fill_null(pc.cast(y_r, pa.int32(), safe=False), 0).to_numpy(zero_copy_only=False)
+    days_l = pc.cast(pc.strptime(d_l, format="%Y-%m-%d", unit="s", error_is_null=True), pa.int64())
+    days_r = pc.cast(pc.strptime(d_r, format="%Y-%m-%d", unit="s", error_is_null=True), pa.int64())
+    days_apart = (
+        np.abs(
+            pc.fill_null(days_l, 0).to_numpy(zero_copy_only=False)
+            - pc.fill_null(days_r, 0).to_numpy(zero_copy_only=False)
+        )
+        // 86400
     )
-    month_day = same("dob_m") & same("dob_d")
-    dob_conflict = valid(d_l) & valid(d_r) & (years_apart >= YEARS_APART) & ~month_day
+    same_y = same("dob_y")
+    parts = same_y.astype(int) + same("dob_m").astype(int) + same("dob_d").astype(int)
+    m_l, m_r = sides("dob_m")
+    day_l, day_r = sides("dob_d")
+    swap = same_y & equal(m_l, day_r) & equal(day_l, m_r)
+    dob_conflict = valid(d_l) & valid(d_r) & (parts < 2) & ~swap & (days_apart > DAYS_APART)
     result: np.ndarray[Any, np.dtype[np.bool_]] = (given_conflict | dob_conflict).astype(bool)
     return result

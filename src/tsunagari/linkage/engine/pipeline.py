@@ -243,8 +243,9 @@ def _one_link_per_vague_record(
 
     A note with no given name, or with no full birth date, can look like
     every member of a family at one address; linked to two of them it would
-    chain them into one person. Each such record keeps its best link only,
-    so it joins at most one person and never bridges two.
+    chain them into one person. Such a record whose links reach two people
+    joins nobody; otherwise it keeps its best link only, so it joins at most
+    one person and never bridges two.
     """
     if len(left) == 0:
         return left, right, strength
@@ -254,6 +255,19 @@ def _one_link_per_vague_record(
     touches = vague[left] | vague[right]
     if not touches.any():
         return left, right, strength
+    # A vague record whose links reach two people (two clusters of the
+    # records that can tell people apart) is ambiguous: it joins nobody.
+    firm = components(len(records), left[~touches], right[~touches])
+    v_end = np.concatenate([left[touches & vague[left]], right[touches & vague[right]]])
+    other = np.concatenate([right[touches & vague[left]], left[touches & vague[right]]])
+    solid = ~vague[other]
+    reach = pd.DataFrame({"v": v_end[solid], "c": firm[other[solid]]})
+    people = reach.groupby("v")["c"].nunique()
+    ambiguous = np.zeros(len(records), dtype=bool)
+    ambiguous[people.index[people > 1].to_numpy()] = True
+    drop = ambiguous[left] | ambiguous[right]
+    left, right, strength = left[~drop], right[~drop], strength[~drop]
+    touches = touches[~drop]
     order = np.argsort(-strength, kind="stable")
     ends = np.concatenate([left[order], right[order]])
     edge = np.concatenate([order, order])
