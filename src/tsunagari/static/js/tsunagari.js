@@ -15,3 +15,22 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// A filter box narrows a long list of checkboxes (e.g. the 70-odd agencies
+// of a consent) to those whose text contains what was typed; checked boxes
+// stay checked and are always shown, so nothing chosen is hidden.
+document.addEventListener("input", function (event) {
+  var box = event.target;
+  if (!box || !box.matches("input[data-filter-for]")) return;
+  var root = document.getElementById(box.getAttribute("data-filter-for"));
+  if (!root) return;
+  var needle = box.value.trim();
+  root.querySelectorAll("[data-filter-text]").forEach(function (item) {
+    var checked = item.querySelector("input:checked");
+    var match = !needle || item.getAttribute("data-filter-text").indexOf(needle) !== -1;
+    item.hidden = !(match || checked);
+  });
+  root.querySelectorAll("[data-filter-group]").forEach(function (group) {
+    group.hidden = !group.querySelector("[data-filter-text]:not([hidden])");
+  });
+});
