@@ -1,4 +1,5 @@
-"""Events are written unsealed and chained by the sealer; verify covers both."""
+"""Events the head was busy for are written unsealed and chained by the sealer;
+verify covers the chain and the unsealed tail."""
 
 from __future__ import annotations
 
@@ -92,10 +93,10 @@ def test_it_sets_a_seal_only_once(clean_log: None) -> None:
     assert AuditEvent.objects.get().seq == 1
 
 
-def test_it_refuses_to_write_an_event_already_sealed(clean_log: None) -> None:
-    forged = AuditEvent(action=AuditAction.VIEW, seq=1, prev_hash="0" * 64, hash="f" * 64)
-    with pytest.raises(RuntimeError, match="written unsealed"):
-        forged.save()
+def test_it_refuses_to_write_an_event_with_half_a_seal(clean_log: None) -> None:
+    for seal_fields in ({"seq": 1}, {"hash": "f" * 64}, {"seq": 1, "prev_hash": "0" * 64}):
+        with pytest.raises(RuntimeError, match="whole seal"):
+            AuditEvent(action=AuditAction.VIEW, **seal_fields).save()
     assert not AuditEvent.objects.exists()
 
 
@@ -207,6 +208,23 @@ def test_it_indexes_and_verifies_a_huge_or_odd_list_of_persons(clean_log: None) 
     assert AuditSubject.objects.filter(event=event).count() == 3000 - 1 + 3
     assert AuditSubject.objects.filter(person_id="x" * 64).exists()
     assert verify().ok, verify().problems
+
+
+def test_it_keeps_odd_numbers_in_detail_verifiable(
+    clean_log: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given numbers a database prints differently from Python, and ones it cannot store
+    detail = {"big": 1e16, "small": 1e-7, "one": 1.0, "nan": float("nan"), "inf": float("inf")}
+    # when recorded sealed at once, and recorded while the head is busy and sealed later
+    record(None, AuditAction.VIEW, detail=detail)
+    with monkeypatch.context() as busy:
+        busy.setattr(services, "_take_head", lambda *, wait: None)
+        record(None, AuditAction.VIEW, detail=detail)
+    assert seal().sealed == 1
+    # then both verify
+    report = verify()
+    assert report.ok, report.problems
+    assert AuditEvent.objects.order_by("seq").first().detail["nan"] == "NaN"  # type: ignore[union-attr]
 
 
 def test_the_seal_command_chains_waiting_events(clean_log: None, capsys: Any) -> None:

@@ -5,10 +5,12 @@ event, so an edited event breaks its own hash and a deleted one breaks the
 chain (or, at the tail, disagrees with the head row). ``tsunagari audit
 verify`` walks the chain and says where it breaks.
 
-Events are written *unsealed* (no ``seq``, no hashes), so writers never
-queue on one row; the sealer (``services.seal``) numbers and chains them
-shortly after, in primary-key order of what has committed. Sealing sets
-``seq``, ``prev_hash`` and ``hash`` exactly once; nothing else ever changes.
+Writers never queue on one row: a writer that finds the head free chains
+its event as it writes it; otherwise the event is written *unsealed* (no
+``seq``, no hashes) and the sealer (``services.seal``) numbers and chains it
+shortly after, in primary-key order of what has committed. An event's
+``seq``, ``prev_hash`` and ``hash`` are set exactly once; nothing else ever
+changes.
 """
 
 from __future__ import annotations
@@ -80,9 +82,12 @@ class AuditEvent(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._state.adding:
-            if self.seq is not None or self.prev_hash or self.hash:
+            # Written unsealed, or sealed as written (the writer held the head): never half.
+            sealed = (self.seq is not None, bool(self.prev_hash), bool(self.hash))
+            if any(sealed) and not all(sealed):
                 raise RuntimeError(
-                    "Audit events are written unsealed: the sealer assigns seq and hashes."
+                    "An audit event is written either unsealed or with its whole seal "
+                    "(seq, prev_hash and hash)."
                 )
             super().save(*args, **kwargs)
             return

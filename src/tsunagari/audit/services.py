@@ -82,6 +82,16 @@ def event_hash(event: AuditEvent) -> str:
     ).hexdigest()
 
 
+def _stored_number(text: str) -> float | int:
+    """A JSON number as the database gives it back, so a hash made before
+    storing matches one made after: PostgreSQL prints ``1e+16`` as
+    ``10000000000000000``, which reads back as an int."""
+    value = float(text)
+    if "e" in text.lower() and value.is_integer():
+        return int(value)
+    return value
+
+
 def _subject_ids(person_id: str, detail: dict[str, Any]) -> set[str]:
     """The persons an event indexes in ``AuditSubject`` beside its own ``person_id``."""
     persons = detail.get("persons") if isinstance(detail, dict) else None
@@ -109,13 +119,15 @@ def record(
     outer transaction), so the event is written with the change it describes
     or not at all.
 
-    The event is written unsealed and takes no lock, so concurrent requests
-    never queue on each other. It is then chained by :func:`seal`: in the
-    same transaction if the head is free at that moment (always on SQLite,
-    where writes are serialised by the database anyway), and again right
-    after the transaction commits; ``tsunagari audit seal`` catches up
-    whatever is left. ``seq`` is set on the returned event only if it was
-    sealed before returning.
+    No writer waits for another. If the head is free at this moment (always
+    on SQLite, where the write transaction holds the database's one write
+    lock anyway), the event is chained as it is written, after any older
+    unsealed ones; on PostgreSQL the head is then held until this
+    transaction ends. If another transaction holds it, the event is written
+    unsealed (no ``seq``, no hashes) and the writer moves on; :func:`seal`
+    chains it right after this transaction commits, or whoever holds the
+    head does after theirs, and ``tsunagari audit seal`` catches up
+    whatever is left. ``seq`` is set on the returned event if it was sealed.
     """
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
@@ -124,32 +136,55 @@ def record(
         object_id = object_id or str(obj.pk)
     staff = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     agency = getattr(staff, "agency", None) if staff is not None else None
-    clean_detail = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
+    clean_detail = json.loads(
+        json.dumps(detail or {}, ensure_ascii=False, default=str),
+        parse_float=_stored_number,
+        parse_constant=str,  # NaN and Infinity: no database stores them as JSON numbers
+    )
+    fields = {
+        "actor_id": getattr(staff, "pk", None),
+        "actor_username": getattr(staff, "username", "") or "",
+        "agency_code": getattr(agency, "code", "") or "",
+        "action": str(action),
+        "object_type": object_type[:64],
+        "object_id": str(object_id)[:64],
+        "person_id": str(person_id)[:64],
+        "reason": reason[:500],
+        "detail": clean_detail,
+    }
+    try:
+        event = _write(AuditEvent(**fields), seal_now=True)
+    except (DatabaseError, RuntimeError):
+        # Sealing failed (a damaged head, say): the writer keeps its change,
+        # the event waits unsealed, and verify reports it once it is overdue.
+        logger.exception("audit: could not seal while writing; the event is left unsealed")
+        event = _write(AuditEvent(**fields), seal_now=False)
+    if connection.features.has_select_for_update:
+        # Outside a transaction this runs at once; inside one, when it
+        # commits (and never if it rolls back, taking the event with it).
+        # SQLite needs none: every writer there holds the database's write
+        # lock, so it always finds the head free and seals as it writes.
+        transaction.on_commit(_seal_after_commit, robust=True)
+    return event
+
+
+def _write(event: AuditEvent, *, seal_now: bool) -> AuditEvent:
+    """Insert the event and its index rows; sealed at once if the head is free now."""
     with transaction.atomic():
-        event = AuditEvent(
-            actor_id=getattr(staff, "pk", None),
-            actor_username=getattr(staff, "username", "") or "",
-            agency_code=getattr(agency, "code", "") or "",
-            action=str(action),
-            object_type=object_type[:64],
-            object_id=str(object_id)[:64],
-            person_id=str(person_id)[:64],
-            reason=reason[:500],
-            detail=clean_detail,
-        )
+        head = _take_head(wait=False) if seal_now else None
+        if head is not None:
+            _seal_batch(head, SEAL_BATCH)  # older unsealed ones keep their pk order
+            event.seq, event.prev_hash = head.seq + 1, head.hash
+            event.hash = event_hash(event)
         event.save()
-        named = _subject_ids(event.person_id, clean_detail)
+        named = _subject_ids(event.person_id, event.detail)
         if named:
             AuditSubject.objects.bulk_create(
                 [AuditSubject(event=event, person_id=p) for p in sorted(named)]
             )
-        sealed = _seal_quietly()
-        if event.pk in sealed:
-            mine = sealed[event.pk]
-            event.seq, event.prev_hash, event.hash = mine.seq, mine.prev_hash, mine.hash
-    # Outside a transaction this runs at once; inside one, when it commits
-    # (and never if it rolls back, taking the event with it).
-    transaction.on_commit(_seal_after_commit, robust=True)
+        if head is not None:
+            head.seq, head.hash = event.seq or 0, event.hash
+            head.save(update_fields=["seq", "hash"])
     return event
 
 
@@ -244,21 +279,6 @@ def seal(
         if not done or not _unsealed().exists():
             break
     return result
-
-
-def _seal_quietly() -> dict[int, AuditEvent]:
-    """One sealing round inside the writer's transaction, if the head is free now.
-
-    A failure here (a broken head, say) must not cost the writer its change:
-    the event stays unsealed, and ``verify`` reports it once it is overdue.
-    """
-    try:
-        with transaction.atomic():
-            head = _take_head(wait=False)
-            return _seal_batch(head, SEAL_BATCH) if head is not None else {}
-    except (DatabaseError, RuntimeError):
-        logger.exception("audit: could not seal inside the writing transaction")
-        return {}
 
 
 def _seal_after_commit() -> None:
