@@ -99,12 +99,8 @@ def test_it_walks_an_8050_household_from_the_desk_to_the_coordinator(
     page.get_by_test_id("referral-status").wait_for()
 
     # the self-reliance centre sees it waiting on its home, and accepts
-    receiver, receiver_phone = (
-        page.context.browser.new_context(
-            locale="ja-JP", base_url=page.url.split("/consultations")[0]
-        ).new_page(),
-        phone_page,
-    )
+    base = page.url.split("/consultations")[0]
+    receiver = page.context.browser.new_context(locale="ja-JP", base_url=base).new_page()
     sign_in(receiver, "consultant.self")
     receiver.goto("/")
     assert receiver.get_by_role("link", name=re.compile("^対応待ち")).first.is_visible()
