@@ -12,6 +12,7 @@ from tsunagari.resources.demo import build_directory
 from tsunagari.resources.hsds import bundle_from_tables
 from tsunagari.resources.models import HsdsRecord, Service
 from tsunagari.resources.store import import_bundle
+from tsunagari.resources.towns import TOWN_INFO
 
 
 @pytest.fixture
@@ -89,6 +90,7 @@ PUBLIC_PAGES = [
     "/public/kinkyu/",
     "/public/?yasashii=1",
     "/public/basho/?lang=en",
+    "/public/basho/?yasashii=1&town=北砂",
     "/public/?moji=1",
 ]
 
@@ -98,7 +100,13 @@ def test_it_has_no_serious_accessibility_violations_on_any_public_page(
 ) -> None:
     # given every public page, including one place's page, on a phone and a desktop
     place = Service.objects.filter(is_public=True, x_kind="salon").first()
-    urls = [*PUBLIC_PAGES, f"/public/basho/{place.id}/", "/public/?lang=ja&yasashii=0&moji=0"]
+    urls = [
+        *PUBLIC_PAGES,
+        f"/public/basho/{place.id}/",
+        f"/public/basho/{place.id}/?yasashii=1",
+        f"/public/basho/{place.id}/?lang=en&yasashii=0",
+        "/public/?lang=ja&yasashii=0&moji=0",
+    ]
     problems = {}
     for browser_page in (phone_page, page):
         for url in urls:
@@ -108,3 +116,15 @@ def test_it_has_no_serious_accessibility_violations_on_any_public_page(
             if found:
                 problems[url] = found
     assert problems == {}
+
+
+def test_it_keeps_names_with_readings_readable_to_screen_readers(directory: int, page: Any) -> None:
+    # given a place whose name has a kana reading
+    place = Service.objects.filter(is_public=True, x_kind="salon").order_by("id").first()
+    town = place.towns.strip("|").split("|")[0]
+    # when its やさしい日本語 page is read through the accessibility tree
+    page.goto(f"/public/basho/{place.id}/?yasashii=1")
+    tree = page.locator("h1").aria_snapshot()
+    # then the heading keeps the town's kanji whole, with its reading beside it
+    assert page.locator("h1 ruby rt").count() >= 1
+    assert town in tree and TOWN_INFO[town].reading in tree

@@ -130,6 +130,7 @@ _T: dict[str, tuple[str, str, str]] = {
     "eligibility": ("対象", "だれが つかえるか", "Who it is for"),
     "lines_title": ("緊急・電話相談", "でんわ そうだん", "Emergency and phone lines"),
     "line_hours": ("受付", "じかん", "Hours"),
+    "ja_only": ("説明は日本語のみです。", "せつめいは にほんごだけ です。", "Description in Japanese only:"),
     "page": ("ページ", "ページ", "Page"),
     "prev": ("前へ", "まえ", "Previous"),
     "next": ("次へ", "つぎ", "Next"),

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from tsunagari.public.display import card_titles, name_text
 from tsunagari.public.services import (
     DAY_LABELS,
     KIND_LABELS,
@@ -136,11 +137,13 @@ def places(request: HttpRequest) -> HttpResponse:
         text=request.GET.get("q", "")[:100],
     )
     page = Paginator(search_places(filters), 20).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read once: titles and cards
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filters": filters,
         "page": page,
+        "titles": card_titles(page.object_list, _prefs(request).variant),
         "query": query.urlencode(),
         "towns": PUBLIC_TOWNS,
         "gathering_kinds": [k for k in KIND_LABELS if k in GATHERING_KINDS],
@@ -157,7 +160,12 @@ def place(request: HttpRequest, service_id: str) -> HttpResponse:
     entry = public_entry(service_id)
     if entry is None:
         raise Http404("Not found.")
-    return _render(request, "public/place.html", {"entry": entry})
+    variant = _prefs(request).variant
+    return _render(
+        request,
+        "public/place.html",
+        {"entry": entry, "title_text": name_text(entry.service, variant)},
+    )
 
 
 @require_GET

@@ -17,7 +17,7 @@ from tsunagari.resources.hsds import bundle_from_tables
 from tsunagari.resources.hsds.convert import Bundle
 from tsunagari.resources.models import Audience, ResourceKind, Service
 from tsunagari.resources.store import import_bundle
-from tsunagari.resources.towns import TOWNS
+from tsunagari.resources.towns import TOWN_INFO, TOWNS
 
 # Where people live; the last few are parks, port and reclaimed land.
 RESIDENTIAL = TOWNS[:42]
@@ -35,6 +35,40 @@ LANGUAGE_NAMES = {
     "ne": "नेपाली",
 }
 DAYS_JA = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Readings of the community kinds' names (x_name_kana) and the groups' names
+# in romaji, so English and やさしい日本語 pages have them from the data.
+LABEL_KANA = {
+    "子ども食堂": "こどもしょくどう",
+    "ふれあいサロン": "ふれあいさろん",
+    "通いの場 いきいき体操": "かよいのば いきいきたいそう",
+    "居場所": "いばしょ",
+    "認知症カフェ": "にんちしょうかふぇ",
+    "地域サークル": "ちいきさーくる",
+    "ボランティア募集": "ぼらんてぃあぼしゅう",
+    "就労支援": "しゅうろうしえん",
+}
+FLAVOURS_EN = {
+    "ひまわり": "Himawari",
+    "さくら": "Sakura",
+    "なかよし": "Nakayoshi",
+    "あおぞら": "Aozora",
+    "にこにこ": "Nikoniko",
+    "みどり": "Midori",
+    "すずらん": "Suzuran",
+    "わかば": "Wakaba",
+    "たんぽぽ": "Tanpopo",
+    "かもめ": "Kamome",
+}
+# English descriptions the ward has written for its own windows (the
+# community groups' entries are in Japanese only).
+WINDOWS_EN = {
+    "General Welfare Consultation (any worry)": "Not sure where to turn? Any worry, at any age: we listen and connect you to the right service.",
+    "Disability Support Section": "For people with disabilities and their families: welfare services, disability certificates, work and daily life.",
+    "Child and Family Support Centre": "Pregnancy, birth and raising children: advice and guidance to childcare services.",
+    "Minamisuna Child and Family Support Centre": "Pregnancy, birth and raising children: advice, short-term childcare and a drop-in space for parents.",
+    "Toyosu Child and Family Support Centre": "Pregnancy, birth and raising children: advice and a drop-in space for parents.",
+    "Living and Work Consultation Desk": "When money, work or housing is a worry: household budgets, getting ready for work, and the housing benefit.",
+}  # fmt: skip
 
 
 class _Builder:
@@ -84,11 +118,19 @@ class _Builder:
                 },
             )
 
-    def organization(self, key: str, name: str, description: str, legal: str = "") -> str:
+    def organization(
+        self, key: str, name: str, description: str, legal: str = "", name_en: str = ""
+    ) -> str:
         oid = self.uid("org", key)
         self.add(
             "organizations",
-            {"id": oid, "name": name, "description": description, "legal_status": legal},
+            {
+                "id": oid,
+                "name": name,
+                "alternate_name": name_en,
+                "description": description,
+                "legal_status": legal,
+            },
         )
         return oid
 
@@ -118,6 +160,8 @@ class _Builder:
         transport: str = "",
         eligibility: str = "",
         verified: str | None = None,
+        name_kana: str = "",
+        description_en: str = "",
     ) -> str:
         rng = self.rng
         self.n += 1
@@ -148,6 +192,8 @@ class _Builder:
                 "x_kind": kind,
                 "x_audience": audience,
                 "x_easy_description": easy,
+                "x_description_en": description_en,
+                "x_name_kana": name_kana,
                 "x_capacity": capacity,
                 "x_vacancies": vacancies,
                 "x_confidential": confidential or None,
@@ -282,7 +328,9 @@ def build_directory(
     b = _Builder(seed)
     rng = b.rng
     b.taxonomy()
-    ward = b.organization("ward", "江東区", "江東区役所 福祉部・こども未来部ほか", "地方公共団体")
+    ward = b.organization(
+        "ward", "江東区", "江東区役所 福祉部・こども未来部ほか", "地方公共団体", "Koto City"
+    )
     # 長寿サポートセンター: 21, each covering its town and neighbours.
     for i, town in enumerate(LONGEVITY_TOWNS):
         org = b.organization(
@@ -290,6 +338,7 @@ def build_directory(
             f"社会福祉法人 江東福祉会 {town}",
             "長寿サポートセンターの運営法人",
             "社会福祉法人",
+            f"Koto Welfare Association ({TOWN_INFO[town].romaji})",
         )
         others = [t for t in RESIDENTIAL if t not in LONGEVITY_TOWNS]
         covers = (town, *sorted({others[(i * 2) % len(others)], others[(i * 2 + 1) % len(others)]}))
@@ -297,7 +346,12 @@ def build_directory(
             org=org,
             kind=ResourceKind.LONGEVITY_CENTRE,
             name=f"長寿サポートセンター{town}",
-            name_en=f"{town} Longevity Support Centre (community general support centre)",
+            name_en=f"{TOWN_INFO[town].romaji} Longevity Support Centre (community general support centre)",
+            name_kana=f"ちょうじゅさぽーとせんたー{TOWN_INFO[town].reading}",
+            description_en=(
+                "The consultation desk for older people (community general support centre): "
+                "care, health, dementia and rights, and care plans that help you stay well."
+            ),
             town=town,
             description="高齢者の総合相談窓口（地域包括支援センター）。介護・健康・認知症・権利擁護の相談、介護予防のケアプラン作成。",
             easy="おとしよりの こまりごとを きく ところです。かいご、びょうき、おかねの ことなど、なんでも そうだん できます。",
@@ -333,6 +387,7 @@ def build_directory(
     )  # fmt: skip
     for key, name, name_en, audience, town, desc, easy, bring in windows:
         b.entry(
+            description_en=WINDOWS_EN.get(name_en, ""),
             org=ward,
             kind=ResourceKind.CONSULTATION,
             name=name,
@@ -389,6 +444,7 @@ def build_directory(
         (ResourceKind.JOB_SUPPORT, 15, "就労支援", "Job support", "しごとを さがす ひとを てつだいます。",
          "就職や就労準備の支援、職場体験の紹介。", Audience.SELF_RELIANCE),
     )  # fmt: skip
+    used: dict[str, int] = {}
     flavours = (
         "ひまわり",
         "さくら",
@@ -406,6 +462,12 @@ def build_directory(
             for i in range(max(1, round(count * share))):
                 town = rng.choice(RESIDENTIAL)
                 flavour = flavours[(i + round_) % len(flavours)]
+                name = f"{label} {town}{flavour}" + (f" {round_ + 1}" if round_ else "")
+                # Two groups of one kind, town and flavour: number the second,
+                # so no two cards in a town listing read the same.
+                used[name] = used.get(name, 0) + 1
+                suffix = f" {used[name]}" if used[name] > 1 else ""
+                info, flavour_en = TOWN_INFO[town], FLAVOURS_EN[flavour]
                 org = b.organization(
                     f"{kind}-{round_}-{i}",
                     f"{town}{flavour}の会"
@@ -413,6 +475,9 @@ def build_directory(
                     else f"NPO法人 はたらく{flavour}",
                     f"{town}で活動する地域団体",
                     "任意団体" if kind != ResourceKind.JOB_SUPPORT else "特定非営利活動法人",
+                    f"{flavour_en} Club, {info.romaji}"
+                    if kind != ResourceKind.JOB_SUPPORT
+                    else f"NPO Hataraku {flavour_en}",
                 )
                 free = (
                     kind
@@ -425,8 +490,14 @@ def build_directory(
                 b.entry(
                     org=org,
                     kind=kind,
-                    name=f"{label} {town}{flavour}" + (f" {round_ + 1}" if round_ else ""),
-                    name_en=f"{label_en} ({town})",
+                    name=name + suffix,
+                    name_en=f"{label_en} {flavour_en}"
+                    + (f" {round_ + 1}" if round_ else "")
+                    + suffix
+                    + f" ({info.romaji})",
+                    name_kana=f"{LABEL_KANA[label]} {info.reading}{flavour}"
+                    + (f" {round_ + 1}" if round_ else "")
+                    + suffix,
                     town=town,
                     description=desc,
                     easy=easy,

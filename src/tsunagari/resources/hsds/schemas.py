@@ -57,6 +57,10 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
         "x_kind": {"type": "string", "pattern": r"^[a-z_]{1,32}$"},
         "x_audience": _AUDIENCE,
         "x_easy_description": {"type": "string"},
+        # HSDS 3.0 has no translations: the English description and the
+        # reading of the name are fields of the profile (kept in `extra`).
+        "x_description_en": {"type": "string", "maxLength": 4000},
+        "x_name_kana": {"type": "string", "maxLength": 300},
         "x_capacity": {"type": ["integer", "null"], "minimum": 0},
         "x_vacancies": {"type": ["integer", "null"], "minimum": 0},
         "x_confidential": {"type": "boolean"},
