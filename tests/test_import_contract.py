@@ -50,6 +50,7 @@ DJANGO_HELPERS: dict[str, str] = {
     "tsunagari.lib.views": "the static asset view is a Django view, checked by the policy",
     "tsunagari.lib.commands": "the base of the file commands is a Django management command",
     "tsunagari.lib.clock": "the actions' clock reads Django's timezone-aware now",
+    "tsunagari.lib.logs": "the log filter shortens Django's own permission-denied records",
 }
 
 #: What a Django helper may import from the apps, at run time, and why.

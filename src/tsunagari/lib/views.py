@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib
 from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
 
 import plotly
 from django.contrib.auth.decorators import login_required
@@ -18,16 +16,11 @@ from django.views.decorators.http import require_GET
 
 from tsunagari.accounts.policy import Action, require
 
-
-def _optional(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError:  # pragma: no cover - depends on the installation
-        return None
-
-
 # brotli comes with WeasyPrint (fontTools[woff]); without it the bundle goes out as gzip.
-brotli = _optional("brotli")
+try:
+    import brotli
+except ImportError:  # pragma: no cover - depends on the installation
+    brotli = None
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
