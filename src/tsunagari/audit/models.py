@@ -83,8 +83,8 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._state.adding:
             # Written unsealed, or sealed as written (the writer held the head): never half.
-            sealed = (self.seq is not None, bool(self.prev_hash), bool(self.hash))
-            if any(sealed) and not all(sealed):
+            parts = (self.seq is not None, bool(self.prev_hash), bool(self.hash))
+            if any(parts) and not all(parts):
                 raise RuntimeError(
                     "An audit event is written either unsealed or with its whole seal "
                     "(seq, prev_hash and hash)."
@@ -97,13 +97,13 @@ class AuditEvent(models.Model):
             raise RuntimeError("Audit events are append-only: they cannot be changed.")
         if self.seq is None or len(self.hash) != 64 or len(self.prev_hash) != 64:
             raise RuntimeError("Sealing an audit event needs its seq, prev_hash and hash.")
-        sealed = (
+        updated = (
             type(self)
             ._base_manager.using(kwargs.get("using") or self._state.db)
             .filter(pk=self.pk, seq__isnull=True, prev_hash="", hash="")
             .update(seq=self.seq, prev_hash=self.prev_hash, hash=self.hash)
         )
-        if sealed != 1:
+        if updated != 1:
             raise RuntimeError(
                 f"Audit event {self.pk} is already sealed (or gone): a seal is set once."
             )
