@@ -61,3 +61,24 @@ def test_it_refuses_bad_referral_details_and_sends_nothing(
                       summary="要約", **values)  # fmt: skip
     assert field in exc.value.errors
     assert not Referral.objects.exists()
+
+
+def test_it_counts_a_referral_sent_on_28_december_past_the_new_year_break(
+    personas: Any, consultation: Consultation
+) -> None:
+    # given Taro's consent recorded on Monday 28 December 2026
+    from datetime import date
+
+    from tsunagari.consent.services import ConsentInput, record_consent
+
+    monday = datetime(2026, 12, 28, 10, tzinfo=ZoneInfo("Asia/Tokyo"))
+    with clock.frozen(monday):
+        record_consent(personas["consultant.elderly"], consultation.person_id, ConsentInput(
+            form="with", given_on="2026-12-28", expires_on="2027-06-30", agencies=["srs-01"],
+            categories=["basic"]))  # fmt: skip
+        # when the referral is sent that morning to a centre with 3 working days
+        referral = send_referral(personas["consultant.elderly"], consultation.pk,
+                                 to_agency="srs-01", summary="家計の相談")  # fmt: skip
+    # then 12/29–1/3 and the weekend after do not count: due Wednesday 6 January
+    assert referral.sent_at == monday
+    assert referral.due_at.astimezone(ZoneInfo("Asia/Tokyo")).date() == date(2027, 1, 6)
