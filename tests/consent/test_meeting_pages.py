@@ -122,9 +122,11 @@ def test_it_puts_the_count_to_confirm_on_the_worklist(
 def test_it_groups_the_agencies_of_the_consent_form_by_kind_with_their_town(
     client_for: Any, residents: Any
 ) -> None:
-    body = client_for("consultant.elderly").get(
-        f"/consent/new/?person={residents['taro'].pk}"
-    ).content.decode()
+    body = (
+        client_for("consultant.elderly")
+        .get(f"/consent/new/?person={residents['taro'].pk}")
+        .content.decode()
+    )
     # one group per kind of agency, each with its count, and a filter box
     assert body.count('class="agency-group"') >= 4
     assert 'data-filter-for="agency-groups"' in body
