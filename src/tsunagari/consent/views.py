@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.consent.models import (
     Consent,
@@ -200,6 +201,25 @@ def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     if consent is None:
         raise Http404(gettext("その番号の同意は記録されていません。"))
     require(staff, Action.VIEW_PERSONAL_DATA, consent.person)
+    return _withdrawal_page(
+        request, staff, consent, consent.person,
+        lambda statement: withdraw_consent(staff, consent.pk, statement),
+        gettext("同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。"
+                "同意を記録した機関と共有先の機関には、業務一覧でお知らせします。"),
+    )  # fmt: skip
+
+
+def _withdrawal_page(
+    request: HttpRequest,
+    staff: Staff,
+    consent: Consent,
+    person: Person,
+    withdraw: Callable[[WithdrawalInput], object],
+    done: str,
+    member: ConsentMember | None = None,
+) -> HttpResponse:
+    """The person's withdrawal as they said it (when, how, to whom), for a
+    consent or for one household member's agreement to it."""
     agency = staff.agency.name if staff.agency else ""
     typed: dict[str, Any] = {
         "said_on": timezone.localdate().isoformat(), "channel": "",
@@ -209,20 +229,18 @@ def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     if request.method == "POST":
         typed = {k: request.POST.get(k, "") for k in ("said_on", "channel", "told_to", "note")}
         try:
-            withdraw_consent(staff, consent.pk, WithdrawalInput(**typed))
+            withdraw(WithdrawalInput(**typed))
         except ConsentError as exc:
             errors = exc.errors
         else:
-            messages.success(request, gettext(
-                "同意の撤回を記録しました。この同意で共有していた機関は、今から閲覧できません。"
-                "同意を記録した機関と共有先の機関には、業務一覧でお知らせします。"))  # fmt: skip
+            messages.success(request, done)
             return redirect(_back(request, None))
-    view = present_person(staff, consent.person, Purpose.VIEW, request=request,
+    view = present_person(staff, person, Purpose.VIEW, request=request,
                           detail={"form": "consent withdrawal", "consent": consent.pk})  # fmt: skip
     return render(
         request,
         "consent/withdraw.html",
-        {"consent": consent, "person": view, "typed": typed,
+        {"consent": consent, "member": member, "person": view, "typed": typed,
          "errors": errors, "channels": WithdrawalChannel.choices,
          "next": safe_next(request, "")},
         status=400 if errors else 200,
@@ -243,32 +261,12 @@ def withdraw_member(request: HttpRequest, consent_id: int, person_id: int) -> Ht
     if row is None:
         raise Http404(gettext("この同意は、その世帯員を対象にしていません。"))
     require(staff, Action.VIEW_PERSONAL_DATA, row.person)
-    agency = staff.agency.name if staff.agency else ""
-    typed: dict[str, Any] = {
-        "said_on": timezone.localdate().isoformat(), "channel": "",
-        "told_to": f"{agency} {staff}".strip()[:100], "note": "",
-    }  # fmt: skip
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        typed = {k: request.POST.get(k, "") for k in ("said_on", "channel", "told_to", "note")}
-        try:
-            withdraw_member_consent(staff, consent_id, person_id, WithdrawalInput(**typed))
-        except ConsentError as exc:
-            errors = exc.errors
-        else:
-            messages.success(request, gettext(
-                "世帯員の同意の撤回を記録しました。この方の情報は、今から共有先の機関に表示されません。"
-                "同意したほかの方の共有は続きます。"))  # fmt: skip
-            return redirect(_back(request, None))
-    view = present_person(staff, row.person, Purpose.VIEW, request=request,
-                          detail={"form": "consent withdrawal", "consent": consent_id})  # fmt: skip
-    return render(
-        request,
-        "consent/withdraw.html",
-        {"consent": row.consent, "member": row, "person": view, "typed": typed,
-         "errors": errors, "channels": WithdrawalChannel.choices,
-         "next": safe_next(request, "")},
-        status=400 if errors else 200,
+    return _withdrawal_page(
+        request, staff, row.consent, row.person,
+        lambda statement: withdraw_member_consent(staff, consent_id, person_id, statement),
+        gettext("世帯員の同意の撤回を記録しました。この方の情報は、今から共有先の機関に表示されません。"
+                "同意したほかの方の共有は続きます。"),
+        member=row,
     )  # fmt: skip
 
 
