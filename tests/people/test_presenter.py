@@ -311,3 +311,53 @@ def test_it_audits_the_consent_form_when_a_save_is_refused(
     )
     assert response.status_code == 400 and taro.full_name in response.content.decode()
     assert events_about(taro.pk).filter(action=AuditAction.VIEW).count() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("decision", "note", "message"),
+    [("approve", "", "「確認」か「取り消し」を選んでください。"),
+     ("revoke", "", "取り消す理由を入力してください。"),
+     ("revoke", "x" * 501, "500文字以内"),
+     ("confirm", "a\x00b", "制御文字")],
+)  # fmt: skip
+def test_it_refuses_a_bad_review_of_an_opening_and_changes_nothing(
+    client_for: Any, personas: dict[str, Staff], decision: str, note: str, message: str
+) -> None:
+    # given a worker at Kitasuna opened a record at the desk
+    person = make_person(name="来所　太一", birth_date="1951-05-06")
+    save_consultation(personas["consultant.elderly"], intake(person, visitor="self",
+                      visitor_relation="", identity_check="document"), final=True)  # fmt: skip
+    opening = AccessOpening.objects.get()
+    # when their supervisor sends a bad review
+    response = client_for("supervisor.elderly").post(
+        f"/people/openings/{opening.pk}/review/", {"decision": decision, "note": note}, follow=True
+    )
+    # then the page says what to fix and the opening is as it was
+    assert message in response.content.decode()
+    opening.refresh_from_db()
+    assert opening.status == OpeningStatus.PROVISIONAL and opening.reviewed_by is None
+
+
+def test_it_refuses_an_unknown_opening_and_anyone_but_supervisors(
+    client_for: Any, personas: dict[str, Staff]
+) -> None:
+    response = client_for("supervisor.elderly").post(
+        "/people/openings/999999/review/", {"decision": "confirm"}, follow=True
+    )
+    assert "その番号の記録はありません。" in response.content.decode()
+    for username in ("consultant.elderly", "outsider", "council"):
+        assert client_for(username).get("/people/openings/").status_code == 403
+
+
+def test_it_refuses_an_identity_check_that_is_not_in_the_list(
+    personas: dict[str, Staff], residents: dict[str, Person]
+) -> None:
+    from tsunagari.consultations.intake import IntakeError
+
+    for value in ("passport!", "<script>", "x" * 5000, ["document"]):
+        with pytest.raises(IntakeError) as exc:
+            save_consultation(personas["consultant.disability"], intake(
+                residents["taro"], visitor="self", visitor_relation="", identity_check=value),
+                final=True)  # fmt: skip
+        assert "identity_check" in exc.value.errors
+    assert not AccessOpening.objects.exists()
