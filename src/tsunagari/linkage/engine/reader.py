@@ -88,7 +88,13 @@ def _arrow(data: bytes) -> tuple[list[str], pa.Table]:
     """Parse UTF-8 CSV bytes with pyarrow (it checks that every value is UTF-8)."""
     end = data.find(b"\n")
     first_line = data[: end if end >= 0 else None]
-    header = [h.strip() for h in next(csv.reader(io.StringIO(first_line.decode("utf-8"))))]
+    try:
+        # newline="" so a lone CR ends the header as it ends pyarrow's first row
+        record = next(csv.reader(io.StringIO(first_line.decode("utf-8"), newline="")), [])
+    except csv.Error as exc:
+        # the callers treat ValueError as "broken CSV" and let the intake name the row
+        raise ValueError(str(exc)) from None
+    header = [h.strip() for h in record]
     table = pa_csv.read_csv(
         io.BytesIO(data),
         read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
@@ -141,6 +147,9 @@ def read_extract(path: Path) -> Extract:
         data = data[3:]
     if not data.strip():
         raise InputError(path.name, 1, "is empty: a header row is required")
+    if not data.split(b"\n", 1)[0].strip():
+        # the header is read from the first line alone; a blank one is no header
+        raise InputError(path.name, 1, "the first line is blank: the header must be row 1")
     # pyarrow reads strings without a Python object per cell, which keeps a
     # million-row extract within memory, and checks that every value is
     # UTF-8. Only when it refuses the file does the file intake decode it:
