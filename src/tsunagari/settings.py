@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tsunagari.people",
     "tsunagari.consent",
     "tsunagari.consultations",
+    "tsunagari.cases",
     "tsunagari.events",
     "tsunagari.demo",
     "tsunagari.surveys",

@@ -50,6 +50,8 @@ class Action(StrEnum):
     DECIDE_SUPPORT_MEETING = "support_meeting.decide"
     # See and pick up needs for multi-agency work or outreach raised at intake.
     WORK_NEEDS = "needs.work"
+    # Open multi-agency cases from picked-up needs and move, close or reopen them.
+    WORK_CASES = "cases.work"
     # Define surveys, import and weight responses (aggregates stay suppressed).
     MANAGE_SURVEYS = "surveys.manage"
     # The liaison council's workspace: meetings, minutes, actions, documents.
@@ -75,7 +77,7 @@ _CONSULTING = _FRONT_LINE | {Action.WORK_CONSULTATIONS}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CONSULTANT: frozenset(_CONSULTING),
-    Role.COORDINATOR: frozenset(_CONSULTING | {Action.DECIDE_SUPPORT_MEETING, Action.WORK_NEEDS}),
+    Role.COORDINATOR: frozenset(_CONSULTING | {Action.DECIDE_SUPPORT_MEETING, Action.WORK_NEEDS, Action.WORK_CASES}),
     Role.OUTREACH: frozenset(_CONSULTING | {Action.WORK_NEEDS}),
     Role.PARTICIPATION: frozenset(_CONSULTING),
     Role.COMMUNITY: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),

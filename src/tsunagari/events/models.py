@@ -94,6 +94,20 @@ class EventKind(models.TextChoices):
     DIRECTORY_ENTRY_VERIFIED = "directory.entry_verified", _("地域資源の確認")
     # A directory file (HSDS) was imported.
     DIRECTORY_IMPORTED = "directory.imported", _("地域資源の取り込み")
+    # A multi-agency case was opened from a picked-up need.
+    CASE_OPENED = "case.opened", _("多機関協働の事例の開始")
+    # The case moved one stage forward or back.
+    CASE_STAGE_MOVED = "case.stage_moved", _("事例の段階の変更")
+    # An agency joined the case's team.
+    CASE_AGENCY_ADDED = "case.agency_added", _("事例のチームへの機関の追加")
+    # The case's information-sharing regime changed.
+    CASE_REGIME_CHANGED = "case.regime_changed", _("事例の情報共有の根拠の変更")
+    # The case was closed (終結) with a reason.
+    CASE_CLOSED = "case.closed", _("事例の終結")
+    # The case was suspended (中断) with a reason.
+    CASE_SUSPENDED = "case.suspended", _("事例の中断")
+    # A closed or suspended case was reopened.
+    CASE_REOPENED = "case.reopened", _("事例の再開")
 
 
 class DomainEvent(models.Model):

@@ -1,0 +1,101 @@
+"""Who may see and work on a case: one rule, registered with the policy layer.
+
+A case is seen by the staff of its team agencies, and only while the
+regime's basis holds for the viewer's agency:
+
+* 支援会議: the case's decision is still confirmed and not ended, and the
+  viewer's agency is one of its member agencies;
+* 重層的支援会議: a consent of the person in force today names the viewer's
+  agency (a withdrawal or expiry ends this the same day).
+
+Working on the case (moving its stage, closing, reopening, adding an agency)
+takes ``Action.WORK_CASES`` (the coordinating role) under the same rule.
+Every refusal is audited with its reason.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from tsunagari.accounts.policy import Action, Decision, register_object_rule, require
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record
+from tsunagari.cases.models import Case, Regime
+from tsunagari.consent.models import DecisionStatus, SupportMeeting
+from tsunagari.consent.services import consent_covering
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tsunagari.accounts.models import Staff
+
+NOT_ON_TEAM = _("この事例は、チームに入っている機関の職員だけが見られます。")
+NOT_A_MEETING_MEMBER = _(
+    "この事例は支援会議で扱われています。見られるのは、支援会議の決定が有効な間の構成機関だけです。"
+)
+NO_CONSENT = _(
+    "この事例は本人の同意にもとづく重層的支援会議で扱われています。"
+    "あなたの機関を含む同意が撤回されたか、期限が切れたため、見られません。"
+)
+
+
+def basis_holds(agency_id: int | None, case: Case) -> Decision:
+    """Whether the regime's basis holds for the agency today (team membership aside)."""
+    if agency_id is None:
+        return Decision(False, str(NOT_ON_TEAM))
+    if case.regime == Regime.SUPPORT_MEETING:
+        # Read live: the decision may have ended since the case was loaded.
+        if (
+            case.support_meeting_id is None
+            or not SupportMeeting.objects.filter(
+                pk=case.support_meeting_id,
+                status=DecisionStatus.CONFIRMED,
+                ended_on__isnull=True,
+                agencies__id=agency_id,
+            ).exists()
+        ):
+            return Decision(False, str(NOT_A_MEETING_MEMBER))
+        return Decision(True)
+    if consent_covering(case.person_id, agency_id) is None:
+        return Decision(False, str(NO_CONSENT))
+    return Decision(True)
+
+
+def _case_rule(staff: Staff, case: Case) -> Decision:
+    agency_id = staff.agency_id
+    if agency_id is None or not case.team.filter(agency_id=agency_id).exists():
+        return Decision(False, str(NOT_ON_TEAM))
+    return basis_holds(agency_id, case)
+
+
+def register() -> None:
+    register_object_rule(Action.VIEW_PERSONAL_DATA, Case, _case_rule)
+    register_object_rule(Action.WORK_CASES, Case, _case_rule)
+
+
+def get_case_for(actor: Staff | AnonymousUser, case_id: int, *, to_work: bool = False) -> Case:
+    """The one way to fetch a case: it exists and ``actor`` may see (or work on) it.
+
+    A refusal is audited with its reason and raised as PermissionDenied.
+    """
+    require(actor, Action.WORK_CASES if to_work else Action.VIEW_PERSONAL_DATA)
+    case = (
+        Case.objects.select_related("person", "lead", "lead__agency", "support_meeting",
+                                    "opened_agency", "handover_agency", "need")
+        .filter(pk=case_id)
+        .first()
+    )  # fmt: skip
+    if case is None:
+        raise Http404(gettext("その番号の事例はありません。"))
+    try:
+        require(actor, Action.WORK_CASES if to_work else Action.VIEW_PERSONAL_DATA, case)
+    except PermissionDenied as exc:
+        record(actor, AuditAction.DENIED, obj=case, person_id=case.person_id,
+               reason=str(exc)[:200])  # fmt: skip
+        raise
+    return case

@@ -1,0 +1,176 @@
+"""A multi-agency case (多機関協働事業): a person, the household members it
+concerns, a team of agencies with one lead worker, a stage, and the regime
+under which the team shares information (支援会議 or 重層的支援会議).
+
+The case grants no access of its own: under 支援会議 the meeting's links
+open the persons to its member agencies, under 重層的支援会議 the person's
+consent's links do. The case is seen by the team agencies while that basis
+holds (``cases.access``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagari.accounts.models import Agency, Staff
+from tsunagari.consent.models import Consent, SupportMeeting
+from tsunagari.consultations.models import Need
+from tsunagari.people.models import Person
+
+
+class Stage(models.TextChoices):
+    # Opened from a need; the team is being formed.
+    INTAKE = "intake", _("受付")
+    # The team is finding out the household's situation across life domains.
+    ASSESSMENT = "assessment", _("アセスメント")
+    # The team is agreeing a support plan with the person.
+    PLAN = "plan", _("プラン")
+    # The agencies carry out the plan.
+    SUPPORT = "support", _("支援")
+    # The team follows how the support works and reviews the plan.
+    MONITORING = "monitoring", _("モニタリング")
+    # Closed (終結): reached only by closing the case with a reason.
+    CLOSED = "closed", _("終結")
+
+
+# The stages a case moves through one step at a time, forward or back;
+# 終結 is reached only by closing it (with a reason).
+MOVABLE_STAGES: list[str] = [
+    Stage.INTAKE,
+    Stage.ASSESSMENT,
+    Stage.PLAN,
+    Stage.SUPPORT,
+    Stage.MONITORING,
+]
+
+
+class Regime(models.TextChoices):
+    # 支援会議 (Social Welfare Act art. 106-6): no consent; only the meeting's
+    # member agencies share, bound by its duty of confidentiality.
+    SUPPORT_MEETING = "support_meeting", _("支援会議")
+    # 重層的支援会議: the person's recorded, in-date consent covers every team agency.
+    LAYERED = "layered", _("重層的支援会議")
+
+
+class CaseState(models.TextChoices):
+    # The team is working on the case.
+    OPEN = "open", _("進行中")
+    # Closed (終結) with a reason; it can be reopened.
+    CLOSED = "closed", _("終結")
+    # Suspended (中断) with a reason; it can be reopened.
+    SUSPENDED = "suspended", _("中断")
+
+
+class EndReason(models.TextChoices):
+    # The person's and household's problems were resolved.
+    RESOLVED = "resolved", _("課題が解決した")
+    # Another agency carries on the support alone.
+    HANDED_OVER = "handed_over", _("他の機関に引き継いだ")
+    # The person no longer wants the support.
+    DECLINED = "declined", _("本人が支援を望まなくなった")
+    # The person could not be reached any more.
+    NO_CONTACT = "no_contact", _("連絡がつかなくなった")
+    # The person moved out of the ward.
+    MOVED = "moved", _("区外へ転出した")
+    # The person died.
+    DIED = "died", _("亡くなった")
+    # Anything else, written in the note.
+    OTHER = "other", _("その他")
+
+
+class Case(models.Model):
+    need = models.OneToOneField(
+        Need, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    regime = models.CharField(_("情報共有の根拠"), max_length=20, choices=Regime.choices)
+    # The 支援会議 decision the case relies on (regime 支援会議).
+    support_meeting = models.ForeignKey(
+        SupportMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The consent that covered the team when the regime was chosen (重層的支援会議);
+    # access is checked against the consents in force, not only this one.
+    consent = models.ForeignKey(
+        Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.CharField(_("段階"), max_length=20, choices=Stage.choices, default=Stage.INTAKE)
+    state = models.CharField(
+        _("状態"), max_length=12, choices=CaseState.choices, default=CaseState.OPEN
+    )
+    # The stage the case had when it was closed or suspended (reopening returns to it).
+    stage_before_end = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    lead = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("主担当")
+    )
+    opened_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    opened_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("開始日時"), default=timezone.now)
+    ended_at = models.DateTimeField(_("終結・中断の日時"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField(
+        _("終結・中断の理由"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    end_note = models.CharField(_("理由の説明"), max_length=500, blank=True)
+    handover_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("引き継ぐ機関"),
+    )  # fmt: skip
+    handover_note = models.CharField(_("引き継ぎの内容"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-opened_at", "-pk"]
+        verbose_name = _("多機関協働の事例")
+        verbose_name_plural = _("多機関協働の事例")
+        indexes: ClassVar = [models.Index(fields=["stage", "state"], name="case_stage_state")]
+
+    def __str__(self) -> str:
+        return f"case {self.pk} for person {self.person_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == CaseState.OPEN
+
+
+class TeamAgency(models.Model):
+    """An agency on the case's team, and its role in it (free text, short)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("役割"), max_length=60, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+        verbose_name = _("チームの機関")
+        verbose_name_plural = _("チームの機関")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["case", "agency"], name="case_agency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"agency {self.agency_id} on case {self.case_id}"
+
+
+class CaseMember(models.Model):
+    """A household member the case also concerns."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(_("続柄"), max_length=30, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+        verbose_name = _("事例の対象となる世帯員")
+        verbose_name_plural = _("事例の対象となる世帯員")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["case", "person"], name="case_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"member {self.person_id} of case {self.case_id}"
