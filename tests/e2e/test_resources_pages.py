@@ -40,9 +40,21 @@ def test_it_lets_community_staff_find_edit_and_verify_an_entry(
     page.get_by_label("お知らせ").fill("12月は第3週のみ開催します")
     page.get_by_role("button", name="保存する").click()
     page.get_by_text("保存しました。").wait_for()
-    page.get_by_role("button", name="内容を確認した（確認日を記録）").click()
-    page.get_by_text("確認日を記録しました。").wait_for()
+    # then the change waits for a second person: the editor cannot publish it
+    assert page.get_by_text("あなたが保存した変更です").is_visible()
+    assert page.get_by_role("button", name="内容を確認した（公開する）").count() == 0
+    # and a colleague checks it
+    colleague = page.context.browser.new_context(
+        locale="ja-JP", base_url=page.url.split("/resources")[0]
+    )
+    checker = colleague.new_page()
+    sign_in(checker, "admin")
+    checker.goto(page.url)
+    checker.get_by_role("button", name="内容を確認した（公開する）").click()
+    checker.get_by_text("確認を記録しました。区民向けページに公開されます。").wait_for()
+    colleague.close()
     # then the change and the check are in the history
+    page.reload()
     history = page.locator("table").last.inner_text()
     assert "12月は第3週のみ開催します" in history and "確認日を" in history
     for url in ("/resources/stale/", "/resources/new/"):
