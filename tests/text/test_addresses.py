@@ -156,3 +156,13 @@ def test_it_rejects_an_address_without_a_town(text: str) -> None:
 def test_it_reads_cities_outside_the_ward(text: str, city: str, town: str) -> None:
     address = _parse(text)
     assert (address.city, address.town) == (city, town)
+
+
+@pytest.mark.parametrize("text", ["Y¯", "北砂¯", "大字字北砂", "字 字北砂"])
+def test_it_makes_a_town_key_that_is_its_own_key(text: str) -> None:
+    # found by fuzzing: a space made by NFKC (¯ -> " ̄") left a combining mark
+    # behind once spaces were removed, and 大字字 lost one prefix per pass
+    from tsunagari.text import town_key
+
+    key = town_key(text)
+    assert town_key(key) == key

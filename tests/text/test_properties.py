@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tsunagari.text import (
     Address,
+    BirthYears,
     Kana,
     Name,
     Phone,
@@ -24,6 +25,7 @@ from tsunagari.text import (
     parse_kana,
     parse_name,
     parse_phone,
+    parse_vague_birth,
     split_name,
     to_katakana,
     town_key,
@@ -157,3 +159,85 @@ def test_it_gives_the_same_answer_after_the_caches_are_cleared() -> None:
 def test_it_computes_long_text_without_caching_it_to_the_same_key() -> None:
     long_name = "齋藤" * 500
     assert name_key(long_name) == "斎藤" * 500
+
+
+# --- more properties (tests/fuzz covers the files; these the remaining text entry points) ---
+
+VAGUE = st.text(
+    alphabet=st.sampled_from(
+        "昭和平成令和大正明治SHRTM.年代歳才頃ごろ位くらい前後程度推定約生まれ前半後半半ば"
+        "0123456789０１２３４５６７８９〇一二三四五六七八九十百千元 　-/"
+    ),
+    max_size=16,
+)
+AS_OF = st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31))
+
+
+@SETTINGS
+@given(VAGUE | TEXTS, AS_OF)
+def test_it_never_raises_reading_a_vague_birth(text: str, as_of: date) -> None:
+    result = parse_vague_birth(text, as_of)
+    if isinstance(result, TextError):
+        assert result.field == "date" and result.reason.strip() and result.reason_ja.strip()
+        return
+    # a range of years, in order, never after the day the age is counted on
+    assert isinstance(result, BirthYears)
+    assert result.first <= result.last <= as_of.year
+
+
+@SETTINGS
+@given(st.integers(min_value=0, max_value=130), AS_OF, st.sampled_from(["歳", "才"]))
+def test_it_reads_an_exact_age_as_the_two_years_it_allows(age: int, as_of: date, unit: str) -> None:
+    assert parse_vague_birth(f"{age}{unit}", as_of) == BirthYears(
+        as_of.year - age - 1, as_of.year - age
+    )
+
+
+@SETTINGS
+@given(st.integers(min_value=0, max_value=99_999))
+def test_it_reads_back_every_number_written_in_digits(n: int) -> None:
+    digits = "〇一二三四五六七八九"
+    assert kanji_to_int(str(n)) == n
+    assert kanji_to_int(str(n).translate(str.maketrans("0123456789", digits))) == n
+
+
+@SETTINGS
+@given(TEXTS)
+def test_it_makes_katakana_that_is_a_fixed_point(text: str) -> None:
+    once = to_katakana(text)
+    assert to_katakana(once) == once
+
+
+@SETTINGS
+@given(TEXTS)
+def test_it_makes_town_keys_that_are_fixed_points(text: str) -> None:
+    assert town_key(town_key(text)) == town_key(text)
+
+
+PHONES = st.from_regex(r"\A(0[1-9]0?-?\d{3,4}-?\d{4}|\+81[ -]?[1-9]0?[ -]?\d{4}[ -]?\d{4})\Z")
+
+
+@SETTINGS
+@given(PHONES | TEXTS)
+def test_it_reads_back_every_phone_number_it_formats(text: str) -> None:
+    phone = parse_phone(text)
+    if isinstance(phone, Phone):
+        again = parse_phone(phone.formatted)
+        assert isinstance(again, Phone)
+        assert (again.digits, again.kind, again.formatted) == (
+            phone.digits,
+            phone.kind,
+            phone.formatted,
+        )
+
+
+@SETTINGS
+@given(TEXTS)
+def test_it_reads_back_every_name_and_address_it_parses(text: str) -> None:
+    name = parse_name(text)
+    if isinstance(name, Name):
+        again = parse_name(f"{name.surname} {name.given}".strip())
+        assert isinstance(again, Name) and again.key == name.key
+    address = parse_address(text)
+    if isinstance(address, Address):
+        assert parse_address(text) == address

@@ -104,12 +104,15 @@ def town_key(town: str) -> str:
         True
     """
     s = fold_kanji(unicodedata.normalize("NFKC", town)).translate(_TOWN_FOLD)
-    s = "".join(s.split())
-    for prefix in ("大字", "字"):
-        if s.startswith(prefix) and len(s) > len(prefix):
-            s = s[len(prefix) :]
-            break
-    return s
+    # NFKC again: removing a space NFKC made (¯ -> " ̄") can leave a
+    # combining mark that composes with the letter before it; the key of a
+    # key must be the key itself.
+    s = unicodedata.normalize("NFKC", "".join(s.split()))
+    while True:
+        prefix = next((p for p in ("大字", "字") if s.startswith(p) and len(s) > len(p)), None)
+        if prefix is None:
+            return s
+        s = s[len(prefix) :]
 
 
 for _town, _chome in KNOWN_TOWNS.items():
