@@ -54,6 +54,7 @@ api.add_router("/consultations", "tsunagari.consultations.api.router")
 api.add_router("/referrals", "tsunagari.consultations.api.referrals_router")
 api.add_router("/surveys", "tsunagari.surveys.api.router")
 api.add_router("/council", "tsunagari.council.api.router")
+api.add_router("/cases", "tsunagari.cases.api.router")
 
 
 class ErrorOut(Schema):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("tsunagari.people.urls")),
     path("consultations/", include("tsunagari.consultations.urls")),
     path("consent/", include("tsunagari.consent.urls")),
+    path("cases/", include("tsunagari.cases.urls")),
     path("surveys/", include("tsunagari.surveys.urls")),
     path("council/", include("tsunagari.council.urls")),
     path("linkage/", include("tsunagari.linkage.urls")),

@@ -63,8 +63,8 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     Role.COORDINATOR: [
         (
             _("多機関協働の事例"),
-            _("アセスメント、支援プラン、重層的支援会議、モニタリング。"),
-            None,
+            _("チームと主担当、段階、支援会議・重層的支援会議の根拠、終結と引き継ぎ。"),
+            "cases:list",
         ),
         (
             _("早期把握の候補"),

@@ -32,7 +32,7 @@ from tsunagari.accounts.models import Agency, Staff
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
-from tsunagari.cases.access import get_case_for
+from tsunagari.cases.access import basis_holds, get_case_for
 from tsunagari.cases.models import (
     MOVABLE_STAGES,
     Case,
@@ -488,3 +488,19 @@ def reopen_case(actor: Staff, case_id: int) -> Case:
         _events(EventKind.CASE_REOPENED, case, actor, state_from=before, stage=case.stage)
         _audit(actor, AuditAction.UPDATE, case, "case reopened", state_from=before)
     return case
+
+
+# How many of its agency's cases the list reads at most (newest first).
+LIST_LIMIT = 500
+
+
+def visible_cases(staff: Staff) -> list[Case]:
+    """The cases the staff member's agency is on the team of and may see now, newest first."""
+    if staff.agency_id is None:
+        return []
+    rows = (
+        Case.objects.filter(team__agency_id=staff.agency_id)
+        .select_related("person", "lead", "lead__agency")
+        .order_by("-opened_at", "-pk")[:LIST_LIMIT]
+    )
+    return [c for c in rows if basis_holds(staff.agency_id, c)]

@@ -1,0 +1,182 @@
+"""JSON API of the multi-agency cases, mounted at /api/cases: the same
+services, rules and presenter as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from ninja import Field, Router, Schema, Status
+
+from tsunagari.accounts.policy import Action, allowed, require
+from tsunagari.cases.access import get_case_for
+from tsunagari.cases.models import Case
+from tsunagari.cases.services import (
+    MAX_MEMBERS,
+    MAX_TEAM,
+    CaseError,
+    CaseInput,
+    EndInput,
+    TeamInput,
+    allowed_moves,
+    end_case,
+    move_stage,
+    open_case,
+    visible_cases,
+)
+from tsunagari.lib.http import signed_in_staff
+from tsunagari.people.api import PersonOut
+from tsunagari.people.api import _out as person_out
+from tsunagari.people.presenter import Purpose, present_people, present_person
+
+router = Router(tags=["cases"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, str] = Field(default_factory=dict)
+
+
+class TeamIn(Schema):
+    agency: str = Field(..., max_length=64, description="Agency code.")
+    role: str = Field("", max_length=200, description="The agency's role (60 characters at most).")
+
+
+class CaseIn(Schema):
+    need_id: int = Field(..., description="A multi-agency need the caller picked up.")
+    regime: str = Field(..., max_length=40, description="support_meeting or layered.")
+    team: list[TeamIn] = Field(..., max_length=MAX_TEAM + 1)
+    lead: str = Field(
+        "", max_length=150, description="The lead worker's username (default: caller)."
+    )
+    members: list[str] = Field(default_factory=list, max_length=MAX_MEMBERS + 1,
+                               description="Household members' person ids.")  # fmt: skip
+
+
+class StageIn(Schema):
+    stage: str = Field(..., max_length=40, description="The next or previous stage.")
+
+
+class EndIn(Schema):
+    state: str = Field(..., max_length=20, description="closed (終結) or suspended (中断).")
+    reason: str = Field(..., max_length=40)
+    note: str = Field("", max_length=2000)
+    handover_agency: str = Field("", max_length=64)
+    handover_note: str = Field("", max_length=4000)
+
+
+class TeamOut(Schema):
+    agency: str
+    agency_name: str
+    role: str
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    person: PersonOut
+    stage: str
+    state: str
+    regime: str
+    lead: str
+    opened_at: datetime
+
+
+class CaseOut(CaseSummaryOut):
+    members: list[PersonOut]
+    team: list[TeamOut]
+    lead_agency: str
+    allowed_moves: list[str]
+    support_meeting_id: int | None
+    consent_id: int | None
+    end_reason: str
+    end_note: str
+    handover_agency: str | None
+    handover_note: str
+
+
+def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
+    staff = signed_in_staff(request)
+    person = present_person(staff, case.person, Purpose.VIEW, request=request,
+                            detail={"case": case.pk, "api": True})  # fmt: skip
+    members = present_people(staff, [m.person for m in case.members.select_related("person")],
+                             Purpose.LIST, request=request, object_type="cases.case",
+                             detail={"case": case.pk, "api": True})  # fmt: skip
+    ended = not case.is_open
+    return {
+        "id": case.pk, "person": person_out(person), "stage": case.stage, "state": case.state,
+        "regime": case.regime, "lead": case.lead.username, "opened_at": case.opened_at,
+        "members": [person_out(v) for v in members],
+        "team": [{"agency": t.agency.code, "agency_name": t.agency.name, "role": t.role}
+                 for t in case.team.select_related("agency")],
+        "lead_agency": case.lead.agency.code if case.lead.agency else "",
+        "allowed_moves": allowed_moves(case) if allowed(staff, Action.WORK_CASES, case) else [],
+        "support_meeting_id": case.support_meeting_id, "consent_id": case.consent_id,
+        "end_reason": case.end_reason if ended else "", "end_note": case.end_note if ended else "",
+        "handover_agency": case.handover_agency.code if ended and case.handover_agency else None,
+        "handover_note": case.handover_note if ended else "",
+    }  # fmt: skip
+
+
+def _refused(exc: CaseError) -> Any:
+    return Status(422, {"detail": gettext("入力を確認してください。"), "errors": exc.errors})
+
+
+@router.get("", response={200: list[CaseSummaryOut], 403: ErrorOut})
+def list_cases(request: HttpRequest) -> Any:
+    """The cases the caller's agency is on the team of and may see now, newest first."""
+    staff = signed_in_staff(request)
+    require(staff, Action.VIEW_PERSONAL_DATA)
+    cases = visible_cases(staff)
+    views = {v.id: v for v in present_people(
+        staff, list({c.person_id: c.person for c in cases}.values()), Purpose.LIST,
+        request=request, object_type="cases.case", detail={"cases": [c.pk for c in cases], "api": True})}  # fmt: skip
+    return [
+        {"id": c.pk, "person": person_out(views[c.person_id]), "stage": c.stage, "state": c.state,
+         "regime": c.regime, "lead": c.lead.username, "opened_at": c.opened_at}
+        for c in cases
+    ]  # fmt: skip
+
+
+@router.post("", response={201: CaseOut, 403: ErrorOut, 422: ErrorOut})
+def create_case(request: HttpRequest, payload: CaseIn) -> Any:
+    staff = signed_in_staff(request)
+    data = CaseInput(regime=payload.regime, lead=payload.lead, members=payload.members,
+                     team=[TeamInput(t.agency, t.role) for t in payload.team])  # fmt: skip
+    try:
+        case = open_case(staff, payload.need_id, data)
+    except CaseError as exc:
+        return _refused(exc)
+    return Status(201, _detail(request, get_case_for(staff, case.pk)))
+
+
+@router.get("/{case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut})
+def get_case(request: HttpRequest, case_id: int) -> Any:
+    case = get_case_for(signed_in_staff(request), case_id)
+    return Status(200, _detail(request, case))
+
+
+@router.post(
+    "/{case_id}/stage", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def case_stage(request: HttpRequest, case_id: int, payload: StageIn) -> Any:
+    staff = signed_in_staff(request)
+    try:
+        move_stage(staff, case_id, payload.stage)
+    except CaseError as exc:
+        return _refused(exc)
+    return Status(200, _detail(request, get_case_for(staff, case_id)))
+
+
+@router.post(
+    "/{case_id}/close", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def case_close(request: HttpRequest, case_id: int, payload: EndIn) -> Any:
+    """Close (終結) or suspend (中断) the case, with a reason and the agency that carries on."""
+    staff = signed_in_staff(request)
+    try:
+        end_case(staff, case_id, EndInput(**payload.dict()))
+    except CaseError as exc:
+        return _refused(exc)
+    return Status(200, _detail(request, get_case_for(staff, case_id)))

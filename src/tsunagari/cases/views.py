@@ -1,0 +1,223 @@
+"""Pages of the multi-agency cases: the list, opening from a need, the case page
+and its forms. Each page parses, calls one service and responds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tsunagari.accounts.models import Staff
+from tsunagari.accounts.policy import Action, actions_for, allowed, require
+from tsunagari.cases.access import get_case_for
+from tsunagari.cases.models import MOVABLE_STAGES, Case, CaseState, EndReason, Regime, Stage
+from tsunagari.cases.services import (
+    MAX_TEAM,
+    CaseError,
+    CaseInput,
+    EndInput,
+    TeamInput,
+    add_agency,
+    allowed_moves,
+    change_regime,
+    check_need,
+    end_case,
+    move_stage,
+    open_case,
+    reopen_case,
+    visible_cases,
+)
+from tsunagari.cases.timeline import case_timeline
+from tsunagari.consent.models import Consent
+from tsunagari.consent.services import consenting_agencies, has_need_basis, may_see_household
+from tsunagari.lib.http import attempt, form_id, signed_in_staff
+from tsunagari.people import sections
+from tsunagari.people.presenter import PersonView, Purpose, present_people, present_person
+
+# Empty team rows the opening form offers.
+FORM_ROWS = 6
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    staff = signed_in_staff(request)
+    require(staff, Action.VIEW_PERSONAL_DATA)
+    stage = request.GET.get("stage", "")
+    regime = request.GET.get("regime", "")
+    stage = stage if stage in Stage.values or stage in CaseState.values else ""
+    regime = regime if regime in Regime.values else ""
+    cases = visible_cases(staff)
+    by_stage = Counter(c.stage for c in cases if c.state != CaseState.SUSPENDED)
+    suspended = sum(1 for c in cases if c.state == CaseState.SUSPENDED)
+    shown = [c for c in cases if not regime or c.regime == regime]
+    if stage == CaseState.SUSPENDED:
+        shown = [c for c in shown if c.state == CaseState.SUSPENDED]
+    elif stage:
+        shown = [c for c in shown if c.stage == stage and c.state != CaseState.SUSPENDED]
+    persons = {c.person_id: c.person for c in shown}
+    views = present_people(staff, list(persons.values()), Purpose.LIST, request=request,
+                           object_type="cases.case", detail={"cases": [c.pk for c in shown]})  # fmt: skip
+    people = {v.id: v for v in views}
+    return render(request, "cases/list.html", {
+        "rows": [(c, people[c.person_id]) for c in shown],
+        "counts": [(v, label, by_stage.get(v, 0)) for v, label in Stage.choices],
+        "suspended": suspended, "total": len(cases),
+        "stages": Stage.choices, "regimes": Regime.choices,
+        "stage": stage, "regime": regime,
+    })  # fmt: skip
+
+
+def _typed_team(request: HttpRequest) -> list[TeamInput]:
+    codes = request.POST.getlist("agency")[: MAX_TEAM + 1]
+    roles = request.POST.getlist("role")[: MAX_TEAM + 1]
+    roles += [""] * (len(codes) - len(roles))
+    return [TeamInput(c, r) for c, r in zip(codes, roles, strict=False) if c.strip() or r.strip()]
+
+
+def _leads() -> list[Staff]:
+    """Staff who may be a case's lead worker: active, at an agency, handling personal records."""
+    rows = Staff.objects.filter(is_active=True, agency__isnull=False, agency__is_active=True)
+    return [s for s in rows.select_related("agency").order_by("agency__code", "username")
+            if allowed(s, Action.VIEW_PERSONAL_DATA)]  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    staff = signed_in_staff(request)
+    require(staff, Action.WORK_CASES)
+    need_id = form_id(request.POST.get("need") or request.GET.get("need"))
+    if need_id is None:
+        return render(request, "cases/refused.html",
+                      {"reason": gettext("依頼の番号が正しくありません。依頼の一覧から開いてください。")},
+                      status=400)  # fmt: skip
+    try:
+        need = check_need(staff, need_id)
+    except CaseError as exc:
+        return render(request, "cases/refused.html", {"reason": exc.errors.get("need", str(exc))},
+                      status=400)  # fmt: skip
+    existing = Case.objects.filter(need=need).first()
+    if existing is not None:
+        return redirect("cases:detail", existing.pk)
+    errors: dict[str, str] = {}
+    team = [TeamInput(staff.agency.code if staff.agency else "", gettext("調整（多機関協働）"))]
+    typed: dict[str, Any] = {"regime": "", "lead": staff.username, "members": []}
+    if request.method == "POST":
+        team = _typed_team(request)
+        typed = {"regime": request.POST.get("regime", ""), "lead": request.POST.get("lead", ""),
+                 "members": request.POST.getlist("members")[:21]}  # fmt: skip
+        try:
+            case = open_case(staff, need.pk, CaseInput(team=team, **typed))
+        except CaseError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, gettext("事例を始めました。"))
+            return redirect("cases:detail", case.pk)
+    person = need.person
+    household = may_see_household(staff, person.pk)
+    granted = frozenset({sections.IDENTITY, sections.HOUSEHOLD} if has_need_basis(staff, person.pk)
+                        else {sections.IDENTITY})  # fmt: skip
+    view = present_person(staff, person, Purpose.VIEW, request=request, granted=granted,
+                          with_household=household, detail={"form": "case", "need": need.pk})  # fmt: skip
+    members = [m for m in view.household.members if not m.is_self] if view.household else []
+    rows = team + [TeamInput("", "")] * max(0, FORM_ROWS - len(team))
+    return render(request, "cases/new.html", {
+        "need": need, "person": view, "members": members, "typed": typed, "errors": errors,
+        "team_rows": rows[:MAX_TEAM], "agencies": consenting_agencies(), "leads": _leads(),
+        "regimes": Regime.choices,
+    }, status=422 if errors else 200)  # fmt: skip
+
+
+def _basis(case: Case) -> dict[str, Any]:
+    if case.regime == Regime.SUPPORT_MEETING and case.support_meeting is not None:
+        meeting = case.support_meeting
+        return {"meeting": meeting, "meeting_agencies": list(meeting.agencies.order_by("code"))}
+    consent = (
+        Consent.objects.filter(pk=case.consent_id).prefetch_related("agencies").first()
+        if case.consent_id else None
+    )  # fmt: skip
+    return {"consent": consent}
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    case = get_case_for(staff, case_id)
+    person = present_person(staff, case.person, Purpose.VIEW, request=request,
+                            detail={"case": case.pk})  # fmt: skip
+    member_rows = list(case.members.select_related("person"))
+    member_views: list[PersonView] = present_people(
+        staff, [m.person for m in member_rows], Purpose.LIST, request=request,
+        object_type="cases.case", detail={"case": case.pk},
+    )  # fmt: skip
+    can_work = allowed(staff, Action.WORK_CASES, case)
+    return render(request, "cases/detail.html", {
+        "case": case, "person": person,
+        "members": list(zip(member_rows, member_views, strict=True)),
+        "team": list(case.team.select_related("agency")),
+        "moves": [(s, Stage(s).label) for s in allowed_moves(case)] if can_work else [],
+        "stages": [(s, Stage(s).label) for s in MOVABLE_STAGES] + [(Stage.CLOSED, Stage.CLOSED.label)],
+        "can_work": can_work, "timeline": case_timeline(staff, case, [person, *member_views]),
+        "end_reasons": EndReason.choices, "agencies": consenting_agencies() if can_work else [],
+        "other_regime": [(v, label) for v, label in Regime.choices if v != case.regime],
+        "viewer_actions": actions_for(staff), **_basis(case),
+    })  # fmt: skip
+
+
+def _act(request: HttpRequest, case_id: int, action: Any, done: str) -> HttpResponse:
+    attempt(request, action, refused=CaseError, done=done,
+            say=lambda e: " ".join(e.errors.values()) if isinstance(e, CaseError) else str(e))  # fmt: skip
+    return redirect("cases:detail", case_id)
+
+
+@login_required
+@require_POST
+def case_stage(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    to = request.POST.get("stage", "")[:40]
+    return _act(request, case_id, lambda: move_stage(staff, case_id, to),
+                gettext("段階を変えました。"))  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_end(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    data = EndInput(**{k: request.POST.get(k, "") for k in
+                       ("state", "reason", "note", "handover_agency", "handover_note")})  # fmt: skip
+    return _act(request, case_id, lambda: end_case(staff, case_id, data),
+                gettext("記録しました。"))  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    return _act(request, case_id, lambda: reopen_case(staff, case_id),
+                gettext("事例を再開しました。"))  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_add_agency(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    code, role = request.POST.get("agency", ""), request.POST.get("role", "")
+    return _act(request, case_id, lambda: add_agency(staff, case_id, code, role),
+                gettext("チームに機関を加えました。"))  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_regime(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    regime = request.POST.get("regime", "")[:40]
+    return _act(request, case_id, lambda: change_regime(staff, case_id, regime),
+                gettext("情報共有の根拠を変えました。"))  # fmt: skip
