@@ -10,10 +10,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.strategies import CELL, FUZZ, QUOTING, csv_bytes
+from tests.fuzz.strategies import CELL, EXAMPLES, FUZZ, QUOTING, csv_bytes
 from tsunagari.people.importer import ImportFileError, import_registry
 
 REGISTRY_HEADER = [
@@ -143,3 +143,54 @@ def test_it_checks_any_survey_answers_without_raising(
     # when they are checked, then the result names the problems instead of raising
     result = check(table, mapping, towns=["北砂", "豊洲"])
     assert result.rows == len(rows)
+
+
+HSDS_FIXTURE = (
+    Path(__file__).parents[1] / "resources" / "fixtures" / "hsds" / "organization_full.json"
+)
+HSDS_VALUES = st.none() | st.booleans() | st.integers(-5, 10**12) | CELL | st.just([]) | st.just({})
+
+
+def _paths(document: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every place in a JSON document a value sits, as a path of keys and indexes."""
+    if isinstance(document, dict):
+        return [prefix] + [p for k, v in document.items() for p in _paths(v, (*prefix, k))]
+    if isinstance(document, list):
+        return [prefix] + [p for i, v in enumerate(document) for p in _paths(v, (*prefix, i))]
+    return [prefix]
+
+
+def _hsds_state() -> tuple[int, ...]:
+    from tsunagari.audit.models import AuditEvent
+    from tsunagari.resources.models import HsdsRecord, Location, Organization, Service
+
+    return tuple(
+        m.objects.count() for m in (Organization, Service, Location, HsdsRecord, AuditEvent)
+    )
+
+
+@settings(parent=FUZZ, max_examples=max(10, EXAMPLES // 4))  # each import is ~0.25 s
+@given(st.data())
+def test_it_imports_all_or_nothing_of_any_altered_hsds_document(
+    db: None, data: st.DataObject
+) -> None:
+    import json
+
+    from tsunagari.resources.services import import_file
+
+    # given a valid HSDS organisation with one value replaced by anything
+    document = json.loads(HSDS_FIXTURE.read_text(encoding="utf-8"))
+    path = data.draw(st.sampled_from(_paths(document)[1:]))
+    target = document
+    for step in path[:-1]:
+        target = target[step]  # type: ignore[index]
+    target[path[-1]] = data.draw(HSDS_VALUES)  # type: ignore[index]
+    file = Path(tempfile.mkdtemp(prefix="fuzz-")) / "org.json"
+    file.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    before = _hsds_state()
+    # when it is imported
+    report = import_file(file, actor=None)
+    # then a refused file changed nothing
+    if report.refused:
+        assert report.rejections[0].reason.strip()
+        assert _hsds_state() == before

@@ -160,3 +160,25 @@ def test_it_refuses_any_survey_upload_only_with_a_file_problem(data: bytes, name
         assert str(refused).strip()
         return
     assert list(table.frame.columns) == table.header
+
+
+def _package() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        package.writestr("organizations.csv", "id,name\n" + "o1,NPO\n" * 20)
+        package.writestr("services.csv", "id,organization_id,name\ns1,o1,相談\n")
+    return out.getvalue()
+
+
+@FUZZ
+@given(st.integers(min_value=0, max_value=10_000), st.binary(min_size=1, max_size=8))
+def test_it_refuses_a_damaged_hsds_package_only_with_an_import_file_error(
+    at: int, junk: bytes
+) -> None:
+    # given an HSDS zip package with a few bytes overwritten anywhere
+    data = bytearray(_package())
+    at %= len(data)
+    data[at : at + len(junk)] = junk
+    # when it is read, then it is a bundle or a refusal, nothing else
+    with _either():
+        read_file(_written(bytes(data), "hsds.zip"))

@@ -323,3 +323,32 @@ def test_it_imports_nothing_from_django() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     # then Django was never loaded
     assert done.returncode == 0, done.stderr
+
+
+# --- crashes found by fuzzing (tests/fuzz/test_intake.py), each with its minimal input ---
+
+
+def _zip_of_an_unknown_version(data: bytes) -> bytes:
+    """The archive with its first central-directory entry claiming zip version 6.4."""
+    damaged = bytearray(data)
+    entry = damaged.index(b"PK\x01\x02")
+    damaged[entry + 6] = 64  # the version needed to extract
+    return bytes(damaged)
+
+
+def test_it_refuses_binary_data_after_a_bom_and_bad_bytes() -> None:
+    # given a BOM, a byte that is not UTF-8, then a NUL (once an UnicodeDecodeError)
+    problem = refused(b"\xef\xbb\xbf\x01\x80\x00")
+    # then the file is refused as binary
+    assert "binary" in problem.reason
+
+
+def test_it_refuses_a_workbook_of_an_unknown_zip_version() -> None:
+    # given a workbook whose zip directory names version 6.4 (once a NotImplementedError)
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    Workbook().save(out)
+    problem = refused(_zip_of_an_unknown_version(out.getvalue()), name="t.xlsx")
+    # then it is refused as a damaged Excel file
+    assert "damaged" in problem.reason

@@ -158,3 +158,46 @@ def test_it_names_the_row_and_column_of_unreadable_bytes_in_a_table(
     assert report.refused
     assert "row 3, column name" in report.rejections[0].reason
     assert not _snapshot().get("organizations")
+
+
+# --- crashes found by fuzzing (tests/fuzz/test_readers.py), each with its minimal input ---
+
+
+def test_it_refuses_a_package_of_an_unknown_zip_version(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from tsunagari.resources.hsds.files import ImportFileError
+
+    # given a package whose zip directory names version 6.4 (once a NotImplementedError)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("organizations.csv", "id,name\no1,NPO\n")
+    damaged = bytearray(out.getvalue())
+    entry = damaged.index(b"PK\x01\x02")
+    damaged[entry + 6] = 64
+    path = tmp_path / "hsds.zip"
+    path.write_bytes(bytes(damaged))
+    # when it is read, then it is refused as a damaged package
+    with pytest.raises(ImportFileError, match="not a valid zip file"):
+        read_file(path)
+
+
+def test_it_refuses_a_package_whose_table_cannot_be_unpacked(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from tsunagari.resources.hsds.files import ImportFileError
+
+    # given a deflated package whose compressed table is overwritten (CRC and size intact)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        package.writestr("organizations.csv", "id,name\n" + "o1,NPO\n" * 200)
+    damaged = bytearray(out.getvalue())
+    start = damaged.index(b"organizations.csv") + len("organizations.csv")
+    damaged[start : start + 8] = b"\xff" * 8
+    path = tmp_path / "hsds.zip"
+    path.write_bytes(bytes(damaged))
+    # when it is read, then it is refused naming the file, not crashed on
+    with pytest.raises(ImportFileError, match=r"hsds\.zip"):
+        read_file(path)

@@ -129,10 +129,12 @@ def _problem_at(file: str, prefix: str, bad: bytes, reason: str, reason_ja: str)
 
 def _nul(file: str, data: bytes, at: int) -> Problem:
     # Binary data: point at the first byte that is not text, NUL or not.
+    # The BOM is cut first: a decode error's position counts from after it.
+    body = data[3:at] if data.startswith(BOM) else data[:at]
     try:
-        prefix = data[:at].decode("utf-8-sig")
+        prefix = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        prefix = data[: exc.start].decode("utf-8-sig")
+        prefix = body[: exc.start].decode("utf-8")
     return _problem_at(
         file,
         prefix,

@@ -9,10 +9,14 @@ from typing import Any
 
 from tsunagari.lib.intake.problems import Problem, Rejected
 
-__all__ = ["MAX_UNZIPPED", "sheet_names", "workbook_rows"]
+__all__ = ["DAMAGED_ZIP", "MAX_UNZIPPED", "sheet_names", "workbook_rows"]
 
 #: Largest unpacked workbook accepted (a small .xlsx can unpack to gigabytes).
 MAX_UNZIPPED = 400 * 1024 * 1024
+#: What zipfile raises on a damaged archive: BadZipFile, and also
+#: NotImplementedError (an unknown zip version or compression), ValueError,
+#: EOFError or OSError on a damaged directory, RuntimeError (encrypted).
+DAMAGED_ZIP = (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError, RuntimeError)
 
 
 def _whole(file: str, reason: str, reason_ja: str) -> Rejected:
@@ -46,7 +50,7 @@ def _open(data: bytes, file: str) -> Any:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(i.file_size for i in archive.infolist())
-    except zipfile.BadZipFile:
+    except DAMAGED_ZIP:
         raise _whole(
             file,
             "the Excel file is damaged; save it again",

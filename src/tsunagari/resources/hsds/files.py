@@ -9,11 +9,13 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from tsunagari.lib import intake
+from tsunagari.lib.intake.excel import DAMAGED_ZIP
 from tsunagari.resources.hsds.convert import Bundle, bundle_from_json, bundle_from_tables
 from tsunagari.resources.hsds.schemas import ENTITY_OF_TABLE, SCHEMA_DIR, fields_of
 
@@ -127,8 +129,17 @@ def read_file(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Bundle:
                 if unpacked > max_bytes:
                     raise _too_big(unpacked, max_bytes)
                 files = {i.filename: archive.read(i) for i in infos}
-        except zipfile.BadZipFile:
-            raise ImportFileError(f"{path.name} is not a valid zip file.") from None
+        except ImportFileError:
+            raise  # too big unpacked (an ImportFileError is a ValueError too)
+        except DAMAGED_ZIP:
+            raise ImportFileError(
+                f"{path.name} is not a valid zip file (it is damaged or encrypted); "
+                "make the package again."
+            ) from None
+        except zlib.error:
+            raise ImportFileError(
+                f"{path.name} is damaged (a table in it cannot be unpacked); make the package again."
+            ) from None
         if not files:
             raise ImportFileError(f"{path.name} holds no .csv tables.")
         return _tables_from_csv_files(files, max_bytes)
