@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from tsunagari.cases.models import Case
 from tsunagari.consent.models import Consent, SupportMeeting
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.consultations.models import Consultation, Need, Referral, ReferralEvent
@@ -30,7 +31,7 @@ def _state() -> tuple[Any, ...]:
 
 def _wipe() -> None:
     # Everything the demo's actions wrote, including the links they granted.
-    for model in (DomainEvent, ReferralEvent, Referral, Need, Consultation, Consent,
+    for model in (DomainEvent, Case, ReferralEvent, Referral, Need, Consultation, Consent,
                   SupportMeeting, AccessOpening):  # fmt: skip
         model.objects.all().delete()
     AgencyLink.objects.exclude(basis=LinkBasis.SERVICE).delete()

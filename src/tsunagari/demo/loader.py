@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from tsunagari.accounts.models import Agency
 from tsunagari.accounts.personas import ensure_agencies, ensure_personas
+from tsunagari.cases.demo import load_demo_cases
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.council.demo import load_demo_council
 from tsunagari.demo.population import Resident, Ward, generate_ward
@@ -154,6 +155,8 @@ def load_demo(
             links = link_services(ward)
         with transaction.atomic():
             consultations = load_demo_consultations(seed)
+        with transaction.atomic():
+            consultations += "; " + load_demo_cases(seed)
         linkage = load_demo_linkage(ward, seed)
     with transaction.atomic():
         services = load_demo_directory(seed)
