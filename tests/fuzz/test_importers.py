@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.strategies import CELL, EXAMPLES, FUZZ, QUOTING, csv_bytes
@@ -61,9 +61,11 @@ def test_it_writes_all_or_nothing_of_any_registry_file(
         return
     # then either every row was good and the file written, or nothing changed
     if report.rejected:
+        event("rows rejected")
         assert not report.written
         assert _state() == before
     else:
+        event("written")
         assert report.written
 
 
@@ -192,5 +194,8 @@ def test_it_imports_all_or_nothing_of_any_altered_hsds_document(
     report = import_file(file, actor=None)
     # then a refused file changed nothing
     if report.refused:
+        event("hsds refused")
         assert report.rejections[0].reason.strip()
         assert _hsds_state() == before
+    else:
+        event("hsds imported")

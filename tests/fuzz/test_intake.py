@@ -174,8 +174,3 @@ def test_it_transcodes_any_bytes_to_utf8_or_refuses_them(data: bytes) -> None:
         return
     assert encoding in {"utf-8", "utf-8-sig", "cp932"}
     utf8.decode("utf-8")
-
-
-def test_it_uses_the_csv_module_quoting_constants() -> None:
-    # the strategies rely on these three being the quoting modes spreadsheets write
-    assert {csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC} == {0, 1, 2}
