@@ -350,7 +350,7 @@ def move_stage(actor: Staff, case_id: int, to: str) -> Case:
         if not isinstance(to, str) or to not in MOVABLE_STAGES:
             raise CaseError({"stage": gettext(
                 "段階は 受付・アセスメント・プラン・支援・モニタリング から選んでください。"
-                "終結は「終結する」から理由とともに記録します。")})  # fmt: skip
+                "終結は「終結・中断」の欄から理由とともに記録します。")})  # fmt: skip
         here, there = MOVABLE_STAGES.index(case.stage), MOVABLE_STAGES.index(to)
         if abs(here - there) != 1:
             raise CaseError({"stage": gettext("段階は1つずつ進めるか、1つ戻してください。")})
