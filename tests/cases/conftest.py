@@ -70,12 +70,13 @@ def meeting_for(
 
 
 def consent_for(
-    ward: dict[str, Any], personas: dict[str, Staff], agencies: list[str], son: bool = True
-) -> Consent:
+    ward: dict[str, Any], personas: dict[str, Staff], agencies: list[str], son: bool = True,
+    categories: tuple[str, ...] = ("basic", "consultation", "family", "support"),
+) -> Consent:  # fmt: skip
     """The mother's consent naming ``agencies`` (and her son, who agreed himself)."""
     return record_consent(personas["coordinator"], ward["mother"].pk, ConsentInput(
         form="with", given_on=TODAY, expires_on=NEXT_YEAR, agencies=agencies,
-        categories=["basic", "consultation", "family", "support"],
+        categories=list(categories),
         members=[MemberInput(person=str(ward["son"].pk), agreement="self")] if son else []))  # fmt: skip
 
 

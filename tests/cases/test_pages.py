@@ -234,3 +234,20 @@ def test_it_opens_moves_and_closes_through_the_api(
     closed = client.post(f"/api/cases/{body['id']}/close", data=json.dumps(
         {"state": "closed", "reason": "resolved"}), content_type="application/json")  # fmt: skip
     assert closed.status_code == 200 and closed.json()["stage"] == "closed"
+
+
+def test_it_shows_in_the_timeline_only_what_the_viewers_entitlement_opens(
+    ward: dict[str, Any], personas: dict[str, Staff], client_for: Clients
+) -> None:
+    # given a layered case on a consent that shares basic facts only
+    consent_for(ward, personas, ["mac-01", "lsc-16"], son=False, categories=("basic",))
+    case = open_for(ward, personas, Regime.LAYERED, ("mac-01", "lsc-16"), members=False)
+    # when the longevity centre reads the case
+    page = client_for("consultant.elderly").get(f"/cases/{case.pk}/").content.decode()
+    # then it sees the case's own events, but not the mother's support history
+    # (the coordinator's consent record, the need), which the consent does not open
+    assert "多機関協働の事例の開始（重層的支援会議）" in page
+    assert "本人同意の記録" not in page and "依頼への対応開始" not in page
+    # while the coordinator's own agency sees the steps it took
+    own = client_for("coordinator").get(f"/cases/{case.pk}/").content.decode()
+    assert "本人同意の記録" in own and "依頼への対応開始" in own
