@@ -77,7 +77,9 @@ _CONSULTING = _FRONT_LINE | {Action.WORK_CONSULTATIONS}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CONSULTANT: frozenset(_CONSULTING),
-    Role.COORDINATOR: frozenset(_CONSULTING | {Action.DECIDE_SUPPORT_MEETING, Action.WORK_NEEDS, Action.WORK_CASES}),
+    Role.COORDINATOR: frozenset(
+        _CONSULTING | {Action.DECIDE_SUPPORT_MEETING, Action.WORK_NEEDS, Action.WORK_CASES}
+    ),
     Role.OUTREACH: frozenset(_CONSULTING | {Action.WORK_NEEDS}),
     Role.PARTICIPATION: frozenset(_CONSULTING),
     Role.COMMUNITY: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
