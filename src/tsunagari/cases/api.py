@@ -27,8 +27,7 @@ from tsunagari.cases.services import (
     visible_cases,
 )
 from tsunagari.lib.http import signed_in_staff
-from tsunagari.people.api import PersonOut
-from tsunagari.people.api import _out as person_out
+from tsunagari.people.api import PersonOut, person_out
 from tsunagari.people.presenter import Purpose, present_people, present_person
 
 router = Router(tags=["cases"])

@@ -89,7 +89,7 @@ class ErrorOut(Schema):
     errors: dict[str, str] = Field(default_factory=dict)
 
 
-def _out(view: PersonView) -> dict[str, Any]:
+def person_out(view: PersonView) -> dict[str, Any]:
     out = {k: v for k, v in view.__dict__.items() if k not in {"household", "bases", "provisional"}}
     return {**out, "contacts": [c.__dict__ for c in view.contacts],
             "sections": sorted(view.sections)}  # fmt: skip
@@ -105,7 +105,7 @@ def search(request: HttpRequest, response: HttpResponse, q: str) -> Any:
         return Status(429, {"detail": exc.message, "errors": {}})
     return {
         "matches": [
-            {"person": _out(m.view), "score": m.score, "reasons": list(m.reasons)}
+            {"person": person_out(m.view), "score": m.score, "reasons": list(m.reasons)}
             for m in result.matches
         ],
         "unread": list(result.query.problems),
@@ -124,7 +124,7 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
             403,
             {"detail": gettext("この方の情報を見る根拠があなたの機関にありません。"), "errors": {}},
         )
-    return Status(200, _out(view))
+    return Status(200, person_out(view))
 
 
 @router.post("", response={201: CreateOut, 200: CreateOut, 422: ErrorOut})
@@ -135,13 +135,13 @@ def create(request: HttpRequest, payload: PersonIn, confirm_new: bool = False) -
     except PersonError as exc:
         return Status(422, {"detail": gettext("入力を確認してください。"), "errors": exc.errors})
     duplicates = [
-        {"person": _out(m.view), "score": m.score, "reasons": list(m.reasons)}
+        {"person": person_out(m.view), "score": m.score, "reasons": list(m.reasons)}
         for m in result.duplicates
     ]
     if result.person is None:
         return Status(200, {"created": None, "duplicates": duplicates})
     view = present_person(staff, result.person, Purpose.VIEW, request=request, detail={"api": True})
-    return Status(201, {"created": _out(view), "duplicates": []})
+    return Status(201, {"created": person_out(view), "duplicates": []})
 
 
 @router.put("/{person_id}", response={200: PersonOut, 409: ErrorOut, 422: ErrorOut, 404: ErrorOut})
@@ -164,4 +164,4 @@ def update(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any
         }
         return Status(409, {"detail": detail, "errors": {}})
     view = present_person(staff, person, Purpose.VIEW, request=request, detail={"api": True})
-    return Status(200, _out(view))
+    return Status(200, person_out(view))
