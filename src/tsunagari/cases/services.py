@@ -54,6 +54,7 @@ from tsunagari.consultations.models import Need, NeedKind, NeedStatus
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
+from tsunagari.lib.errors import FieldErrors
 
 if TYPE_CHECKING:
     from tsunagari.people.models import Membership, Person
@@ -66,12 +67,8 @@ HANDOVER_NOTE_MAX = 1000
 CODE_MAX = 64
 
 
-class CaseError(Exception):
+class CaseError(FieldErrors):
     """Input that cannot be saved; ``errors`` maps field -> what to fix. Nothing was written."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass

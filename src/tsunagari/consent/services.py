@@ -63,6 +63,7 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.dates import age_on
+from tsunagari.lib.errors import FieldErrors
 from tsunagari.lib.locale import reason_of
 from tsunagari.people import sections
 from tsunagari.people.links import end_links, grant_links, source_note
@@ -87,12 +88,8 @@ ADULT_AGE = 18
 NOTICE_DAYS = 30
 
 
-class ConsentError(Exception):
+class ConsentError(FieldErrors):
     """Input that cannot be saved; ``errors`` maps field -> what to fix. Nothing was written."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass

@@ -25,6 +25,7 @@ from tsunagari.consultations.models import (
     Work,
 )
 from tsunagari.lib import clock
+from tsunagari.lib.errors import FieldErrors
 from tsunagari.lib.locale import reason_of
 from tsunagari.people.models import IdentityCheck
 from tsunagari.text import TextError, parse_date
@@ -44,12 +45,8 @@ _PERSON_LIMITS = {
 }
 
 
-class IntakeError(Exception):
+class IntakeError(FieldErrors):
     """What to fix, field by field. Nothing was written."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass

@@ -16,6 +16,7 @@ from tsunagari.audit.services import record
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
+from tsunagari.lib.errors import FieldErrors
 from tsunagari.lib.locale import reason_of
 from tsunagari.people import sections
 from tsunagari.people.lookup import Match, lookup
@@ -43,12 +44,8 @@ SEX_WORDS = {
 DUPLICATE_POINTS = 14.0  # e.g. kana and birth date agree: ask before creating another record
 
 
-class PersonError(Exception):
+class PersonError(FieldErrors):
     """Input that cannot be saved; ``errors`` maps field -> what to fix."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class EditConflict(Exception):
