@@ -89,6 +89,12 @@ INSTALLED_APPS = [
     "tsunagari.linkage",
     "tsunagari.resources",
     "tsunagari.public",
+    "tsunagari.outreach",
+    "tsunagari.participation",
+    "tsunagari.community",
+    "tsunagari.plan",
+    "tsunagari.disaster",
+    "tsunagari.safeguarding",
 ]
 
 MIDDLEWARE = [

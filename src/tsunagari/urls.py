@@ -16,6 +16,12 @@ urlpatterns = [
     path("linkage/", include("tsunagari.linkage.urls")),
     path("resources/", include("tsunagari.resources.urls")),
     path("public/", include("tsunagari.public.urls")),
+    path("outreach/", include("tsunagari.outreach.urls")),
+    path("participation/", include("tsunagari.participation.urls")),
+    path("community/", include("tsunagari.community.urls")),
+    path("plan/", include("tsunagari.plan.urls")),
+    path("disaster/", include("tsunagari.disaster.urls")),
+    path("safeguarding/", include("tsunagari.safeguarding.urls")),
     # The chart library under its content hash: cached by browsers for a year.
     path(
         f"charts/plotly.{plotly_digest()}.min.js",

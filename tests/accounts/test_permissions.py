@@ -161,6 +161,7 @@ def test_it_keeps_council_members_to_aggregates(personas: dict[str, Staff]) -> N
         Action.VIEW_AGGREGATES,
         Action.USE_COUNCIL_WORKSPACE,
         Action.VIEW_DIRECTORY,
+        Action.VIEW_PLAN,
     }
     assert not decide(council, Action.VIEW_PERSONAL_DATA).allowed
 

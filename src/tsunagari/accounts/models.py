@@ -107,6 +107,10 @@ class Staff(AbstractUser):
     # and complex-need flags; both are rare and audited.
     sealed_access = models.BooleanField(_("閲覧制限対象者の住所を閲覧できる"), default=False)
     flag_access = models.BooleanField(_("早期把握フラグを閲覧できる"), default=False)
+    # The designated team for abuse and violence reports (虐待・DV対応の担当).
+    safeguarding_access = models.BooleanField(_("虐待・DVの通報を担当する"), default=False)
+    # May declare and end disaster mode for the evacuation roster.
+    disaster_authority = models.BooleanField(_("災害時の名簿提供を発令できる"), default=False)
 
     class Meta:
         verbose_name = _("職員")

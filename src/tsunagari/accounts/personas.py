@@ -43,6 +43,8 @@ class Persona:
     roles: tuple[str, ...]
     sealed_access: bool = False
     flag_access: bool = False
+    safeguarding_access: bool = False
+    disaster_authority: bool = False
     note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -83,7 +85,16 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("outreach", "訪問 翔", "swc-01", (Role.OUTREACH,), flag_access=True),
     Persona("participation", "参加 陽子", "swc-01", (Role.PARTICIPATION,)),
     Persona("community", "地域 和子", "swc-01", (Role.COMMUNITY,)),
-    Persona("disaster", "防災 剛", "dept-15", (Role.DISASTER,)),
+    Persona("disaster", "防災 剛", "dept-15", (Role.DISASTER,), disaster_authority=True),
+    Persona(
+        "safeguarding",
+        "権利 守",
+        "dept-01",
+        (Role.CONSULTANT,),
+        sealed_access=True,
+        safeguarding_access=True,
+        note="designated team for abuse and violence reports",
+    ),
     Persona("council", "連携 葵", "npo-05", (Role.COUNCIL_MEMBER,)),
     Persona("commissioner", "民生 静", "msd-08", (Role.CONSULTANT,)),
     Persona("outsider", "部外 者", None, (), note="signs in but may see nothing"),
@@ -115,6 +126,8 @@ def ensure_personas(password: str = DEMO_PASSWORD) -> dict[str, Staff]:
         staff.roles = [str(r) for r in persona.roles]
         staff.sealed_access = persona.sealed_access
         staff.flag_access = persona.flag_access
+        staff.safeguarding_access = persona.safeguarding_access
+        staff.disaster_authority = persona.disaster_authority
         staff.is_staff = False
         if created or not staff.has_usable_password():
             staff.set_password(password)

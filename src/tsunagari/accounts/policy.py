@@ -64,6 +64,28 @@ class Action(StrEnum):
     VIEW_CONFIDENTIAL_PLACES = "resources.view_confidential"
     # Edit and verify directory entries.
     EDIT_DIRECTORY = "resources.edit"
+    # Outreach (アウトリーチ等を通じた継続的支援事業): targets, contacts, handover.
+    WORK_OUTREACH = "outreach.work"
+    # Pass a tip about someone who may need a visit to the outreach team.
+    SEND_OUTREACH_TIP = "outreach.tip"
+    # Participation support (参加支援事業): profiles, matching, placements.
+    WORK_PARTICIPATION = "participation.work"
+    # Community building (地域づくり事業): activities, attendance counts, gaps.
+    WORK_COMMUNITY = "community.work"
+    # The welfare plan's policy system, indicators and reports (read).
+    VIEW_PLAN = "plan.view"
+    # Targets, hand-entered values with evidence, yearly evaluations.
+    MANAGE_PLAN = "plan.manage"
+    # The evacuation-support roster (避難行動要支援者名簿), consent, plans, releases.
+    WORK_EVACUATION = "evacuation.work"
+    # Switch disaster mode on or off for named areas (designated officers only).
+    DECLARE_DISASTER = "evacuation.declare"
+    # Record safety checks (安否確認) during a disaster.
+    RECORD_SAFETY_CHECKS = "evacuation.safety_check"
+    # File a report of abuse or violence (通報・届出) with the designated team.
+    FILE_SAFEGUARDING_REPORT = "safeguarding.report"
+    # The designated team: reports, reporters' identities, clocks, rights advocacy.
+    WORK_SAFEGUARDING = "safeguarding.work"
 
 
 _FRONT_LINE = {
@@ -80,11 +102,15 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COORDINATOR: frozenset(
         _CONSULTING | {Action.DECIDE_SUPPORT_MEETING, Action.WORK_NEEDS, Action.WORK_CASES}
     ),
-    Role.OUTREACH: frozenset(_CONSULTING | {Action.WORK_NEEDS}),
-    Role.PARTICIPATION: frozenset(_CONSULTING),
-    Role.COMMUNITY: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
-    Role.PLANNER: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES}),
-    Role.DISASTER: frozenset(_FRONT_LINE),
+    Role.OUTREACH: frozenset(_CONSULTING | {Action.WORK_NEEDS, Action.WORK_OUTREACH}),
+    Role.PARTICIPATION: frozenset(_CONSULTING | {Action.WORK_PARTICIPATION}),
+    Role.COMMUNITY: frozenset(
+        {Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES, Action.WORK_COMMUNITY}
+    ),
+    Role.PLANNER: frozenset(
+        {Action.VIEW_HOME, Action.VIEW_AGGREGATES, Action.VIEW_AGENCIES, Action.MANAGE_PLAN}
+    ),
+    Role.DISASTER: frozenset(_FRONT_LINE | {Action.WORK_EVACUATION, Action.RECORD_SAFETY_CHECKS}),
     Role.COUNCIL_MEMBER: frozenset({Action.VIEW_HOME, Action.VIEW_AGGREGATES}),
     Role.SUPERVISOR: frozenset(
         _FRONT_LINE | {Action.VIEW_STAFF, Action.VIEW_AUDIT_LOG, Action.REVIEW_OPENINGS}
@@ -133,10 +159,27 @@ for _role in ROLE_ACTIONS:
         _grant.add(Action.EDIT_DIRECTORY)
     ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _grant
 
+# Everyone who reads aggregates reads the plan's indicators; those who work
+# with people pass tips to outreach, file abuse reports and, on the ground,
+# record safety checks during a disaster.
+for _role, _actions in list(ROLE_ACTIONS.items()):
+    _grant = set()
+    if Action.VIEW_AGGREGATES in _actions:
+        _grant.add(Action.VIEW_PLAN)
+    if Action.WORK_CONSULTATIONS in _actions:
+        _grant |= {
+            Action.SEND_OUTREACH_TIP,
+            Action.FILE_SAFEGUARDING_REPORT,
+            Action.RECORD_SAFETY_CHECKS,
+        }
+    ROLE_ACTIONS[_role] = _actions | _grant
+
 # Actions that also need a designation on the staff record, not only a role.
 _DESIGNATIONS: dict[Action, str] = {
     Action.VIEW_FLAGS: "flag_access",
     Action.VIEW_SEALED_CONTACT: "sealed_access",
+    Action.WORK_SAFEGUARDING: "safeguarding_access",
+    Action.DECLARE_DISASTER: "disaster_authority",
 }
 
 

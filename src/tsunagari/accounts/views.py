@@ -44,8 +44,8 @@ class HomeCard:
     url: str | None = None
 
 
-# What each role comes to Tsunagari for. Cards without a URL name work that
-# the ward has planned and that appears here as it becomes available.
+# What each role comes to Tsunagari for: only pages that exist (a card
+# without a page would promise what is not built).
 _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     Role.CONSULTANT: [
         (
@@ -77,8 +77,6 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "consultations:needs",
         ),
     ],
-    Role.OUTREACH: [(_("訪問リスト"), _("支援が届いていない人への訪問と記録。"), None)],
-    Role.PARTICIPATION: [(_("参加支援"), _("本人の希望と地域の資源をつなぎます。"), None)],
     Role.COMMUNITY: [
         (
             _("居場所・団体"),
@@ -87,7 +85,6 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
         )
     ],
     Role.PLANNER: [
-        (_("計画の進捗"), _("10の施策・19の方向性の指標と年次評価。"), None),
         (
             _("孤独・孤立に関する実態調査"),
             _("調査の取り込み、重み付け集計、全国調査との比較、報告書。"),
@@ -95,7 +92,6 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
         ),
         (_("孤独・孤立対策連携会議"), _("会議、議事録、宿題、共有資料。"), "council:home"),
     ],
-    Role.DISASTER: [(_("避難行動要支援者名簿"), _("名簿と個別避難計画。"), None)],
     Role.COUNCIL_MEMBER: [
         (_("孤独・孤立対策連携会議"), _("会議、議事録、宿題、共有資料。"), "council:home"),
         (

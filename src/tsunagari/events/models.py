@@ -108,6 +108,98 @@ class EventKind(models.TextChoices):
     CASE_SUSPENDED = "case.suspended", _("事例の中断")
     # A closed or suspended case was reopened.
     CASE_REOPENED = "case.reopened", _("事例の再開")
+    # A needs assessment (アセスメント) of the case was recorded.
+    CASE_ASSESSED = "case.assessed", _("事例のアセスメント")
+    # The shared support plan (支援プラン) was agreed or revised.
+    CASE_PLAN_AGREED = "case.plan_agreed", _("支援プランの合意")
+    # A case conference (支援会議・重層的支援会議) was held.
+    CASE_CONFERENCE_HELD = "case.conference_held", _("事例の会議の開催")
+    # The plan's progress was reviewed (モニタリング).
+    CASE_MONITORED = "case.monitored", _("事例のモニタリング")
+    # A member agency confirmed its confidentiality duty (守秘義務の確認).
+    CASE_CONFIDENTIALITY_CONFIRMED = "case.confidentiality", _("守秘義務の確認")
+    # Outreach: a target was added (from a candidate, need, consultation or tip).
+    OUTREACH_TARGET_ADDED = "outreach.target_added", _("アウトリーチ対象の追加")
+    # A tip about someone who may need a visit was received.
+    OUTREACH_TIP_RECEIVED = "outreach.tip_received", _("気づきの連絡の受付")
+    # A partly identified target was tied to a person.
+    OUTREACH_TARGET_IDENTIFIED = "outreach.identified", _("アウトリーチ対象の本人確認")
+    # The target moved to another state (trying, in contact, building trust).
+    OUTREACH_STATE_CHANGED = "outreach.state_changed", _("アウトリーチの段階の変更")
+    # A contact attempt or meeting was logged.
+    OUTREACH_CONTACT_LOGGED = "outreach.contact_logged", _("訪問・連絡の記録")
+    # A sign of immediate risk was escalated, with who was told.
+    OUTREACH_RISK_ESCALATED = "outreach.risk_escalated", _("緊急性の高い兆候の報告")
+    # The target was connected to an agency or a case, with a handover note.
+    OUTREACH_CONNECTED = "outreach.connected", _("支援機関・事例へのつなぎ")
+    # The target was paused with a date to look again.
+    OUTREACH_PAUSED = "outreach.paused", _("アウトリーチの一時休止")
+    # The target was closed with a reason.
+    OUTREACH_CLOSED = "outreach.closed", _("アウトリーチの終了")
+    # Participation: a person's profile (wishes, constraints, goals) was recorded.
+    PARTICIPATION_PROFILE_RECORDED = "participation.profile", _("参加支援の本人の希望の記録")
+    # A placement was proposed.
+    PLACEMENT_PROPOSED = "participation.proposed", _("参加先の提案")
+    # A placement moved (trial visit, participating).
+    PLACEMENT_MOVED = "participation.moved", _("参加の段階の変更")
+    # A placement settled (定着) or stopped with a reason.
+    PLACEMENT_ENDED = "participation.ended", _("参加の定着・中止")
+    # Support given to a host organisation (受入先支援) was recorded.
+    HOST_SUPPORT_RECORDED = "participation.host_support", _("受入先への支援の記録")
+    # A new opportunity was created with a host (メニュー創出).
+    OPPORTUNITY_CREATED = "participation.opportunity", _("参加の場の創出")
+    # Community: an activity or event was recorded or changed.
+    COMMUNITY_ACTIVITY_CHANGED = "community.activity", _("地域の活動の登録・変更")
+    # Attendance counts of a session were recorded.
+    COMMUNITY_ATTENDANCE_RECORDED = "community.attendance", _("参加人数の記録")
+    # Plan: the policy system was loaded for a plan period.
+    PLAN_LOADED = "plan.loaded", _("計画の施策体系の読み込み")
+    # A target for a fiscal year was set.
+    PLAN_TARGET_SET = "plan.target_set", _("指標の目標値の設定")
+    # A value was entered by hand with evidence.
+    PLAN_VALUE_ENTERED = "plan.value_entered", _("指標の値の入力")
+    # A direction's yearly evaluation was recorded (values frozen).
+    PLAN_EVALUATED = "plan.evaluated", _("方向性の年次評価")
+    # The plan committee commented on an evaluation.
+    PLAN_COMMITTEE_COMMENTED = "plan.committee", _("計画推進委員会の意見")
+    # Disaster: the roster was rebuilt from its rules.
+    ROSTER_REBUILT = "roster.rebuilt", _("避難行動要支援者名簿の更新")
+    # A person was added to or removed from the roster by hand, with a reason.
+    ROSTER_CHANGED_BY_HAND = "roster.by_hand", _("名簿への手動の追加・削除")
+    # The person's consent to share the roster entry was recorded.
+    ROSTER_CONSENT_RECORDED = "roster.consent", _("名簿情報の提供への同意の記録")
+    # Roster entries were released to a recipient.
+    ROSTER_RELEASED = "roster.released", _("名簿情報の提供")
+    # An individual evacuation plan was made or changed.
+    EVACUATION_PLAN_RECORDED = "roster.plan", _("個別避難計画の作成・変更")
+    # Disaster mode was declared for named areas.
+    DISASTER_DECLARED = "disaster.declared", _("災害時の名簿提供の発令")
+    # Disaster mode ended.
+    DISASTER_ENDED = "disaster.ended", _("災害時の名簿提供の終了")
+    # A safety check (安否確認) was recorded.
+    SAFETY_CHECKED = "disaster.safety_checked", _("安否確認の記録")
+    # Safeguarding: a report of abuse or violence was received.
+    SAFEGUARDING_REPORTED = "safeguarding.reported", _("虐待・暴力の通報・届出の受付")
+    # A child's report was handed to the child and family support centre.
+    SAFEGUARDING_HANDED_OVER = "safeguarding.handed_over", _("子ども家庭支援センター等への送致")
+    # Safety was confirmed (安全確認).
+    SAFEGUARDING_SAFETY_CONFIRMED = "safeguarding.safety", _("安全確認")
+    # Fact finding (事実確認) was recorded.
+    SAFEGUARDING_FACTS_FOUND = "safeguarding.facts", _("事実確認")
+    # The core-member meeting (コアメンバー会議) decided.
+    SAFEGUARDING_DECIDED = "safeguarding.decided", _("コアメンバー会議の判断")
+    # A monitoring visit or review was recorded.
+    SAFEGUARDING_MONITORED = "safeguarding.monitored", _("虐待対応のモニタリング")
+    # A clock ran over and was escalated to the supervisor.
+    SAFEGUARDING_ESCALATED = "safeguarding.escalated", _("期限超過の報告")
+    # The report was closed.
+    SAFEGUARDING_CLOSED = "safeguarding.closed", _("虐待対応の終結")
+    # A decision to seal the person's address was recorded.
+    SAFEGUARDING_SEALED = "safeguarding.sealed", _("住所等の閲覧制限の決定")
+    # A safety plan was recorded or changed.
+    SAFETY_PLAN_RECORDED = "safeguarding.safety_plan", _("安全計画の記録")
+    # A step of rights advocacy (guardianship petition, subsidy, referral).
+    ADVOCACY_STEP = "advocacy.step", _("権利擁護支援の手続き")
 
 
 class DomainEvent(models.Model):

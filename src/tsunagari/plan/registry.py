@@ -1,0 +1,182 @@
+"""Where each app says which of the plan's figures it computes.
+
+The plan app owns the policy system, targets, evaluations and reports; the
+figures come from the apps that hold the records. Each app that counts
+something for the plan keeps an ``indicators`` module (``tsunagari.<app>.
+indicators``) that registers, at import:
+
+* **indicators** of the plan's directions (``register_indicator``): a named
+  query from a fiscal year to a :class:`Measure`;
+* **programme items** of the five programmes' yearly report
+  (``register_programme_item``): a named count for a fiscal year.
+
+``discover()`` imports every installed app's ``indicators`` module once, so
+the plan's command, pages and reports read one registry. Computations take
+a :class:`FiscalYear` and read the database; they never suppress small cells
+themselves (the plan app does, with ``lib.disclosure``, in one place) and
+never return names: ``records`` lists what counted, as object references,
+for those entitled to open them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+
+__all__ = [
+    "PROGRAMMES",
+    "FiscalYear",
+    "Indicator",
+    "Measure",
+    "ProgrammeItem",
+    "Unit",
+    "discover",
+    "indicators",
+    "programme_items",
+    "register_indicator",
+    "register_programme_item",
+]
+
+# The five programmes of the layered support system, as the contract names them
+# (../shared/contracts/indicators.md), with their Japanese names.
+PROGRAMMES: dict[str, str] = {
+    "consultation": "包括的相談支援事業",
+    "participation": "参加支援事業",
+    "community": "地域づくり事業",
+    "outreach": "アウトリーチ等を通じた継続的支援事業",
+    "multi_agency": "多機関協働事業",
+}
+
+
+@dataclass(frozen=True, order=True)
+class FiscalYear:
+    """Japanese fiscal year ``year``: ``year``-04-01 to ``year + 1``-03-31."""
+
+    year: int
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 4, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year + 1, 3, 31)
+
+    def contains(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Aware datetimes [start, end) in the ward's time zone, for ``at__gte/at__lt``."""
+        from django.utils import timezone
+
+        tz = timezone.get_current_timezone()
+        start = datetime.combine(self.first_day, time.min, tzinfo=tz)
+        end = datetime.combine(date(self.year + 1, 4, 1), time.min, tzinfo=tz)
+        return start, end
+
+    @classmethod
+    def of(cls, day: date) -> FiscalYear:
+        return cls(day.year if day.month >= 4 else day.year - 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}年度"
+
+
+class Unit(StrEnum):
+    PEOPLE = "人"
+    CASES = "件"
+    PLACES = "か所"
+    PERCENT = "%"
+    TIMES = "回"
+    ORGANISATIONS = "団体"
+    DAYS = "日"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One indicator's figure for one fiscal year.
+
+    ``value`` is a count or, for a rate, the percentage; a rate also gives its
+    ``numerator`` and ``denominator`` counts so that a small one can be
+    suppressed. ``value=None`` means no data for the year (not zero).
+    ``records`` are ``(object_type, object_id)`` pairs of what counted.
+    """
+
+    value: float | int | None
+    numerator: int | None = None
+    denominator: int | None = None
+    records: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str  # stable, e.g. "3-1.outreach_connections"
+    direction: str  # the policy system's code, "1-1" … "10-1"
+    name: str  # Japanese, as it appears in directions.csv and on the page
+    unit: Unit
+    definition: str  # which records count (shown on the page)
+    compute: Callable[[FiscalYear], Measure]
+    higher_is_better: bool = True
+    # A count of people (or their records) whose small values are suppressed.
+    sensitive: bool = True
+
+
+@dataclass(frozen=True)
+class ProgrammeItem:
+    programme: str  # a key of PROGRAMMES
+    item: str  # stable code, e.g. "consultations_received"
+    label: str  # Japanese
+    compute: Callable[[FiscalYear], int]
+    sensitive: bool = True
+    order: int = 0
+    notes: str = field(default="")
+
+
+_indicators: dict[str, Indicator] = {}
+_items: dict[tuple[str, str], ProgrammeItem] = {}
+_discovered = False
+
+
+def register_indicator(indicator: Indicator) -> Indicator:
+    if indicator.code in _indicators and _indicators[indicator.code] != indicator:
+        raise ValueError(f"indicator {indicator.code} is registered twice")
+    _indicators[indicator.code] = indicator
+    return indicator
+
+
+def register_programme_item(item: ProgrammeItem) -> ProgrammeItem:
+    if item.programme not in PROGRAMMES:
+        raise ValueError(f"unknown programme {item.programme!r}; one of {', '.join(PROGRAMMES)}")
+    key = (item.programme, item.item)
+    if key in _items and _items[key] != item:
+        raise ValueError(f"programme item {item.programme}.{item.item} is registered twice")
+    _items[key] = item
+    return item
+
+
+def discover() -> None:
+    """Import every installed app's ``indicators`` module (once)."""
+    global _discovered
+    if _discovered:
+        return
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("indicators")
+    _discovered = True
+
+
+def indicators() -> list[Indicator]:
+    discover()
+    return sorted(_indicators.values(), key=lambda i: (_direction_key(i.direction), i.code))
+
+
+def programme_items() -> list[ProgrammeItem]:
+    discover()
+    order = list(PROGRAMMES)
+    return sorted(_items.values(), key=lambda i: (order.index(i.programme), i.order, i.item))
+
+
+def _direction_key(code: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in code.split("-") if p.isdigit())
