@@ -28,7 +28,8 @@ def ward_agencies() -> list[AgencySpec]:
     """Every agency of the synthetic ward, with a made-up office phone."""
     specs = []
     for i, agency in enumerate(build_agencies()):
-        phone = f"03-{3600 + i // 100:04d}-{1000 + i * 7:04d}"
+        # Not a real subscriber's number: none starts with 0 after the area code.
+        phone = f"03-{i // 100:04d}-{1000 + i * 7:04d}"
         specs.append(
             AgencySpec(agency.code, agency.name, AgencyKind(agency.kind), agency.town, phone)
         )

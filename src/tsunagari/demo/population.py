@@ -1183,7 +1183,10 @@ class _Generator:
         head_age = h.members[0].age
         landline: str | None = None
         if rng.random() < (0.75 if head_age >= 65 else 0.18):
-            landline = f"03-{'3356'[self.rn(4)]}{self.rn(1000):03d}-{self.rn(10000):04d}"
+            # Demo numbers are never real subscribers': Japan's numbering plan
+            # assigns no local number starting with 0 or 1 after the area code,
+            # and no mobile number starting with 0 after 090/080/070.
+            landline = f"03-{'0011'[self.rn(4)]}{self.rn(1000):03d}-{self.rn(10000):04d}"
         for p in h.members:
             if p.age < 13:
                 p.phone = None
@@ -1195,7 +1198,7 @@ class _Generator:
                 prefix = ("090", "080", "070")[
                     self.rn(3) if p.age < 40 else min(2, self.rn(4) // 2)
                 ]
-                p.phone = f"{prefix}-{self.rn(10000):04d}-{self.rn(10000):04d}"
+                p.phone = f"{prefix}-0{self.rn(1000):03d}-{self.rn(10000):04d}"
             elif landline is not None and rng.random() < 0.9:
                 p.phone = landline
             else:

@@ -92,7 +92,8 @@ class _Builder:
         return row
 
     def phone_number(self) -> str:
-        return f"03-{self.rng.choice(['5600', '5606', '3640', '3647', '6666'])}-{self.rng.randint(1000, 9999)}"
+        # Never a real subscriber's number: no Tokyo number starts with 0 or 1.
+        return f"03-{self.rng.choice(['0600', '0606', '1640', '1647', '0666'])}-{self.rng.randint(1000, 9999)}"
 
     def taxonomy(self) -> None:
         self.add(
@@ -565,7 +566,7 @@ def _four_eyes(seed: int) -> None:
                 "fees_description": "子ども無料、大人300円",
                 "town": "北砂",
                 "address_1": "北砂4-10-2",
-                "phone": "03-3640-2021",
+                "phone": "03-0640-2021",
                 "freq": "WEEKLY",
                 "byday": "WE",
                 "opens_at": "17:00",

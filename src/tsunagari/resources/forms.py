@@ -65,7 +65,7 @@ class ServiceForm(forms.Form):
     x_capacity = forms.IntegerField(label=_("定員"), min_value=0, required=False)
     x_vacancies = forms.IntegerField(label=_("空き"), min_value=0, required=False)
     phone = forms.CharField(
-        label=_("電話番号"), max_length=40, required=False, help_text=_("例: 03-3647-9111")
+        label=_("電話番号"), max_length=40, required=False, help_text=_("例: 03-1234-5678")
     )
     days = forms.MultipleChoiceField(
         label=_("開催・受付の曜日"),
