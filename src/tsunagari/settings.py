@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tsunagari.accounts.context.navigation",
+                "tsunagari.demo.context.sample_data",
             ],
         },
     }

@@ -10,6 +10,7 @@ from tsunagari.consent.models import Consent, SupportMeeting
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.consultations.models import Consultation, Need, Referral, ReferralEvent
 from tsunagari.demo.loader import load_demo
+from tsunagari.demo.models import is_demo_ward
 from tsunagari.events.models import DomainEvent
 from tsunagari.people.access import active_links
 from tsunagari.people.models import AccessOpening, AgencyLink, LinkBasis
@@ -39,6 +40,7 @@ def _wipe() -> None:
 
 def test_it_loads_referrals_in_every_state_with_overdue_and_declined_ones(ward: str) -> None:
     assert "consultations" in ward
+    assert is_demo_ward()  # every page now says the data are sample data
     statuses = set(Referral.objects.values_list("status", flat=True))
     assert {"sent", "received", "accepted", "declined", "closed", "revoked"} <= statuses
     assert any(r.is_overdue() for r in Referral.objects.all())

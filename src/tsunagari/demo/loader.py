@@ -172,6 +172,10 @@ def load_demo(
         extracts = (
             f"; {summary.total_records:,} extract records in {extracts_dir} (truth in {truth})"
         )
+    from tsunagari.demo.models import DemoWard
+
+    DemoWard.objects.all().delete()
+    DemoWard.objects.create(people=people, seed=seed)
     seconds = time.monotonic() - started
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "

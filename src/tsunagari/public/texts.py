@@ -127,6 +127,11 @@ _T: dict[str, tuple[str, str, str]] = {
         "Numbers and hours may change; please call before you go.",
     ),
     "alert": ("お知らせ", "おしらせ", "Notice"),
+    "sample_data": (
+        "これはデモ用の見本です。載っている場所・団体・電話番号は架空のものです。",
+        "これは れんしゅう よう の みほん です。ばしょ や でんわばんごう は ほんもの では ありません。",
+        "This is a demonstration: the places, groups and phone numbers shown are made up.",
+    ),
     "eligibility": ("対象", "だれが つかえるか", "Who it is for"),
     "lines_title": ("緊急・電話相談", "でんわ そうだん", "Emergency and phone lines"),
     "line_hours": ("受付", "じかん", "Hours"),
