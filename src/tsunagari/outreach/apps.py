@@ -8,3 +8,8 @@ class OutreachConfig(AppConfig):
     name = "tsunagari.outreach"
     label = "outreach"
     verbose_name = _("アウトリーチ")
+
+    def ready(self) -> None:
+        from tsunagari.outreach.access import register
+
+        register()
