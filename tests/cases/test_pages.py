@@ -131,6 +131,7 @@ def test_it_never_shows_the_sealed_household_address_to_undesignated_members(
 ) -> None:
     # an undesignated member sees names but no address or phone, on the page and the API
     client = client_for("consultant.elderly")
+    client.post(f"/cases/{sm_case.pk}/confidentiality/")
     page = client.get(f"/cases/{sm_case.pk}/").content.decode()
     api = json.dumps(client.get(f"/api/cases/{sm_case.pk}").json(), ensure_ascii=False)
     for body in (page, api):
@@ -138,7 +139,9 @@ def test_it_never_shows_the_sealed_household_address_to_undesignated_members(
         assert ADDRESS not in body and PHONE not in body
     assert "閲覧制限のため表示しません" in page
     # while designated staff of a team agency see it (the check is not vacuous)
-    designated = client_for("consultant.child").get(f"/cases/{sm_case.pk}/").content.decode()
+    designated_client = client_for("consultant.child")
+    designated_client.post(f"/cases/{sm_case.pk}/confidentiality/")
+    designated = designated_client.get(f"/cases/{sm_case.pk}/").content.decode()
     assert ADDRESS in designated
 
 

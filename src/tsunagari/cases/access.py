@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagari.accounts.policy import Action, Decision, register_object_rule, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
-from tsunagari.cases.models import Case, Regime
+from tsunagari.cases.models import Case, ConfidentialityConfirmation, Regime
 from tsunagari.consent.models import DecisionStatus, SupportMeeting
 from tsunagari.consent.services import consent_covering
 
@@ -41,6 +41,11 @@ NOT_A_MEETING_MEMBER = _(
 NO_CONSENT = _(
     "この事例は本人の同意にもとづく重層的支援会議で扱われています。"
     "あなたの機関を含む同意が撤回されたか、期限が切れたため、見られません。"
+)
+
+
+CONFIRM_FIRST = _(
+    "この事例は支援会議で扱われています。最初に守秘義務を確認してから開いてください。"
 )
 
 
@@ -98,4 +103,31 @@ def get_case_for(actor: Staff | AnonymousUser, case_id: int, *, to_work: bool = 
         record(actor, AuditAction.DENIED, obj=case, person_id=case.person_id,
                reason=str(exc)[:200])  # fmt: skip
         raise
+    return case
+
+
+def needs_confirmation(staff: Staff | AnonymousUser, case: Case) -> bool:
+    """Whether ``staff`` must still confirm the 支援会議's confidentiality duty for the case.
+
+    Only under 支援会議; each worker once per case (see ``ConfidentialityConfirmation``).
+    """
+    if case.regime != Regime.SUPPORT_MEETING:
+        return False
+    if staff.pk is None:
+        return True
+    return not ConfidentialityConfirmation.objects.filter(case=case, staff_id=staff.pk).exists()
+
+
+def require_confirmed(actor: Staff | AnonymousUser, case: Case) -> None:
+    """Refuse (audited) anything on a 支援会議 case before the worker confirmed the duty."""
+    if needs_confirmation(actor, case):
+        record(actor, AuditAction.DENIED, obj=case, person_id=case.person_id,
+               reason=str(CONFIRM_FIRST)[:200])  # fmt: skip
+        raise PermissionDenied(str(CONFIRM_FIRST))
+
+
+def get_workable_case(actor: Staff | AnonymousUser, case_id: int, *, to_work: bool = True) -> Case:
+    """``get_case_for`` plus, under 支援会議, the worker's confirmation of the duty."""
+    case = get_case_for(actor, case_id, to_work=to_work)
+    require_confirmed(actor, case)
     return case

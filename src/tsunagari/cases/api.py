@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from tsunagari.accounts.policy import Action, allowed, require
-from tsunagari.cases.access import get_case_for
+from tsunagari.cases.access import get_case_for, get_workable_case, needs_confirmation
 from tsunagari.cases.models import Case
 from tsunagari.cases.services import (
     MAX_MEMBERS,
@@ -74,7 +74,9 @@ class TeamOut(Schema):
 
 class CaseSummaryOut(Schema):
     id: int
-    person: PersonOut
+    # None under 支援会議 until the caller confirmed the duty of confidentiality.
+    person: PersonOut | None
+    confidentiality_confirmed: bool = True
     stage: str
     state: str
     regime: str
@@ -128,11 +130,14 @@ def list_cases(request: HttpRequest) -> Any:
     staff = signed_in_staff(request)
     require(staff, Action.VIEW_PERSONAL_DATA)
     cases = visible_cases(staff)
+    closed = {c.pk for c in cases if needs_confirmation(staff, c)}
+    shown = [c for c in cases if c.pk not in closed]
     views = {v.id: v for v in present_people(
-        staff, list({c.person_id: c.person for c in cases}.values()), Purpose.LIST,
-        request=request, object_type="cases.case", detail={"cases": [c.pk for c in cases], "api": True})}  # fmt: skip
+        staff, list({c.person_id: c.person for c in shown}.values()), Purpose.LIST,
+        request=request, object_type="cases.case", detail={"cases": [c.pk for c in shown], "api": True})}  # fmt: skip
     return [
-        {"id": c.pk, "person": person_out(views[c.person_id]), "stage": c.stage, "state": c.state,
+        {"id": c.pk, "person": None if c.pk in closed else person_out(views[c.person_id]),
+         "confidentiality_confirmed": c.pk not in closed, "stage": c.stage, "state": c.state,
          "regime": c.regime, "lead": c.lead.username, "opened_at": c.opened_at}
         for c in cases
     ]  # fmt: skip
@@ -152,7 +157,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
 
 @router.get("/{case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut})
 def get_case(request: HttpRequest, case_id: int) -> Any:
-    case = get_case_for(signed_in_staff(request), case_id)
+    case = get_workable_case(signed_in_staff(request), case_id, to_work=False)
     return Status(200, _detail(request, case))
 
 

@@ -174,3 +174,33 @@ class CaseMember(models.Model):
 
     def __str__(self) -> str:
         return f"member {self.person_id} of case {self.case_id}"
+
+
+class ConfidentialityConfirmation(models.Model):
+    """A worker's confirmation of the 支援会議's duty of confidentiality
+    (社会福祉法第106条の6第6項), given when they first open the case.
+
+    Kept per worker, not per agency: the Act binds each person who takes part
+    in the meeting's work (and, art. 160, punishes each person who leaks), so
+    a colleague of a worker who confirmed has not confirmed anything.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="confirmations")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # The 支援会議 decision the case relied on when the worker confirmed.
+    support_meeting = models.ForeignKey(
+        SupportMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("確認日時"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+        verbose_name = _("守秘義務の確認")
+        verbose_name_plural = _("守秘義務の確認")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["case", "staff"], name="case_confirmation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"staff {self.staff_id} confirmed confidentiality on case {self.case_id}"

@@ -32,12 +32,13 @@ from tsunagari.accounts.models import Agency, Staff
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
-from tsunagari.cases.access import basis_holds, get_case_for
+from tsunagari.cases.access import basis_holds, get_case_for, get_workable_case
 from tsunagari.cases.models import (
     MOVABLE_STAGES,
     Case,
     CaseMember,
     CaseState,
+    ConfidentialityConfirmation,
     EndReason,
     Regime,
     Stage,
@@ -327,6 +328,9 @@ def open_case(actor: Staff, need_id: int, data: CaseInput) -> Case:
         _events(EventKind.CASE_OPENED, case, actor, regime=case.regime, stage=case.stage,
                 agencies=codes, need=need.pk)  # fmt: skip
         _audit(actor, AuditAction.CREATE, case, "case opened", regime=case.regime, agencies=codes)
+        if case.regime == Regime.SUPPORT_MEETING:
+            # The opening form states the duty; opening it is the opener's confirmation.
+            _confirm(actor, case)
     return case
 
 
@@ -337,7 +341,7 @@ def _locked(case_id: int) -> Case:
 
 def move_stage(actor: Staff, case_id: int, to: str) -> Case:
     """Move the case one stage forward or back (終結 only by closing it)."""
-    get_case_for(actor, case_id, to_work=True)
+    get_workable_case(actor, case_id)
     with transaction.atomic():
         case = _locked(case_id)
         if not case.is_open:
@@ -369,7 +373,7 @@ def allowed_moves(case: Case) -> list[str]:
 
 def add_agency(actor: Staff, case_id: int, code: str, role: str = "") -> TeamAgency:
     """Add an agency to the team; refused when the regime's basis does not cover it."""
-    get_case_for(actor, case_id, to_work=True)
+    get_workable_case(actor, case_id)
     with transaction.atomic():
         case = _locked(case_id)
         errors: dict[str, str] = {}
@@ -399,7 +403,7 @@ def add_agency(actor: Staff, case_id: int, code: str, role: str = "") -> TeamAge
 
 def change_regime(actor: Staff, case_id: int, regime: str) -> Case:
     """Move the case to the other regime; refused unless its basis covers the whole team."""
-    get_case_for(actor, case_id, to_work=True)
+    get_workable_case(actor, case_id)
     with transaction.atomic():
         case = _locked(case_id)
         if regime == case.regime:
@@ -416,12 +420,14 @@ def change_regime(actor: Staff, case_id: int, regime: str) -> Case:
         _events(EventKind.CASE_REGIME_CHANGED, case, actor, regime_from=before, regime_to=regime)
         _audit(actor, AuditAction.UPDATE, case, "case regime changed", regime_from=before,
                regime_to=regime)  # fmt: skip
+        if regime == Regime.SUPPORT_MEETING:
+            _confirm(actor, case)
     return case
 
 
 def end_case(actor: Staff, case_id: int, data: EndInput) -> Case:
     """Close (終結) or suspend (中断) the case, with a reason and the agency that carries on."""
-    get_case_for(actor, case_id, to_work=True)
+    get_workable_case(actor, case_id)
     with transaction.atomic():
         case = _locked(case_id)
         errors: dict[str, str] = {}
@@ -470,7 +476,7 @@ def end_case(actor: Staff, case_id: int, data: EndInput) -> Case:
 
 def reopen_case(actor: Staff, case_id: int) -> Case:
     """Reopen a closed or suspended case at the stage it had."""
-    get_case_for(actor, case_id, to_work=True)
+    get_workable_case(actor, case_id)
     with transaction.atomic():
         case = _locked(case_id)
         if case.is_open:
@@ -485,6 +491,33 @@ def reopen_case(actor: Staff, case_id: int) -> Case:
         _events(EventKind.CASE_REOPENED, case, actor, state_from=before, stage=case.stage)
         _audit(actor, AuditAction.UPDATE, case, "case reopened", state_from=before)
     return case
+
+
+def _confirm(actor: Staff, case: Case) -> ConfidentialityConfirmation:
+    if actor.agency_id is None:
+        raise PermissionDenied(gettext("機関に所属する職員だけが確認できます。"))
+    row, made = ConfidentialityConfirmation.objects.get_or_create(
+        case=case, staff=actor,
+        defaults={"agency_id": actor.agency_id, "support_meeting_id": case.support_meeting_id,
+                  "confirmed_at": clock.now()})  # fmt: skip
+    if made:
+        _events(EventKind.CASE_CONFIDENTIALITY_CONFIRMED, case, actor,
+                support_meeting=case.support_meeting_id)  # fmt: skip
+        _audit(actor, AuditAction.CREATE, case, "case confidentiality confirmed",
+               support_meeting=case.support_meeting_id)  # fmt: skip
+    return row
+
+
+def confirm_confidentiality(actor: Staff, case_id: int) -> ConfidentialityConfirmation:
+    """A member agency's worker confirms the 支援会議's duty of confidentiality
+    (社会福祉法第106条の6第6項) before the case opens to them; once per worker."""
+    get_case_for(actor, case_id)
+    with transaction.atomic():
+        case = _locked(case_id)
+        if case.regime != Regime.SUPPORT_MEETING:
+            raise CaseError({"regime": gettext(
+                "守秘義務の確認は、支援会議で扱う事例でだけ記録します。")})  # fmt: skip
+        return _confirm(actor, case)
 
 
 # How many of its agency's cases the list reads at most (newest first).

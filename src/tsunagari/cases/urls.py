@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:case_id>/reopen/", views.case_reopen, name="reopen"),
     path("<int:case_id>/agencies/", views.case_add_agency, name="add_agency"),
     path("<int:case_id>/regime/", views.case_regime, name="regime"),
+    path("<int:case_id>/confidentiality/", views.case_confirm, name="confirm"),
 ]

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, actions_for, allowed, require
-from tsunagari.cases.access import get_case_for
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record_request
+from tsunagari.cases.access import get_case_for, needs_confirmation
 from tsunagari.cases.models import MOVABLE_STAGES, Case, CaseState, EndReason, Regime, Stage
 from tsunagari.cases.services import (
     MAX_TEAM,
@@ -27,6 +29,7 @@ from tsunagari.cases.services import (
     allowed_moves,
     change_regime,
     check_need,
+    confirm_confidentiality,
     end_case,
     move_stage,
     open_case,
@@ -61,12 +64,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
         shown = [c for c in shown if c.state == CaseState.SUSPENDED]
     elif stage:
         shown = [c for c in shown if c.stage == stage and c.state != CaseState.SUSPENDED]
-    persons = {c.person_id: c.person for c in shown}
+    # A 支援会議 case shows no one's name before the viewer confirmed the duty.
+    closed = {c.pk for c in shown if needs_confirmation(staff, c)}
+    persons = {c.person_id: c.person for c in shown if c.pk not in closed}
     views = present_people(staff, list(persons.values()), Purpose.LIST, request=request,
-                           object_type="cases.case", detail={"cases": [c.pk for c in shown]})  # fmt: skip
+                           object_type="cases.case",
+                           detail={"cases": [c.pk for c in shown if c.pk not in closed]})  # fmt: skip
     people = {v.id: v for v in views}
     return render(request, "cases/list.html", {
-        "rows": [(c, people[c.person_id]) for c in shown],
+        "rows": [(c, None if c.pk in closed else people[c.person_id]) for c in shown],
         "counts": [(v, label, by_stage.get(v, 0)) for v, label in Stage.choices],
         "suspended": suspended, "total": len(cases),
         "stages": Stage.choices, "regimes": Regime.choices,
@@ -151,6 +157,8 @@ def _basis(case: Case) -> dict[str, Any]:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     staff = signed_in_staff(request)
     case = get_case_for(staff, case_id)
+    if needs_confirmation(staff, case):
+        return _confirmation_step(request, staff, case)
     person = present_person(staff, case.person, Purpose.VIEW, request=request,
                             detail={"case": case.pk})  # fmt: skip
     member_rows = list(case.members.select_related("person"))
@@ -170,6 +178,21 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "other_regime": [(v, label) for v, label in Regime.choices if v != case.regime],
         "viewer_actions": actions_for(staff), **_basis(case),
     })  # fmt: skip
+
+
+def _confirmation_step(request: HttpRequest, staff: Staff, case: Case) -> HttpResponse:
+    """Under 支援会議, a worker's first opening of the case: the duty, and nothing of the persons."""
+    record_request(request, AuditAction.VIEW, obj=case, reason="case confidentiality step",
+                   detail={"case": case.pk})  # fmt: skip
+    return render(request, "cases/confirm.html", {"case": case})
+
+
+@login_required
+@require_POST
+def case_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    return _act(request, case_id, lambda: confirm_confidentiality(staff, case_id),
+                gettext("守秘義務の確認を記録しました。"))  # fmt: skip
 
 
 def _act(request: HttpRequest, case_id: int, action: Any, done: str) -> HttpResponse:
