@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.worksheet.header_footer import HeaderFooter
 
 from tsunagari.disaster.models import EvacuationPlan, Release, RosterEntry
 from tsunagari.lib.spreadsheet import safe_cell
@@ -123,7 +122,6 @@ def release_xlsx(release: Release, rows: list[Row]) -> bytes:
     sheet.title = gettext("避難行動要支援者名簿")
     text = stamp(release)
     # Printed pages carry the recipient and the date in the header.
-    sheet.oddHeader = HeaderFooter()
     sheet.oddHeader.center.text = text
     sheet.append([text])
     sheet.append([gettext("区が直接対応する方（住所等の閲覧制限）: %(n)s人（氏名は記載しません）")
