@@ -93,7 +93,7 @@ def rows_for(
                                object_type="outreach.outreachtarget", granted=TEAM_SECTIONS,
                                detail={"targets": [t.pk for t in targets]})  # fmt: skip
     views = {v.id: v for v in shown}
-    sealed = sealed_contacts(persons)
+    sealed = sealed_contacts([p.pk for p in persons.values()])
     designated = Action.VIEW_SEALED_CONTACT in actions_for(viewer)
     latest = _latest([t.pk for t in targets])
     today = clock.today()
