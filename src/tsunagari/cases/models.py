@@ -204,3 +204,245 @@ class ConfidentialityConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"staff {self.staff_id} confirmed confidentiality on case {self.case_id}"
+
+
+# ── assessment ───────────────────────────────────────────────────────────────
+
+
+class LifeArea(models.TextChoices):
+    HEALTH = "health", _("健康")
+    DISABILITY = "disability", _("障害")
+    CARE = "care", _("介護")
+    MONEY = "money", _("収入・借金")
+    HOUSING = "housing", _("住まい")
+    WORK = "work", _("仕事")
+    FAMILY = "family", _("家族関係・ケアの担い")
+    CHILDREARING = "childrearing", _("子育て")
+    ISOLATION = "isolation", _("社会とのつながり（孤立）")
+    SAFETY = "safety", _("安全（暴力・虐待・危険）")
+
+
+class Assessment(models.Model):
+    """One version of the assessment of one person the case concerns.
+
+    A new assessment of the same person is a new version; earlier ones stay.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("版"))
+    summary = models.TextField(_("全体の見立て（支援者）"), blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["person_id", "-version"]
+        verbose_name = _("アセスメント")
+        verbose_name_plural = _("アセスメント")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["case", "person", "version"], name="case_assessment_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"assessment v{self.version} of person {self.person_id} in case {self.case_id}"
+
+
+class AssessmentArea(models.Model):
+    """One life area of an assessment: the workers' view, the person's own words
+    (kept apart) and the strengths."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="areas")
+    area = models.CharField(_("生活の領域"), max_length=20, choices=LifeArea.choices)
+    situation = models.TextField(_("状況（支援者の見立て）"), blank=True)
+    own_words = models.TextField(_("本人の言葉"), blank=True)
+    strengths = models.TextField(_("強み・できていること"), blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+        verbose_name = _("アセスメントの領域")
+        verbose_name_plural = _("アセスメントの領域")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["assessment", "area"], name="assessment_area_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} of assessment {self.assessment_id}"
+
+
+# ── support plan ─────────────────────────────────────────────────────────────
+
+
+class SupportPlan(models.Model):
+    """The case's shared support plan (支援プラン): its current goals, actions and
+    review date. ``version`` counts the saved revisions; a save must name the
+    version it started from, so a stale save is refused, not overwritten."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    version = models.PositiveIntegerField(_("版"), default=0)
+    # The goals in the person's own words, in order.
+    goals = models.JSONField(_("目標（本人の言葉）"), default=list)
+    review_on = models.DateField(_("見直しの日"), null=True, blank=True)
+    # The revision last agreed at a conference (None: never agreed).
+    agreed_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("支援プラン")
+        verbose_name_plural = _("支援プラン")
+
+    def __str__(self) -> str:
+        return f"plan of case {self.case_id} v{self.version}"
+
+
+class PlanAction(models.Model):
+    """An action of the plan: what, which team agency, by when. Kept across
+    revisions (monitoring notes point to it); a removed action is kept inactive."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(_("支援の内容"), max_length=300)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("担当機関")
+    )
+    due_on = models.DateField(_("期限"))
+    active = models.BooleanField(default=True)
+    added_in = models.PositiveIntegerField(default=1)
+    removed_in = models.PositiveIntegerField(null=True, blank=True)
+    done_on = models.DateField(_("完了日"), null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["order", "pk"]
+        verbose_name = _("支援プランの行動")
+        verbose_name_plural = _("支援プランの行動")
+        indexes: ClassVar = [
+            models.Index(fields=["agency", "active", "due_on"], name="plan_action_agency_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"action {self.pk} of plan {self.plan_id}"
+
+
+class PlanRevision(models.Model):
+    """One saved version of the plan, as it read then (goals, actions, review
+    date), who saved it, and whether and where it was agreed."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("版"))
+    content = models.JSONField(default=dict)
+    saved_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    saved_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(_("保存日時"), default=timezone.now)
+    agreed_at = models.DateTimeField(_("合意日時"), null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conference = models.ForeignKey(
+        "Conference", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-number"]
+        verbose_name = _("支援プランの版")
+        verbose_name_plural = _("支援プランの版")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_revision_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of plan {self.plan_id}"
+
+
+# ── case conferences ─────────────────────────────────────────────────────────
+
+
+class Conference(models.Model):
+    """A case conference, held under the case's regime at the time: who
+    attended (agencies with their share of the work, and staff), agenda,
+    minutes and decisions."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conferences")
+    regime = models.CharField(_("会議の根拠"), max_length=20, choices=Regime.choices)
+    support_meeting = models.ForeignKey(
+        SupportMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField(_("開催日"))
+    agenda = models.TextField(_("議題"), blank=True)
+    minutes = models.TextField(_("議事録"), blank=True)
+    decisions = models.TextField(_("決定事項"), blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-held_on", "-pk"]
+        verbose_name = _("事例の会議")
+        verbose_name_plural = _("事例の会議")
+        indexes: ClassVar = [models.Index(fields=["held_on", "regime"], name="case_conf_held")]
+
+    def __str__(self) -> str:
+        return f"conference {self.pk} of case {self.case_id}"
+
+
+class ConferenceAgency(models.Model):
+    """An agency that attended, and its share of the work decided (役割分担)."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="agencies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("役割分担"), max_length=200, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["conference", "agency"], name="conf_agency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"agency {self.agency_id} at conference {self.conference_id}"
+
+
+class ConferenceAttendee(models.Model):
+    """A staff member who attended (of an attending agency)."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attendees")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["conference", "staff"], name="conf_staff_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"staff {self.staff_id} at conference {self.conference_id}"
+
+
+# ── monitoring ───────────────────────────────────────────────────────────────
+
+
+class Progress(models.TextChoices):
+    NOT_STARTED = "not_started", _("未着手")
+    ON_TRACK = "on_track", _("進んでいる")
+    STALLED = "stalled", _("滞っている")
+    DONE = "done", _("完了")
+
+
+class MonitoringNote(models.Model):
+    """A progress note on one action of the plan (モニタリング)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="monitoring")
+    action = models.ForeignKey(PlanAction, on_delete=models.PROTECT, related_name="notes")
+    progress = models.CharField(_("進み具合"), max_length=20, choices=Progress.choices)
+    note = models.TextField(_("経過"), blank=True)
+    written_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-written_at", "-pk"]
+        verbose_name = _("モニタリングの記録")
+        verbose_name_plural = _("モニタリングの記録")
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on action {self.action_id}"

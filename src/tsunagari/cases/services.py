@@ -22,10 +22,12 @@ the meeting's or the consent's links do, and end with them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from tsunagari.accounts.models import Agency, Staff
@@ -35,13 +37,24 @@ from tsunagari.audit.services import record
 from tsunagari.cases.access import basis_holds, get_case_for, get_workable_case
 from tsunagari.cases.models import (
     MOVABLE_STAGES,
+    Assessment,
+    AssessmentArea,
     Case,
     CaseMember,
     CaseState,
+    Conference,
+    ConferenceAgency,
+    ConferenceAttendee,
     ConfidentialityConfirmation,
     EndReason,
+    LifeArea,
+    MonitoringNote,
+    PlanAction,
+    PlanRevision,
+    Progress,
     Regime,
     Stage,
+    SupportPlan,
     TeamAgency,
 )
 from tsunagari.consent.models import Consent, SupportMeeting
@@ -355,12 +368,23 @@ def move_stage(actor: Staff, case_id: int, to: str) -> Case:
         here, there = MOVABLE_STAGES.index(case.stage), MOVABLE_STAGES.index(to)
         if abs(here - there) != 1:
             raise CaseError({"stage": gettext("段階は1つずつ進めるか、1つ戻してください。")})
-        before = case.stage
-        case.stage = to
-        case.save(update_fields=["stage"])
-        _events(EventKind.CASE_STAGE_MOVED, case, actor, stage_from=before, stage_to=to)
-        _audit(actor, AuditAction.UPDATE, case, "case stage moved", stage_from=before, stage_to=to)
+        _move(actor, case, to)
     return case
+
+
+def _move(actor: Staff, case: Case, to: str) -> None:
+    before = case.stage
+    case.stage = to
+    case.save(update_fields=["stage"])
+    _events(EventKind.CASE_STAGE_MOVED, case, actor, stage_from=before, stage_to=to)
+    _audit(actor, AuditAction.UPDATE, case, "case stage moved", stage_from=before, stage_to=to)
+
+
+def _step(actor: Staff, case: Case, here: str, there: str) -> None:
+    """The stage rule's one step forward, taken when a piece of work completes the
+    stage ``here`` (an assessment, a plan, its agreement); otherwise nothing moves."""
+    if case.is_open and case.stage == here:
+        _move(actor, case, there)
 
 
 def allowed_moves(case: Case) -> list[str]:
@@ -534,3 +558,527 @@ def visible_cases(staff: Staff) -> list[Case]:
         .order_by("-opened_at", "-pk")[:LIST_LIMIT]
     )
     return [c for c in rows if basis_holds(staff.agency_id, c)]
+
+
+# ── the work on an open case: assessment, plan, conferences, monitoring ─────
+
+ASSESS_TEXT_MAX = 2000
+SUMMARY_MAX = 2000
+GOAL_MAX = 300
+MAX_GOALS = 10
+ACTION_TEXT_MAX = 300
+MAX_ACTIONS = 30
+AGENDA_MAX = 2000
+MINUTES_MAX = 10000
+DECISIONS_MAX = 4000
+CONF_ROLE_MAX = 200
+MAX_ATTENDEES = 40
+NOTE_MAX = 2000
+
+
+def _open_for_work(actor: Staff, case_id: int) -> Case:
+    """Lock an open case the actor may work on (checked before, outside the transaction)."""
+    case = _locked(case_id)
+    if not case.is_open:
+        raise CaseError(
+            {"state": gettext("終結・中断した事例には記録できません。再開してください。")}
+        )
+    return case
+
+
+def _day(value: object, name: str, errors: dict[str, str]) -> date | None:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    errors[name] = gettext("日付を 2027-04-01 の形で入力してください。")
+    return None
+
+
+def _day_required(value: object, name: str, errors: dict[str, str]) -> date | None:
+    day = _day(value, name, errors)
+    if day is None and name not in errors:
+        errors[name] = gettext("日付を入力してください。")
+    return day
+
+
+def _working_day(day: date, name: str, errors: dict[str, str], what: str) -> None:
+    """``day`` must be a working day of the ward (a deadline counted on the calendar)."""
+    from tsunagari.consultations.limits import working_calendar
+
+    calendar = working_calendar()
+    try:
+        reason = calendar.closed_reason(day)
+        following = calendar.add_working_days(day, 0)
+    except ValueError:
+        errors[name] = gettext("%(what)sは区の暦が扱える年の日付にしてください。") % {"what": what}
+        return
+    if reason:
+        errors[name] = gettext(
+            "%(what)s %(day)s は%(reason)sで区の休みの日です。開庁日（例えば %(next)s）にしてください。"
+        ) % {"what": what, "day": day.isoformat(), "reason": reason, "next": following.isoformat()}
+
+
+def _agency_on_team(case: Case, code: object) -> Agency | None:
+    text = code.strip() if isinstance(code, str) else ""
+    if not text:
+        return None
+    return Agency.objects.filter(code=text[:CODE_MAX], is_active=True,
+                                 pk__in=case.team.values("agency_id")).first()  # fmt: skip
+
+
+# ── assessment ──
+
+
+@dataclass
+class AreaInput:
+    area: str
+    situation: str = ""  # the workers' view
+    own_words: str = ""  # what the person said, in their words
+    strengths: str = ""
+
+
+@dataclass
+class AssessmentInput:
+    person: str = ""  # the id of the person or a household member the case concerns
+    areas: list[AreaInput] = field(default_factory=list)
+    summary: str = ""
+
+
+def record_assessment(actor: Staff, case_id: int, data: AssessmentInput) -> Assessment:
+    """Record a new version of one concerned person's assessment (earlier versions stay).
+
+    A case still at 受付 moves one step to アセスメント; no other stage moves.
+    """
+    get_workable_case(actor, case_id)
+    with transaction.atomic():
+        case = _open_for_work(actor, case_id)
+        errors: dict[str, str] = {}
+        text = data.person.strip() if isinstance(data.person, str) else ""
+        person_id = int(text) if text.isascii() and text.isdigit() and len(text) < 13 else None
+        if person_id is None or person_id not in concerned(case):
+            errors["person"] = gettext("この事例の本人か、対象にした世帯員から選んでください。")
+        summary = _text(data.summary, "summary", SUMMARY_MAX, errors)
+        rows: list[AssessmentArea] = []
+        seen: set[str] = set()
+        for row in data.areas if isinstance(data.areas, list) else []:
+            if row.area not in LifeArea.values or row.area in seen:
+                errors["areas"] = gettext("生活の領域は一覧から1回ずつ選んでください。")
+                break
+            seen.add(row.area)
+            texts = [_text(getattr(row, f), f"{row.area}.{f}", ASSESS_TEXT_MAX, errors)
+                     for f in ("situation", "own_words", "strengths")]  # fmt: skip
+            if any(texts):
+                rows.append(AssessmentArea(area=row.area, situation=texts[0], own_words=texts[1],
+                                           strengths=texts[2]))  # fmt: skip
+        if not rows and "areas" not in errors:
+            errors["areas"] = gettext(
+                "少なくとも1つの生活の領域に、状況・本人の言葉・強みのどれかを書いてください。"
+            )
+        if errors or person_id is None or actor.agency_id is None:
+            raise CaseError(errors)
+        last = (
+            Assessment.objects.filter(case=case, person_id=person_id)
+            .order_by("-version").values_list("version", flat=True).first()
+        )  # fmt: skip
+        assessment = Assessment.objects.create(
+            case=case, person_id=person_id, version=(last or 0) + 1, summary=summary,
+            recorded_by=actor, recorded_agency_id=actor.agency_id, recorded_at=clock.now())  # fmt: skip
+        for area in rows:
+            area.assessment = assessment
+        AssessmentArea.objects.bulk_create(rows)
+        areas = [r.area for r in rows]
+        member = "self" if person_id == case.person_id else "member"
+        _events(EventKind.CASE_ASSESSED, case, actor, version=assessment.version, areas=areas,
+                subject=member)  # fmt: skip
+        _audit(actor, AuditAction.CREATE, case, "case assessed", assessed=person_id,
+               version=assessment.version, areas=areas)  # fmt: skip
+        _step(actor, case, Stage.INTAKE, Stage.ASSESSMENT)
+    return assessment
+
+
+def latest_assessments(case: Case) -> list[Assessment]:
+    """The newest version for each person assessed, the case's person first."""
+    newest: dict[int, Assessment] = {}
+    for a in case.assessments.prefetch_related("areas").order_by("person_id", "-version"):
+        newest.setdefault(a.person_id, a)
+    return sorted(newest.values(), key=lambda a: (a.person_id != case.person_id, a.person_id))
+
+
+# ── support plan ──
+
+
+@dataclass
+class PlanActionInput:
+    text: str = ""
+    agency: str = ""  # a team agency's code
+    due_on: str = ""  # ISO date, a working day
+    id: str = ""  # an existing action's id, empty for a new one
+
+
+@dataclass
+class PlanInput:
+    version: int = 0  # the version the editor started from
+    goals: list[str] = field(default_factory=list)
+    actions: list[PlanActionInput] = field(default_factory=list)
+    review_on: str = ""
+
+
+class PlanConflict(CaseError):
+    """The plan was saved by someone else since the editor opened it. Nothing was
+    written; ``current`` is the plan as it now reads, so both texts can be shown."""
+
+    def __init__(self, errors: dict[str, str], current: dict[str, Any]) -> None:
+        super().__init__(errors)
+        self.current = current
+
+
+def plan_content(plan: SupportPlan) -> dict[str, Any]:
+    """The plan as it reads now, as a revision keeps it."""
+    return {
+        "goals": list(plan.goals),
+        "actions": [{"id": a.pk, "text": a.text, "agency": a.agency.code,
+                     "agency_name": a.agency.name, "due_on": a.due_on.isoformat()}
+                    for a in plan.actions.filter(active=True).select_related("agency")],
+        "review_on": plan.review_on.isoformat() if plan.review_on else "",
+    }  # fmt: skip
+
+
+def _goals(raw: object, errors: dict[str, str]) -> list[str]:
+    goals = (
+        [g.strip() for g in raw if isinstance(g, str) and g.strip()]
+        if isinstance(raw, list)
+        else []
+    )
+    if not goals:
+        errors["goals"] = gettext("目標を1つ以上、本人の言葉で書いてください。")
+    elif len(goals) > MAX_GOALS:
+        errors["goals"] = gettext("目標は%(max)s個までです。") % {"max": MAX_GOALS}
+    elif any(len(g) > GOAL_MAX for g in goals):
+        errors["goals"] = gettext("目標は1つ%(max)s文字以内で書いてください。") % {"max": GOAL_MAX}
+    return goals
+
+
+def save_plan(actor: Staff, case_id: int, data: PlanInput) -> SupportPlan:
+    """Save a new revision of the case's plan (the first save creates it).
+
+    ``data.version`` must be the version the editor opened; if someone saved
+    since, the save is refused with ``PlanConflict`` and nothing is written.
+    Each action's agency must be on the team; due dates and the review date
+    are working days, not in the past. A case at アセスメント moves to プラン.
+    """
+    get_workable_case(actor, case_id)
+    with transaction.atomic():
+        case = _open_for_work(actor, case_id)
+        plan = SupportPlan.objects.select_for_update().filter(case=case).first()
+        current = plan.version if plan is not None else 0
+        if not isinstance(data.version, int) or data.version != current:
+            last = plan.revisions.select_related("saved_by").first() if plan is not None else None
+            who = last.saved_by.display_name if last is not None else "?"
+            when = timezone.localtime(last.saved_at).strftime("%Y-%m-%d %H:%M") if last else "?"
+            raise PlanConflict({"version": gettext(
+                "保存できませんでした。あなたが開いた後に、%(who)s さんが %(when)s にこのプランを"
+                "保存しています（第%(n)s版）。あなたの入力は消えていません。下の最新の内容と見比べ、"
+                "必要な変更を入れ直してから保存してください。"
+            ) % {"who": who, "when": when, "n": current}},
+                plan_content(plan) if plan is not None else {})  # fmt: skip
+        errors: dict[str, str] = {}
+        goals = _goals(data.goals, errors)
+        today = clock.today()
+        review_on = _day_required(data.review_on, "review_on", errors)
+        if review_on is not None:
+            if review_on <= today:
+                errors["review_on"] = gettext("見直しの日は、今日より後の日にしてください。")
+            else:
+                _working_day(review_on, "review_on", errors, gettext("見直しの日"))
+        existing = {a.pk: a for a in plan.actions.filter(active=True)} if plan is not None else {}
+        rows: list[tuple[PlanAction | None, str, Agency, date]] = []
+        actions = data.actions if isinstance(data.actions, list) else []
+        if not actions:
+            errors["actions"] = gettext(
+                "支援の内容を1つ以上、担当機関と期限とともに書いてください。"
+            )
+        elif len(actions) > MAX_ACTIONS:
+            errors["actions"] = gettext("支援の内容は%(max)s件までです。") % {"max": MAX_ACTIONS}
+        for i, row in enumerate(actions[:MAX_ACTIONS], start=1):
+            key = f"actions.{i}"
+            text = _text(row.text, key, ACTION_TEXT_MAX, errors)
+            if not text:
+                errors.setdefault(
+                    key, gettext("%(n)s行目: 支援の内容を書いてください。") % {"n": i}
+                )
+                continue
+            agency = _agency_on_team(case, row.agency)
+            if agency is None:
+                errors[key] = gettext(
+                    "%(n)s行目: 担当機関は、この事例のチームの機関から選んでください"
+                    "（チームにない機関は、先にチームに加えます）。"
+                ) % {"n": i}
+                continue
+            due = _day_required(row.due_on, key, errors)
+            if due is None:
+                continue
+            if due < today:
+                errors[key] = gettext("%(n)s行目: 期限が過ぎた日になっています。") % {"n": i}
+                continue
+            _working_day(due, key, errors, gettext("%(n)s行目の期限") % {"n": i})
+            ident = row.id.strip() if isinstance(row.id, str) else ""
+            old = None
+            if ident:
+                old = existing.get(int(ident)) if ident.isdigit() and len(ident) < 13 else None
+                if old is None:
+                    errors[key] = gettext("%(n)s行目: この行はもうプランにありません。") % {"n": i}
+                    continue
+            rows.append((old, text, agency, due))
+        kept = [old.pk for old, *_ in rows if old is not None]
+        if len(kept) != len(set(kept)):
+            errors["actions"] = gettext("同じ行が2回送られました。画面を開き直してください。")
+        if errors or review_on is None or actor.agency_id is None:
+            raise CaseError(errors)
+        if plan is None:
+            plan = SupportPlan.objects.create(case=case)
+        number = plan.version + 1
+        for old in existing.values():
+            if old.pk not in kept:
+                old.active, old.removed_in = False, number
+                old.save(update_fields=["active", "removed_in"])
+        for order, (old, text, agency, due) in enumerate(rows):
+            if old is None:
+                PlanAction.objects.create(plan=plan, text=text, agency=agency, due_on=due,
+                                          added_in=number, order=order)  # fmt: skip
+            else:
+                old.text, old.agency, old.due_on, old.order = text, agency, due, order
+                old.save(update_fields=["text", "agency", "due_on", "order"])
+        plan.version, plan.goals, plan.review_on = number, goals, review_on
+        plan.save(update_fields=["version", "goals", "review_on"])
+        PlanRevision.objects.create(plan=plan, number=number, content=plan_content(plan),
+                                    saved_by=actor, saved_agency_id=actor.agency_id,
+                                    saved_at=clock.now())  # fmt: skip
+        _audit(actor, AuditAction.UPDATE if number > 1 else AuditAction.CREATE, case,
+               "case plan saved", version=number, actions=len(rows))  # fmt: skip
+        _step(actor, case, Stage.ASSESSMENT, Stage.PLAN)
+    return plan
+
+
+@dataclass
+class AgreementInput:
+    version: int = 0  # the revision agreed (the one on screen)
+    conference: str = ""  # the id of the case's conference where it was agreed
+    person_agreed: bool = False  # the person agreed to this plan
+
+
+def agree_plan(actor: Staff, case_id: int, data: AgreementInput) -> PlanRevision:
+    """Record that the plan's current revision was agreed at one of the case's
+    conferences, with the person's agreement. A case at プラン moves to 支援."""
+    get_workable_case(actor, case_id)
+    with transaction.atomic():
+        case = _open_for_work(actor, case_id)
+        plan = SupportPlan.objects.select_for_update().filter(case=case).first()
+        if plan is None:
+            raise CaseError(
+                {"plan": gettext("まだ支援プランがありません。先にプランを保存してください。")}
+            )
+        if data.version != plan.version:
+            raise CaseError({"version": gettext(
+                "合意しようとした版（第%(old)s版）の後に、プランが保存されています（第%(new)s版）。"
+                "最新の版を確かめてから合意を記録してください。"
+            ) % {"old": data.version, "new": plan.version}})  # fmt: skip
+        errors: dict[str, str] = {}
+        text = data.conference.strip() if isinstance(data.conference, str) else ""
+        conference = (
+            Conference.objects.filter(case=case, pk=int(text)).first()
+            if text.isascii() and text.isdigit() and len(text) < 13 else None
+        )  # fmt: skip
+        revision = plan.revisions.get(number=plan.version)
+        if conference is None:
+            errors["conference"] = gettext("合意した会議を、この事例の会議から選んでください。")
+        elif conference.held_on < timezone.localdate(revision.saved_at):
+            errors["conference"] = gettext(
+                "この版は会議の後に保存されています。この版に合意した会議（開催日が保存日以降）を"
+                "記録してから選んでください。"
+            )
+        if not data.person_agreed:
+            errors["person_agreed"] = gettext(
+                "本人がこのプランに合意していることを確かめ、チェックしてください。"
+            )
+        if revision.agreed_at is not None:
+            errors["version"] = gettext("この版はすでに合意されています。")
+        if errors or conference is None:
+            raise CaseError(errors)
+        revision.agreed_at, revision.agreed_by, revision.conference = clock.now(), actor, conference
+        revision.save(update_fields=["agreed_at", "agreed_by", "conference"])
+        plan.agreed_version = plan.version
+        plan.save(update_fields=["agreed_version"])
+        _events(EventKind.CASE_PLAN_AGREED, case, actor, version=plan.version,
+                conference=conference.pk, regime=conference.regime)  # fmt: skip
+        _audit(actor, AuditAction.UPDATE, case, "case plan agreed", version=plan.version,
+               conference=conference.pk)  # fmt: skip
+        _step(actor, case, Stage.PLAN, Stage.SUPPORT)
+    return revision
+
+
+# ── case conferences ──
+
+
+@dataclass
+class ConferenceInput:
+    held_on: str = ""
+    agencies: list[TeamInput] = field(default_factory=list)  # attending agencies and their share
+    staff: list[str] = field(default_factory=list)  # attending staff's usernames
+    agenda: str = ""
+    minutes: str = ""
+    decisions: str = ""
+
+
+def hold_conference(actor: Staff, case_id: int, data: ConferenceInput) -> Conference:
+    """Record a case conference held under the case's regime: under 支援会議 only
+    the decision's member agencies attend, under 重層的支援会議 only agencies the
+    person's consent in force names; every attending agency is on the team."""
+    get_workable_case(actor, case_id)
+    with transaction.atomic():
+        case = _open_for_work(actor, case_id)
+        errors: dict[str, str] = {}
+        held_on = _day_required(data.held_on, "held_on", errors)
+        if held_on is not None and held_on > clock.today():
+            errors["held_on"] = gettext(
+                "開いた会議を記録します。開催日は今日までの日にしてください。"
+            )
+        elif held_on is not None and held_on < timezone.localdate(case.opened_at):
+            errors["held_on"] = gettext("開催日が事例を始めた日より前になっています。")
+        agenda = _text(data.agenda, "agenda", AGENDA_MAX, errors)
+        minutes = _text(data.minutes, "minutes", MINUTES_MAX, errors)
+        decisions = _text(data.decisions, "decisions", DECISIONS_MAX, errors)
+        rows = data.agencies if isinstance(data.agencies, list) else []
+        present: list[tuple[Agency, str]] = []
+        seen: set[str] = set()
+        for row in rows[: MAX_TEAM + 1]:
+            if not isinstance(row.agency, str) or row.agency in seen:
+                continue
+            seen.add(row.agency)
+            agency = _agency_on_team(case, row.agency)
+            if agency is None:
+                errors["agencies"] = gettext(
+                    "出席した機関は、この事例のチームの機関から選んでください。"
+                )
+                break
+            present.append((agency, _text(row.role, "roles", CONF_ROLE_MAX, errors)))
+        if not present and "agencies" not in errors:
+            errors["agencies"] = gettext("出席した機関を1つ以上選んでください。")
+        outside = [a for a, _r in present if not basis_holds(a.pk, case)]
+        if outside and "agencies" not in errors:
+            errors["agencies"] = (gettext(
+                "支援会議の構成機関ではない機関は、この会議に出席できません: %(names)s"
+            ) if case.regime == Regime.SUPPORT_MEETING else gettext(
+                "本人の有効な同意が含んでいない機関は、重層的支援会議に出席できません: %(names)s"
+            )) % {"names": _agency_names(outside)}  # fmt: skip
+        names = [u.strip()[:150] for u in data.staff if isinstance(u, str) and u.strip()][
+            :MAX_ATTENDEES
+        ]
+        people = list(Staff.objects.filter(username__in=names, is_active=True))
+        ids = {a.pk for a, _r in present}
+        if len(people) != len(set(names)) or any(s.agency_id not in ids for s in people):
+            errors["staff"] = gettext("出席した職員は、出席した機関の職員から選んでください。")
+        if not decisions and not minutes and "minutes" not in errors:
+            errors["decisions"] = gettext("決定事項か議事録を書いてください。")
+        if errors or held_on is None or actor.agency_id is None:
+            raise CaseError(errors)
+        conference = Conference.objects.create(
+            case=case, regime=case.regime, support_meeting=case.support_meeting, held_on=held_on,
+            agenda=agenda, minutes=minutes, decisions=decisions, recorded_by=actor,
+            recorded_agency_id=actor.agency_id, recorded_at=clock.now())  # fmt: skip
+        ConferenceAgency.objects.bulk_create(
+            [ConferenceAgency(conference=conference, agency=a, role=r) for a, r in present]
+        )
+        ConferenceAttendee.objects.bulk_create(
+            [ConferenceAttendee(conference=conference, staff=s) for s in people]
+        )
+        codes = [a.code for a, _r in present]
+        _events(EventKind.CASE_CONFERENCE_HELD, case, actor, regime=case.regime,
+                held_on=held_on.isoformat(), agencies=codes, conference=conference.pk)  # fmt: skip
+        _audit(actor, AuditAction.CREATE, case, "case conference held", regime=case.regime,
+               agencies=codes, conference=conference.pk)  # fmt: skip
+    return conference
+
+
+# ── monitoring ──
+
+
+@dataclass
+class MonitoringInput:
+    action: str = ""  # the plan action's id
+    progress: str = ""
+    note: str = ""
+
+
+def record_monitoring(actor: Staff, case_id: int, data: MonitoringInput) -> MonitoringNote:
+    """A progress note on one plan action, by the coordinating role or by a worker
+    of the action's responsible agency. ``done`` marks the action done today."""
+    case = get_workable_case(actor, case_id, to_work=False)
+    text = data.action.strip() if isinstance(data.action, str) else ""
+    action = (
+        PlanAction.objects.filter(plan__case_id=case_id, pk=int(text), active=True).first()
+        if text.isascii() and text.isdigit() and len(text) < 13 else None
+    )  # fmt: skip
+    if (
+        action is not None
+        and action.agency_id != actor.agency_id
+        and not allowed(actor, Action.WORK_CASES, case)
+    ):
+        reason = gettext("この行動の経過は、担当機関の職員か、事例の調整役が記録します。")
+        record(actor, AuditAction.DENIED, obj=case, person_id=case.person_id, reason=reason)
+        raise PermissionDenied(reason)
+    with transaction.atomic():
+        case = _open_for_work(actor, case_id)
+        errors: dict[str, str] = {}
+        if action is None:
+            errors["action"] = gettext("支援プランの行動を選んでください。")
+        if data.progress not in Progress.values:
+            errors["progress"] = gettext("進み具合を一覧から選んでください。")
+        note = _text(data.note, "note", NOTE_MAX, errors)
+        if errors or action is None or actor.agency_id is None:
+            raise CaseError(errors)
+        row = MonitoringNote.objects.create(
+            case=case, action=action, progress=data.progress, note=note, written_by=actor,
+            agency_id=actor.agency_id, written_at=clock.now())  # fmt: skip
+        done_on = clock.today() if data.progress == Progress.DONE else None
+        if action.done_on != done_on:
+            action.done_on = done_on
+            action.save(update_fields=["done_on"])
+        _events(EventKind.CASE_MONITORED, case, actor, action=action.pk, progress=data.progress,
+                agency=action.agency.code)  # fmt: skip
+        _audit(actor, AuditAction.CREATE, case, "case monitored", plan_action=action.pk,
+               progress=data.progress)  # fmt: skip
+    return row
+
+
+@dataclass
+class Overdue:
+    action: PlanAction
+    case: Case
+    days: int  # working days past the due date
+
+
+def overdue_actions(staff: Staff) -> list[Overdue]:
+    """Plan actions past their due date on the working-day calendar, not done, of
+    the open cases the staff member sees (under 支援会議 once confirmed), most
+    overdue first."""
+    from tsunagari.cases.access import needs_confirmation
+    from tsunagari.consultations.limits import working_calendar
+
+    today = clock.today()
+    cases = {
+        c.pk: c for c in visible_cases(staff) if c.is_open and not needs_confirmation(staff, c)
+    }
+    rows = (
+        PlanAction.objects.filter(plan__case_id__in=list(cases), active=True, done_on__isnull=True,
+                                  due_on__lt=today)
+        .select_related("agency", "plan").order_by("due_on", "pk")
+    )  # fmt: skip
+    calendar = working_calendar()
+    found = [Overdue(a, cases[a.plan.case_id], calendar.working_days_between(a.due_on, today))
+             for a in rows]  # fmt: skip
+    return [o for o in found if o.days > 0]
