@@ -9,22 +9,35 @@ worklist page hide consistently for the same period."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
+from tsunagari.accounts.models import AgencyKind
 from tsunagari.consultations.models import (
     Consultation,
     ConsultationStatus,
+    NeedStatus,
     Referral,
     ReferralStatus,
     Service,
 )
+from tsunagari.lib import clock
 from tsunagari.lib.disclosure import TableProtection, protect_table
+from tsunagari.plan.registry import (
+    FiscalYear,
+    Indicator,
+    Measure,
+    ProgrammeItem,
+    Unit,
+    register_indicator,
+    register_programme_item,
+)
 
 
 @dataclass(frozen=True)
@@ -144,3 +157,193 @@ def indicator_counts(start: date, end: date) -> IndicatorCounts:
         referrals_closed=closed,
         closed_loop_rate=closed / sent if sent and closed is not None else None,
     )
+
+
+# ── The plan's indicators and the 包括的相談支援事業 items (tsunagari.plan.registry) ──
+# Raw counts for a fiscal year; the plan app suppresses small ones in one place.
+
+# Receiving agencies near residents: every kind but the ward's own departments
+# and the multi-agency coordinator (who takes no first consultations).
+LOCAL_AGENCY_KINDS = tuple(
+    k for k in AgencyKind.values if k not in {AgencyKind.WARD_DEPARTMENT, AgencyKind.MULTI_AGENCY}
+)
+
+
+def _recorded_in(fy: FiscalYear) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(
+        status=ConsultationStatus.RECORDED,
+        received_on__gte=fy.first_day,
+        received_on__lte=fy.last_day,
+    )
+
+
+def _sent_in(fy: FiscalYear) -> QuerySet[Referral]:
+    start, end = fy.bounds()
+    return Referral.objects.exclude(status=ReferralStatus.REVOKED).filter(
+        sent_at__gte=start, sent_at__lt=end
+    )
+
+
+def _refs(object_type: str, ids: Iterable[object]) -> tuple[tuple[str, str], ...]:
+    return tuple((object_type, str(i)) for i in ids)
+
+
+def local_consultations(fy: FiscalYear) -> Measure:
+    ids = list(
+        _recorded_in(fy)
+        .filter(agency__kind__in=LOCAL_AGENCY_KINDS)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return Measure(len(ids), records=_refs("consultations.consultation", ids))
+
+
+def referrals_closed_in_loop(fy: FiscalYear) -> Measure:
+    rows = list(_sent_in(fy).order_by("pk").values_list("pk", "status"))
+    closed = [pk for pk, status in rows if status == ReferralStatus.CLOSED]
+    if not rows:
+        return Measure(None, numerator=0, denominator=0)
+    return Measure(
+        100 * len(closed) / len(rows), numerator=len(closed), denominator=len(rows),
+        records=_refs("consultations.referral", closed),
+    )  # fmt: skip
+
+
+def consultations_connected_across(fy: FiscalYear) -> Measure:
+    ids = list(
+        _recorded_in(fy)
+        .filter(
+            Q(needs__status=NeedStatus.PICKED_UP)
+            | Q(referrals__status__in=[s for s in ReferralStatus.values if s != "revoked"])
+        )
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return Measure(len(ids), records=_refs("consultations.consultation", ids))
+
+
+def referrals_answered_in_time(fy: FiscalYear) -> Measure:
+    # Referrals whose answer is due by now or already given; an unanswered one
+    # past its limit counts against, one still within its limit not at all.
+    now = clock.now()
+    rows = list(
+        _sent_in(fy)
+        .filter(Q(responded_at__isnull=False) | Q(due_at__lt=now))
+        .order_by("pk")
+        .values_list("pk", "responded_at", "due_at")
+    )
+    if not rows:
+        return Measure(None, numerator=0, denominator=0)
+    in_time = [pk for pk, answered, due in rows if answered is not None and answered <= due]
+    return Measure(
+        100 * len(in_time) / len(rows), numerator=len(in_time), denominator=len(rows),
+        records=_refs("consultations.referral", in_time),
+    )  # fmt: skip
+
+
+register_indicator(
+    Indicator(
+        code="1-3.local_consultations",
+        direction="1-3",
+        name=gettext_noop("身近な相談機関で受けた相談の件数"),
+        unit=Unit.CASES,
+        definition=gettext_noop(
+            "受付日がその年度（4月1日〜3月31日）にある受付済みの相談のうち、区役所の担当課と"
+            "多機関協働事業者を除く機関（長寿サポートセンター、障害者相談支援事業所、子ども家庭"
+            "支援センター、生活困窮者自立相談支援機関、社会福祉協議会、NPO、民生委員など）で"
+            "受けたもの。下書きは数えません。"
+        ),
+        compute=local_consultations,
+        owner="福祉課",
+    )
+)
+register_indicator(
+    Indicator(
+        code="2-1.referrals_closed_in_loop",
+        direction="2-1",
+        name=gettext_noop("つなぎ（機関間の紹介）の結果記録率"),
+        unit=Unit.PERCENT,
+        definition=gettext_noop(
+            "送付日時がその年度にあるつなぎ（取り下げを除く）のうち、受けた機関が結果"
+            "（つながった・連絡がつかなかった など）を記録して閉じたものの割合。"
+        ),
+        compute=referrals_closed_in_loop,
+        owner="福祉課",
+    )
+)
+register_indicator(
+    Indicator(
+        code="2-2.consultations_connected_across",
+        direction="2-2",
+        name=gettext_noop("組織を越えてつないだ相談の件数"),
+        unit=Unit.CASES,
+        definition=gettext_noop(
+            "受付日がその年度にある受付済みの相談のうち、他機関へのつなぎ（取り下げを除く）を"
+            "送ったもの、または多機関協働・アウトリーチの必要を担当者が引き受けたもの。"
+            "1件の相談は1回だけ数えます。"
+        ),
+        compute=consultations_connected_across,
+        owner="福祉課",
+    )
+)
+register_indicator(
+    Indicator(
+        code="9-2.referrals_answered_in_time",
+        direction="9-2",
+        name=gettext_noop("回答期限内に応答したつなぎの割合"),
+        unit=Unit.PERCENT,
+        definition=gettext_noop(
+            "送付日時がその年度にあるつなぎ（取り下げを除く）のうち、回答期限が過ぎたもの"
+            "または応答（受け入れ・辞退）があったものを分母とし、期限までに応答したものの割合。"
+            "期限前でまだ応答のないものは数えません。"
+        ),
+        compute=referrals_answered_in_time,
+        owner="福祉課",
+    )
+)
+
+register_programme_item(
+    ProgrammeItem(
+        programme="consultation",
+        item="consultations_received",
+        label=gettext_noop("相談受付件数"),
+        compute=lambda fy: _recorded_in(fy).count(),
+        order=10,
+    )
+)
+register_programme_item(
+    ProgrammeItem(
+        programme="consultation",
+        item="people_supported",
+        label=gettext_noop("相談支援を行った実人数"),
+        compute=lambda fy: (
+            _recorded_in(fy).filter(person__isnull=False).values("person").distinct().count()
+        ),
+        order=20,
+        notes="受付済みの相談のうち本人が分かるものの実人数（同じ人は1回）",
+    )
+)
+register_programme_item(
+    ProgrammeItem(
+        programme="consultation",
+        item="referrals_made",
+        label=gettext_noop("他機関へのつなぎ件数"),
+        compute=lambda fy: _sent_in(fy).count(),
+        order=30,
+    )
+)
+register_programme_item(
+    ProgrammeItem(
+        programme="consultation",
+        item="referrals_closed",
+        label=gettext_noop("結果を記録して閉じたつなぎの件数"),
+        compute=lambda fy: Referral.objects.filter(
+            status=ReferralStatus.CLOSED,
+            closed_at__gte=fy.bounds()[0],
+            closed_at__lt=fy.bounds()[1],
+        ).count(),
+        order=40,
+        notes="結果の記録日時がその年度にあるもの",
+    )
+)

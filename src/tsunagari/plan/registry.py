@@ -121,6 +121,8 @@ class Indicator:
     higher_is_better: bool = True
     # A count of people (or their records) whose small values are suppressed.
     sensitive: bool = True
+    # The department that owns the figure and evaluates it (shown on the page).
+    owner: str = ""
 
 
 @dataclass(frozen=True)
