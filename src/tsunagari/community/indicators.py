@@ -107,7 +107,7 @@ def _item(item: str, label: str, order: int, *, sensitive: bool, notes: str = ""
             sensitive=sensitive,
             order=order,
             notes=notes,
-        )  # fmt: skip
+        )
     )
 
 
