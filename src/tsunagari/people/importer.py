@@ -165,6 +165,7 @@ def import_registry(
     if report.rejected and not skip_invalid:
         return report
     with transaction.atomic():
+        _one_import_at_a_time()
         _write(valid, report, actor)
         record(
             actor,
@@ -176,6 +177,26 @@ def import_registry(
         )
     report.written = True
     return report
+
+
+#: The PostgreSQL advisory lock that registry imports queue on.
+IMPORT_LOCK = int.from_bytes(
+    hashlib.sha256(b"tsunagari.people.import").digest()[:8], "big", signed=True
+)
+
+
+def _one_import_at_a_time() -> None:
+    """Make a second import wait until the first has committed.
+
+    An import decides who is new by reading who exists; two at once (the
+    same file sent twice, or two offices' extracts) would each read the
+    other's residents as missing and register them again. On PostgreSQL a
+    transaction-level advisory lock queues them; on SQLite the write
+    transaction (IMMEDIATE, see settings) already does.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 def _write(
