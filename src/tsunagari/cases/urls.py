@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tsunagari.cases import views
+from tsunagari.cases import views, work_views
 
 app_name = "cases"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     path("<int:case_id>/agencies/", views.case_add_agency, name="add_agency"),
     path("<int:case_id>/regime/", views.case_regime, name="regime"),
     path("<int:case_id>/confidentiality/", views.case_confirm, name="confirm"),
+    path("<int:case_id>/assessment/", work_views.assessment, name="assessment"),
+    path("<int:case_id>/plan/", work_views.plan, name="plan"),
+    path("<int:case_id>/plan/agree/", work_views.plan_agree, name="plan_agree"),
+    path("<int:case_id>/monitoring/", work_views.monitor, name="monitor"),
+    path("<int:case_id>/conferences/new/", work_views.conference_new, name="conference_new"),
+    path(
+        "<int:case_id>/conferences/<int:conference_id>/", work_views.conference, name="conference"
+    ),
 ]

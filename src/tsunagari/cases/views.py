@@ -18,7 +18,15 @@ from tsunagari.accounts.policy import Action, actions_for, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.cases.access import get_case_for, needs_confirmation
-from tsunagari.cases.models import MOVABLE_STAGES, Case, CaseState, EndReason, Regime, Stage
+from tsunagari.cases.models import (
+    MOVABLE_STAGES,
+    Case,
+    CaseState,
+    EndReason,
+    Regime,
+    Stage,
+    SupportPlan,
+)
 from tsunagari.cases.services import (
     MAX_TEAM,
     CaseError,
@@ -31,8 +39,10 @@ from tsunagari.cases.services import (
     check_need,
     confirm_confidentiality,
     end_case,
+    latest_assessments,
     move_stage,
     open_case,
+    overdue_actions,
     reopen_case,
     visible_cases,
 )
@@ -76,7 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "counts": [(v, label, by_stage.get(v, 0)) for v, label in Stage.choices],
         "suspended": suspended, "total": len(cases),
         "stages": Stage.choices, "regimes": Regime.choices,
-        "stage": stage, "regime": regime,
+        "stage": stage, "regime": regime, "overdue": overdue_actions(staff),
     })  # fmt: skip
 
 
@@ -177,6 +187,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "end_reasons": EndReason.choices, "agencies": consenting_agencies() if can_work else [],
         "other_regime": [(v, label) for v, label in Regime.choices if v != case.regime],
         "viewer_actions": actions_for(staff), **_basis(case),
+        "assessed": latest_assessments(case), "plan": SupportPlan.objects.filter(case=case).first(),
+        "conferences": list(case.conferences.order_by("-held_on", "-pk")[:20]),
+        "confirmed": case.confirmations.filter(staff=staff).first(),
     })  # fmt: skip
 
 

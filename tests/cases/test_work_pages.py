@@ -1,0 +1,162 @@
+"""The pages of a case's work: assessment, plan (revisions, conflict, agreement,
+monitoring), conferences; who may open them, and what they never show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.cases.conftest import ADDRESS, PHONE, meeting_for, open_for
+from tsunagari.accounts.models import Staff
+from tsunagari.audit.models import AuditEvent
+from tsunagari.cases.models import (
+    Assessment,
+    Case,
+    Conference,
+    MonitoringNote,
+    Regime,
+    Stage,
+    SupportPlan,
+)
+from tsunagari.consultations.limits import working_calendar
+from tsunagari.lib import clock
+
+Clients = Callable[[str], Client]
+TEAM = ("mac-01", "srs-01", "lsc-16", "cfc-03")
+
+
+def working(days: int) -> str:
+    return working_calendar().add_working_days(clock.today(), days).isoformat()
+
+
+@pytest.fixture
+def sm_case(ward: dict[str, Any], personas: dict[str, Staff]) -> Case:
+    meeting_for(ward, personas, [*TEAM, "dis-02"])
+    return open_for(ward, personas, Regime.SUPPORT_MEETING, TEAM)
+
+
+def plan_post(version: int, goal: str) -> dict[str, Any]:
+    return {"version": str(version), "goal": [goal, ""],
+            "action_id": ["", ""], "action_text": ["介護サービスの見直し", ""],
+            "action_agency": ["lsc-16", ""], "action_due": [working(10), ""],
+            "review_on": working(40)}  # fmt: skip
+
+
+def test_the_coordinator_assesses_plans_holds_a_conference_and_agrees(
+    ward: dict[str, Any], sm_case: Case, client_for: Clients
+) -> None:
+    client = client_for("coordinator")
+    base = f"/cases/{sm_case.pk}"
+    # assessment: the form, then a version recorded
+    page = client.get(f"{base}/assessment/").content.decode()
+    assert "本人の言葉" in page and "高橋　ふみ" in page and ADDRESS not in page
+    response = client.post(f"{base}/assessment/", {
+        "person": str(ward["mother"].pk), "care-situation": "要介護2",
+        "care-own_words": "この家で暮らしたい", "care-strengths": "近所づきあい"})  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(f"{base}/assessment/").content.decode()
+    assert "「この家で暮らしたい」" in page and "第1版" in page
+    # an empty one is refused with the message, nothing recorded
+    refused = client.post(f"{base}/assessment/", {"person": str(ward["mother"].pk)})
+    assert refused.status_code == 422 and "少なくとも1つ" in refused.content.decode()
+    assert Assessment.objects.count() == 1
+    # plan: saved from the form
+    assert client.post(f"{base}/plan/", plan_post(0, "家で暮らし続けたい")).status_code == 302
+    page = client.get(f"{base}/plan/").content.decode()
+    assert "「家で暮らし続けたい」" in page and "未合意" in page
+    # conference: the papers rule is on the form and the minutes page
+    form = client.get(f"{base}/conferences/new/").content.decode()
+    assert "会議の資料は会議の外へ渡しません" in form
+    response = client.post(f"{base}/conferences/new/", {
+        "held_on": clock.today().isoformat(), "agency": ["mac-01", "lsc-16"],
+        "role-lsc-16": "介護サービスの調整", "staff": ["coordinator"], "agenda": "方針",
+        "minutes": "状況を共有", "decisions": "プランに合意"})  # fmt: skip
+    held = Conference.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"{base}/conferences/{held.pk}/"
+    minutes = client.get(f"{base}/conferences/{held.pk}/").content.decode()
+    assert "資料は会議の外へ渡しません" in minutes and "介護サービスの調整" in minutes
+    assert "出力や印刷の機能はありません" in minutes
+    # agreement at the conference, with the person's agreement
+    client.post(f"{base}/plan/agree/", {"version": "1", "conference": str(held.pk),
+                                        "person_agreed": "yes"})  # fmt: skip
+    plan = SupportPlan.objects.get()
+    assert plan.agreed_version == 1
+    sm_case.refresh_from_db()
+    assert sm_case.stage == Stage.SUPPORT
+    # monitoring from the plan page
+    action = plan.actions.get()
+    client.post(f"{base}/monitoring/", {"action": str(action.pk), "progress": "on_track",
+                                        "note": "週2回のデイサービス開始"})  # fmt: skip
+    assert MonitoringNote.objects.get().note == "週2回のデイサービス開始"
+    page = client.get(f"{base}/plan/").content.decode()
+    assert "週2回のデイサービス開始" in page and "会議で合意済み" in page
+    # the case page links the work
+    detail = client.get(f"{base}/").content.decode()
+    assert f"{base}/conferences/{held.pk}/" in detail and f"{base}/plan/" in detail
+
+
+def test_a_stale_save_shows_both_texts_and_keeps_the_typed_one(
+    sm_case: Case, client_for: Clients
+) -> None:
+    base = f"/cases/{sm_case.pk}"
+    first, second = client_for("coordinator"), client_for("coordinator")
+    first.post(f"{base}/plan/", plan_post(0, "最初の目標"))
+    # both open version 1; the first saves, then the second
+    assert first.post(f"{base}/plan/", plan_post(1, "一人目の変更")).status_code == 302
+    response = second.post(f"{base}/plan/", plan_post(1, "二人目の変更"))
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "一人目の変更" in body and 'value="二人目の変更"' in body and "消えていません" in body
+    # the form now carries the newest version, so saving again on purpose works
+    assert 'name="version" value="2"' in body
+    plan = SupportPlan.objects.get()
+    assert plan.version == 2 and plan.goals == ["一人目の変更"]
+    # the history shows every revision and what changed
+    history = first.get(f"{base}/plan/").content.decode()
+    assert "第1版" in history and "第2版" in history and "削除: 目標: 最初の目標" in history
+
+
+def test_an_agency_off_the_team_gets_none_of_the_work_pages(
+    sm_case: Case, client_for: Clients
+) -> None:
+    client = client_for("consultant.disability")
+    base = f"/cases/{sm_case.pk}"
+    for url in ("assessment/", "plan/", "conferences/new/"):
+        assert client.get(f"{base}/{url}").status_code == 403, url
+    assert (
+        client.post(f"{base}/monitoring/", {"action": "1", "progress": "done"}).status_code == 403
+    )
+    assert AuditEvent.objects.filter(action="denied", object_type="cases.case").count() >= 4
+
+
+def test_an_unconfirmed_member_is_sent_to_the_confirmation_step(
+    ward: dict[str, Any], sm_case: Case, client_for: Clients
+) -> None:
+    coordinator = client_for("coordinator")
+    base = f"/cases/{sm_case.pk}"
+    coordinator.post(f"{base}/conferences/new/", {
+        "held_on": clock.today().isoformat(), "agency": ["mac-01"], "minutes": "秘密の議事録"})  # fmt: skip
+    held = Conference.objects.get()
+    client = client_for("consultant.elderly")
+    for url in ("assessment/", "plan/", f"conferences/{held.pk}/"):
+        response = client.get(f"{base}/{url}")
+        assert response.status_code == 302 and response["Location"] == f"{base}/", url
+    # after confirming, the minutes open; the member (not coordinating) cannot record a conference
+    client.post(f"{base}/confidentiality/")
+    assert "秘密の議事録" in client.get(f"{base}/conferences/{held.pk}/").content.decode()
+    assert client.get(f"{base}/conferences/new/").status_code == 403
+
+
+def test_work_pages_never_show_the_sealed_households_address(
+    ward: dict[str, Any], sm_case: Case, client_for: Clients
+) -> None:
+    client = client_for("consultant.elderly")
+    base = f"/cases/{sm_case.pk}"
+    client.post(f"{base}/confidentiality/")
+    for url in ("assessment/", "plan/"):
+        body = client.get(f"{base}/{url}").content.decode()
+        assert "高橋　健二" in body or url == "plan/"
+        assert ADDRESS not in body and PHONE not in body, url
