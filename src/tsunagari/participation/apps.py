@@ -8,3 +8,8 @@ class ParticipationConfig(AppConfig):
     name = "tsunagari.participation"
     label = "participation"
     verbose_name = _("参加支援")
+
+    def ready(self) -> None:
+        from tsunagari.participation.access import register
+
+        register()
