@@ -17,10 +17,12 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from django.db import connection, connections
@@ -63,6 +65,18 @@ def at_once(bodies: list[Callable[[], Any]], *, wait: float = WAIT) -> list[tupl
     if hung:
         raise Hung(f"threads {hung} still running after {wait} s")
     return results
+
+
+@contextmanager
+def replaced(module: ModuleType, name: str, stand_in: Callable[..., Any]) -> Iterator[None]:
+    """``module.name`` is ``stand_in`` inside the block (to stop or break an
+    import at a chosen step), and the real one again after it."""
+    real = vars(module)[name]
+    setattr(module, name, stand_in)
+    try:
+        yield
+    finally:
+        setattr(module, name, real)
 
 
 # ── set-up through the services ─────────────────────────────────────────────
@@ -376,7 +390,7 @@ def import_failing_half_way(folder: Path, rows: int = 200) -> dict[str, Any]:
     good = registry_file(folder, "good.csv", "74", rows)
     broken = registry_file(folder, "broken.csv", "75", rows)
     bad = registry_file(folder, "bad.csv", "76", rows, bad_row=True)
-    real = importer._households
+    real = vars(importer)["_households"]
 
     def crash_after_households(valid: Any, report: Any, today: Any) -> None:
         real(valid, report, today)
@@ -397,11 +411,8 @@ def import_failing_half_way(folder: Path, rows: int = 200) -> dict[str, Any]:
         finally:
             watcher.stop.set()
 
-    importer._households = crash_after_households
-    try:
+    with replaced(importer, "_households", crash_after_households):
         results = at_once([three, watcher])
-    finally:
-        importer._households = real
     imports = results[0][1] if results[0][0] == "ok" else [results[0]]
     return {
         "rows": rows,
@@ -412,6 +423,87 @@ def import_failing_half_way(folder: Path, rows: int = 200) -> dict[str, Any]:
         },
         "final": {prefix: list(_counts(prefix)) for prefix in ("74", "75", "76")},
     }
+
+
+def edit_during_an_import(folder: Path, hold: float = 2.0) -> dict[str, Any]:
+    """A member of staff saves a person's phone number while a registry import
+    that moves the same person is between reading the record and writing it.
+
+    The import is held at that point (it has read who exists and is about to
+    compare) until the edit has finished, or ``hold`` seconds if the edit has
+    to wait for the import. Either order is fine; what must never happen is a
+    record whose version and history do not account for every save.
+    """
+    from tsunagari.events.models import DomainEvent, EventKind
+    from tsunagari.people import importer
+    from tsunagari.people.models import Person, PersonChange
+    from tsunagari.people.services import update_person
+
+    owner = personas()["consultant.elderly"]
+    editor = staff("conc.during.0", "lsc-16")
+    person = register(owner, "7000000001")
+    first = {name: importer_text(getattr(person, name)) for name in ("phone", "address")}
+    moved = "東京都江東区豊洲五丁目6番1号"
+    path = folder / "move.csv"
+    path.write_text(
+        HEADER + f"R70,7000000001,{PERSON['name']},{PERSON['kana']},{PERSON['birth_date']},"
+        f"1,{moved},{PERSON['phone']},,\n",
+        encoding="utf-8",
+    )
+    comparing, edited = threading.Event(), threading.Event()
+    real = vars(importer)["classify_changes"]
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        comparing.set()
+        edited.wait(hold)
+        return real(*args, **kwargs)
+
+    def importing() -> Any:
+        return _report(importer.import_registry(path))
+
+    def editing() -> Any:
+        try:
+            assert comparing.wait(WAIT), "the import never reached its comparison"
+            saved = update_person(editor, person.pk, person_input("7000000001", phone=_phone(70)),
+                                  expected_version=person.version)  # fmt: skip
+            return saved.version
+        finally:
+            edited.set()
+
+    with replaced(importer, "classify_changes", held):
+        results = at_once([importing, editing])
+    stored = Person.objects.get(pk=person.pk)
+    history = list(
+        PersonChange.objects.filter(person=stored)
+        .order_by("pk")
+        .values_list("field", "old_value", "new_value", "source")
+    )
+    # Replay the history from the registered values: it must arrive at what is stored.
+    replayed, gaps = dict(first), []
+    for name, old, new, _source in history:
+        if name in replayed:
+            if replayed[name] != old:
+                gaps.append(f"{name}: history says it was {old!r}, it was {replayed[name]!r}")
+            replayed[name] = new
+    saves = DomainEvent.objects.filter(kind=EventKind.PERSON_CHANGED, person=stored).count()
+    return {
+        "outcomes": [[kind, value] for kind, value in results],
+        "version_before": person.version,
+        "version_after": stored.version,
+        "saves": saves,
+        "stored": {"phone": stored.phone, "address": stored.address},
+        "replayed": replayed,
+        "gaps": gaps,
+        "history": [list(h) for h in history],
+        "moved_to": moved,
+        "editor_phone": _phone(70),
+    }
+
+
+def importer_text(value: Any) -> str:
+    from tsunagari.people.services import _text
+
+    return _text(value)
 
 
 # ── 4. answering one referral at once ───────────────────────────────────────
@@ -623,6 +715,7 @@ def run_all(folder: Path) -> dict[str, Any]:
         "consultation_editors": many_editors_of_one_consultation,
         "two_imports": lambda: two_imports_of_one_file(folder),
         "failing_import": lambda: import_failing_half_way(folder),
+        "edit_during_import": lambda: edit_during_an_import(folder),
         "referral_answers": answers_to_one_referral,
         "readers": lambda: readers_during_writes(folder),
     }

@@ -104,6 +104,21 @@ def check_failing_import(seen: dict[str, Any]) -> None:
     assert seen["seen"]["76"] == [[0, 0, 0]]
 
 
+def check_edit_during_import(seen: dict[str, Any]) -> None:
+    (imported, report), (edit, _version) = seen["outcomes"]
+    assert imported == "ok" and report["written"] and report["updated"] == 1, seen
+    # the edit either went first (and was saved) or was refused as a conflict
+    assert edit in ("ok", "EditConflict"), seen
+    # the registry's move is stored either way
+    assert seen["stored"]["address"] == seen["moved_to"], seen
+    # every save counted: the version moved once per save...
+    assert seen["version_after"] == seen["version_before"] + seen["saves"], seen
+    assert seen["saves"] == (2 if edit == "ok" else 1), seen
+    # ...and the change history accounts for every stored value
+    assert not seen["gaps"], seen
+    assert seen["replayed"] == seen["stored"], seen
+
+
 _EVENT = {"accept": "accepted", "decline": "declined", "revoke": "revoked"}
 
 
@@ -179,6 +194,15 @@ def test_an_import_failing_half_way_leaves_nothing_beside_one_that_succeeds(
     tmp_path: Path,
 ) -> None:
     check_failing_import(_timed(lambda: scenarios.import_failing_half_way(tmp_path), 30))
+    assert not any(scenarios.leftover_locks().values())
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_saved_while_an_import_compares_is_neither_lost_nor_miscounted(
+    tmp_path: Path,
+) -> None:
+    check_edit_during_import(_timed(lambda: scenarios.edit_during_an_import(tmp_path), 20))
     assert not any(scenarios.leftover_locks().values())
 
 
@@ -272,6 +296,13 @@ def test_on_a_sqlite_file_an_import_failing_half_way_leaves_nothing(
     sqlite_file_run: dict[str, Any],
 ) -> None:
     check_failing_import(_scenario(sqlite_file_run, "failing_import", 30))
+
+
+@on_sqlite_file
+def test_on_a_sqlite_file_an_edit_during_an_import_is_neither_lost_nor_miscounted(
+    sqlite_file_run: dict[str, Any],
+) -> None:
+    check_edit_during_import(_scenario(sqlite_file_run, "edit_during_import", 20))
 
 
 @on_sqlite_file

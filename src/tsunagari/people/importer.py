@@ -209,6 +209,7 @@ def _write(
         for chunk in _chunks([v["resident_id"] for _, v in valid])
         for p in Person.objects.filter(resident_id__in=chunk)
     }
+    _lock_changing(existing, valid)
     new_people: list[Person] = []
     changed: list[Person] = []
     history: list[PersonChange] = []
@@ -255,6 +256,38 @@ def _write(
     PersonChange.objects.bulk_create(history, batch_size=2000)
     DomainEvent.objects.bulk_create(events, batch_size=5000)
     _households(valid, report, today)
+
+
+def _lock_changing(
+    existing: dict[str, Person], valid: list[tuple[dict[str, str], dict[str, Any]]]
+) -> None:
+    """Lock the persons this import will change and read them again.
+
+    Staff may save an edit between the read above and the write: comparing
+    with the record as it was then would write its old values back unseen
+    and give the import's version the number the edit already has (so a
+    third edit made against the edit's version would pass as current).
+    Locked and re-read, the comparison is with what is stored now, and an
+    edit begun before the import waits for it and is then refused as a
+    conflict. Only the rows that differ are locked: a whole-registry import
+    mostly finds people unchanged. (On SQLite the write transaction already
+    keeps editors out.)
+    """
+    keys = {
+        person.pk: rid
+        for _row, values in valid
+        if (person := existing.get(rid := values["resident_id"])) is not None
+        and _differs(person, values)
+    }
+    for chunk in _chunks(sorted(keys)):
+        for person in Person.objects.select_for_update().filter(pk__in=chunk).order_by("pk"):
+            existing[keys[person.pk]] = person
+
+
+def _differs(person: Person, values: dict[str, Any]) -> bool:
+    return (values["sealed"] and not person.sealed) or any(
+        getattr(person, f) != values[f] for f in _COMPARED
+    )
 
 
 def _event(
