@@ -28,15 +28,30 @@ if TYPE_CHECKING:
 __all__ = ["ClockState", "clocks_of", "limits", "running_clock"]
 
 
+# Each setting's default, the same as its declaration in settings.py. Read
+# through ``_setting`` until settings.py declares them (then read settings.X).
+DEFAULTS = {
+    "SAFEGUARDING_SAFETY_HOURS": 48,
+    "SAFEGUARDING_FACTS_HOURS": 168,
+    "SAFEGUARDING_DECISION_HOURS": 336,
+    "SAFEGUARDING_MONITORING_DAYS": 90,
+}
+
+
+def _setting(name: str) -> int:
+    value = getattr(settings, name, DEFAULTS[name])
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a whole number of 1 or more, not {value!r}")
+    return value
+
+
 def limits() -> dict[str, timedelta]:
     """Each clock's length, from the settings (or the defaults)."""
     return {
-        Clock.SAFETY: timedelta(hours=int(getattr(settings, "SAFEGUARDING_SAFETY_HOURS", 48))),
-        Clock.FACTS: timedelta(hours=int(getattr(settings, "SAFEGUARDING_FACTS_HOURS", 168))),
-        Clock.DECISION: timedelta(hours=int(getattr(settings, "SAFEGUARDING_DECISION_HOURS", 336))),
-        Clock.MONITORING: timedelta(
-            days=int(getattr(settings, "SAFEGUARDING_MONITORING_DAYS", 90))
-        ),
+        Clock.SAFETY: timedelta(hours=_setting("SAFEGUARDING_SAFETY_HOURS")),
+        Clock.FACTS: timedelta(hours=_setting("SAFEGUARDING_FACTS_HOURS")),
+        Clock.DECISION: timedelta(hours=_setting("SAFEGUARDING_DECISION_HOURS")),
+        Clock.MONITORING: timedelta(days=_setting("SAFEGUARDING_MONITORING_DAYS")),
     }
 
 
