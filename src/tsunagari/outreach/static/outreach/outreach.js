@@ -71,6 +71,12 @@
     });
   }
 
+  // The name shown with a note is read from the page, never stored with it.
+  function labelFor(note) {
+    var form = document.querySelector('form[data-offline-note][data-target="' + note.target + '"] h3');
+    return form ? form.textContent : t("target") + " " + note.target;
+  }
+
   function holder(note) {
     var list = document.getElementById("pending-notes");
     if (list) { return list; }
@@ -112,7 +118,7 @@
       var card = el("div", "note-card note-card--" + note.status);
       card.setAttribute("data-note", note.ref);
       card.setAttribute("data-note-status", note.status);
-      var label = note.label || (t("target") + " " + note.target);
+      var label = labelFor(note);
       card.appendChild(el("p", "", label + "（" + note.note.on + "）"));
       if (note.status === "pending") {
         card.appendChild(el("p", "", t("pending")));
@@ -158,9 +164,15 @@
   function sent(note, answer) {
     drop(note.ref);
     setVersion(note.target, answer.version);
+    if (!document.getElementById("pending-notes") && document.querySelector('form[data-offline-note][data-target="' + note.target + '"]')) {
+      // The target's own page: its log and its other forms (which carry the
+      // version) are read again.
+      window.location.reload();
+      return;
+    }
     var place = holder(note);
     if (place) {
-      var card = el("div", "note-card note-card--sent", (note.label || "") + " " + t("sent") + (answer.state ? "（" + answer.state + "）" : ""));
+      var card = el("div", "note-card note-card--sent", labelFor(note) + " " + t("sent") + (answer.state ? "（" + answer.state + "）" : ""));
       card.setAttribute("role", "status");
       card.setAttribute("data-note-sent", note.ref);
       place.appendChild(card);
@@ -214,7 +226,6 @@
     var note = {
       ref: newRef(), target: form.getAttribute("data-target"),
       version: parseInt(form.getAttribute("data-version"), 10) || null,
-      label: (form.querySelector("h3") || {}).textContent || "",
       author: meta("outreach-author"), status: "pending", note: readForm(form)
     };
     var notes = load();
