@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -90,11 +90,22 @@ def stamp(release: Release) -> str:
     }  # fmt: skip
 
 
+#: The statutory items (art. 49-10) first, then the ward's own.
 HEADER = (
-    "氏名", "ふりがな", "生年月日", "性別", "住所又は居所", "電話番号その他の連絡先",
-    "避難支援等を必要とする事由", "町名", "提供への同意", "避難支援等実施者", "避難先", "避難経路",
-    "配慮事項",
-)  # fmt: skip
+    gettext_noop("氏名"),
+    gettext_noop("ふりがな"),
+    gettext_noop("生年月日"),
+    gettext_noop("性別"),
+    gettext_noop("住所又は居所"),
+    gettext_noop("電話番号その他の連絡先"),
+    gettext_noop("避難支援等を必要とする事由"),
+    gettext_noop("町名"),
+    gettext_noop("提供への同意"),
+    gettext_noop("避難支援等実施者"),
+    gettext_noop("避難先"),
+    gettext_noop("避難経路"),
+    gettext_noop("配慮事項"),
+)
 
 
 def _helpers(plan: EvacuationPlan | None) -> str:
