@@ -586,6 +586,61 @@ def answers_to_one_referral() -> list[dict[str, Any]]:
     return observed
 
 
+def pages_at_once(editors: int = 4) -> dict[str, Any]:
+    """The same races through the pages: ``editors`` staff press 保存 on one
+    person's edit form opened at the same version, and two staff of the
+    receiving agency press 受け入れ and 辞退 on one referral."""
+    from django.test import Client
+
+    from tsunagari.people.models import Person
+
+    owner = personas()["consultant.elderly"]
+    team = [staff(f"conc.page.{n}", "lsc-16") for n in range(editors)]
+    person = register(owner, "6900000001")
+    form = {**PERSON, "sex": "male", "resident_id": "6900000001", "version": person.version}
+
+    def post(who: Any, url: str, data: dict[str, Any], refusal: str) -> dict[str, Any]:
+        client = Client()
+        client.force_login(who)
+        response = client.post(url, data)
+        return {
+            "status": response.status_code,
+            "refused": refusal in response.content.decode(),
+        }
+
+    conflict = "別の職員がこの方の情報を保存しました"
+    edits = at_once(
+        [
+            partial(
+                post,
+                team[n],
+                f"/people/{person.pk}/edit/",
+                {**form, "phone": _phone(600 + n)},
+                conflict,
+            )
+            for n in range(editors)
+        ]
+    )
+    referral = _referral(9)
+    receivers = [staff(f"conc.srs.{n}", "srs-01") for n in range(2)]
+    base = f"/consultations/referrals/{referral.pk}"
+    too_late = "このつなぎは「"
+    answers = at_once(
+        [
+            partial(post, receivers[0], f"{base}/accept/", {"note": "お受けします"}, too_late),
+            partial(post, receivers[1], f"{base}/decline/", {"reason": "満員のため"}, too_late),
+        ]
+    )
+    referral.refresh_from_db()
+    return {
+        "edits": [[kind, value] for kind, value in edits],
+        "version_before": person.version,
+        "version_after": Person.objects.get(pk=person.pk).version,
+        "answers": [[kind, value] for kind, value in answers],
+        "referral_status": referral.status,
+    }
+
+
 # ── 5. readers while imports and edits run ──────────────────────────────────
 
 
@@ -717,6 +772,7 @@ def run_all(folder: Path) -> dict[str, Any]:
         "failing_import": lambda: import_failing_half_way(folder),
         "edit_during_import": lambda: edit_during_an_import(folder),
         "referral_answers": answers_to_one_referral,
+        "pages": pages_at_once,
         "readers": lambda: readers_during_writes(folder),
     }
     observed: dict[str, Any] = {}
