@@ -132,3 +132,48 @@ def test_it_seals_the_address_through_the_people_edit_action(
     assert elder.sealed
     assert DomainEvent.objects.filter(kind=EventKind.PERSON_CHANGED, person=elder,
                                       data__fields=["sealed"]).exists()  # fmt: skip
+
+
+def test_it_escalates_from_the_command_once(personas: dict[str, Staff], elder: Person) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with clock.frozen(at(2027, 1, 1, 18)):
+        report_on(personas["consultant.elderly"], elder)
+    out = StringIO()
+    with clock.frozen(at(2027, 1, 4, 9)):
+        call_command("safeguarding", "clocks", stdout=out)
+        call_command("safeguarding", "clocks", stdout=out)
+    text = out.getvalue()
+    assert "safety overdue" in text and "1 clock(s) escalated." in text
+    assert "0 clock(s) escalated." in text
+
+
+def test_it_escalates_a_monitoring_review_that_is_overdue(
+    personas: dict[str, Staff], elder: Person, settings: Any
+) -> None:
+    from tsunagari.safeguarding.services import monitor
+
+    settings.SAFEGUARDING_MONITORING_DAYS = 30
+    team = personas["safeguarding"]
+    with clock.frozen(at(2027, 1, 4, 9)):
+        report = walk_to_decision(team, report_on(personas["consultant.elderly"], elder))
+    with clock.frozen(at(2027, 1, 30, 9)):
+        monitor(team, report.pk, "訪問")
+    with clock.frozen(at(2027, 2, 28, 9)):  # 29 days after the review
+        assert escalate_overdue() == []
+    with clock.frozen(at(2027, 3, 2, 9)):
+        assert [e.clock for e in escalate_overdue()] == ["monitoring"]
+
+
+def test_it_opens_the_child_to_the_centre_it_was_handed_to(
+    personas: dict[str, Staff], elder: Person
+) -> None:
+    from tsunagari.people.access import is_entitled
+
+    assert not is_entitled(personas["consultant.child"], elder)
+    report_on(personas["consultant.elderly"], elder, law="child", hand_to="cfc-03")
+    assert is_entitled(personas["consultant.child"], elder)
+    with pytest.raises(PermissionDenied):  # the centre works it under its own rules, not here
+        confirm_safety(personas["consultant.child"], 1, "見た")
