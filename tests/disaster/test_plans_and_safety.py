@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tsunagari.accounts.models import Agency, Staff
-from tsunagari.disaster import services
+from tsunagari.disaster import selection, services
 from tsunagari.disaster.indicators import consent_share, plan_share
 from tsunagari.disaster.models import ConsentStatus, PlanStatus, SafetyStatus
 from tsunagari.disaster.progress import area_progress, safety_board
@@ -115,9 +115,9 @@ def test_a_recipient_checks_only_its_declared_area_and_never_a_sealed_person(
 ) -> None:
     people = roster["people"]
     # before a declaration, nobody is to be checked
-    assert services.check_scope(personas["commissioner"]).person_ids == []
+    assert selection.check_scope(personas["commissioner"]).person_ids == []
     services.declare_disaster(personas["disaster"], ["豊洲", "北砂"], "大地震")
-    scope = services.check_scope(personas["commissioner"])
+    scope = selection.check_scope(personas["commissioner"])
     assert set(scope.person_ids) == {people["ueda"].pk, people["nishi"].pk}
     check = services.record_safety_check(personas["commissioner"], people["ueda"].pk,
                                          SafetyStatus.EVACUATED, "北砂小学校へ")  # fmt: skip
@@ -139,6 +139,6 @@ def test_staff_of_an_agency_that_is_no_recipient_check_nobody(
     roster: dict[str, Any], personas: dict[str, Staff]
 ) -> None:
     services.declare_disaster(personas["disaster"], ["北砂"], "大地震")
-    assert services.check_scope(personas["consultant.elderly"]).person_ids == []
+    assert selection.check_scope(personas["consultant.elderly"]).person_ids == []
     with pytest.raises(PermissionDenied):
         services.record_safety_check(personas["council"], roster["people"]["oyama"].pk, "safe")

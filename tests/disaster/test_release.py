@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from tsunagari.accounts.models import Staff
 from tsunagari.audit.models import AuditAction, AuditEvent
-from tsunagari.disaster import services
+from tsunagari.disaster import selection, services
 from tsunagari.disaster.models import ConsentStatus, Release, ReleaseMode, RosterEntry
 from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.lib import clock
@@ -118,7 +118,7 @@ def test_disaster_mode_ends_by_itself_after_the_set_time(
 ) -> None:
     declaration = services.declare_disaster(personas["disaster"], ["北砂"], "台風", hours="6")
     with clock.frozen(clock.now() + timedelta(hours=7)):
-        assert services.declared_towns() == {}
+        assert selection.declared_towns() == {}
         release, _ = services.release_roster(personas["disaster"], answered["kita"].pk, "xlsx")
     assert answered["people"]["nakamura"].pk not in release.persons
     declaration.refresh_from_db()
@@ -176,7 +176,7 @@ def test_consent_letters_go_to_those_not_yet_asked_but_not_to_sealed_people(
     pytest.importorskip("weasyprint")
     from tsunagari.disaster.documents import consent_letters_pdf
 
-    due = services.letters_due()
+    due = selection.letters_due()
     assert {e.person_id for e in due} == {e.person_id for e in RosterEntry.objects.all()}
     pdf = tmp_path / "letters.pdf"
     pdf.write_bytes(consent_letters_pdf(personas["disaster"], due))

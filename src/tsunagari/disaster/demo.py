@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from tsunagari.accounts.models import Agency, Staff
-from tsunagari.disaster import services
+from tsunagari.disaster import selection, services
 from tsunagari.disaster.models import (
     AreaPriority,
     ConsentStatus,
@@ -155,7 +155,7 @@ def load_demo_disaster(seed: int, ward: Ward | None = None) -> str:
     towns = sorted({e.person.town for e in entries if e.person.town})
     with clock.frozen(_at(start + timedelta(days=1), 10)):
         recipients = _recipients(towns)
-        due = services.letters_due()
+        due = selection.letters_due()
         services.mark_letters_sent(officer, due)
     # Answers come back over six weeks.
     states: dict[int, str] = {}
@@ -246,4 +246,4 @@ def load_demo_disaster(seed: int, ward: Ward | None = None) -> str:
 
 def services_scope_ids(officer: Staff, storm: datetime) -> list[int]:
     with clock.frozen(_at(storm, 7)):
-        return services.check_scope(officer).person_ids
+        return selection.check_scope(officer).person_ids

@@ -24,7 +24,7 @@ from tsunagari.people.presenter import PersonView, Purpose, present_people
 
 if TYPE_CHECKING:
     from tsunagari.accounts.models import Staff
-    from tsunagari.disaster.services import Selection
+    from tsunagari.disaster.selection import Selection
 
 #: The roster entry itself opens these sections to the ward's staff and, in a
 #: release, to the recipient: the statutory items (art. 49-10).
@@ -83,7 +83,7 @@ def release_file(actor: Staff, release: Release, selection: Selection) -> bytes:
 
 
 def stamp(release: Release) -> str:
-    from tsunagari.disaster.services import now_text
+    from tsunagari.disaster.selection import now_text
 
     return gettext("提供先: %(name)s　提供日時: %(at)s　提供番号: %(pk)s") % {
         "name": release.recipient.name, "at": now_text(release.at), "pk": release.pk,
@@ -154,7 +154,7 @@ def release_xlsx(release: Release, rows: list[Row]) -> bytes:
 
 def consent_letters_pdf(actor: Staff, entries: list[RosterEntry]) -> bytes:
     """One letter a page asking each person whether their entry may be shared."""
-    from tsunagari.disaster.services import now_text
+    from tsunagari.disaster.selection import now_text
 
     persons = [e.person for e in entries]
     views = present_people(actor, persons, Purpose.EXPORT, object_type="disaster.letters",

@@ -14,7 +14,7 @@ from tsunagari.disaster.models import (
     RosterEntry,
     SafetyStatus,
 )
-from tsunagari.disaster.services import declared_towns, latest_checks
+from tsunagari.disaster.selection import declared_towns, latest_checks
 
 #: Priority of a town not listed in AreaPriority.
 DEFAULT_PRIORITY = 3

@@ -17,7 +17,7 @@ from tsunagari.accounts.models import Agency
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
-from tsunagari.disaster import services
+from tsunagari.disaster import selection, services
 from tsunagari.disaster.documents import ROSTER_SECTIONS, PdfUnavailable, consent_letters_pdf
 from tsunagari.disaster.models import (
     ConsentStatus,
@@ -67,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "disaster/index.html", {
         "total": entries.count(), "consent": [(label, consent[v]) for v, label in ConsentStatus.choices],
         "rebuild": RosterRebuild.objects.first(), "areas": area_progress(),
-        "declarations": services.active_declarations(),
+        "declarations": selection.active_declarations(),
         "letters_due": entries.filter(consent=ConsentStatus.NOT_ASKED).count(),
         "may_declare": allowed(staff, Action.DECLARE_DISASTER),
     })  # fmt: skip
@@ -209,7 +209,7 @@ def add(request: HttpRequest) -> HttpResponse:
 def letters(request: HttpRequest) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.WORK_EVACUATION)
-    due = services.letters_due()
+    due = selection.letters_due()
     try:
         pdf = consent_letters_pdf(staff, due)
     except PdfUnavailable as exc:
@@ -326,7 +326,7 @@ def recipients(request: HttpRequest) -> HttpResponse:
 
 
 def _recipient_choices() -> dict[str, Any]:
-    return {"kinds": RecipientKind.choices, "towns": services.known_towns(),
+    return {"kinds": RecipientKind.choices, "towns": selection.known_towns(),
             "agencies": Agency.objects.filter(is_active=True).order_by("kind", "code")}  # fmt: skip
 
 
@@ -367,9 +367,9 @@ def recipient(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, gettext("提供先を保存しました。"))
                 return redirect("disaster:recipient", found.pk)
     _audit_page(request, "recipient")
-    selection = services.select_release(found)
+    chosen = selection.select_release(found)
     return render(request, "disaster/recipient.html", {
-        "recipient": found, "typed": typed, "errors": errors, "selection": selection,
+        "recipient": found, "typed": typed, "errors": errors, "selection": chosen,
         "releases": found.releases.select_related("by", "declaration")[:50],
         **_recipient_choices(),
     }, status=400 if errors else 200)  # fmt: skip
@@ -396,7 +396,7 @@ def declare(request: HttpRequest) -> HttpResponse:
             return redirect("disaster:declaration", made.pk)
     _audit_page(request, "declare")
     return render(request, "disaster/declare.html", {
-        "typed": typed, "errors": errors, "towns": services.known_towns(),
+        "typed": typed, "errors": errors, "towns": selection.known_towns(),
         "declarations": Declaration.objects.select_related("declared_by", "ended_by")[:20],
     }, status=400 if errors else 200)  # fmt: skip
 
@@ -436,7 +436,7 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
 def safety(request: HttpRequest) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.RECORD_SAFETY_CHECKS)
-    scope = services.check_scope(staff)
+    scope = selection.check_scope(staff)
     if not allowed(staff, Action.WORK_EVACUATION) and scope.recipient is None:
         raise PermissionDenied(gettext(
             "あなたの機関は災害時の提供先（避難支援等関係者）に指定されていません。"
@@ -447,7 +447,7 @@ def safety(request: HttpRequest) -> HttpResponse:
     persons = {p.pk: p for p in Person.objects.filter(pk__in=scope.person_ids)}
     ids = [i for i in scope.person_ids if not town or persons[i].town == town]
     views = _views(request, [persons[i] for i in ids], safety=True)
-    latest = services.latest_checks(sorted({d.pk for d in scope.declaration_of.values()}))
+    latest = selection.latest_checks(sorted({d.pk for d in scope.declaration_of.values()}))
     return render(request, "disaster/safety.html", {
         "rows": [(views[i], persons[i].town, latest.get(i)) for i in ids],
         "towns": sorted({persons[i].town for i in scope.person_ids}), "town": town,
@@ -485,7 +485,7 @@ def board(request: HttpRequest) -> HttpResponse:
     require(signed_in_staff(request), Action.WORK_EVACUATION)
     _audit_page(request, "board")
     context = {"rows": safety_board(), "statuses": SafetyStatus.choices,
-               "updated": services.now_text()}  # fmt: skip
+               "updated": selection.now_text()}  # fmt: skip
     if request.headers.get("HX-Request"):
         return render(request, "disaster/_board.html", context)
     return render(request, "disaster/board.html", context)
