@@ -728,6 +728,66 @@ def readers_during_writes(folder: Path, readers: int = 4, editors: int = 2) -> d
     }
 
 
+LINKAGE_EXTRACTS = Path(__file__).resolve().parents[1] / "linkage" / "data" / "hard"
+
+
+def linkage_run_while_reading(folder: Path, readers: int = 4) -> dict[str, Any]:
+    """A linkage run (the small hard-cases extracts: link, detect, store)
+    while staff read the worklist and a person's page."""
+    from django.test import Client, override_settings
+
+    from tsunagari.linkage.models import BasisKind
+    from tsunagari.linkage.runs import create_run_from_directory, execute_run
+    from tsunagari.linkage.sources import ensure_default_sources, record_basis
+
+    owner = personas()["consultant.elderly"]
+    team = [staff(f"conc.link.{n}", "lsc-16") for n in range(readers)]
+    person = register(owner, "6800000001")
+    finished = threading.Event()
+    with override_settings(DATA_DIR=folder / "linkage-data"):
+        for source in ensure_default_sources():
+            if not source.has_basis:
+                record_basis(None, source, BasisKind.ORDINANCE,
+                             "複合的な課題を抱える世帯の早期把握のための目的外利用",
+                             "江東区個人情報保護条例施行規則 第5条")  # fmt: skip
+        run = create_run_from_directory(LINKAGE_EXTRACTS, None, as_of=date(2026, 10, 1))
+
+        def linking() -> Any:
+            try:
+                done = execute_run(run)
+                return {"status": str(done.status), "error": done.error,
+                        "records": done.records, "candidates": done.candidates}  # fmt: skip
+            finally:
+                finished.set()
+
+        def reading(n: int) -> Callable[[], Any]:
+            def body() -> Any:
+                client = Client()
+                client.force_login(team[n])
+                statuses: dict[int, int] = {}
+                pages = ["/consultations/", f"/people/{person.pk}/"]
+                looks = during = 0
+                while looks < 200 and (looks < 4 or not finished.is_set()):
+                    during += not finished.is_set()
+                    status = client.get(pages[looks % 2]).status_code
+                    statuses[status] = statuses.get(status, 0) + 1
+                    looks += 1
+                return {"statuses": statuses, "during_writes": during}
+
+            return body
+
+        started = time.monotonic()
+        results = at_once([linking, *(reading(n) for n in range(readers))], wait=60)
+        seconds = time.monotonic() - started
+    began = time.monotonic()
+    register(owner, "6899999999", phone=_phone(998))
+    return {
+        "outcomes": [[kind, value] for kind, value in results],
+        "seconds": round(seconds, 2),
+        "write_after_seconds": round(time.monotonic() - began, 3),
+    }
+
+
 def leftover_locks() -> dict[str, Any]:
     """On PostgreSQL: other sessions of this database still holding locks or
     idle inside a transaction (waits briefly for closed connections to go)."""
@@ -774,6 +834,7 @@ def run_all(folder: Path) -> dict[str, Any]:
         "referral_answers": answers_to_one_referral,
         "pages": pages_at_once,
         "readers": lambda: readers_during_writes(folder),
+        "linkage": lambda: linkage_run_while_reading(folder),
     }
     observed: dict[str, Any] = {}
     for name, scenario in plan.items():

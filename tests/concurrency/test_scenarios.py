@@ -174,6 +174,18 @@ def check_readers(seen: dict[str, Any]) -> None:
     assert seen["write_after_seconds"] < 2, seen
 
 
+def check_linkage(seen: dict[str, Any]) -> None:
+    outcomes = seen["outcomes"]
+    assert [kind for kind, _ in outcomes] == ["ok"] * len(outcomes), outcomes
+    linked, *readers = (value for _, value in outcomes)
+    assert linked["status"] == "done" and not linked["error"], linked
+    assert linked["records"] > 0
+    for reader in readers:
+        assert {str(status) for status in reader["statuses"]} == {"200"}, reader
+    assert sum(reader["during_writes"] for reader in readers) > 0, readers
+    assert seen["write_after_seconds"] < 2, seen
+
+
 # ── PostgreSQL: in-process threads ──────────────────────────────────────────
 
 
@@ -243,6 +255,13 @@ def test_readers_get_their_pages_while_an_import_and_edits_run_and_no_lock_is_le
     tmp_path: Path,
 ) -> None:
     check_readers(_timed(lambda: scenarios.readers_during_writes(tmp_path), 40))
+    assert scenarios.leftover_locks() == {"locks": 0, "idle_in_transaction": 0, "waiting": 0}
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_readers_get_their_pages_while_a_linkage_run_links_and_stores(tmp_path: Path) -> None:
+    check_linkage(_timed(lambda: scenarios.linkage_run_while_reading(tmp_path), 60))
     assert scenarios.leftover_locks() == {"locks": 0, "idle_in_transaction": 0, "waiting": 0}
 
 
@@ -348,3 +367,10 @@ def test_on_a_sqlite_file_readers_get_their_pages_while_an_import_and_edits_run(
     sqlite_file_run: dict[str, Any],
 ) -> None:
     check_readers(_scenario(sqlite_file_run, "readers", 40))
+
+
+@on_sqlite_file
+def test_on_a_sqlite_file_readers_get_their_pages_while_a_linkage_run_stores(
+    sqlite_file_run: dict[str, Any],
+) -> None:
+    check_linkage(_scenario(sqlite_file_run, "linkage", 60))
