@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -307,7 +308,7 @@ def send_tip(actor: Staff, data: TipInput) -> Tip:
         raise OutreachError(errors)
     with transaction.atomic():
         tip = Tip.objects.create(
-            reference=f"pending-{clock.now().timestamp()}", tipster=data.tipster, sent_by=actor,
+            reference=f"pending-{uuid4().hex[:12]}", tipster=data.tipster, sent_by=actor,
             sent_agency_id=actor.agency_id, sent_at=clock.now(), town=town, address=address,
             description=description,
         )  # fmt: skip
