@@ -101,6 +101,10 @@ def test_a_commissioner_records_a_safety_check_for_its_area_by_htmx(
                            HTTP_HX_REQUEST="true")  # fmt: skip
     assert response.status_code == 200 and "支援が必要" in response.content.decode()
     assert SafetyCheck.objects.get().status == "needs_help"
+    # a person outside the commissioner's towns is refused with the reason
+    oyama = roster["people"]["oyama"]
+    refused = client.post(f"/disaster/safety/{oyama.pk}/", {"status": "safe"})
+    assert refused.status_code == 403 and "対象になっていません" in refused.content.decode()
     board = client_for("disaster").get("/disaster/safety/board/", HTTP_HX_REQUEST="true")
     assert "豊洲" in board.content.decode() and "<html" not in board.content.decode()
 

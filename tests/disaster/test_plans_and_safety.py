@@ -123,7 +123,7 @@ def test_a_recipient_checks_only_its_declared_area_and_never_a_sealed_person(
                                          SafetyStatus.EVACUATED, "北砂小学校へ")  # fmt: skip
     assert check.recipient == commissioner_recipient
     for outside in ("oyama", "sato"):
-        with pytest.raises(services.DisasterError):
+        with pytest.raises(PermissionDenied, match="対象になっていません"):
             services.record_safety_check(
                 personas["commissioner"], people[outside].pk, SafetyStatus.SAFE
             )

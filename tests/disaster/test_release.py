@@ -183,3 +183,30 @@ def test_consent_letters_go_to_those_not_yet_asked_but_not_to_sealed_people(
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True,
                           text=True).stdout  # fmt: skip
     assert "大山" in text and "同意します" in text and "佐藤" not in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_every_page_of_a_long_printed_release_names_the_recipient_and_the_date(
+    answered: dict[str, Any], personas: dict[str, Staff], tmp_path: Path
+) -> None:
+    pytest.importorskip("weasyprint")
+    from tests.people.conftest import make_person
+
+    officer = personas["disaster"]
+    for n in range(60):
+        person = make_person(name=f"北野　{n}郎", kana="キタノ　ロウ", birth_date="1940-01-01",
+                             sex="1", address=f"東京都江東区北砂四丁目{n + 1}番1号")  # fmt: skip
+        services.add_by_hand(officer, person.pk, "在宅で人工呼吸器を使用")
+        services.record_roster_consent(officer, person.pk, ConsentStatus.AGREED, TODAY)
+    release, content = services.release_roster(officer, answered["kita"].pk, "pdf")
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(content)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          check=True, text=True).stdout  # fmt: skip
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) > 1
+    from django.utils import timezone
+
+    day = timezone.localtime(release.at).strftime("%Y-%m-%d")
+    for page in pages:
+        assert "北砂三丁目町会" in page and day in page and f"提供番号: {release.pk}" in page

@@ -8,3 +8,8 @@ class DisasterConfig(AppConfig):
     name = "tsunagari.disaster"
     label = "disaster"
     verbose_name = _("避難行動要支援者")
+
+    def ready(self) -> None:
+        from tsunagari.disaster.access import register
+
+        register()

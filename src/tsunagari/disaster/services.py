@@ -723,21 +723,27 @@ def end_disaster(actor: Staff | None, declaration_id: object, note: str) -> Decl
 def record_safety_check(
     actor: Staff | None, person_id: object, status: str, note: str = ""
 ) -> SafetyCheck:
-    """Record a person as safe, evacuated, needing help or not reached."""
+    """Record a person as safe, evacuated, needing help or not reached.
+
+    The person must be in the actor's scope now (``access._safety_rule``):
+    on the roster in a declared town, and for a recipient's staff in its
+    towns and not sealed; otherwise PermissionDenied with the reason.
+    """
     require_actor(actor, Action.RECORD_SAFETY_CHECKS)
+    person = _person(person_id)
+    require_actor(actor, Action.RECORD_SAFETY_CHECKS, person)
     errors: dict[str, str] = {}
     if status not in SafetyStatus.values:
         errors["status"] = gettext("安否を選んでください。")
     note = _text(note, "note", errors, limit=200)
     scope = check_scope(actor)
-    pid = _int(person_id)
-    if pid not in scope.person_ids:
+    pid = person.pk
+    if pid not in scope.person_ids:  # the operator (actor None) checks the declared towns too
         errors["person"] = gettext(
             "この方は、いま安否確認の対象になっていません（発令中の地域の名簿の方だけです）。"
         )
     if errors:
         raise DisasterError(errors)
-    person = Person.objects.get(pk=pid)
     declaration = scope.declaration_of[person.town]
     with transaction.atomic():
         check = SafetyCheck.objects.create(declaration=declaration, person=person, status=status,
