@@ -134,6 +134,9 @@ def test_it_never_shows_the_reporter_to_the_persons_other_agencies(
     assert "木村" in body or username == "commissioner"  # the agencies do see the person
     for secret in (REPORTER_NAME, REPORTER_CONTACT, "近隣住民", "隣人"):
         assert secret not in body, secret
+    # nor that a report exists: the steps are not on the person's story for them
+    for step in ("通報・届出の受付", "安全確認", "コアメンバー会議"):
+        assert step not in body, step
 
 
 def test_it_keeps_the_reporter_out_of_the_api_schema() -> None:
