@@ -138,6 +138,7 @@ def test_a_coordinator_opens_assesses_and_agrees_a_plan_and_a_member_confirms_fi
     page.get_by_role("heading", level=1, name=re.compile("の会議$")).wait_for()
     assert "資料は会議の外へ渡しません" in page.locator("#no-handout").inner_text()
     checked()
+    conference_url = page.url
     page.get_by_role("link", name="支援プランとモニタリング").first.click()
     page.get_by_label("本人がこのプランに合意している").check()
     page.get_by_role("button", name="合意を記録する").click()
@@ -158,5 +159,16 @@ def test_a_coordinator_opens_assesses_and_agrees_a_plan_and_a_member_confirms_fi
     member.get_by_text("守秘義務の確認を記録しました。").wait_for()
     assert "山本　トキ" in member.locator("main").inner_text()
     assert axe_check(member) == [], member.url
-    for window in (page, member):
+    # the case's pages work at phone width too
+    phone = browser.new_context(locale="ja-JP", base_url=live_server.url,
+                                viewport={"width": 390, "height": 844}).new_page()  # fmt: skip
+    phone.set_default_timeout(15000)
+    sign_in(phone, "coordinator")
+    for url in (case_url, f"{case_url}assessment/", f"{case_url}plan/", conference_url, "/cases/"):
+        if url:
+            phone.goto(url)
+            assert axe_check(phone) == [], f"{url} at phone width"
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390 + 1, f"{url} scrolls sideways ({width} px)"
+    for window in (page, member, phone):
         window.context.close()
