@@ -161,3 +161,15 @@ def test_a_note_not_yet_sent_is_cleared_on_sign_out(
     page.get_by_role("button", name="サインアウト").click()
     page.wait_for_url("**/signin/**")
     assert stored(page) == []
+
+
+def test_the_visit_list_fits_a_phone(
+    phone_page: Any, sign_in: Any, need: Need, personas: Any, axe_check: Any
+) -> None:
+    create_target_from_need(personas["outreach"], need.pk)
+    sign_in(phone_page, "outreach")
+    phone_page.goto("/outreach/visits/")
+    phone_page.locator("form.contact-form").first.wait_for()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 376, width
+    no_violations(phone_page, axe_check)

@@ -196,3 +196,12 @@ def test_identify_page_ties_a_tip_to_a_person(client_for: Any, personas: Any, wa
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.person == ward["alone"]
+
+
+def test_a_household_target_lists_its_members_but_not_their_sealed_address(
+    client_for: Any, personas: Any, ward: Any
+) -> None:
+    target = create_target_from_candidate(personas["outreach"], ward["candidate"].pk)
+    page = client_for("outreach").get(f"/outreach/{target.pk}/").content.decode()
+    assert "佐藤　陽" in page and "（子）" in page
+    assert SEALED_ADDRESS not in page and "東雲" not in page

@@ -42,6 +42,7 @@ from tsunagari.outreach.models import (
     Risk,
     Source,
     State,
+    TargetKind,
     Tipster,
 )
 from tsunagari.outreach.services import (
@@ -243,9 +244,15 @@ def detail(request: HttpRequest, target_id: int) -> HttpResponse:
     team = Action.WORK_OUTREACH in actions_for(staff)
     person = None
     if target.person is not None:
+        household = team and target.kind == TargetKind.HOUSEHOLD
         granted = TEAM_SECTIONS if team else frozenset({sections.IDENTITY})
+        if household:
+            # A household target shares who lives there with the team (names,
+            # relations, ages; the presenter hides a sealed household's address).
+            granted = granted | {sections.HOUSEHOLD}
         person = present_person(staff, target.person, Purpose.VIEW, request=request,
-                                granted=granted, detail={"target": target.pk})  # fmt: skip
+                                granted=granted, with_household=household,
+                                detail={"target": target.pk})  # fmt: skip
     else:
         record_request(request, AuditAction.VIEW, obj=target, detail={"partial": True})
     row = rows_for(staff, [target], request=None)[0] if team else None
