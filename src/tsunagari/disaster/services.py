@@ -328,6 +328,9 @@ def rebuild_roster(actor: Staff | None) -> RosterRebuild:
         removed: list[dict[str, Any]] = []
         kept: list[dict[str, Any]] = []
         unchanged = 0
+        # Written in bulk: a whole ward's roster is tens of thousands of rows.
+        changed: list[RosterEntry] = []
+        created: list[RosterEntry] = []
         for pid, entry in entries.items():
             if not entry.on_roster or pid in reasons:
                 continue
@@ -338,27 +341,31 @@ def rebuild_roster(actor: Staff | None) -> RosterRebuild:
                 reasons[pid] = held
                 continue
             entry.on_roster, entry.removed_at = False, now
-            entry.save(update_fields=["on_roster", "removed_at"])
+            changed.append(entry)
             removed.append({"person": pid, "reasons": [labels.get(c, c) for c in entry.reasons],
                             "why": gettext("どの基準にも当てはまらなくなりました。")})  # fmt: skip
         for pid, codes in sorted(reasons.items()):
             names = [labels.get(c, c) for c in codes]
             current = entries.get(pid)
             if current is None:
-                RosterEntry.objects.create(person_id=pid, reasons=codes,
-                                                   reason_labels=names, since=now)  # fmt: skip
+                created.append(RosterEntry(person_id=pid, reasons=codes, reason_labels=names,
+                                           since=now))  # fmt: skip
                 added.append({"person": pid, "reasons": names})
             elif not current.on_roster:
                 current.on_roster, current.removed_at, current.since = True, None, now
                 current.reasons, current.reason_labels = codes, names
-                current.save(update_fields=["on_roster", "removed_at", "since", "reasons",
-                                          "reason_labels"])  # fmt: skip
+                changed.append(current)
                 added.append({"person": pid, "reasons": names})
             else:
                 if current.reasons != codes:
                     current.reasons, current.reason_labels = codes, names
-                    current.save(update_fields=["reasons", "reason_labels"])
+                    changed.append(current)
                 unchanged += 1
+        RosterEntry.objects.bulk_create(created, batch_size=2000)
+        RosterEntry.objects.bulk_update(
+            changed, ["on_roster", "removed_at", "since", "reasons", "reason_labels"],
+            batch_size=2000,
+        )  # fmt: skip
         unchanged -= len(kept)
         rebuild = RosterRebuild.objects.create(
             at=now, by=actor, added=added, removed=removed, kept=kept, unchanged=max(0, unchanged),
