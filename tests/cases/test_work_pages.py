@@ -160,3 +160,30 @@ def test_work_pages_never_show_the_sealed_households_address(
         body = client.get(f"{base}/{url}").content.decode()
         assert "高橋　健二" in body or url == "plan/"
         assert ADDRESS not in body and PHONE not in body, url
+
+
+def test_the_api_reads_plan_and_conferences_under_the_same_rules(
+    sm_case: Case, client_for: Clients
+) -> None:
+    coordinator = client_for("coordinator")
+    base = f"/cases/{sm_case.pk}"
+    assert coordinator.get(f"/api/cases/{sm_case.pk}/plan").status_code == 404
+    coordinator.post(f"{base}/plan/", plan_post(0, "家で暮らし続けたい"))
+    coordinator.post(f"{base}/conferences/new/", {
+        "held_on": clock.today().isoformat(), "agency": ["mac-01"], "minutes": "秘密の議事録"})  # fmt: skip
+    plan = coordinator.get(f"/api/cases/{sm_case.pk}/plan").json()
+    assert plan["version"] == 1 and plan["goals"] == ["家で暮らし続けたい"]
+    assert plan["actions"][0]["agency"] == "lsc-16" and len(plan["revisions"]) == 1
+    assert (
+        coordinator.get(f"/api/cases/{sm_case.pk}/conferences").json()[0]["minutes"]
+        == "秘密の議事録"
+    )
+    # an agency off the team, and a member who has not confirmed, get 403 with the reason
+    off = client_for("consultant.disability").get(f"/api/cases/{sm_case.pk}/conferences")
+    assert off.status_code == 403
+    member = client_for("consultant.elderly")
+    refused = member.get(f"/api/cases/{sm_case.pk}/conferences")
+    assert refused.status_code == 403 and "守秘義務" in refused.json()["detail"]
+    member.post(f"{base}/confidentiality/")
+    assert member.get(f"/api/cases/{sm_case.pk}/conferences").status_code == 200
+    assert AuditEvent.objects.filter(reason="case conferences (api)").count() == 2

@@ -118,6 +118,16 @@ def needs_confirmation(staff: Staff | AnonymousUser, case: Case) -> bool:
     return not ConfidentialityConfirmation.objects.filter(case=case, staff_id=staff.pk).exists()
 
 
+def unconfirmed(staff: Staff | AnonymousUser, cases: list[Case]) -> set[int]:
+    """Of ``cases``, the ids of those ``staff`` must still confirm (one query)."""
+    ids = [c.pk for c in cases if c.regime == Regime.SUPPORT_MEETING]
+    if not ids or staff.pk is None:
+        return set(ids)
+    done = set(ConfidentialityConfirmation.objects.filter(case_id__in=ids, staff_id=staff.pk)
+               .values_list("case_id", flat=True))  # fmt: skip
+    return set(ids) - done
+
+
 def require_confirmed(actor: Staff | AnonymousUser, case: Case) -> None:
     """Refuse (audited) anything on a 支援会議 case before the worker confirmed the duty."""
     if needs_confirmation(actor, case):

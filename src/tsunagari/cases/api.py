@@ -3,7 +3,7 @@ services, rules and presenter as the pages."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,8 +11,10 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from tsunagari.accounts.policy import Action, allowed, require
-from tsunagari.cases.access import get_case_for, get_workable_case, needs_confirmation
-from tsunagari.cases.models import Case
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record_request
+from tsunagari.cases.access import get_case_for, get_workable_case, unconfirmed
+from tsunagari.cases.models import Case, SupportPlan
 from tsunagari.cases.services import (
     MAX_MEMBERS,
     MAX_TEAM,
@@ -26,6 +28,7 @@ from tsunagari.cases.services import (
     open_case,
     visible_cases,
 )
+from tsunagari.lib import clock
 from tsunagari.lib.http import signed_in_staff
 from tsunagari.people.api import PersonOut, person_out
 from tsunagari.people.presenter import Purpose, present_people, present_person
@@ -130,7 +133,7 @@ def list_cases(request: HttpRequest) -> Any:
     staff = signed_in_staff(request)
     require(staff, Action.VIEW_PERSONAL_DATA)
     cases = visible_cases(staff)
-    closed = {c.pk for c in cases if needs_confirmation(staff, c)}
+    closed = unconfirmed(staff, cases)
     shown = [c for c in cases if c.pk not in closed]
     views = {v.id: v for v in present_people(
         staff, list({c.person_id: c.person for c in shown}.values()), Purpose.LIST,
@@ -184,3 +187,92 @@ def case_close(request: HttpRequest, case_id: int, payload: EndIn) -> Any:
     except CaseError as exc:
         return _refused(exc)
     return Status(200, _detail(request, get_case_for(staff, case_id)))
+
+
+class PlanActionOut(Schema):
+    id: int
+    text: str
+    agency: str
+    due_on: date
+    done_on: date | None
+    overdue: bool
+
+
+class PlanRevisionOut(Schema):
+    number: int
+    saved_by: str
+    saved_at: datetime
+    agreed_at: datetime | None
+    conference_id: int | None
+    content: dict[str, Any]
+
+
+class PlanOut(Schema):
+    version: int
+    agreed_version: int | None
+    goals: list[str]
+    review_on: date | None
+    actions: list[PlanActionOut]
+    revisions: list[PlanRevisionOut]
+
+
+class ConferenceAgencyOut(Schema):
+    agency: str
+    role: str
+
+
+class ConferenceOut(Schema):
+    id: int
+    regime: str
+    held_on: date
+    agencies: list[ConferenceAgencyOut]
+    attendees: list[str]
+    agenda: str
+    minutes: str
+    decisions: str
+
+
+def _read(request: HttpRequest, case_id: int, what: str) -> Case:
+    """The case for a read of its work: visible, and under 支援会議 confirmed; audited."""
+    case = get_workable_case(signed_in_staff(request), case_id, to_work=False)
+    record_request(request, AuditAction.VIEW, obj=case, person_id=case.person_id,
+                   reason=f"case {what} (api)", detail={"case": case.pk, "api": True})  # fmt: skip
+    return case
+
+
+@router.get("/{case_id}/plan", response={200: PlanOut, 403: ErrorOut, 404: ErrorOut})
+def get_plan(request: HttpRequest, case_id: int) -> Any:
+    """The case's support plan: current goals, actions and every revision (404 if none yet)."""
+    case = _read(request, case_id, "plan")
+    plan = SupportPlan.objects.filter(case=case).first()
+    if plan is None:
+        return Status(404, {"detail": gettext("まだ支援プランがありません。")})
+    today = clock.today()
+    return {
+        "version": plan.version, "agreed_version": plan.agreed_version, "goals": plan.goals,
+        "review_on": plan.review_on,
+        "actions": [{"id": a.pk, "text": a.text, "agency": a.agency.code, "due_on": a.due_on,
+                     "done_on": a.done_on, "overdue": a.done_on is None and a.due_on < today}
+                    for a in plan.actions.filter(active=True).select_related("agency")],
+        "revisions": [{"number": r.number, "saved_by": r.saved_by.username, "saved_at": r.saved_at,
+                       "agreed_at": r.agreed_at, "conference_id": r.conference_id,
+                       "content": r.content}
+                      for r in plan.revisions.select_related("saved_by")],
+    }  # fmt: skip
+
+
+@router.get(
+    "/{case_id}/conferences", response={200: list[ConferenceOut], 403: ErrorOut, 404: ErrorOut}
+)
+def list_conferences(request: HttpRequest, case_id: int) -> Any:
+    """The case's conferences with their minutes, newest first: for the team only (under
+    支援会議, confirmed workers of member agencies); there is no other export of them."""
+    case = _read(request, case_id, "conferences")
+    return [
+        {"id": c.pk, "regime": c.regime, "held_on": c.held_on, "agenda": c.agenda,
+         "minutes": c.minutes, "decisions": c.decisions,
+         "agencies": [{"agency": a.agency.code, "role": a.role}
+                      for a in c.agencies.select_related("agency")],
+         "attendees": [a.staff.username for a in c.attendees.select_related("staff")]}
+        for c in case.conferences.order_by("-held_on", "-pk")
+    ]  # fmt: skip

@@ -1066,13 +1066,13 @@ def overdue_actions(staff: Staff) -> list[Overdue]:
     """Plan actions past their due date on the working-day calendar, not done, of
     the open cases the staff member sees (under 支援会議 once confirmed), most
     overdue first."""
-    from tsunagari.cases.access import needs_confirmation
+    from tsunagari.cases.access import unconfirmed
     from tsunagari.consultations.limits import working_calendar
 
     today = clock.today()
-    cases = {
-        c.pk: c for c in visible_cases(staff) if c.is_open and not needs_confirmation(staff, c)
-    }
+    seen = [c for c in visible_cases(staff) if c.is_open]
+    closed = unconfirmed(staff, seen)
+    cases = {c.pk: c for c in seen if c.pk not in closed}
     rows = (
         PlanAction.objects.filter(plan__case_id__in=list(cases), active=True, done_on__isnull=True,
                                   due_on__lt=today)

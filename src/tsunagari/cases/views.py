@@ -17,7 +17,7 @@ from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, actions_for, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
-from tsunagari.cases.access import get_case_for, needs_confirmation
+from tsunagari.cases.access import get_case_for, needs_confirmation, unconfirmed
 from tsunagari.cases.models import (
     MOVABLE_STAGES,
     Case,
@@ -75,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     elif stage:
         shown = [c for c in shown if c.stage == stage and c.state != CaseState.SUSPENDED]
     # A 支援会議 case shows no one's name before the viewer confirmed the duty.
-    closed = {c.pk for c in shown if needs_confirmation(staff, c)}
+    closed = unconfirmed(staff, shown)
     persons = {c.person_id: c.person for c in shown if c.pk not in closed}
     views = present_people(staff, list(persons.values()), Purpose.LIST, request=request,
                            object_type="cases.case",
