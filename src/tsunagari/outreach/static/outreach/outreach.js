@@ -191,6 +191,11 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.status === 201) { sent(note, answer); return true; }
+        if (response.redirected && response.url.indexOf("/signin/") >= 0) {
+          // The session ended: keep the note, say what to do.
+          update(note.ref, function (n) { n.status = "error"; n.message = t("signin"); });
+          return true;
+        }
         if (response.status === 409) {
           update(note.ref, function (n) { n.status = "conflict"; n.current = answer.version; n.state = answer.state || ""; });
         } else if (response.status === 422 || response.status === 400 || response.status === 403) {
