@@ -95,30 +95,29 @@ def home(request: HttpRequest) -> HttpResponse:
     placements = list(
         Placement.objects.filter(state__in=OPEN_STATES).select_related("person").order_by("pk")
     )
+    due = list(
+        FollowUp.objects.filter(done_on__isnull=True)
+        .select_related("placement", "placement__person")
+        .order_by("due_on", "pk")
+    )
     profiles = list(ParticipationProfile.objects.select_related("person").order_by("-updated_at"))
     ids = [p.person_id for p in placements] + [p.person_id for p in profiles]
+    ids += [f.placement.person_id for f in due]
     mine = entitled_person_ids(staff, ids)
     placements = [p for p in placements if p.person_id in mine]
+    due = [f for f in due if f.placement.person_id in mine]
     profiles = [p for p in profiles if p.person_id in mine][:50]
     persons = {p.person_id: p.person for p in placements}
     persons.update({p.person_id: p.person for p in profiles})
+    persons.update({f.placement.person_id: f.placement.person for f in due})
     views = {
         v.id: v
-        for v in present_people(
-            staff,
-            list(persons.values()),
-            Purpose.LIST,
-            request=request,
-            object_type="participation.placement",
-            detail={"placements": [p.pk for p in placements]},
-        )
-    }
+        for v in present_people(staff, list(persons.values()), Purpose.LIST, request=request,
+                                object_type="participation.placement",
+                                detail={"placements": sorted({p.pk for p in placements}
+                                                             | {f.placement_id for f in due})})
+    }  # fmt: skip
     today = clock.today()
-    due = list(
-        FollowUp.objects.filter(placement__in=placements, done_on__isnull=True)
-        .select_related("placement")
-        .order_by("due_on", "pk")
-    )
     return render(request, "participation/home.html", {
         "due": [(f, views[f.placement.person_id]) for f in due],
         "placements": [(p, views[p.person_id]) for p in placements],
