@@ -205,3 +205,16 @@ def test_a_household_target_lists_its_members_but_not_their_sealed_address(
     page = client_for("outreach").get(f"/outreach/{target.pk}/").content.decode()
     assert "佐藤　陽" in page and "（子）" in page
     assert SEALED_ADDRESS not in page and "東雲" not in page
+
+
+def test_a_tip_waits_unassigned_until_a_worker_takes_it_on(client_for: Any, personas: Any) -> None:
+    tip = send_tip(personas["commissioner"], TipInput(tipster="utility", town="東砂",
+                                                      description="ガスの停止予告に応答がない。"))  # fmt: skip
+    target = OutreachTarget.objects.get(tip=tip)
+    client = client_for("outreach")
+    page = client.get("/outreach/").content.decode()
+    assert 'id="waiting-table"' in page and f"/outreach/{target.pk}/" in page
+    client.post(f"/outreach/{target.pk}/take/")
+    target.refresh_from_db()
+    assert target.worker == personas["outreach"]
+    assert 'id="waiting-table"' not in client.get("/outreach/").content.decode()

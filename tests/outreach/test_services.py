@@ -207,6 +207,7 @@ def test_no_closing_without_a_reason_and_other_needs_a_note(
     close_target(staff, target.pk, "moved")
     target.refresh_from_db()
     assert target.state == State.CLOSED and target.close_reason == "moved"
+    assert EventKind.OUTREACH_CLOSED in kinds(target)
     with pytest.raises(OutreachError):
         move_state(staff, target.pk, State.TRYING)
     with pytest.raises(OutreachError):
@@ -225,6 +226,7 @@ def test_pausing_needs_a_date_after_today_and_a_contact_resumes(
     pause_target(staff, target.pk, until.isoformat(), "入院中")
     target.refresh_from_db()
     assert target.state == State.PAUSED and target.pause_until == until
+    assert EventKind.OUTREACH_PAUSED in kinds(target)
     log_contact(staff, target.pk, contact())
     target.refresh_from_db()
     assert target.state == State.TRYING and target.pause_until is None
