@@ -93,8 +93,11 @@ def test_the_coordinator_assesses_plans_holds_a_conference_and_agrees(
     assert MonitoringNote.objects.get().note == "週2回のデイサービス開始"
     page = client.get(f"{base}/plan/").content.decode()
     assert "週2回のデイサービス開始" in page and "会議で合意済み" in page
-    # the case page links the work
+    # the case page links the work, and its timeline names each step
     detail = client.get(f"{base}/").content.decode()
+    for step in ("事例のアセスメント（第1版）", "事例の会議の開催（支援会議）",
+                 "支援プランの合意（第1版）", "事例のモニタリング（進んでいる）"):  # fmt: skip
+        assert step in detail, step
     assert f"{base}/conferences/{held.pk}/" in detail and f"{base}/plan/" in detail
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
-from tsunagari.cases.models import Case, EndReason, Regime, Stage
+from tsunagari.cases.models import Case, EndReason, Progress, Regime, Stage
 from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.people.story import LIMIT, StoryEntry, story_of
 
@@ -43,6 +43,14 @@ def _label(e: DomainEvent) -> str:
     if e.kind in {EventKind.CASE_CLOSED, EventKind.CASE_SUSPENDED}:
         return gettext("%(base)s（%(reason)s）") % {
             "base": base, "reason": dict(EndReason.choices).get(data.get("reason", ""), "?")}  # fmt: skip
+    if e.kind in {EventKind.CASE_ASSESSED, EventKind.CASE_PLAN_AGREED}:
+        return gettext("%(base)s（第%(v)s版）") % {"base": base, "v": data.get("version", "?")}
+    if e.kind == EventKind.CASE_CONFERENCE_HELD:
+        return gettext("%(base)s（%(regime)s）") % {
+            "base": base, "regime": regimes.get(data.get("regime", ""), "?")}  # fmt: skip
+    if e.kind == EventKind.CASE_MONITORED:
+        return gettext("%(base)s（%(progress)s）") % {
+            "base": base, "progress": dict(Progress.choices).get(data.get("progress", ""), "?")}  # fmt: skip
     if e.kind == EventKind.CASE_OPENED:
         return gettext("%(base)s（%(regime)s）") % {
             "base": base, "regime": regimes.get(data.get("regime", ""), "?")}  # fmt: skip
