@@ -50,6 +50,8 @@ def test_consent_is_recorded_from_the_entry_page(
 ) -> None:
     oyama = roster["people"]["oyama"]
     client = client_for("disaster")
+    # before the person agrees, the page offers no plan form
+    assert "計画はまだ作れません" in client.get(f"/disaster/people/{oyama.pk}/").content.decode()
     response = client.post(f"/disaster/people/{oyama.pk}/", {"form": "consent", "status": "agreed",
                                                              "on": "2026-01-10"})  # fmt: skip
     assert response.status_code == 302

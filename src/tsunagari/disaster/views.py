@@ -173,7 +173,8 @@ def entry(request: HttpRequest, person_id: int) -> HttpResponse:
                           granted=ROSTER_SECTIONS, detail={"roster": found.pk})  # fmt: skip
     plan = EvacuationPlan.objects.filter(person_id=person_id).first()
     helpers = list(plan.helpers) if plan else []
-    helpers += [{}] * (services.MAX_HELPERS - len(helpers))
+    # Existing helpers and room for one or two more.
+    helpers += [{}] * max(0, min(services.MAX_HELPERS, max(2, len(helpers) + 1)) - len(helpers))
     return render(request, "disaster/entry.html", {
         "entry": found, "person": view, "plan": plan, "helpers": helpers[: services.MAX_HELPERS],
         "errors": errors, "form": form, "consents": ConsentStatus.choices,
