@@ -58,7 +58,9 @@ def test_it_writes_both_files_with_the_contract_columns(
         "10",
         "0",
     )
-    people = next(r for r in programmes if r["item"] == "people_supported")
+    people = next(
+        r for r in programmes if (r["programme"], r["item"]) == ("consultation", "people_supported")
+    )
     assert (people["value"], people["suppressed"]) == ("", "1")
 
 

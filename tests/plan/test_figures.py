@@ -19,7 +19,7 @@ def _rows(year: int) -> dict[str, Any]:
 
 
 def _items(year: int) -> dict[str, Any]:
-    return {r.item: r for r in programme_rows(year)}
+    return {r.item: r for r in programme_rows(year) if r.programme == "consultation"}
 
 
 def test_it_counts_consultations_by_fiscal_year_across_the_boundary(

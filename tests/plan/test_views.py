@@ -141,3 +141,14 @@ def test_the_pdf_reports_render_in_japanese(
 
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     assert sum(image.histogram()[:128]) > 0.01 * image.width * image.height
+
+
+def test_pages_on_the_demo_plan_say_the_figures_are_sample_data(
+    period: PlanPeriod, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("planner")
+    assert "サンプルデータ" not in client.get("/plan/").content.decode()
+    period.sample_data = True
+    period.save()
+    for url in ("/plan/", "/plan/schedule/"):
+        assert "サンプルデータ" in client.get(url).content.decode(), url

@@ -74,7 +74,9 @@ def load_demo_plan(seed: int) -> str:
         for i, year in enumerate(TARGET_YEARS):
             step = 1 + (0.04 + rng.random() * 0.04) * i
             if defn.unit == "%":
-                value = min(100.0, round(base + (2 if defn.higher_is_better else -2) * i, 1))
+                value = max(
+                    0.0, min(100.0, round(base + (1 if defn.higher_is_better else -1) * i, 1))
+                )
             else:
                 value = round(base * (step if defn.higher_is_better else 2 - step))
             with clock.frozen(_at(year, 4, 10)):
