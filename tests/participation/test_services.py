@@ -215,3 +215,16 @@ def test_it_records_host_support(pward: dict[str, Any]) -> None:
     with pytest.raises(ParticipationError) as err:
         record_host_support(pward["worker"], "no-such-host", "other")
     assert "host_id" in err.value.errors
+
+
+def test_it_refuses_to_propose_a_place_that_breaks_the_persons_constraints(
+    pward: dict[str, Any],
+) -> None:
+    profile = _profile(pward)
+    step = next(s for s in suggestions_for(pward["worker"], profile, limit=50)
+                if Service.objects.get(pk=s.opportunity.id.split(":", 1)[1]).wheelchair is False)  # fmt: skip
+    # now the person needs step-free places: the same place is refused
+    _profile(pward, wheelchair=True, version=1)
+    with pytest.raises(ParticipationError) as err:
+        propose_placement(pward["worker"], pward["kazuo"].pk, step.opportunity.id)
+    assert "条件" in err.value.errors["source"]

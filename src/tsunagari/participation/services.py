@@ -32,7 +32,7 @@ from tsunagari.lib.dates import age_on
 from tsunagari.lib.errors import FieldErrors
 from tsunagari.participation import adapter
 from tsunagari.participation.access import check
-from tsunagari.participation.engine import Suggestion, rank
+from tsunagari.participation.engine import Suggestion, eligible, rank
 from tsunagari.participation.models import (
     MOVES,
     FollowUp,
@@ -284,6 +284,19 @@ def propose_placement(
                 raise ParticipationError(
                     {"case": gettext("この方の、あなたの機関が見られる事例を選んでください。")}
                 )
+        profile = ParticipationProfile.objects.filter(person=person).first()
+        if profile is not None and not eligible(
+            adapter.profile_input(profile, age_on(person.birth_date, clock.today())),
+            entry,
+            adapter.travel_table(),
+        ):
+            raise ParticipationError(
+                {
+                    "source": gettext(
+                        "この参加先は本人の条件（曜日・時間帯、移動、配慮、費用など）に合いません。"
+                    )
+                }
+            )
         kind, _, key = source.partition(":")
         service_id = key if kind == "service" else ""
         opportunity = Opportunity.objects.get(pk=int(key)) if kind == "opportunity" else None
