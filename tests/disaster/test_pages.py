@@ -116,3 +116,22 @@ def test_an_agency_that_is_no_recipient_is_refused_the_safety_page_with_a_reason
 ) -> None:
     response = client_for("consultant.elderly").get("/disaster/safety/")
     assert response.status_code == 403 and "提供先" in response.content.decode()
+
+
+def test_a_department_extract_is_loaded_from_the_rules_page(
+    street: dict[str, Any], client_for: Callable[[str], Client]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from tests.disaster.conftest import CARE_CSV
+
+    from tsunagari.disaster.models import FactLoad
+
+    client = client_for("disaster")
+    assert "介護保険（care）" in client.get("/disaster/rules/").content.decode()
+    upload = SimpleUploadedFile("care.csv", CARE_CSV.encode(), content_type="text/csv")
+    response = client.post("/disaster/rules/data/", {"source": "care", "file": upload})
+    assert response.status_code == 302
+    assert FactLoad.objects.get(source="care").matched == 3
+    refused = SimpleUploadedFile("p.csv", b"resident_id\n1\n", content_type="text/csv")
+    client.post("/disaster/rules/data/", {"source": "poverty", "file": refused})
+    assert not FactLoad.objects.filter(source="poverty").exists()

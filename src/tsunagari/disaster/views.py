@@ -37,6 +37,7 @@ from tsunagari.disaster.models import (
 from tsunagari.disaster.progress import area_progress, safety_board
 from tsunagari.lib import clock
 from tsunagari.lib.http import form_id, signed_in_staff
+from tsunagari.linkage.models import DataSource
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import PersonView, Purpose, present_people, present_person
 
@@ -232,6 +233,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "disaster/rules.html", {
         "rules": InclusionRule.objects.all(),
         "loads": FactLoad.objects.filter(current=True).select_related("loaded_by"),
+        "sources": [s for s in DataSource.objects.all() if s.has_basis],
         "rebuild": RosterRebuild.objects.first(),
     })  # fmt: skip
 
