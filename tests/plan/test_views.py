@@ -152,3 +152,30 @@ def test_pages_on_the_demo_plan_say_the_figures_are_sample_data(
     period.save()
     for url in ("/plan/", "/plan/schedule/"):
         assert "サンプルデータ" in client.get(url).content.decode(), url
+
+
+def test_a_record_page_registered_by_an_app_is_linked_for_the_entitled(
+    period: PlanPeriod, client_for: Callable[[str], Client], monkeypatch: Any
+) -> None:
+    from tsunagari.plan import registry
+    from tsunagari.plan.registry import Indicator, Measure, Unit
+
+    # given an app's indicator counting its own records, and the page that opens them
+    monkeypatch.setattr(registry, "_record_pages", {})
+    monkeypatch.setitem(registry._indicators, "4-3.test", Indicator(
+        code="4-3.test", direction="4-3", name="テストの事例", unit=Unit.CASES,
+        definition="テスト", sensitive=False,
+        compute=lambda fy: Measure(6, records=tuple(("consultations.consultation", str(i)) for i in range(1, 7))),
+    ))  # fmt: skip
+    registry.register_record_page(
+        "consultations.consultation", "consultations:detail", "テストの相談"
+    )
+    from tsunagari.plan.loading import sync_computed
+
+    sync_computed(period)
+    indicator = period.indicators.get(code="4-3.test")
+    html = (
+        client_for("consultant.elderly").get(f"/plan/indicators/{indicator.pk}/").content.decode()
+    )
+    # then the count is shown with links under the app's label
+    assert "テストの相談: 6件" in html and "/consultations/6/" in html

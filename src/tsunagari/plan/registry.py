@@ -35,8 +35,10 @@ __all__ = [
     "discover",
     "indicators",
     "programme_items",
+    "record_pages",
     "register_indicator",
     "register_programme_item",
+    "register_record_page",
 ]
 
 # The five programmes of the layered support system, as the contract names them
@@ -137,6 +139,9 @@ class ProgrammeItem:
 
 
 _indicators: dict[str, Indicator] = {}
+# object_type -> (URL name taking the object id, Japanese label): where an
+# indicator page links a counted record for those entitled to open it.
+_record_pages: dict[str, tuple[str, str]] = {}
 _items: dict[tuple[str, str], ProgrammeItem] = {}
 _discovered = False
 
@@ -156,6 +161,20 @@ def register_programme_item(item: ProgrammeItem) -> ProgrammeItem:
         raise ValueError(f"programme item {item.programme}.{item.item} is registered twice")
     _items[key] = item
     return item
+
+
+def register_record_page(object_type: str, url_name: str, label: str) -> None:
+    """Say which page opens a counted record of ``object_type`` (e.g. ``"cases.case"``).
+
+    The URL name takes the object's id; the page itself checks access again.
+    Optional: without it the indicator page shows the count and no links.
+    """
+    _record_pages[object_type] = (url_name, label)
+
+
+def record_pages() -> dict[str, tuple[str, str]]:
+    discover()
+    return dict(_record_pages)
 
 
 def discover() -> None:

@@ -36,7 +36,7 @@ from tsunagari.plan.models import (
     Source,
     Target,
 )
-from tsunagari.plan.registry import FiscalYear
+from tsunagari.plan.registry import FiscalYear, record_pages
 
 STATUS_LABELS: dict[str, Any] = {
     "achieved": _("達成"),
@@ -175,7 +175,7 @@ def _records(request: HttpRequest, row: IndicatorRow) -> dict[str, Any]:
     entitled = allowed(request.user, Action.VIEW_PERSONAL_DATA)
     out = []
     for object_type, ids in kinds.items():
-        page, label = RECORD_PAGES.get(object_type, ("", object_type))
+        page, label = {**RECORD_PAGES, **record_pages()}.get(object_type, ("", object_type))
         links = []
         if entitled and page:
             for object_id in ids[:200]:
