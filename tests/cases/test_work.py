@@ -24,6 +24,7 @@ from tsunagari.cases.models import (
     SupportPlan,
 )
 from tsunagari.cases.services import (
+    PLAN_EXPECTED_DAYS,
     AgreementInput,
     AreaInput,
     AssessmentInput,
@@ -35,12 +36,14 @@ from tsunagari.cases.services import (
     PlanInput,
     TeamInput,
     agree_plan,
+    cases_without_plan,
     confirm_confidentiality,
     hold_conference,
     latest_assessments,
     overdue_actions,
     record_assessment,
     record_monitoring,
+    reviews_due,
     save_plan,
 )
 from tsunagari.consultations.limits import working_calendar
@@ -340,3 +343,40 @@ def test_overdue_actions_count_working_days_and_leave_done_ones_out(
         record_monitoring(coordinator, sm_case.pk, MonitoringInput(str(care.pk), "done", ""))
         assert overdue_actions(coordinator) == []
     assert PlanAction.objects.filter(done_on__isnull=False).count() == 1
+
+
+def _on(day: date) -> datetime:
+    return datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone())
+
+
+def test_the_coordinator_sees_cases_without_an_agreed_plan_and_reviews_due(
+    sm_case: Case, personas: dict[str, Staff]
+) -> None:
+    coordinator = sm_case.opened_by
+    calendar = working_calendar()
+    opened = timezone.localdate(sm_case.opened_at)
+    late = calendar.add_working_days(opened, PLAN_EXPECTED_DAYS)
+    early = calendar.add_working_days(opened, PLAN_EXPECTED_DAYS - 1)
+    with clock.frozen(_on(early)):
+        assert cases_without_plan(coordinator) == []
+    with clock.frozen(_on(late)):
+        rows = cases_without_plan(coordinator)
+        assert [(w.case.pk, w.days) for w in rows] == [(sm_case.pk, PLAN_EXPECTED_DAYS)]
+        # a member agency that has not confirmed the duty does not see it listed
+        assert cases_without_plan(personas["consultant.elderly"]) == []
+    # a saved plan is not enough; an agreed one is
+    plan = save_plan(coordinator, sm_case.pk, plan_input())
+    with clock.frozen(_on(late)):
+        assert len(cases_without_plan(coordinator)) == 1
+    agree_plan(coordinator, sm_case.pk, AgreementInput(1, str(conference(sm_case).pk), True))
+    with clock.frozen(_on(late)):
+        assert cases_without_plan(coordinator) == []
+    # the review date: listed from that day on, with the working days past it
+    assert plan.review_on is not None
+    before = calendar.add_working_days(plan.review_on - timedelta(days=7), 0)
+    with clock.frozen(_on(before)):
+        assert reviews_due(coordinator) == []
+    with clock.frozen(_on(plan.review_on)):
+        assert [(w.case.pk, w.days) for w in reviews_due(coordinator)] == [(sm_case.pk, 0)]
+    with clock.frozen(_on(calendar.add_working_days(plan.review_on, 2))):
+        assert [w.days for w in reviews_due(coordinator)] == [2]

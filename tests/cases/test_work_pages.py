@@ -190,3 +190,29 @@ def test_the_api_reads_plan_and_conferences_under_the_same_rules(
     member.post(f"{base}/confidentiality/")
     assert member.get(f"/api/cases/{sm_case.pk}/conferences").status_code == 200
     assert AuditEvent.objects.filter(reason="case conferences (api)").count() == 2
+
+
+def test_the_list_shows_cases_without_a_plan_reviews_due_and_overdue_actions(
+    sm_case: Case, client_for: Clients
+) -> None:
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from tsunagari.cases.services import PLAN_EXPECTED_DAYS
+
+    client = client_for("coordinator")
+    base = f"/cases/{sm_case.pk}"
+    client.post(f"{base}/plan/", plan_post(0, "家で暮らし続けたい"))
+    plan = SupportPlan.objects.get()
+    assert plan.review_on is not None
+    later = working_calendar().add_working_days(plan.review_on, 1)
+    at = datetime.combine(later, time(10), tzinfo=timezone.get_current_timezone())
+    assert working_calendar().working_days_between(clock.today(), later) > PLAN_EXPECTED_DAYS
+    with clock.frozen(at):
+        page = client.get("/cases/").content.decode()
+    assert "支援プランの合意がない事例" in page and "見直しの日から1開庁日" in page
+    assert "期限を過ぎた支援" in page and "介護サービスの見直し" in page
+    # today none of it is due
+    page = client.get("/cases/").content.decode()
+    assert "支援プランの合意がない事例" not in page and "期限を過ぎた支援" not in page

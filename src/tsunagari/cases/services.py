@@ -1082,3 +1082,48 @@ def overdue_actions(staff: Staff) -> list[Overdue]:
     found = [Overdue(a, cases[a.plan.case_id], calendar.working_days_between(a.due_on, today))
              for a in rows]  # fmt: skip
     return [o for o in found if o.days > 0]
+
+
+# Working days after opening by which a case is expected to have an agreed plan.
+PLAN_EXPECTED_DAYS = 20
+
+
+@dataclass
+class Waiting:
+    case: Case
+    days: int  # working days since the case opened, or past the review date
+
+
+def _worklist_cases(staff: Staff) -> list[Case]:
+    from tsunagari.cases.access import unconfirmed
+
+    seen = [c for c in visible_cases(staff) if c.is_open]
+    closed = unconfirmed(staff, seen)
+    return [c for c in seen if c.pk not in closed]
+
+
+def cases_without_plan(staff: Staff, days: int = PLAN_EXPECTED_DAYS) -> list[Waiting]:
+    """Open cases the staff member sees with no agreed plan ``days`` working days
+    or more after opening, longest waiting first."""
+    from tsunagari.consultations.limits import working_calendar
+
+    today, calendar = clock.today(), working_calendar()
+    cases = _worklist_cases(staff)
+    agreed = set(SupportPlan.objects.filter(case__in=cases, agreed_version__isnull=False)
+                 .values_list("case_id", flat=True))  # fmt: skip
+    rows = [Waiting(c, calendar.working_days_between(timezone.localdate(c.opened_at), today))
+            for c in cases if c.pk not in agreed]  # fmt: skip
+    return sorted([w for w in rows if w.days >= days], key=lambda w: -w.days)
+
+
+def reviews_due(staff: Staff) -> list[Waiting]:
+    """Open cases the staff member sees whose plan's review date has come, most
+    overdue first (``days``: working days past the review date, 0 on the day)."""
+    from tsunagari.consultations.limits import working_calendar
+
+    today, calendar = clock.today(), working_calendar()
+    cases = {c.pk: c for c in _worklist_cases(staff)}
+    plans = SupportPlan.objects.filter(case_id__in=list(cases), review_on__lte=today)
+    rows = [Waiting(cases[p.case_id], calendar.working_days_between(p.review_on, today))
+            for p in plans if p.review_on is not None]  # fmt: skip
+    return sorted(rows, key=lambda w: -w.days)

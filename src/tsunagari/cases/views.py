@@ -29,12 +29,14 @@ from tsunagari.cases.models import (
 )
 from tsunagari.cases.services import (
     MAX_TEAM,
+    PLAN_EXPECTED_DAYS,
     CaseError,
     CaseInput,
     EndInput,
     TeamInput,
     add_agency,
     allowed_moves,
+    cases_without_plan,
     change_regime,
     check_need,
     confirm_confidentiality,
@@ -44,6 +46,7 @@ from tsunagari.cases.services import (
     open_case,
     overdue_actions,
     reopen_case,
+    reviews_due,
     visible_cases,
 )
 from tsunagari.cases.timeline import case_timeline
@@ -87,6 +90,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "suspended": suspended, "total": len(cases),
         "stages": Stage.choices, "regimes": Regime.choices,
         "stage": stage, "regime": regime, "overdue": overdue_actions(staff),
+        "no_plan": cases_without_plan(staff), "plan_days": PLAN_EXPECTED_DAYS,
+        "reviews": reviews_due(staff),
     })  # fmt: skip
 
 
