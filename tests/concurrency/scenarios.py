@@ -534,6 +534,33 @@ def _referral(round_no: int) -> Any:
     )
 
 
+def two_sends_of_one_referral(senders: int = 3) -> dict[str, Any]:
+    """Staff of the agency that took a consultation press つなぐ at once, to
+    the same agency: one referral may be under way, not two."""
+    from tsunagari.consultations.models import Referral
+    from tsunagari.consultations.services import send_referral
+
+    first = _referral(8)  # a recorded consultation with consent; its referral revoked
+    from tsunagari.consultations.services import revoke_referral
+
+    owner = personas()["consultant.elderly"]
+    revoke_referral(owner, first.pk, reason="送り直すため")
+    team = [staff(f"conc.send.{n}", "lsc-16") for n in range(senders)]
+
+    def send(n: int) -> Callable[[], Any]:
+        def body() -> Any:
+            return send_referral(team[n], first.consultation_id, to_agency="srs-01",
+                                 summary=f"送り直し{n}").pk  # fmt: skip
+
+        return body
+
+    results = at_once([send(n) for n in range(senders)])
+    under_way = Referral.objects.filter(
+        consultation_id=first.consultation_id, status__in=["sent", "received", "accepted"]
+    ).count()
+    return {"outcomes": [[kind, value] for kind, value in results], "under_way": under_way}
+
+
 def _status_after(do: Callable[[Any, int], Any], who: Any, referral_id: int) -> str:
     return str(do(who, referral_id).status)
 
@@ -832,6 +859,7 @@ def run_all(folder: Path) -> dict[str, Any]:
         "failing_import": lambda: import_failing_half_way(folder),
         "edit_during_import": lambda: edit_during_an_import(folder),
         "referral_answers": answers_to_one_referral,
+        "referral_sends": two_sends_of_one_referral,
         "pages": pages_at_once,
         "readers": lambda: readers_during_writes(folder),
         "linkage": lambda: linkage_run_while_reading(folder),

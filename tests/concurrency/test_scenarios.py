@@ -141,6 +141,14 @@ def check_referral_answers(rounds: list[dict[str, Any]]) -> None:
                 assert "このつなぎは「" in message and "ため" in message, message
 
 
+def check_referral_sends(seen: dict[str, Any]) -> None:
+    kinds = [kind for kind, _ in seen["outcomes"]]
+    assert kinds.count("ok") == 1, seen
+    assert kinds.count("ReferralError") == len(kinds) - 1, seen
+    assert all("すでに進行中" in message for kind, message in seen["outcomes"] if kind != "ok")
+    assert seen["under_way"] == 1, seen
+
+
 def check_pages(seen: dict[str, Any]) -> None:
     edits = seen["edits"]
     assert [kind for kind, _ in edits] == ["ok"] * len(edits), edits
@@ -239,6 +247,13 @@ def test_an_edit_saved_while_an_import_compares_is_neither_lost_nor_miscounted(
 @pytest.mark.django_db(transaction=True)
 def test_one_answer_to_a_referral_stands_the_others_are_refused() -> None:
     check_referral_answers(_timed(scenarios.answers_to_one_referral, 30))
+    assert not any(scenarios.leftover_locks().values())
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_sending_one_referral_twice_at_once_leaves_one_under_way() -> None:
+    check_referral_sends(_timed(scenarios.two_sends_of_one_referral, 20))
     assert not any(scenarios.leftover_locks().values())
 
 
@@ -353,6 +368,13 @@ def test_on_a_sqlite_file_one_answer_to_a_referral_stands(
     sqlite_file_run: dict[str, Any],
 ) -> None:
     check_referral_answers(_scenario(sqlite_file_run, "referral_answers", 30))
+
+
+@on_sqlite_file
+def test_on_a_sqlite_file_sending_one_referral_twice_leaves_one_under_way(
+    sqlite_file_run: dict[str, Any],
+) -> None:
+    check_referral_sends(_scenario(sqlite_file_run, "referral_sends", 20))
 
 
 @on_sqlite_file

@@ -312,6 +312,9 @@ def send_referral(
     explained = _clean_text(explained, "explained", REASON_MAX, required="")
     with transaction.atomic():
         consultation = get_consultation_for(actor, consultation_id, to_work=True)
+        # Senders of one consultation take turns, so the check below that no
+        # referral to the same agency is under way sees the one sent a moment ago.
+        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
         if consultation.status != ConsultationStatus.RECORDED or consultation.person_id is None:
             raise ReferralError(
                 gettext("下書きの相談からはつなげません。まず相談を受付済みにしてください。")
