@@ -135,3 +135,14 @@ def test_a_department_extract_is_loaded_from_the_rules_page(
     refused = SimpleUploadedFile("p.csv", b"resident_id\n1\n", content_type="text/csv")
     client.post("/disaster/rules/data/", {"source": "poverty", "file": refused})
     assert not FactLoad.objects.filter(source="poverty").exists()
+
+
+def test_the_consent_letters_download_and_their_day_is_noted(
+    roster: dict[str, Any], client_for: Callable[[str], Client]
+) -> None:
+    pytest.importorskip("weasyprint")
+    response = client_for("disaster").post("/disaster/roster/letters.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    sent = RosterEntry.objects.filter(letter_sent_on__isnull=False).count()
+    assert sent == RosterEntry.objects.count() == 7
