@@ -155,3 +155,16 @@ def test_a_new_rule_on_a_column_loaded_before_it_existed_asks_for_a_new_load(
     rebuild = services.rebuild_roster(personas["disaster"])
     rule = next(r for r in rebuild.rules if r["code"] == "by_record")
     assert rule["evaluated"] is False and "取り込み直して" in rule["problem"]
+
+
+def test_an_age_rule_without_any_birth_date_is_not_evaluated() -> None:
+    from tsunagari.disaster import rules as engine
+
+    rule = engine.RuleSpec("age", "75歳以上", engine.REGISTRY, min_age=75)
+    facts = engine.Facts(people={1: engine.PersonFacts(None, True, "北砂")})
+    result = engine.evaluate([rule], facts)
+    assert result.rules[0].evaluated is False and "生年月日" in result.rules[0].problem
+    # with one birth date known, it runs and counts the one it cannot decide
+    facts.people[2] = engine.PersonFacts(80, True, "北砂")
+    result = engine.evaluate([rule], facts)
+    assert result.rules[0].matched == {2} and result.rules[0].undecided == 1

@@ -118,6 +118,8 @@ def _missing_data(rule: RuleSpec, facts: Facts) -> str:
             )
     elif rule.attributes:
         return "住民記録には規則の項目がありません。データ元を指定してください。"
+    if rule.min_age is not None and not any(p.age is not None for p in facts.people.values()):
+        return "生年月日の記録がないため、年齢が分かりません。"
     if rule.living_alone and not facts.households_known:
         return "世帯の記録がないため、一人暮らしかどうかが分かりません。"
     if not rule.attributes and rule.min_age is None and not rule.living_alone:
