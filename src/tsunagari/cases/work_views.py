@@ -49,6 +49,8 @@ from tsunagari.cases.services import (
     record_monitoring,
     save_plan,
 )
+from tsunagari.cases.templates_data import plan_templates
+from tsunagari.consultations.limits import working_calendar
 from tsunagari.lib import clock
 from tsunagari.lib.http import attempt, signed_in_staff
 from tsunagari.people.models import Person
@@ -174,6 +176,25 @@ def _plan_form(request: HttpRequest) -> PlanInput:
                      goals=goals, actions=actions, review_on=request.POST.get("review_on", "")[:20])  # fmt: skip
 
 
+def _from_template(case: Case, code: str) -> PlanInput:
+    """A new plan's form filled from a template: each action goes to the first team
+    agency of the kind it names (none: left to choose), due in its working days."""
+    template = next((t for t in plan_templates() if t.code == code), None)
+    if template is None:
+        return PlanInput()
+    calendar, today = working_calendar(), clock.today()
+    by_kind: dict[str, str] = {}
+    for t in case.team.select_related("agency"):
+        by_kind.setdefault(t.agency.kind, t.agency.code)
+    return PlanInput(
+        goals=list(template.goals),
+        actions=[PlanActionInput(a.text, by_kind.get(a.kind, ""),
+                                 calendar.add_working_days(today, a.days).isoformat())
+                 for a in template.actions],
+        review_on=calendar.add_working_days(today, template.review_days).isoformat(),
+    )  # fmt: skip
+
+
 def _form_rows(data: PlanInput) -> tuple[list[str], list[PlanActionInput]]:
     goals = list(data.goals) + [""] * EMPTY_GOALS
     actions = list(data.actions) + [PlanActionInput()] * EMPTY_ACTIONS
@@ -208,7 +229,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
                          actions=[PlanActionInput(a["text"], a["agency"], a["due_on"], str(a["id"]))
                                   for a in content["actions"]])  # fmt: skip
     else:
-        data = PlanInput()
+        data = _from_template(case, request.GET.get("template", "")[:40])
     goals, action_rows = _form_rows(data)
     today = clock.today()
     actions: list[dict[str, Any]] = []
@@ -227,7 +248,8 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
         "goals": goals, "action_rows": action_rows,
         "review_on": data.review_on, "team": list(case.team.select_related("agency")),
         "conferences": list(case.conferences.order_by("-held_on", "-pk")),
-        "progress": Progress.choices,
+        "progress": Progress.choices, "templates": plan_templates(),
+        "template": request.GET.get("template", "")[:40],
     }, status=409 if conflict else 422 if errors else 200)  # fmt: skip
 
 
