@@ -236,8 +236,11 @@ def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
     item = get_placement_for(staff, placement_id)
     view = present_person(staff, item.person, Purpose.VIEW, request=request,
                           detail={"placement": item.pk})  # fmt: skip
-    events = events_of(item)
     labels = dict(PlacementState.choices)
+    events = [
+        (e, labels.get(e.data.get("before", ""), ""), labels.get(e.data.get("after", ""), ""))
+        for e in events_of(item)
+    ]
     return render(request, "participation/placement.html", {
         "placement": item, "person": view,
         "moves": [(s, labels[s]) for s in item.next_states],
