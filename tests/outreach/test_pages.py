@@ -218,3 +218,14 @@ def test_a_tip_waits_unassigned_until_a_worker_takes_it_on(client_for: Any, pers
     target.refresh_from_db()
     assert target.worker == personas["outreach"]
     assert 'id="waiting-table"' not in client.get("/outreach/").content.decode()
+
+
+def test_a_candidate_target_links_its_evidence_for_designated_staff_only(
+    client_for: Any, personas: Any, ward: Any
+) -> None:
+    target = create_target_from_candidate(personas["outreach"], ward["candidate"].pk)
+    link = f"/linkage/candidates/{ward['candidate'].pk}/"
+    assert link in client_for("outreach").get(f"/outreach/{target.pk}/").content.decode()
+    personas["outreach"].flag_access = False
+    personas["outreach"].save()
+    assert link not in client_for("outreach").get(f"/outreach/{target.pk}/").content.decode()

@@ -267,6 +267,7 @@ def detail(request: HttpRequest, target_id: int) -> HttpResponse:
         "agencies": Agency.objects.filter(is_active=True).order_by("code") if team else [],
         "cases": cases_for(target) if team else [],
         "connectable": target.state in {State.IN_CONTACT, State.BUILDING_TRUST},
+        "flags": Action.VIEW_FLAGS in actions_for(staff),
         **_choices(),
     })  # fmt: skip
 
