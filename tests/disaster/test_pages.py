@@ -146,3 +146,16 @@ def test_the_consent_letters_download_and_their_day_is_noted(
     assert response.content.startswith(b"%PDF")
     sent = RosterEntry.objects.filter(letter_sent_on__isnull=False).count()
     assert sent == RosterEntry.objects.count() == 7
+
+
+def test_a_person_is_excluded_and_back_from_the_entry_page(
+    roster: dict[str, Any], client_for: Callable[[str], Client]
+) -> None:
+    oyama = roster["people"]["oyama"]
+    client = client_for("disaster")
+    url = f"/disaster/people/{oyama.pk}/"
+    assert client.post(url, {"form": "exclude", "reason": ""}).status_code == 400
+    assert client.post(url, {"form": "exclude", "reason": "施設入所"}).status_code == 302
+    assert not RosterEntry.objects.get(person=oyama).on_roster
+    assert "施設入所" in client.get(url).content.decode()
+    assert client.post(url, {"form": "end_exclusion", "reason": "退所"}).status_code == 302

@@ -168,3 +168,39 @@ def test_an_age_rule_without_any_birth_date_is_not_evaluated() -> None:
     facts.people[2] = engine.PersonFacts(80, True, "北砂")
     result = engine.evaluate([rule], facts)
     assert result.rules[0].matched == {2} and result.rules[0].undecided == 1
+
+
+def test_a_person_excluded_by_hand_stays_off_until_the_exclusion_ends(
+    roster: dict[str, Any], personas: dict[str, Staff]
+) -> None:
+    oyama = roster["people"]["oyama"]
+    officer = personas["disaster"]
+    services.exclude_by_hand(officer, oyama.pk, "特別養護老人ホームに入所（施設が避難を担う）")
+    assert oyama.pk not in on_roster()
+    # a rebuild keeps them off although the rules match, and says why
+    rebuild = services.rebuild_roster(officer)
+    assert rebuild.added == [] and oyama.pk not in on_roster()
+    # a hand addition is refused while the exclusion holds
+    with pytest.raises(services.DisasterError):
+        services.add_by_hand(officer, oyama.pk, "在宅に戻った")
+    services.end_exclusion(officer, oyama.pk, "退所して在宅に戻った")
+    rebuild = services.rebuild_roster(officer)
+    assert [a["person"] for a in rebuild.added] == [oyama.pk]
+
+
+def test_an_exclusion_found_at_rebuild_is_listed_with_its_reason(
+    roster: dict[str, Any], personas: dict[str, Staff]
+) -> None:
+    from tsunagari.disaster.models import ManualExclusion
+
+    oyama = roster["people"]["oyama"]
+    # an exclusion recorded while the entry was on the roster (e.g. by an import)
+    ManualExclusion.objects.create(person=oyama, reason="施設入所")
+    rebuild = services.rebuild_roster(personas["disaster"])
+    assert rebuild.removed == [
+        {
+            "person": oyama.pk,
+            "reasons": ["要介護3〜5", "75歳以上の一人暮らし"],
+            "why": "手動で除外: 施設入所",
+        }
+    ]

@@ -159,6 +159,31 @@ class ManualInclusion(models.Model):
         return f"manual:{self.person_id}"
 
 
+class ManualExclusion(models.Model):
+    """A person kept off the roster by hand although a rule matches them (e.g.
+    living in a care facility that evacuates its residents), with the reason."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("理由"), max_length=300)
+    added_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(_("除外日時"), default=timezone.now)
+    ended_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.CharField(_("終了の理由"), max_length=300, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-added_at"]
+        verbose_name = _("手動での名簿からの除外")
+        verbose_name_plural = _("手動での名簿からの除外")
+
+    def __str__(self) -> str:
+        return f"excluded:{self.person_id}"
+
+
 class RosterRebuild(models.Model):
     """One rebuild: who was added and removed and why, and how each rule fared."""
 

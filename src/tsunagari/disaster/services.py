@@ -44,6 +44,7 @@ from tsunagari.disaster.models import (
     EvacuationPlan,
     FactLoad,
     InclusionRule,
+    ManualExclusion,
     ManualInclusion,
     PlanStatus,
     Recipient,
@@ -321,6 +322,11 @@ def rebuild_roster(actor: Staff | None) -> RosterRebuild:
             "person_id", flat=True
         ):
             reasons.setdefault(pid, []).append(MANUAL)
+        excluded = dict(
+            ManualExclusion.objects.filter(ended_at__isnull=True).values_list("person_id", "reason")
+        )
+        for pid in excluded:
+            reasons.pop(pid, None)
         unevaluated = {r.code for r in result.not_evaluated}
         now = clock.now()
         entries = {e.person_id: e for e in RosterEntry.objects.all()}
@@ -335,15 +341,20 @@ def rebuild_roster(actor: Staff | None) -> RosterRebuild:
             if not entry.on_roster or pid in reasons:
                 continue
             held = [c for c in entry.reasons if c in unevaluated]
-            if held:
+            if held and pid not in excluded:
                 kept.append({"person": pid, "reasons": [labels.get(c, c) for c in held],
                              "why": gettext("規則を評価できなかったため、前回の理由で掲載を続けます。")})  # fmt: skip
                 reasons[pid] = held
                 continue
             entry.on_roster, entry.removed_at = False, now
             changed.append(entry)
+            why = (
+                gettext("手動で除外: %(reason)s") % {"reason": excluded[pid]}
+                if pid in excluded
+                else gettext("どの基準にも当てはまらなくなりました。")
+            )
             removed.append({"person": pid, "reasons": [labels.get(c, c) for c in entry.reasons],
-                            "why": gettext("どの基準にも当てはまらなくなりました。")})  # fmt: skip
+                            "why": why})  # fmt: skip
         for pid, codes in sorted(reasons.items()):
             names = [labels.get(c, c) for c in codes]
             current = entries.get(pid)
@@ -392,6 +403,10 @@ def add_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEn
     person = _person(person_id)
     if ManualInclusion.objects.filter(person=person, ended_at__isnull=True).exists():
         raise DisasterError({"person": gettext("この方はすでに手動で追加されています。")})
+    if ManualExclusion.objects.filter(person=person, ended_at__isnull=True).exists():
+        raise DisasterError({"person": gettext(
+            "この方は手動で除外されています。先に除外を終了してください。"
+        )})  # fmt: skip
     now = clock.now()
     label = gettext("手動で追加")
     with transaction.atomic():
@@ -437,6 +452,51 @@ def end_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEn
         write_event(EventKind.ROSTER_CHANGED_BY_HAND, entry, actor, change="ended",
                     on_roster=entry.on_roster)  # fmt: skip
         record(actor, AuditAction.DELETE, obj=entry, person_id=person.pk, reason=reason)
+    return entry
+
+
+def exclude_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEntry:
+    """Take a person off the roster by hand, with the reason; rebuilds keep them off."""
+    require_actor(actor, Action.WORK_EVACUATION)
+    errors: dict[str, str] = {}
+    reason = _text(reason, "reason", errors, required=gettext("除外する理由を入力してください。"))
+    if errors:
+        raise DisasterError(errors)
+    person = _person(person_id)
+    entry = RosterEntry.objects.filter(person=person, on_roster=True).first()
+    if entry is None:
+        raise DisasterError({"person": gettext("この方は名簿に載っていません。")})
+    if ManualInclusion.objects.filter(person=person, ended_at__isnull=True).exists():
+        raise DisasterError({"person": gettext(
+            "この方は手動で追加されています。先に手動での追加を終了してください。"
+        )})  # fmt: skip
+    now = clock.now()
+    with transaction.atomic():
+        ManualExclusion.objects.create(person=person, reason=reason, added_by=actor, added_at=now)
+        entry.on_roster, entry.removed_at = False, now
+        entry.save(update_fields=["on_roster", "removed_at"])
+        write_event(EventKind.ROSTER_CHANGED_BY_HAND, entry, actor, change="excluded")
+        record(actor, AuditAction.DELETE, obj=entry, person_id=person.pk, reason=reason)
+    return entry
+
+
+def end_exclusion(actor: Staff | None, person_id: object, reason: str) -> RosterEntry:
+    """End a hand exclusion; the next rebuild puts the person back if a rule matches."""
+    require_actor(actor, Action.WORK_EVACUATION)
+    errors: dict[str, str] = {}
+    reason = _text(reason, "reason", errors, required=gettext("終了する理由を入力してください。"))
+    if errors:
+        raise DisasterError(errors)
+    person = _person(person_id)
+    exclusion = ManualExclusion.objects.filter(person=person, ended_at__isnull=True).first()
+    if exclusion is None:
+        raise DisasterError({"person": gettext("この方は手動で除外されていません。")})
+    with transaction.atomic():
+        exclusion.ended_at, exclusion.ended_by, exclusion.end_reason = clock.now(), actor, reason
+        exclusion.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        entry = RosterEntry.objects.get(person=person)
+        write_event(EventKind.ROSTER_CHANGED_BY_HAND, entry, actor, change="exclusion_ended")
+        record(actor, AuditAction.UPDATE, obj=entry, person_id=person.pk, reason=reason)
     return entry
 
 

@@ -25,6 +25,7 @@ from tsunagari.disaster.models import (
     EvacuationPlan,
     FactLoad,
     InclusionRule,
+    ManualExclusion,
     ManualInclusion,
     PlanStatus,
     Recipient,
@@ -161,6 +162,15 @@ def entry(request: HttpRequest, person_id: int) -> HttpResponse:
                         "communication", "family_contact", "consent_on")},
                     version=form_id(request.POST.get("version")) or 0))  # fmt: skip
                 messages.success(request, gettext("個別避難計画を保存しました。"))
+            elif form == "exclude":
+                services.exclude_by_hand(staff, person_id, request.POST.get("reason", ""))
+                messages.success(request, gettext("名簿から除外しました。"))
+            elif form == "end_exclusion":
+                services.end_exclusion(staff, person_id, request.POST.get("reason", ""))
+                messages.success(
+                    request,
+                    gettext("除外を終了しました。次の更新で基準に当てはまれば名簿に戻ります。"),
+                )
             elif form == "end_manual":
                 services.end_by_hand(staff, person_id, request.POST.get("reason", ""))
                 messages.success(request, gettext("手動での追加を終了しました。"))
@@ -182,6 +192,8 @@ def entry(request: HttpRequest, person_id: int) -> HttpResponse:
         "history": found.consents.select_related("recorded_by")[:20],
         "plan_statuses": PlanStatus.choices, "today": clock.today().isoformat(),
         "manual": ManualInclusion.objects.filter(person_id=person_id, ended_at__isnull=True).first(),
+        "exclusion": ManualExclusion.objects.filter(person_id=person_id,
+                                                    ended_at__isnull=True).first(),
     }, status=400 if errors else 200)  # fmt: skip
 
 
