@@ -273,6 +273,13 @@ LINKAGE_MAX_FILE_BYTES = envint("LINKAGE_MAX_FILE_BYTES", 200 * 1024 * 1024, min
 AT_DESK_ACCESS_DAYS = envint("AT_DESK_ACCESS_DAYS", 14, minimum=1)
 AT_DESK_FLAG_PER_DAY = envint("AT_DESK_FLAG_PER_DAY", 5, minimum=1)
 
+# Abuse and violence reports (safeguarding): wall-clock limits from the report,
+# nights and holidays included, as the national guidelines count them.
+SAFEGUARDING_SAFETY_HOURS = envint("SAFEGUARDING_SAFETY_HOURS", 48, minimum=1)
+SAFEGUARDING_FACTS_HOURS = envint("SAFEGUARDING_FACTS_HOURS", 168, minimum=1)
+SAFEGUARDING_DECISION_HOURS = envint("SAFEGUARDING_DECISION_HOURS", 336, minimum=1)
+SAFEGUARDING_MONITORING_DAYS = envint("SAFEGUARDING_MONITORING_DAYS", 90, minimum=1)
+
 # Days an API bearer token lives unless issued with --days (at most 366).
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90, minimum=1)
 

@@ -4,6 +4,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db.models import ProtectedError
 
 from tsunagari.cases.models import Case
 from tsunagari.consent.models import Consent, SupportMeeting
@@ -31,7 +33,15 @@ def _state() -> tuple[Any, ...]:
 
 
 def _wipe() -> None:
-    # Everything the demo's actions wrote, including the links they granted.
+    # Everything the demo's actions wrote, including the links they granted;
+    # first the later programmes' records, which point at cases and needs.
+    for label in ("safeguarding", "outreach", "participation", "cases"):
+        for _round in range(3):  # their own models protect each other
+            for model in reversed(list(apps.get_app_config(label).get_models())):
+                try:
+                    model.objects.all().delete()
+                except ProtectedError:
+                    continue
     for model in (DomainEvent, Case, ReferralEvent, Referral, Need, Consultation, Consent,
                   SupportMeeting, AccessOpening):  # fmt: skip
         model.objects.all().delete()

@@ -29,6 +29,7 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("consultations:needs", _("依頼一覧"), Action.WORK_NEEDS),
     ("linkage:candidates", _("早期把握の候補"), Action.VIEW_FLAGS),
     ("resources:directory", _("地域資源"), Action.VIEW_DIRECTORY),
+    ("community:list", _("地域づくり"), Action.WORK_COMMUNITY),
     ("surveys:index", _("実態調査"), Action.VIEW_AGGREGATES),
     ("council:home", _("連携会議"), Action.USE_COUNCIL_WORKSPACE),
     ("accounts:agencies", _("関係機関"), Action.VIEW_AGENCIES),
@@ -36,6 +37,7 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("linkage:runs", _("データ連携"), Action.RUN_IMPORTS),
     ("linkage:review", _("同一人物の確認"), Action.REVIEW_LINKS),
     ("people:openings", _("本人来所による閲覧"), Action.REVIEW_OPENINGS),
+    ("safeguarding:list", _("虐待・暴力の通報"), Action.WORK_SAFEGUARDING),
     ("audit:log", _("監査ログ"), Action.VIEW_AUDIT_LOG),
 ]
 

@@ -59,6 +59,16 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("他機関へ紹介し、受け取り・結果まで確認します。"),
             "consultations:worklist",
         ),
+        (
+            _("虐待・暴力の通報・届出"),
+            _("虐待やDVの疑いを区の担当チームに伝えます。通報者は秘密にされます。"),
+            "safeguarding:new",
+        ),
+        (
+            _("虐待・暴力の通報"),
+            _("安全確認・事実確認・コアメンバー会議の期限と、権利擁護支援（区長申立て）。"),
+            "safeguarding:list",
+        ),
     ],
     Role.COORDINATOR: [
         (
@@ -82,7 +92,17 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("居場所・団体"),
             _("居場所、団体、イベントの情報を最新に保ちます。"),
             "resources:directory",
-        )
+        ),
+        (
+            _("地域の活動と参加人数"),
+            _("居場所・サロン・イベントの開催日と参加人数（人数のみ）を記録します。"),
+            "community:list",
+        ),
+        (
+            _("集いの場が必要な町"),
+            _("町ごとの集いの場と65歳以上の人口、孤独感を比べます。"),
+            "community:gaps",
+        ),
     ],
     Role.PLANNER: [
         (
@@ -130,6 +150,8 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
 _CARD_ACTIONS: dict[str, Action] = {
     "consultations:new": Action.WORK_CONSULTATIONS,
     "accounts:tokens": Action.MANAGE_STAFF,
+    "community:gaps": Action.VIEW_AGGREGATES,
+    "safeguarding:new": Action.FILE_SAFEGUARDING_REPORT,
 }
 
 

@@ -21,6 +21,7 @@ from tqdm import tqdm
 from tsunagari.accounts.models import Agency
 from tsunagari.accounts.personas import ensure_agencies, ensure_personas
 from tsunagari.cases.demo import load_demo_cases
+from tsunagari.community.demo import load_demo_community
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.council.demo import load_demo_council
 from tsunagari.demo.population import Resident, Ward, generate_ward
@@ -28,6 +29,7 @@ from tsunagari.linkage.demo import load_demo_linkage
 from tsunagari.people.importer import import_registry
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
 from tsunagari.resources.demo import load_demo_directory
+from tsunagari.safeguarding.demo import load_demo_safeguarding
 from tsunagari.surveys.demo import load_demo_surveys
 
 SEX_CODE = {"male": "1", "female": "2", "other": "3"}
@@ -161,6 +163,12 @@ def load_demo(
     with transaction.atomic():
         services = load_demo_directory(seed)
     with transaction.atomic():
+        community = load_demo_community(seed)
+    safeguarding = "no safeguarding reports"
+    if people:
+        with transaction.atomic():
+            safeguarding = load_demo_safeguarding(seed)
+    with transaction.atomic():
         surveys = load_demo_surveys(seed)
         council = load_demo_council(seed)
     extracts = ""
@@ -180,6 +188,6 @@ def load_demo(
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "
         f"in {ward.household_count:,} households, {links:,} service links, {consultations}, "
-        f"{services} directory services, {surveys}, {council}, {linkage}{extracts} "
+        f"{services} directory services, {community}, {safeguarding}, {surveys}, {council}, {linkage}{extracts} "
         f"({seconds:.1f} s)."
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from tsunagari.accounts.policy import Action, allowed
 from tsunagari.consultations.models import Consultation, ReferralEvent, ReferralEventKind
 from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.people import sections
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["StoryEntry", "story_of"]
 
 LIMIT = 200
+_TEAM_ONLY = ("safeguarding.", "advocacy.")
 
 # Which section of the record each kind of event belongs to.
 _SECTION = {
@@ -92,7 +94,12 @@ def story_of(viewer: Staff | AnonymousUser, view: PersonView) -> list[StoryEntry
         Consultation.objects.filter(pk__in=consultation_ids).values_list("pk", "agency_id")
     )
     labels = dict(EventKind.choices)
+    # Abuse and violence reports are the designated team's alone: not even the
+    # filer's own agency reads in the person's story that a report exists.
+    team = allowed(viewer, Action.WORK_SAFEGUARDING)
     for e in events:
+        if e.kind.startswith(_TEAM_ONLY) and not team:
+            continue
         own = agency_id is not None and e.agency_id == agency_id
         if not own and _SECTION.get(EventKind(e.kind)) not in view.sections:
             continue

@@ -41,6 +41,12 @@ _T: dict[str, tuple[str, str, str]] = {
         "Answer three questions to find the right place, its hours, phone and what to bring.",
     ),
     "places_title": ("行ける場所・参加できる活動", "いける ばしょ・さんか できる かつどう", "Places to go and groups to join"),
+    "activities_title": ("これからの地域の活動", "これからの あつまり", "Coming local activities"),
+    "activities_lead": (
+        "これから30日のサロン・体操・子ども食堂などの開催日を、日付順に見られます。",
+        "これから 30にちの あつまりの ひにちが わかります。",
+        "Salons, exercise groups, children's cafeterias and more over the next 30 days, by date.",
+    ),
     "places_lead": (
         "居場所、通いの場、子ども食堂、サロン、カフェ、サークル、ボランティア、就労支援をさがせます。",
         "あつまる ばしょ、こどもの しょくどう、たいそう、ボランティア などを さがせます。",

@@ -28,30 +28,13 @@ if TYPE_CHECKING:
 __all__ = ["ClockState", "clocks_of", "limits", "running_clock"]
 
 
-# Each setting's default, the same as its declaration in settings.py. Read
-# through ``_setting`` until settings.py declares them (then read settings.X).
-DEFAULTS = {
-    "SAFEGUARDING_SAFETY_HOURS": 48,
-    "SAFEGUARDING_FACTS_HOURS": 168,
-    "SAFEGUARDING_DECISION_HOURS": 336,
-    "SAFEGUARDING_MONITORING_DAYS": 90,
-}
-
-
-def _setting(name: str) -> int:
-    value = getattr(settings, name, DEFAULTS[name])
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a whole number of 1 or more, not {value!r}")
-    return value
-
-
 def limits() -> dict[str, timedelta]:
     """Each clock's length, from the settings (or the defaults)."""
     return {
-        Clock.SAFETY: timedelta(hours=_setting("SAFEGUARDING_SAFETY_HOURS")),
-        Clock.FACTS: timedelta(hours=_setting("SAFEGUARDING_FACTS_HOURS")),
-        Clock.DECISION: timedelta(hours=_setting("SAFEGUARDING_DECISION_HOURS")),
-        Clock.MONITORING: timedelta(days=_setting("SAFEGUARDING_MONITORING_DAYS")),
+        Clock.SAFETY: timedelta(hours=settings.SAFEGUARDING_SAFETY_HOURS),
+        Clock.FACTS: timedelta(hours=settings.SAFEGUARDING_FACTS_HOURS),
+        Clock.DECISION: timedelta(hours=settings.SAFEGUARDING_DECISION_HOURS),
+        Clock.MONITORING: timedelta(days=settings.SAFEGUARDING_MONITORING_DAYS),
     }
 
 
