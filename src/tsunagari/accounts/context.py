@@ -27,6 +27,7 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("people:search", _("本人の検索"), Action.VIEW_PERSONAL_DATA),
     ("consultations:worklist", _("相談・つなぎ"), Action.WORK_CONSULTATIONS),
     ("consultations:needs", _("依頼一覧"), Action.WORK_NEEDS),
+    ("outreach:list", _("アウトリーチ"), Action.WORK_OUTREACH),
     ("linkage:candidates", _("早期把握の候補"), Action.VIEW_FLAGS),
     ("resources:directory", _("地域資源"), Action.VIEW_DIRECTORY),
     ("community:list", _("地域づくり"), Action.WORK_COMMUNITY),

@@ -65,6 +65,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "safeguarding:new",
         ),
         (
+            _("アウトリーチへの気づきの連絡"),
+            _("訪問が必要かもしれない方を、アウトリーチの担当へ知らせます（受付番号でお知らせ）。"),
+            "outreach:tip",
+        ),
+        (
             _("虐待・暴力の通報"),
             _("安全確認・事実確認・コアメンバー会議の期限と、権利擁護支援（区長申立て）。"),
             "safeguarding:list",
@@ -80,6 +85,23 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("早期把握の候補"),
             _("複合的な課題がうかがえる世帯の候補を確認します。"),
             "linkage:candidates",
+        ),
+        (
+            _("多機関協働・アウトリーチへの依頼"),
+            _("相談の受付で上がった依頼を確認し、対応を始めます。"),
+            "consultations:needs",
+        ),
+    ],
+    Role.OUTREACH: [
+        (
+            _("訪問リスト"),
+            _("今日訪ねる対象と、電波がなくても書ける訪問・連絡の記録。"),
+            "outreach:visits",
+        ),
+        (
+            _("アウトリーチの担当の一覧"),
+            _("担当の対象、次回の予定の遅れ、前回の接触からの日数、チームの状況。"),
+            "outreach:list",
         ),
         (
             _("多機関協働・アウトリーチへの依頼"),
@@ -152,6 +174,8 @@ _CARD_ACTIONS: dict[str, Action] = {
     "accounts:tokens": Action.MANAGE_STAFF,
     "community:gaps": Action.VIEW_AGGREGATES,
     "safeguarding:new": Action.FILE_SAFEGUARDING_REPORT,
+    "outreach:visits": Action.WORK_OUTREACH,
+    "outreach:tip": Action.SEND_OUTREACH_TIP,
 }
 
 

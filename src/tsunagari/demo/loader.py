@@ -26,6 +26,7 @@ from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.council.demo import load_demo_council
 from tsunagari.demo.population import Resident, Ward, generate_ward
 from tsunagari.linkage.demo import load_demo_linkage
+from tsunagari.outreach.demo import load_demo_outreach
 from tsunagari.people.importer import import_registry
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
 from tsunagari.resources.demo import load_demo_directory
@@ -164,8 +165,10 @@ def load_demo(
         services = load_demo_directory(seed)
     with transaction.atomic():
         community = load_demo_community(seed)
-    safeguarding = "no safeguarding reports"
+    safeguarding = outreach = "no persons for outreach or safeguarding"
     if people:
+        with transaction.atomic():
+            outreach = load_demo_outreach(seed)
         with transaction.atomic():
             safeguarding = load_demo_safeguarding(seed)
     with transaction.atomic():
@@ -188,6 +191,6 @@ def load_demo(
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "
         f"in {ward.household_count:,} households, {links:,} service links, {consultations}, "
-        f"{services} directory services, {community}, {safeguarding}, {surveys}, {council}, {linkage}{extracts} "
+        f"{services} directory services, {community}, {outreach}, {safeguarding}, {surveys}, {council}, {linkage}{extracts} "
         f"({seconds:.1f} s)."
     )

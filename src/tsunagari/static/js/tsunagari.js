@@ -34,3 +34,10 @@ document.addEventListener("input", function (event) {
     group.hidden = !group.querySelector("[data-filter-text]:not([hidden])");
   });
 });
+
+// Signing out from any page clears visit notes a phone kept while offline.
+document.addEventListener("submit", function (e) {
+  if (e.target.matches('form[action$="/signout/"]')) {
+    try { localStorage.removeItem("tsunagari.outreach.notes"); } catch (_) { /* storage off */ }
+  }
+}, true);
