@@ -209,6 +209,35 @@ def many_editors_of_one_person(editors: int = 8) -> dict[str, Any]:
     }
 
 
+def one_person_registered_at_two_desks(desks: int = 3) -> dict[str, Any]:
+    """Staff at different desks register the same new person at the same
+    moment, each without knowing of the others."""
+    from tsunagari.people.models import Person
+    from tsunagari.people.services import PersonInput, create_person
+
+    cast = personas()
+    team = [cast[name] for name in ("consultant.elderly", "consultant.toyosu", "consultant.self")]
+    same = PersonInput(name="同時　登録", kana="ドウジ　トウロク", birth_date="1961-07-07",
+                       sex="2", address="東京都江東区大島四丁目5番1号")  # fmt: skip
+
+    def register_at(n: int) -> Callable[[], Any]:
+        def body() -> Any:
+            result = create_person(team[n], same)
+            if result.person is not None:
+                return ["created", result.person.pk]
+            return ["asked", sorted(m.view.id for m in result.duplicates)]
+
+        return body
+
+    results = at_once([register_at(n) for n in range(desks)])
+    return {
+        "outcomes": [[kind, value] for kind, value in results],
+        "people": list(
+            Person.objects.filter(kana_key="ドウジトウロク").values_list("pk", flat=True)
+        ),
+    }
+
+
 # ── 2. many editors of one recorded consultation ────────────────────────────
 
 
@@ -854,6 +883,7 @@ def run_all(folder: Path) -> dict[str, Any]:
     """Every scenario in turn; a scenario that raises is reported, not fatal."""
     plan: dict[str, Callable[[], Any]] = {
         "person_editors": many_editors_of_one_person,
+        "registrations": one_person_registered_at_two_desks,
         "consultation_editors": many_editors_of_one_consultation,
         "two_imports": lambda: two_imports_of_one_file(folder),
         "failing_import": lambda: import_failing_half_way(folder),

@@ -61,6 +61,17 @@ def check_person_editors(seen: dict[str, Any]) -> None:
     assert seen["people_with_number"] == 1
 
 
+def check_registrations(seen: dict[str, Any]) -> None:
+    outcomes = seen["outcomes"]
+    assert [kind for kind, _ in outcomes] == ["ok"] * len(outcomes), outcomes
+    answers = [value for _, value in outcomes]
+    created = [pk for what, pk in answers if what == "created"]
+    # one desk registered them; every other desk was asked whether it is the same person
+    assert len(created) == 1, answers
+    assert seen["people"] == created, seen
+    assert all(what == "asked" and created[0] in ids for what, ids in answers if what != "created")
+
+
 def check_consultation_editors(seen: dict[str, Any]) -> None:
     assert seen["outcomes"].count("ok") == 1, seen["outcomes"]
     assert seen["outcomes"].count("EditConflict") == len(seen["outcomes"]) - 1, seen
@@ -213,6 +224,13 @@ def test_many_editors_of_one_person_one_wins_the_rest_are_refused() -> None:
 
 @on_postgres
 @pytest.mark.django_db(transaction=True)
+def test_one_person_registered_at_several_desks_at_once_is_registered_once() -> None:
+    check_registrations(_timed(scenarios.one_person_registered_at_two_desks, 20))
+    assert not any(scenarios.leftover_locks().values())
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
 def test_many_editors_of_one_consultation_one_wins_the_rest_are_refused() -> None:
     check_consultation_editors(_timed(scenarios.many_editors_of_one_consultation, 20))
     assert not any(scenarios.leftover_locks().values())
@@ -333,6 +351,13 @@ def test_on_a_sqlite_file_many_editors_of_one_person_one_wins(
     sqlite_file_run: dict[str, Any],
 ) -> None:
     check_person_editors(_scenario(sqlite_file_run, "person_editors", 20))
+
+
+@on_sqlite_file
+def test_on_a_sqlite_file_one_person_registered_at_several_desks_is_registered_once(
+    sqlite_file_run: dict[str, Any],
+) -> None:
+    check_registrations(_scenario(sqlite_file_run, "registrations", 20))
 
 
 @on_sqlite_file
