@@ -216,3 +216,23 @@ def test_the_list_shows_cases_without_a_plan_reviews_due_and_overdue_actions(
     # today none of it is due
     page = client.get("/cases/").content.decode()
     assert "支援プランの合意がない事例" not in page and "期限を過ぎた支援" not in page
+
+
+def test_each_agency_sees_the_actions_it_is_responsible_for(
+    sm_case: Case, client_for: Clients
+) -> None:
+    client_for("coordinator").post(f"/cases/{sm_case.pk}/plan/", plan_post(0, "家で暮らす"))
+    elderly = client_for("consultant.elderly")
+    # not before confirming the duty
+    assert "あなたの機関が担当する支援" not in elderly.get("/cases/").content.decode()
+    elderly.post(f"/cases/{sm_case.pk}/confidentiality/")
+    page = elderly.get("/cases/").content.decode()
+    assert "あなたの機関が担当する支援" in page and "介護サービスの見直し" in page
+    # the self-reliance centre is not responsible for it
+    other = client_for("consultant.self")
+    other.post(f"/cases/{sm_case.pk}/confidentiality/")
+    assert "あなたの機関が担当する支援" not in other.get("/cases/").content.decode()
+    # once done, it leaves the worklist
+    action = SupportPlan.objects.get().actions.get()
+    elderly.post(f"/cases/{sm_case.pk}/monitoring/", {"action": str(action.pk), "progress": "done"})
+    assert "あなたの機関が担当する支援" not in elderly.get("/cases/").content.decode()

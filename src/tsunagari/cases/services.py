@@ -1127,3 +1127,30 @@ def reviews_due(staff: Staff) -> list[Waiting]:
     rows = [Waiting(cases[p.case_id], calendar.working_days_between(p.review_on, today))
             for p in plans if p.review_on is not None]  # fmt: skip
     return sorted(rows, key=lambda w: -w.days)
+
+
+@dataclass
+class Assigned:
+    action: PlanAction
+    case: Case
+    overdue_days: int  # working days past the due date; 0 when not yet due
+
+
+def agency_actions(staff: Staff) -> list[Assigned]:
+    """The plan actions the staff member's own agency is responsible for, not done,
+    in the open cases it sees (under 支援会議 once the staff member confirmed),
+    soonest due first: the agency's worklist of case actions."""
+    from tsunagari.consultations.limits import working_calendar
+
+    if staff.agency_id is None:
+        return []
+    today, calendar = clock.today(), working_calendar()
+    cases = {c.pk: c for c in _worklist_cases(staff)}
+    rows = (
+        PlanAction.objects.filter(plan__case_id__in=list(cases), agency_id=staff.agency_id,
+                                  active=True, done_on__isnull=True)
+        .select_related("plan").order_by("due_on", "pk")
+    )  # fmt: skip
+    return [Assigned(a, cases[a.plan.case_id],
+                     max(0, calendar.working_days_between(a.due_on, today)) if a.due_on < today else 0)
+            for a in rows]  # fmt: skip

@@ -35,6 +35,7 @@ from tsunagari.cases.services import (
     EndInput,
     TeamInput,
     add_agency,
+    agency_actions,
     allowed_moves,
     cases_without_plan,
     change_regime,
@@ -91,7 +92,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "stages": Stage.choices, "regimes": Regime.choices,
         "stage": stage, "regime": regime, "overdue": overdue_actions(staff),
         "no_plan": cases_without_plan(staff), "plan_days": PLAN_EXPECTED_DAYS,
-        "reviews": reviews_due(staff),
+        "reviews": reviews_due(staff), "assigned": agency_actions(staff),
     })  # fmt: skip
 
 
