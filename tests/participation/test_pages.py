@@ -98,3 +98,22 @@ def test_the_hosts_page_records_a_created_opportunity(
     assert "図書館の本の整理" in page and host.name in page
     bad = c.post(reverse("participation:hosts"), {"title": "", "kind": "x"})
     assert bad.status_code == 400
+
+
+def test_a_refusal_says_why(pward: dict[str, Any], client_for: Clients) -> None:
+    page = client_for("participation").get(
+        reverse("participation:profile", args=[pward["satomi"].pk])
+    )
+    assert page.status_code == 403 and "根拠" in page.content.decode()
+
+
+def test_a_sealed_persons_address_stays_hidden(pward: dict[str, Any], client_for: Clients) -> None:
+    from tsunagari.people.models import Person
+
+    Person.objects.filter(pk=pward["kazuo"].pk).update(sealed=True)
+    page = client_for("participation").get(
+        reverse("participation:profile", args=[pward["kazuo"].pk])
+    )
+    body = page.content.decode()
+    assert page.status_code == 200 and "中村　和夫" in body
+    assert "北砂三丁目1番1号" not in body and "閲覧制限のため表示しません" in body

@@ -228,3 +228,12 @@ def test_it_refuses_to_propose_a_place_that_breaks_the_persons_constraints(
     with pytest.raises(ParticipationError) as err:
         propose_placement(pward["worker"], pward["kazuo"].pk, step.opportunity.id)
     assert "条件" in err.value.errors["source"]
+
+
+def test_it_ties_a_placement_only_to_a_case_of_the_same_person(pward: dict[str, Any]) -> None:
+    profile = _profile(pward)
+    best = suggestions_for(pward["worker"], profile)[0]
+    with pytest.raises(ParticipationError) as err:
+        propose_placement(pward["worker"], pward["kazuo"].pk, best.opportunity.id, case_id=999_999)
+    assert "case" in err.value.errors
+    assert not Placement.objects.exists()
