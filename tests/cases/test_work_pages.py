@@ -236,3 +236,34 @@ def test_each_agency_sees_the_actions_it_is_responsible_for(
     action = SupportPlan.objects.get().actions.get()
     elderly.post(f"/cases/{sm_case.pk}/monitoring/", {"action": str(action.pk), "progress": "done"})
     assert "あなたの機関が担当する支援" not in elderly.get("/cases/").content.decode()
+
+
+def test_under_consent_each_agency_sees_only_the_sections_the_person_agreed_to(
+    ward: dict[str, Any], personas: dict[str, Staff], client_for: Clients
+) -> None:
+    from tests.cases.conftest import consent_for
+    from tsunagari.cases.access import NO_SUPPORT_SECTION
+    from tsunagari.cases.services import AreaInput, AssessmentInput, record_assessment
+
+    # the mother shares health and family matters, not money nor her support record
+    consent_for(ward, personas, ["mac-01", "lsc-16"], son=False,
+                categories=("basic", "health", "family"))  # fmt: skip
+    case = open_for(ward, personas, Regime.LAYERED, ("mac-01", "lsc-16"), members=False)
+    record_assessment(personas["coordinator"], case.pk, AssessmentInput(
+        person=str(ward["mother"].pk), summary="全体の見立て（非公開）",
+        areas=[AreaInput("care", "要介護2"), AreaInput("money", "借金が300万円")]))  # fmt: skip
+    client = client_for("consultant.elderly")
+    page = client.get(f"/cases/{case.pk}/assessment/").content.decode()
+    assert (
+        "要介護2" in page and "借金が300万円" not in page and "全体の見立て（非公開）" not in page
+    )
+    assert "1つの領域は表示しません" in page
+    # the plan and the conferences are the support record: refused with the reason
+    response = client.get(f"/cases/{case.pk}/plan/")
+    assert response.status_code == 403 and str(NO_SUPPORT_SECTION) in response.content.decode()
+    assert client.get(f"/api/cases/{case.pk}/conferences").status_code == 403
+    # with the support record shared, the same pages open (the rule is not vacuous)
+    consent_for(ward, personas, ["mac-01", "lsc-16"], son=False,
+                categories=("basic", "health", "family", "support", "money"))  # fmt: skip
+    assert client.get(f"/cases/{case.pk}/plan/").status_code == 200
+    assert "借金が300万円" in client.get(f"/cases/{case.pk}/assessment/").content.decode()

@@ -28,6 +28,7 @@ from tsunagari.audit.services import record
 from tsunagari.cases.models import Case, ConfidentialityConfirmation, Regime
 from tsunagari.consent.models import DecisionStatus, SupportMeeting
 from tsunagari.consent.services import consent_covering
+from tsunagari.people import sections
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -141,3 +142,37 @@ def get_workable_case(actor: Staff | AnonymousUser, case_id: int, *, to_work: bo
     case = get_case_for(actor, case_id, to_work=to_work)
     require_confirmed(actor, case)
     return case
+
+
+# Which section of a person's record each life area of an assessment belongs
+# to: under 重層的支援会議 a viewer sees an area only if the person's consent
+# opens that section for their agency (under 支援会議 every section is open).
+AREA_SECTIONS: dict[str, str] = {
+    "health": sections.HEALTH, "disability": sections.HEALTH, "care": sections.HEALTH,
+    "money": sections.MONEY, "housing": sections.MONEY,
+    "family": sections.HOUSEHOLD, "childrearing": sections.HOUSEHOLD,
+    "work": sections.SUPPORT, "isolation": sections.SUPPORT, "safety": sections.SUPPORT,
+}  # fmt: skip
+
+# The plan, conferences and monitoring are the person's support record.
+WORK_SECTION = sections.SUPPORT
+
+NO_SUPPORT_SECTION = _(
+    "本人の同意が、あなたの機関に「支援の経過・計画」の共有を含んでいないため、"
+    "支援プラン・会議の記録は表示しません。"
+)
+
+
+def reads_work(staff: Staff | AnonymousUser, case: Case) -> bool:
+    """Whether the viewer's entitlement opens the case person's support record."""
+    from tsunagari.people.presenter import entitlements
+
+    held = entitlements(staff, [case.person_id]).get(case.person_id)
+    return held is not None and WORK_SECTION in held.sections
+
+
+def require_reads_work(actor: Staff | AnonymousUser, case: Case) -> None:
+    if not reads_work(actor, case):
+        record(actor, AuditAction.DENIED, obj=case, person_id=case.person_id,
+               reason=str(NO_SUPPORT_SECTION)[:200])  # fmt: skip
+        raise PermissionDenied(str(NO_SUPPORT_SECTION))

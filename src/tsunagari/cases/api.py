@@ -13,7 +13,12 @@ from ninja import Field, Router, Schema, Status
 from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
-from tsunagari.cases.access import get_case_for, get_workable_case, unconfirmed
+from tsunagari.cases.access import (
+    get_case_for,
+    get_workable_case,
+    require_reads_work,
+    unconfirmed,
+)
 from tsunagari.cases.models import Case, SupportPlan
 from tsunagari.cases.services import (
     MAX_MEMBERS,
@@ -234,7 +239,9 @@ class ConferenceOut(Schema):
 
 def _read(request: HttpRequest, case_id: int, what: str) -> Case:
     """The case for a read of its work: visible, and under 支援会議 confirmed; audited."""
-    case = get_workable_case(signed_in_staff(request), case_id, to_work=False)
+    staff = signed_in_staff(request)
+    case = get_workable_case(staff, case_id, to_work=False)
+    require_reads_work(staff, case)
     record_request(request, AuditAction.VIEW, obj=case, person_id=case.person_id,
                    reason=f"case {what} (api)", detail={"case": case.pk, "api": True})  # fmt: skip
     return case

@@ -1066,13 +1066,10 @@ def overdue_actions(staff: Staff) -> list[Overdue]:
     """Plan actions past their due date on the working-day calendar, not done, of
     the open cases the staff member sees (under 支援会議 once confirmed), most
     overdue first."""
-    from tsunagari.cases.access import unconfirmed
     from tsunagari.consultations.limits import working_calendar
 
     today = clock.today()
-    seen = [c for c in visible_cases(staff) if c.is_open]
-    closed = unconfirmed(staff, seen)
-    cases = {c.pk: c for c in seen if c.pk not in closed}
+    cases = {c.pk: c for c in _worklist_cases(staff)}
     rows = (
         PlanAction.objects.filter(plan__case_id__in=list(cases), active=True, done_on__isnull=True,
                                   due_on__lt=today)
@@ -1095,11 +1092,16 @@ class Waiting:
 
 
 def _worklist_cases(staff: Staff) -> list[Case]:
-    from tsunagari.cases.access import unconfirmed
+    """Open cases whose work the staff member may read: visible, confirmed under
+    支援会議, and the person's support record open to their agency."""
+    from tsunagari.cases.access import WORK_SECTION, unconfirmed
+    from tsunagari.people.presenter import entitlements
 
     seen = [c for c in visible_cases(staff) if c.is_open]
     closed = unconfirmed(staff, seen)
-    return [c for c in seen if c.pk not in closed]
+    held = entitlements(staff, [c.person_id for c in seen])
+    return [c for c in seen if c.pk not in closed and c.person_id in held
+            and WORK_SECTION in held[c.person_id].sections]  # fmt: skip
 
 
 def cases_without_plan(staff: Staff, days: int = PLAN_EXPECTED_DAYS) -> list[Waiting]:

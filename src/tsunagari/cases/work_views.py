@@ -20,8 +20,15 @@ from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, allowed
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
-from tsunagari.cases.access import get_case_for, needs_confirmation
+from tsunagari.cases.access import (
+    AREA_SECTIONS,
+    WORK_SECTION,
+    get_case_for,
+    needs_confirmation,
+    require_reads_work,
+)
 from tsunagari.cases.models import (
+    Assessment,
     Case,
     Conference,
     LifeArea,
@@ -90,6 +97,15 @@ def _say(exc: Exception) -> str:
 # ── assessment ──
 
 
+def _shown(assessment: Assessment, view: PersonView | None) -> dict[str, Any]:
+    """The areas of an assessment the viewer's entitlement opens (each area belongs
+    to a section of the person's record); the rest are counted, not shown."""
+    areas = [r for r in assessment.areas.all()
+             if view is not None and view.shows(AREA_SECTIONS.get(r.area, WORK_SECTION))]  # fmt: skip
+    return {"a": assessment, "areas": areas, "hidden": assessment.areas.count() - len(areas),
+            "summary": view is not None and view.shows(WORK_SECTION)}  # fmt: skip
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -119,11 +135,13 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
         # A new version starts from the newest one of the chosen person.
         base = next((a for a in latest if str(a.person_id) == chosen), None)
         if base is not None:
-            summary = base.summary
+            shown = _shown(base, views.get(base.person_id))
+            summary = base.summary if shown["summary"] else ""
             typed = {r.area: {"situation": r.situation, "own_words": r.own_words,
-                              "strengths": r.strengths} for r in base.areas.all()}  # fmt: skip
-    history = {pk: list(case.assessments.filter(person_id=pk).prefetch_related("areas")
-                        .select_related("recorded_by", "recorded_agency").order_by("-version"))
+                              "strengths": r.strengths} for r in shown["areas"]}  # fmt: skip
+    history = {pk: [_shown(a, views.get(pk)) for a in case.assessments.filter(person_id=pk)
+                    .prefetch_related("areas").select_related("recorded_by", "recorded_agency")
+                    .order_by("-version")]
                for pk in concerned(case)}  # fmt: skip
     return render(request, "cases/assessment.html", {
         "case": case, "views": views, "can_work": allowed(staff, Action.WORK_CASES, case),
@@ -208,6 +226,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     staff, case, views = opened
+    require_reads_work(staff, case)
     current = SupportPlan.objects.filter(case=case).first()
     errors: dict[str, str] = {}
     conflict: dict[str, Any] | None = None
@@ -331,7 +350,8 @@ def conference(request: HttpRequest, case_id: int, conference_id: int) -> HttpRe
     opened = _open(request, case_id)
     if isinstance(opened, HttpResponse):
         return opened
-    _staff, case, views = opened
+    staff, case, views = opened
+    require_reads_work(staff, case)
     held = (Conference.objects.filter(case=case, pk=conference_id)
             .select_related("recorded_by", "recorded_agency").first())  # fmt: skip
     if held is None:
