@@ -12,9 +12,11 @@ from tsunagari.participation.engine import (
     DAY_NAMES,
     PERIOD_NAMES,
     SMALL_GROUP,
+    Catalogue,
     Opportunity,
     Profile,
     Slot,
+    catalogue,
     eligible,
     matching,
     model,
@@ -263,3 +265,16 @@ def test_it_skips_what_was_already_proposed() -> None:
 def test_its_docstring_examples_hold() -> None:
     assert doctest.testmod(matching).failed == 0
     assert doctest.testmod(model).failed == 0
+    assert doctest.testmod(catalogue).failed == 0
+
+
+@FAST
+@given(profiles, catalogues())
+def test_the_catalogue_index_changes_nothing_but_speed(
+    p: Profile, items: list[Opportunity]
+) -> None:
+    plain = rank(p, items, travel=TRAVEL, limit=50)
+    indexed = rank(p, Catalogue(items), travel=TRAVEL, limit=50)
+    assert [(s.opportunity.id, s.score, s.reason) for s in plain] == [
+        (s.opportunity.id, s.score, s.reason) for s in indexed
+    ]

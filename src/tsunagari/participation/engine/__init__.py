@@ -10,6 +10,7 @@ A person's :class:`Profile` and the :class:`Opportunity` list in, ranked
 
 from __future__ import annotations
 
+from tsunagari.participation.engine.catalogue import Catalogue
 from tsunagari.participation.engine.matching import (
     LANGUAGE_LABELS,
     Suggestion,
@@ -33,6 +34,7 @@ __all__ = [
     "LANGUAGE_LABELS",
     "PERIOD_NAMES",
     "SMALL_GROUP",
+    "Catalogue",
     "Opportunity",
     "Profile",
     "Slot",

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tsunagari.participation.engine.catalogue import Catalogue
 from tsunagari.participation.engine.model import SMALL_GROUP, Opportunity, Profile, Slot
 
 __all__ = [
@@ -228,7 +229,7 @@ def reasons_for(
 
 def rank(
     profile: Profile,
-    opportunities: Iterable[Opportunity],
+    opportunities: Catalogue | Iterable[Opportunity],
     *,
     travel: Mapping[tuple[str, str], int] | None = None,
     limit: int = 10,
@@ -240,7 +241,8 @@ def rank(
 
     Args:
         profile: the person's wishes and constraints.
-        opportunities: every candidate (full ones are left out here).
+        opportunities: every candidate (full ones are left out here); a
+            :class:`Catalogue` built once answers many profiles faster.
         travel: minutes by public transport between towns, ``(from, to)``.
         limit: how many suggestions at most.
         max_per_host: at most this many from one host, unless the list
@@ -260,8 +262,14 @@ def rank(
     """
     table = travel or {}
     skip = set(exclude)
+    pool: Iterable[Opportunity]
+    if isinstance(opportunities, Catalogue):
+        items = opportunities.items
+        pool = (items[i] for i in opportunities.candidates(profile, table))
+    else:
+        pool = opportunities  # one profile: a scan costs less than building an index
     scored: list[tuple[int, str, Opportunity, tuple[Slot, ...], int | None]] = []
-    for o in opportunities:
+    for o in pool:
         if o.id in skip:
             continue
         checked = _check(profile, o, table)

@@ -7,6 +7,7 @@ directory (the app's adapter), from a benchmark or from a test alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = [
     "DAY_NAMES",
@@ -49,7 +50,7 @@ class Slot:
     end: int = 0
     monthly: bool = False  # e.g. the second Saturday only
 
-    @property
+    @cached_property
     def period(self) -> str:
         return period_of(self.start)
 
