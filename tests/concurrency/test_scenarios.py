@@ -310,6 +310,9 @@ import django
 django.setup()
 from django.test.utils import setup_test_environment
 setup_test_environment()  # the test client's host name, as in the tests
+from django.conf import settings
+# Fast password hashing for the staff it creates, as tests/conftest.py does.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 from tests.concurrency.scenarios import run_all
 print("RESULT " + json.dumps(run_all(Path(sys.argv[1])), ensure_ascii=False, default=str))
 """
