@@ -38,6 +38,8 @@ ENGINES: tuple[str, ...] = (
     # The matching engine of participation support (参加支援): under the
     # contract from its first module.
     "participation/engine",
+    # The evacuation roster's inclusion rules (避難行動要支援者の掲載基準).
+    "disaster/rules.py",
 )
 
 #: Modules of ``lib`` that are Django helpers by design, with the reason.

@@ -26,6 +26,8 @@ Data and analysis
   people import REGISTRY.csv               import a resident-registry extract (all-or-nothing)
   resources import FILE                    import an HSDS 3.0 directory (JSON, CSV package or zip)
   resources export --format json|csv OUT [--public]   export the directory as HSDS
+  roster load SOURCE FILE | roster rebuild   load a department extract for the evacuation roster; rebuild it from its rules
+  indicators --fiscal-year YYYY --out DIR   the plan's indicators and the five programmes' yearly counts (CSV)
 
 Operations
   audit verify            check that no audit event was edited or deleted

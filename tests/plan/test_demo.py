@@ -28,10 +28,8 @@ def _state() -> tuple[int, ...]:
 
 
 def test_it_loads_targets_values_and_an_evaluation_once(db: None, media: Path) -> None:
-    # given the small demo ward
-    load_demo(people=200, seed=7, progress=False)
-    # when the plan's demo is loaded
-    summary = load_demo_plan(7)
+    # given the small demo ward, whose loader plays the plan's demo last
+    summary = load_demo(people=200, seed=7, progress=False)
     # then targets for three years, entered values with evidence and one evaluation exist
     assert "targets" in summary
     assert set(Target.objects.values_list("fiscal_year", flat=True)) == {2025, 2026, 2027}

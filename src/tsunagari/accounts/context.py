@@ -33,6 +33,8 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("community:list", _("地域づくり"), Action.WORK_COMMUNITY),
     ("surveys:index", _("実態調査"), Action.VIEW_AGGREGATES),
     ("council:home", _("連携会議"), Action.USE_COUNCIL_WORKSPACE),
+    ("plan:tree", _("地域福祉計画"), Action.VIEW_PLAN),
+    ("disaster:index", _("避難行動要支援者名簿"), Action.WORK_EVACUATION),
     ("accounts:agencies", _("関係機関"), Action.VIEW_AGENCIES),
     ("accounts:staff", _("職員"), Action.VIEW_STAFF),
     ("linkage:runs", _("データ連携"), Action.RUN_IMPORTS),

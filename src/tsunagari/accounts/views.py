@@ -128,11 +128,25 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     ],
     Role.PLANNER: [
         (
+            _("計画の進捗"),
+            _("施策の方向性ごとの指標と目標、年次評価、5事業の実績と報告書。"),
+            "plan:tree",
+        ),
+        (
             _("孤独・孤立に関する実態調査"),
             _("調査の取り込み、重み付け集計、全国調査との比較、報告書。"),
             "surveys:index",
         ),
         (_("孤独・孤立対策連携会議"), _("会議、議事録、宿題、共有資料。"), "council:home"),
+    ],
+    Role.DISASTER: [
+        (
+            _("避難行動要支援者名簿"),
+            _(
+                "掲載基準による名簿の更新、同意、提供先への提供、個別避難計画、災害時の提供と安否確認。"
+            ),
+            "disaster:index",
+        ),
     ],
     Role.COUNCIL_MEMBER: [
         (_("孤独・孤立対策連携会議"), _("会議、議事録、宿題、共有資料。"), "council:home"),

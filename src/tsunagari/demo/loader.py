@@ -25,10 +25,12 @@ from tsunagari.community.demo import load_demo_community
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.council.demo import load_demo_council
 from tsunagari.demo.population import Resident, Ward, generate_ward
+from tsunagari.disaster.demo import load_demo_disaster
 from tsunagari.linkage.demo import load_demo_linkage
 from tsunagari.outreach.demo import load_demo_outreach
 from tsunagari.people.importer import import_registry
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
+from tsunagari.plan.demo import load_demo_plan
 from tsunagari.resources.demo import load_demo_directory
 from tsunagari.safeguarding.demo import load_demo_safeguarding
 from tsunagari.surveys.demo import load_demo_surveys
@@ -142,6 +144,7 @@ def load_demo(
     links = 0
     consultations = "no consultations"
     linkage = "no linkage run"
+    disaster = "no evacuation roster"
     if people:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "registry.csv"
@@ -161,6 +164,7 @@ def load_demo(
         with transaction.atomic():
             consultations += "; " + load_demo_cases(seed)
         linkage = load_demo_linkage(ward, seed)
+        disaster = load_demo_disaster(seed, ward=ward)
     with transaction.atomic():
         services = load_demo_directory(seed)
     with transaction.atomic():
@@ -174,6 +178,9 @@ def load_demo(
     with transaction.atomic():
         surveys = load_demo_surveys(seed)
         council = load_demo_council(seed)
+    # Last: the plan's demo targets are set from the other programmes' figures.
+    with transaction.atomic():
+        plan = load_demo_plan(seed)
     extracts = ""
     if extracts_dir is not None:
         from tsunagari.demo.extracts import write_extracts
@@ -191,6 +198,6 @@ def load_demo(
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "
         f"in {ward.household_count:,} households, {links:,} service links, {consultations}, "
-        f"{services} directory services, {community}, {outreach}, {safeguarding}, {surveys}, {council}, {linkage}{extracts} "
+        f"{services} directory services, {community}, {outreach}, {safeguarding}, {surveys}, {council}, {plan}, {disaster}, {linkage}{extracts} "
         f"({seconds:.1f} s)."
     )
