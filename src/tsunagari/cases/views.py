@@ -18,6 +18,7 @@ from tsunagari.accounts.policy import Action, actions_for, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.cases.access import get_case_for, needs_confirmation, unconfirmed
+from tsunagari.cases.ecomap import household_map
 from tsunagari.cases.models import (
     MOVABLE_STAGES,
     Case,
@@ -196,6 +197,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "assessed": latest_assessments(case), "plan": SupportPlan.objects.filter(case=case).first(),
         "conferences": list(case.conferences.order_by("-held_on", "-pk")[:20]),
         "confirmed": case.confirmations.filter(staff=staff).first(),
+        "map": household_map(case, {v.id: v for v in [person, *member_views]}),
     })  # fmt: skip
 
 
