@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tsunagari.participation.engine import (
     DAY_NAMES,
+    LANGUAGE_LABELS,
     PERIOD_NAMES,
     SMALL_GROUP,
     Catalogue,
@@ -186,6 +187,14 @@ def test_its_reasons_say_what_the_data_says(p: Profile, items: list[Opportunity]
                 assert o.companion_ok and p.needs_companion
             elif what == "sensory":
                 assert o.sensory_friendly is True
+            elif what == "offer":
+                assert text.removesuffix("を活かせる") in p.offers & o.seeks
+            elif what == "language":
+                assert any(
+                    LANGUAGE_LABELS.get(c, c) + "可" == text for c in p.languages & o.languages
+                )
+            else:
+                raise AssertionError(f"a reason part nobody checks: {what}")
 
 
 @FAST
