@@ -296,6 +296,30 @@ def many_editors_of_one_consultation(editors: int = 8) -> dict[str, Any]:
     }
 
 
+def plan_values_entered_at_once(planners: int = 4) -> dict[str, Any]:
+    """Planners enter the same indicator's value for one year at the same
+    moment (the first entry of that year)."""
+    from tsunagari.plan import services
+    from tsunagari.plan.loading import load_plans
+    from tsunagari.plan.models import EnteredValue
+
+    period = load_plans()[0]
+    indicator = period.indicators.get(code="9-1.welfare_training_participants")
+    team = [staff(f"conc.plan.{n}", "dept-01", role="planner") for n in range(planners)]
+
+    def enter(n: int) -> Callable[[], Any]:
+        def body() -> Any:
+            return services.enter_value(
+                team[n], indicator.pk, 2026, str(300 + n), f"出席簿{n}"
+            ).value
+
+        return body
+
+    results = at_once([enter(n) for n in range(planners)])
+    rows = list(EnteredValue.objects.filter(indicator=indicator, fiscal_year=2026).values("value"))
+    return {"outcomes": [[kind, value] for kind, value in results], "rows": rows}
+
+
 # ── 3. two imports of one file; a failing import ────────────────────────────
 
 HEADER = "record_id,resident_id,name_kanji,name_kana,birth_date,sex,address,phone,household_id,relation\n"
@@ -901,6 +925,7 @@ def run_all(folder: Path) -> dict[str, Any]:
         "person_editors": many_editors_of_one_person,
         "registrations": one_person_registered_at_two_desks,
         "consultation_editors": many_editors_of_one_consultation,
+        "plan_values": plan_values_entered_at_once,
         "two_imports": lambda: two_imports_of_one_file(folder),
         "failing_import": lambda: import_failing_half_way(folder),
         "edit_during_import": lambda: edit_during_an_import(folder),

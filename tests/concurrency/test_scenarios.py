@@ -86,6 +86,23 @@ def check_consultation_editors(seen: dict[str, Any]) -> None:
     assert seen["consultations"] == 1
 
 
+def check_plan_values(seen: dict[str, Any]) -> None:
+    # each entry is saved in turn (the later ones as corrections) or refused
+    # in words; never a database error, which a page shows as a server error
+    kinds = {kind for kind, _ in seen["outcomes"]}
+    assert kinds <= {"ok", "PlanError"}, seen["outcomes"]
+    assert len(seen["rows"]) == 1, seen
+
+
+plan_race_known = pytest.mark.xfail(
+    reason="plan.services.enter_value reads the year's row before its transaction, "
+    "so two first entries both insert and all but one fail with IntegrityError "
+    "(always on PostgreSQL; on SQLite when the reads fall before the first write). "
+    "Reported; remove this mark once enter_value reads the row under a lock",
+    strict=False,
+)
+
+
 def check_two_imports(seen: dict[str, Any]) -> None:
     rows = seen["rows"]
     kinds = [kind for kind, _ in seen["imports"]]
@@ -239,6 +256,14 @@ def test_many_editors_of_one_consultation_one_wins_the_rest_are_refused() -> Non
     assert not any(scenarios.leftover_locks().values())
 
 
+@plan_race_known
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_planners_entering_one_value_at_once_get_no_database_error() -> None:
+    check_plan_values(_timed(scenarios.plan_values_entered_at_once, BUDGET))
+    assert not any(scenarios.leftover_locks().values())
+
+
 @on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_one_file_at_once_write_everyone_once(tmp_path: Path) -> None:
@@ -371,6 +396,14 @@ def test_on_a_sqlite_file_many_editors_of_one_consultation_one_wins(
     sqlite_file_run: dict[str, Any],
 ) -> None:
     check_consultation_editors(_scenario(sqlite_file_run, "consultation_editors", BUDGET))
+
+
+@plan_race_known
+@on_sqlite_file
+def test_on_a_sqlite_file_planners_entering_one_value_at_once_get_no_database_error(
+    sqlite_file_run: dict[str, Any],
+) -> None:
+    check_plan_values(_scenario(sqlite_file_run, "plan_values", BUDGET))
 
 
 @on_sqlite_file
