@@ -28,6 +28,7 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("consultations:worklist", _("相談・つなぎ"), Action.WORK_CONSULTATIONS),
     ("consultations:needs", _("依頼一覧"), Action.WORK_NEEDS),
     ("outreach:list", _("アウトリーチ"), Action.WORK_OUTREACH),
+    ("participation:home", _("参加支援"), Action.WORK_PARTICIPATION),
     ("linkage:candidates", _("早期把握の候補"), Action.VIEW_FLAGS),
     ("resources:directory", _("地域資源"), Action.VIEW_DIRECTORY),
     ("community:list", _("地域づくり"), Action.WORK_COMMUNITY),

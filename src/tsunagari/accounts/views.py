@@ -109,6 +109,21 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "consultations:needs",
         ),
     ],
+    Role.PARTICIPATION: [
+        (
+            _("参加支援"),
+            _(
+                "本人の希望と条件を記録し、理由つきの候補から参加先を提案します。"
+                "見学・参加・定着とフォローアップ（開庁日）。"
+            ),
+            "participation:home",
+        ),
+        (
+            _("受入先・参加の場の創出"),
+            _("受入先ごとの参加の状況、受入先への支援、受入先とつくった参加の場。"),
+            "participation:hosts",
+        ),
+    ],
     Role.COMMUNITY: [
         (
             _("居場所・団体"),
@@ -190,6 +205,7 @@ _CARD_ACTIONS: dict[str, Action] = {
     "safeguarding:new": Action.FILE_SAFEGUARDING_REPORT,
     "outreach:visits": Action.WORK_OUTREACH,
     "outreach:tip": Action.SEND_OUTREACH_TIP,
+    "participation:hosts": Action.WORK_PARTICIPATION,
 }
 
 

@@ -28,6 +28,7 @@ from tsunagari.demo.population import Resident, Ward, generate_ward
 from tsunagari.disaster.demo import load_demo_disaster
 from tsunagari.linkage.demo import load_demo_linkage
 from tsunagari.outreach.demo import load_demo_outreach
+from tsunagari.participation.demo import load_demo_participation
 from tsunagari.people.importer import import_registry
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
 from tsunagari.plan.demo import load_demo_plan
@@ -169,12 +170,16 @@ def load_demo(
         services = load_demo_directory(seed)
     with transaction.atomic():
         community = load_demo_community(seed)
-    safeguarding = outreach = "no persons for outreach or safeguarding"
+    safeguarding = outreach = participation = (
+        "no persons for outreach, safeguarding or participation"
+    )
     if people:
         with transaction.atomic():
             outreach = load_demo_outreach(seed)
         with transaction.atomic():
             safeguarding = load_demo_safeguarding(seed)
+        with transaction.atomic():
+            participation = load_demo_participation(seed)
     with transaction.atomic():
         surveys = load_demo_surveys(seed)
         council = load_demo_council(seed)
@@ -198,6 +203,6 @@ def load_demo(
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "
         f"in {ward.household_count:,} households, {links:,} service links, {consultations}, "
-        f"{services} directory services, {community}, {outreach}, {safeguarding}, {surveys}, {council}, {plan}, {disaster}, {linkage}{extracts} "
+        f"{services} directory services, {community}, {outreach}, {participation}, {safeguarding}, {surveys}, {council}, {plan}, {disaster}, {linkage}{extracts} "
         f"({seconds:.1f} s)."
     )
