@@ -916,6 +916,20 @@ def leftover_locks() -> dict[str, Any]:
     return counts
 
 
+def audit_chain() -> dict[str, Any]:
+    """The audit log after the scenarios: sealed to the end and intact."""
+    from tsunagari.audit.services import seal, verify
+
+    seal(wait=True)  # the timer's catch-up, as in a deployment
+    report = verify()
+    return {
+        "ok": report.ok,
+        "checked": report.checked,
+        "unsealed": report.unsealed,
+        "problems": [str(p) for p in report.problems][:10],
+    }
+
+
 # ── all of them (the SQLite subprocess) ─────────────────────────────────────
 
 
@@ -943,4 +957,5 @@ def run_all(folder: Path) -> dict[str, Any]:
         except BaseException:
             observed[name] = {"error": traceback.format_exc()}
         observed[name]["seconds"] = round(time.monotonic() - started, 2)
+    observed["audit"] = {"result": audit_chain(), "seconds": 0}
     return observed

@@ -225,13 +225,23 @@ def check_linkage(seen: dict[str, Any]) -> None:
     assert seen["write_after_seconds"] < 2, seen
 
 
+def check_audit(seen: dict[str, Any]) -> None:
+    # every audited view and change of the concurrent writers is in one
+    # unbroken chain, none left unsealed
+    assert seen["ok"], seen["problems"]
+    assert seen["checked"] > 0 and seen["unsealed"] == 0, seen
+
+
 # ── PostgreSQL: in-process threads ──────────────────────────────────────────
 
 
 def _timed(scenario: Callable[[], Any], budget: float) -> Any:
+    """Run a scenario in-process; it must keep to its budget and leave the
+    audit log sealed and intact."""
     started = time.monotonic()
     seen = scenario()
     assert time.monotonic() - started < budget, "the scenario took too long"
+    check_audit(scenarios.audit_chain())
     return seen
 
 
@@ -460,3 +470,10 @@ def test_on_a_sqlite_file_readers_get_their_pages_while_a_linkage_run_stores(
     sqlite_file_run: dict[str, Any],
 ) -> None:
     check_linkage(_scenario(sqlite_file_run, "linkage", 2 * BUDGET))
+
+
+@on_sqlite_file
+def test_on_a_sqlite_file_the_audit_log_is_intact_after_every_scenario(
+    sqlite_file_run: dict[str, Any],
+) -> None:
+    check_audit(_scenario(sqlite_file_run, "audit", BUDGET))
