@@ -27,6 +27,7 @@ _NAV: list[tuple[str, StrOrPromise, Action]] = [
     ("people:search", _("本人の検索"), Action.VIEW_PERSONAL_DATA),
     ("consultations:worklist", _("相談・つなぎ"), Action.WORK_CONSULTATIONS),
     ("consultations:needs", _("依頼一覧"), Action.WORK_NEEDS),
+    ("cases:list", _("多機関協働の事例"), Action.VIEW_PERSONAL_DATA),
     ("outreach:list", _("アウトリーチ"), Action.WORK_OUTREACH),
     ("participation:home", _("参加支援"), Action.WORK_PARTICIPATION),
     ("linkage:candidates", _("早期把握の候補"), Action.VIEW_FLAGS),

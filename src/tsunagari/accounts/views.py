@@ -60,6 +60,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "consultations:worklist",
         ),
         (
+            _("多機関協働の事例"),
+            _("あなたの機関がチームに入っている事例と、担当する支援の期限・経過の記録。"),
+            "cases:list",
+        ),
+        (
             _("虐待・暴力の通報・届出"),
             _("虐待やDVの疑いを区の担当チームに伝えます。通報者は秘密にされます。"),
             "safeguarding:new",
@@ -78,7 +83,10 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
     Role.COORDINATOR: [
         (
             _("多機関協働の事例"),
-            _("チームと主担当、段階、支援会議・重層的支援会議の根拠、終結と引き継ぎ。"),
+            _(
+                "チームと根拠、アセスメント、支援プランと会議での合意、"
+                "モニタリングと期限切れ、終結と引き継ぎ。"
+            ),
             "cases:list",
         ),
         (
