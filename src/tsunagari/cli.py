@@ -34,6 +34,7 @@ Operations
   token issue USERNAME    issue an API token for a staff account (expires; --days N)
   token list              list API tokens: owner, purpose, expiry, last use, state
   token revoke ID         revoke an API token (--user USERNAME --all: all of theirs)
+  safeguarding clocks     escalate abuse-report clocks that ran over (run hourly, e.g. from cron)
   createsuperuser         create an administrator account
   check --deploy          check the production settings
 
