@@ -94,16 +94,12 @@ def replaced(module: ModuleType, name: str, stand_in: Callable[..., Any]) -> Ite
 def staff(username: str, agency_code: str, role: str = "consultant") -> Any:
     """A member of staff of one of the personas' agencies (created once)."""
     from tsunagari.accounts.models import Agency, Staff
-    from tsunagari.accounts.personas import ensure_personas
+    from tsunagari.accounts.personas import ensure_agencies
 
-    ensure_personas()
+    agency = Agency.objects.filter(code=agency_code).first() or ensure_agencies()[agency_code]
     member, _ = Staff.objects.get_or_create(
         username=username,
-        defaults={
-            "display_name": username,
-            "agency": Agency.objects.get(code=agency_code),
-            "roles": [role],
-        },
+        defaults={"display_name": username, "agency": agency, "roles": [role]},
     )
     return member
 
