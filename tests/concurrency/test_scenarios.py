@@ -94,15 +94,6 @@ def check_plan_values(seen: dict[str, Any]) -> None:
     assert len(seen["rows"]) == 1, seen
 
 
-plan_race_known = pytest.mark.xfail(
-    reason="plan.services.enter_value reads the year's row before its transaction, "
-    "so two first entries both insert and all but one fail with IntegrityError "
-    "(always on PostgreSQL; on SQLite when the reads fall before the first write). "
-    "Reported; remove this mark once enter_value reads the row under a lock",
-    strict=False,
-)
-
-
 def check_two_imports(seen: dict[str, Any]) -> None:
     rows = seen["rows"]
     kinds = [kind for kind, _ in seen["imports"]]
@@ -266,7 +257,6 @@ def test_many_editors_of_one_consultation_one_wins_the_rest_are_refused() -> Non
     assert not any(scenarios.leftover_locks().values())
 
 
-@plan_race_known
 @on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_planners_entering_one_value_at_once_get_no_database_error() -> None:
@@ -408,7 +398,6 @@ def test_on_a_sqlite_file_many_editors_of_one_consultation_one_wins(
     check_consultation_editors(_scenario(sqlite_file_run, "consultation_editors", BUDGET))
 
 
-@plan_race_known
 @on_sqlite_file
 def test_on_a_sqlite_file_planners_entering_one_value_at_once_get_no_database_error(
     sqlite_file_run: dict[str, Any],

@@ -225,17 +225,21 @@ def enter_value(
     if errors:
         raise PlanError(errors)
     stored_name = ""
-    row = EnteredValue.objects.filter(indicator=defn, fiscal_year=year).first()
-    previous = row.value if row else None
-    row = row or EnteredValue(indicator=defn, fiscal_year=year)
-    row.value, row.note, row.entered_by, row.entered_at = number, text, actor, clock.now()
-    old_file = row.evidence.name if row.evidence else ""
-    if data:
-        stored_name = f"{uuid.uuid4().hex}{Path(name).suffix.lower()}"
-        row.evidence.save(stored_name, ContentFile(data), save=False)
-        row.evidence_name, row.evidence_type = name, content_type
+    row: EnteredValue | None = None
     try:
         with transaction.atomic():
+            # Two planners entering the year's first value at once: the second
+            # waits here and then corrects the first one's row (no duplicate).
+            IndicatorDefinition.objects.select_for_update().filter(pk=defn.pk).first()
+            row = EnteredValue.objects.filter(indicator=defn, fiscal_year=year).first()
+            previous = row.value if row else None
+            row = row or EnteredValue(indicator=defn, fiscal_year=year)
+            row.value, row.note, row.entered_by, row.entered_at = number, text, actor, clock.now()
+            old_file = row.evidence.name if row.evidence else ""
+            if data:
+                stored_name = f"{uuid.uuid4().hex}{Path(name).suffix.lower()}"
+                row.evidence.save(stored_name, ContentFile(data), save=False)
+                row.evidence_name, row.evidence_type = name, content_type
             row.save()
             facts: dict[str, Any] = {
                 "indicator": defn.code, "fiscal_year": year, "value": number,
@@ -247,7 +251,7 @@ def enter_value(
             record(actor, AuditAction.CREATE if previous is None else AuditAction.UPDATE,
                    obj=row, reason="plan value entered", detail=facts)  # fmt: skip
     except Exception:
-        if stored_name:
+        if stored_name and row is not None:
             row.evidence.delete(save=False)  # no stored file without its record
         raise
     if stored_name and old_file:
