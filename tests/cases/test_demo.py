@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from tsunagari.cases.demo import load_demo_cases
@@ -11,11 +12,14 @@ from tsunagari.cases.models import (
     Case,
     CaseState,
     Conference,
+    EndReason,
     MonitoringNote,
+    PlanRevision,
     Regime,
     Stage,
 )
 from tsunagari.cases.services import overdue_actions
+from tsunagari.consent.models import ConsentForm, DecisionStatus
 from tsunagari.demo.loader import load_demo
 from tsunagari.events.models import DomainEvent, EventKind
 
@@ -29,11 +33,14 @@ def test_it_gives_the_demo_ward_cases_under_both_regimes_and_one_closed(summary:
     cases = list(Case.objects.all())
     assert {c.regime for c in cases} == {Regime.SUPPORT_MEETING, Regime.LAYERED}, summary
     # the 8050 household: under 支援会議, with the middle-aged child concerned, in support
-    meeting_case = next(c for c in cases if c.regime == Regime.SUPPORT_MEETING)
+    meeting_case = next(
+        c for c in cases if c.regime == Regime.SUPPORT_MEETING and c.members.exists()
+    )
     assert meeting_case.stage == Stage.SUPPORT and meeting_case.members.count() == 1
-    # one closed, handed over to the agency that raised the need
+    # closed ones; those handed over went to the agency that raised the need
     closed = [c for c in cases if c.state == CaseState.CLOSED]
-    assert len(closed) == 1 and closed[0].handover_agency == closed[0].need.raised_agency  # type: ignore[union-attr]
+    handed = [c for c in closed if c.end_reason == EndReason.HANDED_OVER]
+    assert handed and all(c.handover_agency == c.need.raised_agency for c in handed)  # type: ignore[union-attr]
     # each case was opened through the action, after its need was picked up, before now
     for case in cases:
         opened = DomainEvent.objects.get(kind=EventKind.CASE_OPENED, object_id=str(case.pk),
@@ -42,12 +49,12 @@ def test_it_gives_the_demo_ward_cases_under_both_regimes_and_one_closed(summary:
         assert case.need.picked_up_at < opened.at == case.opened_at
     moves = DomainEvent.objects.filter(kind=EventKind.CASE_STAGE_MOVED).order_by("at", "pk")
     assert moves.exists()
-    # the 8050 case and the closed one were assessed, planned, agreed at a meeting and monitored
-    worked = [meeting_case, closed[0]]
+    # the 8050 case and the closed ones were assessed, planned, agreed at a meeting and monitored
+    worked = [meeting_case, *closed]
     for case in worked:
         assert case.assessments.exists() and case.conferences.exists()
         plan = case.plan
-        assert plan.agreed_version == plan.version == 1
+        assert plan.agreed_version == plan.version >= 1
         assert MonitoringNote.objects.filter(case=case).exists()
         # every conference was held under the case's regime, by agencies on its team
         for held in case.conferences.all():
@@ -75,3 +82,57 @@ def test_it_gives_the_demo_ward_cases_under_both_regimes_and_one_closed(summary:
     assert "already present" in load_demo_cases(7)
     assert counts == (Assessment.objects.count(), Conference.objects.count(),
                       MonitoringNote.objects.count())  # fmt: skip
+
+
+def test_it_opens_a_year_of_cases_over_every_stage_each_on_a_valid_basis(summary: str) -> None:
+    # given the demo ward, a ward's year of cases: more than the three above,
+    cases = list(Case.objects.select_related("need", "support_meeting", "consent"))
+    assert len(cases) >= 10, summary
+    # at every stage from 受付 to モニタリング, and several closed
+    open_stages = {c.stage for c in cases if c.state == CaseState.OPEN}
+    assert open_stages == {
+        Stage.INTAKE,
+        Stage.ASSESSMENT,
+        Stage.PLAN,
+        Stage.SUPPORT,
+        Stage.MONITORING,
+    }
+    least = settings.SMALL_CELL_MIN
+    assert sum(c.state == CaseState.CLOSED for c in cases) >= least
+    # each on a basis in force when it was opened, recorded before it
+    for case in cases:
+        assert case.need is not None and case.need.picked_up_at is not None
+        if case.regime == Regime.SUPPORT_MEETING:
+            decision = case.support_meeting
+            assert decision is not None and decision.status == DecisionStatus.CONFIRMED
+            assert decision.confirmed_agency_id not in {None, decision.recorded_agency_id}
+            assert decision.confirmed_at is not None
+            assert (
+                case.need.picked_up_at
+                < decision.decided_at
+                <= decision.confirmed_at
+                <= case.opened_at
+            )
+            members = set(decision.agencies.values_list("pk", flat=True))
+            assert set(case.team.values_list("agency_id", flat=True)) <= members
+        else:
+            consent = case.consent
+            assert consent is not None and consent.form == ConsentForm.WITH_CONSENT
+            assert case.need.picked_up_at < consent.recorded_at <= case.opened_at
+            named = set(consent.agencies.values_list("pk", flat=True))
+            assert set(case.team.values_list("agency_id", flat=True)) <= named
+    # the year's counts reach past the small-cell limit: plans agreed at a meeting,
+    # meetings under each regime, and progress notes
+    agreed = PlanRevision.objects.filter(agreed_at__isnull=False, conference__isnull=False)
+    assert agreed.values("plan_id").distinct().count() >= least
+    for regime in Regime.values:
+        assert Conference.objects.filter(regime=regime).count() >= least, regime
+    assert MonitoringNote.objects.count() >= least
+    # some plans were revised and agreed again, a revision at a later meeting
+    assert agreed.filter(number__gt=1).exists()
+    for revision in agreed.select_related("conference", "plan"):
+        assert revision.conference is not None
+        assert revision.conference.regime == revision.plan.case.regime
+    # every step of every case is in the past
+    latest = DomainEvent.objects.filter(object_type="cases.case").order_by("-at").first()
+    assert latest is not None and latest.at < timezone.now()

@@ -18,17 +18,29 @@ under the case's regime, and monitoring notes; one action of the 8050 plan
 is left past its due date, so the coordinator's list shows an overdue action.
 The stages move through the stage rules (an assessment moves 受付 to
 アセスメント, a saved plan アセスメント to プラン, its agreement プラン to 支援).
+
+A ward this size runs some 10–20 cases a year, so the demo then opens about
+ten more from the other needs the coordinator picked up (``PROFILES``), in
+turn under 支援会議 (a decision the ward's supervisor confirms) and under
+重層的支援会議 (the person's consent naming the team), spread over the
+stages: the oldest needs carried through a plan revised at a second
+conference to モニタリング and some closed, the most recent ones still at
+受付, アセスメント or プラン. So every yearly count of the programme is past
+the small-cell limit.
 """
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from tsunagari.accounts.models import Role, Staff
-from tsunagari.cases.models import Case, EndReason, Regime, Stage
+from tsunagari.cases.models import Case, Conference, EndReason, Regime, Stage
 from tsunagari.cases.services import (
     AgreementInput,
     AreaInput,
@@ -50,7 +62,7 @@ from tsunagari.cases.services import (
     record_monitoring,
     save_plan,
 )
-from tsunagari.consent.models import ConsentForm, InfoCategory
+from tsunagari.consent.models import ConsentForm, DecisionStatus, InfoCategory, SupportMeeting
 from tsunagari.consent.services import (
     ConsentInput,
     SupportMeetingInput,
@@ -168,9 +180,205 @@ def _work(coordinator: Staff, need: Need, case: Case, steps: Iterator[datetime],
                 str(first.pk), "stalled", "本人と連絡がつかず、面談が延期になっている。"))  # fmt: skip
 
 
+# ── the ward's year of cases ──
+#
+# A ward this size opens some 10–20 multi-agency cases a year. Besides the
+# three above, the demo opens more from the needs the coordinator picked up,
+# each carried as far as its time since the pick-up allows: the deepest
+# (closed) from the oldest needs, the early stages from recent ones.
+
+# What each further case goes through, deepest first: (stage reached, closing
+# reason or "", steps it takes). A step is one moment STEP_DAYS apart.
+PROFILES: list[tuple[str, str, int]] = [
+    ("closed", EndReason.RESOLVED, 8),
+    ("closed", EndReason.HANDED_OVER, 8),
+    ("closed", EndReason.RESOLVED, 8),
+    ("closed", EndReason.HANDED_OVER, 8),
+    (Stage.MONITORING, "", 7),
+    (Stage.SUPPORT, "", 5),
+    (Stage.SUPPORT, "", 5),
+    (Stage.SUPPORT, "", 5),
+    (Stage.PLAN, "", 4),
+    (Stage.ASSESSMENT, "", 3),
+    (Stage.INTAKE, "", 2),
+]
+
+# Households the further cases concern: the assessment of the person (a summary
+# and life areas with the person's words and strengths), goals in the person's
+# words, and the plan's actions ("srs-01", "mac-01" or "raised" for the agency
+# that raised the need).
+Area = tuple[str, str, str, str]
+HOUSEHOLDS: list[tuple[str, list[Area], list[str], list[tuple[str, str]]]] = [
+    ("家賃の滞納と借入が重なり、生活の立て直しが必要。",
+     [("money", "家賃の滞納が3か月、消費者金融に借入がある", "もう一度ちゃんと暮らしたい", "毎月の収支を説明できる"),
+      ("work", "派遣の仕事が途切れた", "体を使う仕事ならできる", "運転免許がある")],
+     ["住まいを失わずに暮らしたい", "借金の見通しを立てたい"],
+     [("家計の見直しと債務整理の相談", "srs-01"), ("就労準備の面談", "srs-01"), ("月2回の電話での様子確認", "raised")]),
+    ("子育てと親の介護が重なり、母親が疲れ切っている。",
+     [("childrearing", "小学生の子が学校を休みがち", "子どもの話を聞いてほしい", "子どもとの関係は良い"),
+      ("care", "同居の父の介護を一人で担っている", "少し休みたい", "介護の手順をよく知っている")],
+     ["子どもが安心して学校に行けるようにしたい", "自分の休む時間をつくりたい"],
+     [("父の短期入所の調整", "raised"), ("子どもの居場所の紹介", "mac-01"), ("家計の相談", "srs-01")]),
+    ("障害のある本人が、親亡き後の暮らしに不安を抱えている。",
+     [("disability", "知的障害があり、お金の管理が苦手", "ひとりで暮らしてみたい", "作業所に毎日通えている"),
+      ("housing", "親の持ち家が古くなっている", "今の家に住み続けたい", "近所に見守ってくれる人がいる")],
+     ["自分のお金を自分で使えるようになりたい", "この町で暮らし続けたい"],
+     [("金銭管理の支援（日常生活自立支援事業）の申込", "raised"), ("住まいの修繕費用の相談", "srs-01"), ("体験宿泊の見学", "mac-01")]),
+    ("長くひきこもり、家族以外との接点がない。",
+     [("isolation", "3年以上ほとんど外出していない", "人に会うのが怖い", "夜にコンビニには行ける"),
+      ("health", "昼夜が逆転して眠れない", "体調を整えたい", "オンラインで話せる友人がいる")],
+     ["昼間に少し外に出られるようになりたい", "家族とけんかせずに暮らしたい"],
+     [("自宅への訪問（週1回）", "mac-01"), ("通院先の相談", "raised"), ("居場所の見学の同行", "srs-01")]),
+    ("一人暮らしの高齢者。物が片付かず、近所から心配の声がある。",
+     [("housing", "部屋に物があふれ、転びそうになる", "迷惑はかけたくない", "片付けの手伝いなら受け入れる"),
+      ("isolation", "親族と疎遠になっている", "昔の職場の話をするのが好き", "民生委員の訪問には応じる")],
+     ["転ばずに家の中を歩けるようにしたい", "話し相手がほしい"],
+     [("片付けの段取りと費用の相談", "srs-01"), ("介護保険の申請の支援", "raised"), ("サロンの紹介と同行", "mac-01")]),
+    ("暴力から逃れて転入し、生活の基盤を作り直している。",
+     [("safety", "元の配偶者から連絡が来ることがある", "子どもと安全に暮らしたい", "支援者とつながる力がある"),
+      ("money", "収入が手当のみ", "働けるようになりたい", "事務の経験がある")],
+     ["子どもと安心して暮らしたい", "仕事を見つけたい"],
+     [("住所の秘匿と手続きの確認", "mac-01"), ("就労の相談", "srs-01"), ("子育ての相談", "raised")]),
+]  # fmt: skip
+
+# Closing notes by reason, and what the revision of the plan changed.
+CLOSING: dict[str, str] = {
+    EndReason.RESOLVED: "目標に届き、本人が自分で相談先に連絡できるようになった。",
+    EndReason.HANDED_OVER: "生活が安定し、最初の相談先の見守りで足りるようになった。",
+}
+REVISION = "1つ目の行動を終えたので、残りの行動の期限を見直し、次の行動を加えた。"
+
+
+def _regime_free(person_id: int) -> bool:
+    """No 支援会議 decision in play concerns the person (a new one may be recorded)."""
+    return not SupportMeeting.objects.filter(
+        Q(person_id=person_id) | Q(members__person_id=person_id),
+        status__in=[DecisionStatus.PENDING, DecisionStatus.CONFIRMED], ended_on__isnull=True,
+    ).exists()  # fmt: skip
+
+
+def _basis(coordinator: Staff, supervisor: Staff | None, need: Need, team: list[TeamInput],
+           meeting: bool) -> str:  # fmt: skip
+    """Record the basis for sharing at the clock's moment: a 支援会議 decision that the
+    ward's supervisor confirms, or the person's consent naming the team."""
+    codes = [t.agency for t in team]
+    if meeting and supervisor is not None:
+        decision = place_under_support_meeting(coordinator, need.person_id, SupportMeetingInput(
+            decided_on=clock.today().isoformat(), agencies=codes,
+            reason="本人が支援を拒んでいるが、世帯の生活が立ち行かなくなるおそれがあるため。"))  # fmt: skip
+        confirm_support_meeting(supervisor, decision.pk)
+        return Regime.SUPPORT_MEETING
+    record_consent(coordinator, need.person_id, ConsentInput(
+        form=ConsentForm.WITH_CONSENT, given_on=clock.today().isoformat(),
+        expires_on=(clock.today() + timedelta(days=365)).isoformat(), agencies=codes,
+        categories=[InfoCategory.BASIC, InfoCategory.CONSULTATION, InfoCategory.FAMILY,
+                    InfoCategory.MONEY, InfoCategory.SUPPORT]))  # fmt: skip
+    return Regime.LAYERED
+
+
+def _meet(coordinator: Staff, case: Case, lead: Staff, agenda: str, decisions: str) -> Conference:
+    agencies = [TeamInput(t.agency.code, t.role) for t in case.team.select_related("agency")]
+    return hold_conference(coordinator, case.pk, ConferenceInput(
+        held_on=clock.today().isoformat(), agencies=agencies,
+        staff=list(dict.fromkeys([coordinator.username, lead.username])), agenda=agenda,
+        minutes="各機関の把握している状況を共有し、本人の希望を確かめた。", decisions=decisions))  # fmt: skip
+
+
+def _further(coordinator: Staff, supervisor: Staff | None, need: Need, profile: tuple[str, str, int],
+             household: tuple[str, list[Area], list[str], list[tuple[str, str]]],
+             meeting: bool, now: datetime) -> None:  # fmt: skip
+    """One further case, carried to the profile's stage, each step at its own moment."""
+    stage, reason, _ = profile
+    summary, areas, goals, actions = household
+    steps = _moments(_picked(need) + timedelta(days=2), now)
+    team = _team(need)
+    code = {"raised": need.raised_agency.code}
+    with clock.frozen(next(steps)):
+        regime = _basis(coordinator, supervisor, need, team, meeting)
+    with clock.frozen(next(steps)):
+        case = open_case(coordinator, need.pk, CaseInput(regime=regime, team=team,
+                                                         lead=_lead(need, coordinator)))  # fmt: skip
+    if stage == Stage.INTAKE:
+        return
+    with clock.frozen(next(steps)):
+        record_assessment(coordinator, case.pk, AssessmentInput(
+            person=str(case.person_id), summary=summary, areas=[AreaInput(*a) for a in areas]))  # fmt: skip
+    if stage == Stage.ASSESSMENT:
+        return
+    with clock.frozen(next(steps)):
+        plan = save_plan(coordinator, case.pk, PlanInput(version=0, goals=goals, actions=[
+            PlanActionInput(text, code.get(who, who), _due(10 + 10 * i))
+            for i, (text, who) in enumerate(actions[:2])], review_on=_due(60)))  # fmt: skip
+        if stage == Stage.PLAN:
+            return
+        held = _meet(coordinator, case, case.lead, "アセスメントの共有と支援プランの検討",
+                     "支援プラン第1版に合意。各機関の役割と期限を確認した。")  # fmt: skip
+        agree_plan(coordinator, case.pk, AgreementInput(plan.version, str(held.pk), True))
+    first, second = list(plan.actions.filter(active=True).order_by("order"))
+    with clock.frozen(next(steps)):
+        if regime == Regime.SUPPORT_MEETING and case.lead != coordinator:
+            confirm_confidentiality(case.lead, case.pk)
+        record_monitoring(coordinator, case.pk, MonitoringInput(
+            str(first.pk), "done", "予定どおり終えた。本人も手応えを話していた。"))  # fmt: skip
+        record_monitoring(coordinator, case.pk, MonitoringInput(
+            str(second.pk), "on_track", "始めたところ。本人の負担にならない頻度で進める。"))  # fmt: skip
+    if stage == Stage.SUPPORT:
+        return
+    with clock.frozen(next(steps)):
+        text, who = actions[2]
+        plan = save_plan(coordinator, case.pk, PlanInput(version=plan.version, goals=goals, actions=[
+            PlanActionInput(second.text, second.agency.code, _due(15), id=str(second.pk)),
+            PlanActionInput(text, code.get(who, who), _due(25))], review_on=_due(60)))  # fmt: skip
+        held = _meet(coordinator, case, case.lead, "支援プランの見直し", REVISION)
+        agree_plan(coordinator, case.pk, AgreementInput(plan.version, str(held.pk), True))
+    with clock.frozen(next(steps)):
+        move_stage(coordinator, case.pk, Stage.MONITORING)
+        for action in plan.actions.filter(active=True).order_by("order"):
+            record_monitoring(coordinator, case.pk, MonitoringInput(
+                str(action.pk), "done", "終えた。本人の生活は落ち着いている。"))  # fmt: skip
+    if stage == Stage.MONITORING:
+        return
+    with clock.frozen(next(steps)):
+        end_case(coordinator, case.pk, EndInput(
+            state="closed", reason=reason, note=CLOSING[reason],
+            handover_agency=need.raised_agency.code if reason == EndReason.HANDED_OVER else "",
+            handover_note="月1回の見守りを継続。変化があれば多機関協働の窓口へ連絡。"
+            if reason == EndReason.HANDED_OVER else ""))  # fmt: skip
+
+
+def _more_cases(coordinator: Staff, supervisor: Staff | None, now: datetime,
+                rng: random.Random) -> Counter[str]:  # fmt: skip
+    """The further cases of the year, from picked-up needs of persons without a case."""
+    taken = set(Case.objects.values_list("person_id", flat=True))
+    needs = list(
+        Need.objects.filter(kind=NeedKind.MULTI_AGENCY, status=NeedStatus.PICKED_UP,
+                            picked_up_by=coordinator, picked_up_at__lte=now - timedelta(days=3))
+        .exclude(person_id__in=taken).select_related("person", "raised_agency", "raised_by")
+        .order_by("picked_up_at", "pk")
+    )  # fmt: skip
+    households = rng.sample(HOUSEHOLDS, len(HOUSEHOLDS))
+    made: Counter[str] = Counter()
+    for i, profile in enumerate(PROFILES):
+        # closed and later from the oldest needs, early stages from the most recent
+        old_enough = [
+            n for n in needs if n.person_id not in taken
+            and _picked(n) + timedelta(days=3 + STEP_DAYS * profile[2]) < now
+        ]  # fmt: skip
+        if not old_enough:
+            continue
+        need = old_enough[0] if profile[2] >= 5 else old_enough[-1]
+        needs.remove(need)
+        taken.add(need.person_id)
+        meeting = i % 2 == 0 and _regime_free(need.person_id)
+        _further(coordinator, supervisor, need, profile, households[i % len(households)],
+                 meeting, now)  # fmt: skip
+        made[f"at {profile[0]}" if profile[0] != "closed" else "closed"] += 1
+    return made
+
+
 def load_demo_cases(seed: int) -> str:
     """Create the demo ward's cases; returns a one-line summary (a second run changes nothing)."""
-    del seed  # the choice of households is deterministic from the front door's demo
+    # The needs come from the front door's demo; the seed picks the further cases' households.
     if Case.objects.exists():
         return f"{Case.objects.count()} cases already present"
     coordinator = _coordinator()
@@ -236,9 +444,11 @@ def load_demo_cases(seed: int) -> str:
             made.append("one closed with a handover")
         else:
             made.append("one under 重層的支援会議 with consent")
+    more = _more_cases(coordinator, supervisor, now, random.Random(seed * 4099 + 17))
+    made += [f"{n} {what}" for what, n in more.items()]
     if not made:
         return "no cases (no picked-up multi-agency needs old enough)"
-    return f"{len(made)} cases ({', '.join(made)})"
+    return f"{Case.objects.count()} cases ({', '.join(made)})"
 
 
 __all__ = ["load_demo_cases"]
