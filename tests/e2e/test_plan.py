@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tsunagari.plan.models import Evaluation, PlanPeriod, Target
 
@@ -40,12 +41,14 @@ def test_the_planner_sets_a_target_and_evaluates_a_direction(
     page.get_by_role("link", name="地域共生社会に関する啓発事業の参加者数").click()
     assert page.get_by_role("heading", name="地域共生社会に関する啓発事業の参加者数").is_visible()
     assert page.get_by_text("年度ごとの実績と目標（グラフと同じ内容）").is_visible()
+    # (the chart is drawn after the page loads: wait so that nothing moves under a click)
+    page.locator("#chart-trend .main-svg").first.wait_for()
     assert axe_check(page) == []
     # and set the FY2028 target
     page.get_by_label("年度", exact=True).first.select_option("2028")
     page.get_by_label("目標値（人）").fill("2600")
     page.get_by_role("button", name="目標値を保存").click()
-    assert page.get_by_text("目標値を保存しました。").is_visible()
+    expect(page.get_by_text("目標値を保存しました。")).to_be_visible()
     assert (
         Target.objects.get(indicator__code="10-1.awareness_participants", fiscal_year=2028).value
         == 2600
@@ -58,7 +61,7 @@ def test_the_planner_sets_a_target_and_evaluates_a_direction(
     page.get_by_label("評価の理由").fill("講演会の参加者が目標に届いていない。")
     page.get_by_label("今後の方向性").fill("出前講座を町会の集まりに合わせて開く。")
     page.get_by_role("button", name="評価を記録").click()
-    assert page.get_by_text("評価を記録しました。").is_visible()
+    expect(page.get_by_text("評価を記録しました。")).to_be_visible()
     assert Evaluation.objects.filter(direction__code="10-1", fiscal_year=2026).exists()
     assert axe_check(page) == []
     # the schedule page too
