@@ -25,6 +25,7 @@ from tsunagari.cases.services import (
     reopen_case,
 )
 from tsunagari.consent.services import WithdrawalInput, end_support_meeting, withdraw_consent
+from tsunagari.consultations.access import need_basis
 from tsunagari.events.models import DomainEvent, EventKind
 
 SM, LAYERED = Regime.SUPPORT_MEETING, Regime.LAYERED
@@ -181,6 +182,8 @@ def test_it_closes_with_a_handover_and_reopens_at_the_stage_it_had(
              handover_agency="lsc-16", handover_note="母の介護保険の利用を継続"))  # fmt: skip
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.stage == Stage.CLOSED
+    # and the coordinator's basis from the need ends with the case
+    assert need_basis(coordinator, person_id=ward["mother"].pk) is None
     assert case.handover_agency is not None and case.handover_agency.code == "lsc-16"
     # a closed case does not move
     with pytest.raises(CaseError):
@@ -189,6 +192,7 @@ def test_it_closes_with_a_handover_and_reopens_at_the_stage_it_had(
     reopen_case(coordinator, case.pk)
     case.refresh_from_db()
     assert case.state == CaseState.OPEN and case.stage == Stage.ASSESSMENT
+    assert need_basis(coordinator, person_id=ward["mother"].pk) == case.need
     kinds = list(DomainEvent.objects.filter(object_type="cases.case", person=ward["mother"])
                  .order_by("pk").values_list("kind", flat=True))  # fmt: skip
     assert kinds == ["case.opened", "case.confidentiality", "case.stage_moved", "case.closed",

@@ -56,14 +56,18 @@ def need_basis(
     """The need this staff member picked up, for the person or the consultation, if any.
 
     It is the staff member's own basis (not their agency's): a colleague who
-    did not pick the need up has none. It lasts while the need is picked up.
+    did not pick the need up has none. It lasts while the need is picked up
+    and ends when the multi-agency case opened from it is closed (終結; a
+    reopened case brings it back): from then on the team's own bases decide.
     """  # fmt: skip
     staff_id = getattr(staff, "pk", None)
     if staff_id is None or not getattr(staff, "is_authenticated", False):
         return None
     if (person_id is None and consultation_id is None) or not allowed(staff, Action.WORK_NEEDS):
         return None
-    rows = Need.objects.filter(picked_up_by_id=staff_id, status=NeedStatus.PICKED_UP)
+    rows = Need.objects.filter(picked_up_by_id=staff_id, status=NeedStatus.PICKED_UP).exclude(
+        case__state="closed"  # cases.CaseState.CLOSED (cases builds on this app)
+    )
     if person_id is not None:
         rows = rows.filter(person_id=person_id)
     if consultation_id is not None:
