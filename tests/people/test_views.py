@@ -196,3 +196,20 @@ def test_it_offers_the_departments_panel_to_those_entitled(
         client_for("consultant.toyosu").get(f"/linkage/people/{taro.pk}/departments/").status_code
         == 403
     )
+
+
+def test_the_person_page_leads_participation_staff_to_the_profile(
+    client_for: Any, residents: dict[str, Person], personas: dict[str, Any]
+) -> None:
+    taro = residents["taro"]
+    link = f"/participation/people/{taro.pk}/"
+    # a consultant (no participation work) gets no link
+    assert link not in client_for("consultant.elderly").get(f"/people/{taro.pk}/").content.decode()
+    # the participation worker of an agency serving him does
+    from tsunagari.people.models import AgencyLink, LinkBasis
+
+    AgencyLink.objects.create(
+        person=taro, agency=personas["participation"].agency, basis=LinkBasis.SERVICE
+    )
+    body = client_for("participation").get(f"/people/{taro.pk}/").content.decode()
+    assert link in body and "参加支援（希望と参加先）" in body

@@ -65,8 +65,10 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     if view.level != "full":
         return render(request, "people/known.html", {"view": view}, status=403)
     changes = person.changes.all()[:20] if view.shows(sections.BASIC) else []
+    granted = actions_for(request.user)
     return render(request, "people/detail.html",
-                  {"view": view, "changes": changes, "story": story_of(request.user, view)})  # fmt: skip
+                  {"view": view, "changes": changes, "story": story_of(request.user, view),
+                   "participation": Action.WORK_PARTICIPATION in granted})  # fmt: skip
 
 
 @login_required
