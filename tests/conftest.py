@@ -3,10 +3,12 @@ outsider), signed-in clients, and fast password hashing for tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -23,6 +25,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         names = set(getattr(item, "fixturenames", ()))
         if not names & _DB_FIXTURES and item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.nodb)
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_japanese() -> Iterator[None]:
+    # A test that switches the language (translation.activate) must not leave
+    # the next test's data in English.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -44,3 +44,11 @@ def test_the_check_tells_a_real_number_from_a_demo_one() -> None:
     assert not _unassigned("06-0123-4567")  # only the demo's own area code is known here
     assert _unassigned("03-0647-9111")
     assert _unassigned("090-0234-5678")
+
+
+def test_the_demo_directory_is_japanese_whatever_language_is_active() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        names = {row["name"] for row in build_directory(7, share=0.1)["taxonomy_terms"]}
+    assert "サロン" in names and "Salon" not in names

@@ -12,6 +12,8 @@ import uuid
 from datetime import date
 from typing import Any
 
+from django.utils import translation
+
 from tsunagari.lib import clock
 from tsunagari.resources.hsds import bundle_from_tables
 from tsunagari.resources.hsds.convert import Bundle
@@ -325,7 +327,13 @@ def build_directory(
 ) -> dict[str, list[dict[str, Any]]]:
     """HSDS tables of the demo directory. ``scale`` repeats the community
     part (benchmarks use it to make 10,000 services); ``share`` keeps only a
-    part of it (fast tests)."""
+    part of it (fast tests). Always in Japanese: the kinds' names are the
+    ward's data, whatever language the caller happens to have active."""
+    with translation.override("ja"):
+        return _build_directory(seed, scale=scale, share=share)
+
+
+def _build_directory(seed: int, *, scale: int, share: float) -> dict[str, list[dict[str, Any]]]:
     b = _Builder(seed)
     rng = b.rng
     b.taxonomy()
