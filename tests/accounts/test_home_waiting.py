@@ -9,7 +9,7 @@ who refers him to 生活サポートセンター (srs-01, consultant.self) with 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -143,7 +143,7 @@ def test_it_counts_a_withdrawal_for_the_agency_that_must_notice_it(
     withdraw_consent(
         personas["consultant.self"],
         consent.pk,
-        WithdrawalInput(said_on=date.today().isoformat(), channel="phone", told_to="自立 太郎"),
+        WithdrawalInput(said_on=clock.today().isoformat(), channel="phone", told_to="自立 太郎"),
     )
     # then Kitasuna has it to notice, the centre that recorded it does not
     assert waiting_for(personas["consultant.elderly"], None).withdrawals == 1
@@ -172,10 +172,10 @@ def test_it_counts_the_support_meeting_decisions_the_viewer_may_confirm(
     for by, members, ended in (
         (personas["coordinator"], ["mac-01", "lsc-16", "srs-01"], None),
         (kitasuna, ["lsc-16", "mac-01"], None),
-        (kitasuna, ["lsc-16", "mac-01"], date.today()),
+        (kitasuna, ["lsc-16", "mac-01"], clock.today()),
     ):
         meeting = SupportMeeting.objects.create(
-            person=residents["taro"], decided_on=date.today(), decided_by=by,
+            person=residents["taro"], decided_on=clock.today(), decided_by=by,
             recorded_agency=by.agency, reason="8050", status=DecisionStatus.PENDING,
             ended_on=ended,
         )  # fmt: skip
@@ -195,7 +195,7 @@ def test_it_counts_the_openings_the_supervisor_reviews_without_naming_anyone(
     AccessOpening.objects.create(
         person=residents["jiro"], agency=personas["consultant.elderly"].agency,
         opened_by=personas["consultant.elderly"], identity_check="document",
-        source="test", until=date.today() + timedelta(days=3),
+        source="test", until=clock.today() + timedelta(days=3),
     )  # fmt: skip
     supervisor = personas["supervisor.elderly"]
     # when the supervisor opens the home page

@@ -571,11 +571,12 @@ def _referral(round_no: int) -> Any:
     """A referral from 長寿サポートセンター北砂 to 生活サポートセンター, on consent."""
     from tsunagari.consent.services import ConsentInput, record_consent
     from tsunagari.consultations.services import save_consultation, send_referral
+    from tsunagari.lib import clock
 
     sender = personas()["consultant.elderly"]
     person = register(sender, f"77{round_no:08d}", phone=_phone(500 + round_no))
     consultation = save_consultation(sender, intake(person.pk), final=True)
-    today = date.today()
+    today = clock.today()
     record_consent(
         sender,
         person.pk,

@@ -3,7 +3,7 @@ with his consent to share with 生活サポートセンター (srs-01)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from tsunagari.consent.models import Consent
 from tsunagari.consent.services import ConsentInput, record_consent
 from tsunagari.consultations.models import Consultation
 from tsunagari.consultations.services import ConsultationInput, save_consultation
+from tsunagari.lib import clock
 from tsunagari.people.models import Person
 
 
@@ -49,8 +50,8 @@ def consent(personas: dict[str, Staff], residents: dict[str, Person]) -> Consent
         residents["taro"].pk,
         ConsentInput(
             form="with",
-            given_on=(date.today() - timedelta(days=3)).isoformat(),
-            expires_on=(date.today() + timedelta(days=365)).isoformat(),
+            given_on=(clock.today() - timedelta(days=3)).isoformat(),
+            expires_on=(clock.today() + timedelta(days=365)).isoformat(),
             agencies=["srs-01"],
             categories=["basic", "consultation", "money"],
         ),

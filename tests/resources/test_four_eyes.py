@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -135,7 +135,7 @@ def test_it_records_a_check_made_on_an_earlier_day(
 def test_it_refuses_an_import_with_a_last_checked_date_in_the_future(
     personas: dict[str, Staff], db: None, tmp_path: Path
 ) -> None:
-    future = (date.today() + timedelta(days=30)).isoformat()
+    future = (clock.today() + timedelta(days=30)).isoformat()
     path = tmp_path / "future.json"
     path.write_text(json.dumps(org_document(assured_date=future)), encoding="utf-8")
     report = import_file(path, actor=personas["admin"])
@@ -211,7 +211,7 @@ def test_it_publishes_from_the_page_when_someone_else_checks(
 @pytest.mark.parametrize(
     "on",
     [
-        (date.today() + timedelta(days=1)).isoformat(),
+        (clock.today() + timedelta(days=1)).isoformat(),
         "9999-12-31",
         "2026-02-30",
         "<script>alert(1)</script>",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from tsunagari.audit.models import AuditEvent
+from tsunagari.lib import clock
 from tsunagari.resources.forms import schedule_initial
 from tsunagari.resources.models import Location, Service
 from tsunagari.resources.services import contact_values, stale_services, update_service
@@ -126,7 +126,7 @@ def test_it_records_who_verified_an_entry_and_when(
     client.post(f"/resources/{salon.id}/verify/")
     # then today's date and their name are recorded
     salon.refresh_from_db()
-    assert salon.assured_date == date.today().isoformat()
+    assert salon.assured_date == clock.today().isoformat()
     assert salon.x_verified_by == "地域 和子"
 
 
@@ -140,7 +140,7 @@ def test_it_lists_entries_not_verified_for_twelve_months(
     # then it is there, and an entry checked today is not
     assert salon.name in body
     other = Service.objects.exclude(id=salon.id).first()
-    Service.objects.filter(id=other.id).update(assured_date=date.today().isoformat())
+    Service.objects.filter(id=other.id).update(assured_date=clock.today().isoformat())
     assert salon in stale_services() and other not in stale_services()
 
 

@@ -37,7 +37,6 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.db.models import Q
-from django.utils import timezone
 
 from tsunagari.accounts.models import Role, Staff
 from tsunagari.cases.models import Case, Conference, EndReason, Regime, Stage
@@ -92,7 +91,7 @@ def _moments(start: datetime, now: datetime) -> Iterator[datetime]:
 
 def _picked(need: Need) -> datetime:
     # The demo's needs are read with ``picked_up_at`` set (see load_demo_cases).
-    return need.picked_up_at or timezone.now()
+    return need.picked_up_at or clock.now()
 
 
 def _coordinator() -> Staff | None:
@@ -121,7 +120,7 @@ def _lead(need: Need, coordinator: Staff) -> str:
 
 def _eightyfifty(needs: list[Need]) -> tuple[Need, int] | None:
     """A need for an elderly person living with a middle-aged child, not under a decision yet."""
-    today = timezone.localdate()
+    today = clock.today()
     for need in needs:
         age = age_on(need.person.birth_date, today)
         if age is None or age < 70 or active_support_meeting(need.person_id) is not None:
@@ -384,7 +383,7 @@ def load_demo_cases(seed: int) -> str:
     coordinator = _coordinator()
     if coordinator is None:
         return "no cases (no coordinator)"
-    now = timezone.now()
+    now = clock.now()
     needs = list(
         Need.objects.filter(kind=NeedKind.MULTI_AGENCY, status=NeedStatus.PICKED_UP,
                             picked_up_by=coordinator, picked_up_at__lte=now - timedelta(days=40))

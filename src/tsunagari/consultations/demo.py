@@ -329,8 +329,8 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
     if ward is None:
         return "no consultations (no residents or agencies)"
     rng = random.Random(seed * 7919 + 11)
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.today()
     doors = [code for code in FRONT_DOORS if code in ward.agencies and code in ward.staff]
     weights = [FRONT_DOORS[c] for c in doors]
     people = {p.pk: p for p in Person.objects.filter(
@@ -361,7 +361,9 @@ def load_demo_consultations(seed: int, *, count: int = 360) -> str:
         draft = i % 40 == 0 and staff.username.startswith("consultant")
         channel = Channel.COMMISSIONER if agency.kind == AgencyKind.COMMISSIONER else rng.choices(
             list(Channel), weights=[30, 40, 7, 5, 10, 8])[0]  # fmt: skip
-        received = now - timedelta(minutes=30) if draft else _at(day, rng)
+        received = (
+            now - timedelta(minutes=30) if draft else min(_at(day, rng), now - timedelta(minutes=5))
+        )
         checked = visitor == Visitor.SELF and rng.random() < 0.85
         data = ConsultationInput(
             received_on=timezone.localdate(received).isoformat(), channel=channel, service=service,

@@ -6,11 +6,11 @@ import random
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.council import services
 from tsunagari.council.models import ActionItem, Meeting, Organisation, Sector
+from tsunagari.lib import clock
 
 # (name, sector, agency code or "", description)
 MEMBERS = (
@@ -79,7 +79,7 @@ def load_demo_council(seed: int) -> str:
     """Member organisations, four meetings (three with minutes), actions (some overdue), one paper."""
     rng = random.Random(seed)
     staff = _secretariat()
-    today = timezone.localdate()
+    today = clock.today()
     orgs: list[Organisation] = []
     for i, (name, sector, code, description) in enumerate(MEMBERS):
         org = Organisation.objects.filter(name=name).first()

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from tsunagari.lib import clock
 from tsunagari.plan import registry, services
@@ -51,7 +50,7 @@ def _unsuppressed(code: str) -> float | None:
 def _at(y: int, m: int, d: int, hour: int = 10) -> datetime:
     """A moment of the demo's story, never in the future: next year's targets
     are set in advance, at the latest an hour before the demo is loaded."""
-    return min(datetime(y, m, d, hour, tzinfo=JST), timezone.now() - timedelta(hours=1))
+    return min(datetime(y, m, d, hour, tzinfo=JST), clock.now() - timedelta(hours=1))
 
 
 def _evidence(code: str, year: int, value: float) -> SimpleUploadedFile:

@@ -84,7 +84,7 @@ def load_demo_safeguarding(seed: int) -> str:
     if team is None or len(staff) < 5:
         return "no safeguarding demo (the personas are missing)"
     rng = random.Random(seed * 7919 + 19)
-    now = timezone.now().replace(second=0, microsecond=0)
+    now = clock.now().replace(second=0, microsecond=0)
     older, adults, children = _people(rng, timezone.localdate(now))
     if len(older) < 9 or len(adults) < 2:
         return "no safeguarding demo (too few residents)"
