@@ -95,6 +95,10 @@ INSTALLED_APPS = [
     "tsunagari.plan",
     "tsunagari.disaster",
     "tsunagari.safeguarding",
+    "tsunagari.consumer",
+    "tsunagari.barriers",
+    "tsunagari.workforce",
+    "tsunagari.awareness",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,10 @@ urlpatterns = [
     path("plan/", include("tsunagari.plan.urls")),
     path("disaster/", include("tsunagari.disaster.urls")),
     path("safeguarding/", include("tsunagari.safeguarding.urls")),
+    path("consumer/", include("tsunagari.consumer.urls")),
+    path("barriers/", include("tsunagari.barriers.urls")),
+    path("workforce/", include("tsunagari.workforce.urls")),
+    path("awareness/", include("tsunagari.awareness.urls")),
     # The chart library under its content hash: cached by browsers for a year.
     path(
         f"charts/plotly.{plotly_digest()}.min.js",

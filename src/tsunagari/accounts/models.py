@@ -111,6 +111,8 @@ class Staff(AbstractUser):
     safeguarding_access = models.BooleanField(_("虐待・DVの通報を担当する"), default=False)
     # May declare and end disaster mode for the evacuation roster.
     disaster_authority = models.BooleanField(_("災害時の名簿提供を発令できる"), default=False)
+    # Consumer affairs centre staff who issue scam and consumer-damage alerts.
+    consumer_affairs = models.BooleanField(_("消費者被害の注意情報を発信できる"), default=False)
 
     class Meta:
         verbose_name = _("職員")

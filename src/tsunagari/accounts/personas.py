@@ -46,16 +46,18 @@ class Persona:
     flag_access: bool = False
     safeguarding_access: bool = False
     disaster_authority: bool = False
+    consumer_affairs: bool = False
     note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 
-# dept-01 福祉課, dept-15 防災課, srs-01 生活サポートセンター, lsc-16 長寿サポートセンター北砂,
+# dept-01 福祉課, dept-15 防災課, dept-16 消費者センター, srs-01 生活サポートセンター, lsc-16 長寿サポートセンター北砂,
 # lsc-08 長寿サポートセンター豊洲, dis-02 相談支援事業所 あおぞら, cfc-03 大島子ども家庭支援センター,
 # swc-01 社会福祉協議会, mac-01 多機関協働事業, npo-05 見守りネット江東, msd-08 砂町地区民生委員
 PERSONA_AGENCIES = (
     "dept-01",
     "dept-15",
+    "dept-16",
     "srs-01",
     "lsc-16",
     "lsc-08",
@@ -96,6 +98,14 @@ PERSONAS: tuple[Persona, ...] = (
         safeguarding_access=True,
         note="designated team for abuse and violence reports",
     ),
+    Persona(
+        "consumer",
+        "消費 守",
+        "dept-16",
+        (Role.CONSULTANT,),
+        consumer_affairs=True,
+        note="consumer affairs centre: scam and consumer-damage alerts",
+    ),
     Persona("council", "連携 葵", "npo-05", (Role.COUNCIL_MEMBER,)),
     Persona("commissioner", "民生 静", "msd-08", (Role.CONSULTANT,)),
     Persona("outsider", "部外 者", None, (), note="signs in but may see nothing"),
@@ -129,6 +139,7 @@ def ensure_personas(password: str = DEMO_PASSWORD) -> dict[str, Staff]:
         staff.flag_access = persona.flag_access
         staff.safeguarding_access = persona.safeguarding_access
         staff.disaster_authority = persona.disaster_authority
+        staff.consumer_affairs = persona.consumer_affairs
         staff.is_staff = False
         if created or not staff.has_usable_password():
             staff.set_password(password)

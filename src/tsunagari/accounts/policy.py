@@ -86,6 +86,16 @@ class Action(StrEnum):
     FILE_SAFEGUARDING_REPORT = "safeguarding.report"
     # The designated team: reports, reporters' identities, clocks, rights advocacy.
     WORK_SAFEGUARDING = "safeguarding.work"
+    # Issue scam and consumer-damage alerts (消費者センター; designated staff).
+    ISSUE_CONSUMER_ALERTS = "consumer.issue"
+    # Read the alerts sent to one's area and act on them (the watch network).
+    VIEW_CONSUMER_ALERTS = "consumer.view"
+    # Handle barrier reports from residents (まちのバリアフリー).
+    WORK_BARRIER_REPORTS = "barriers.work"
+    # Keep an agency's register of qualifications, training and supervision.
+    MANAGE_WORKFORCE = "workforce.manage"
+    # Record awareness activities (福祉教育, ゲートキーパー研修, 講演会) and their reach.
+    WORK_AWARENESS = "awareness.work"
 
 
 _FRONT_LINE = {
@@ -174,8 +184,25 @@ for _role, _actions in list(ROLE_ACTIONS.items()):
         }
     ROLE_ACTIONS[_role] = _actions | _grant
 
+# The rest of the plan (directions 6-2, 7-1, 9-1, 10-1): those who work with
+# people receive consumer alerts for their area; community staff handle barrier
+# reports and awareness activities; supervisors keep their agency's workforce
+# register, administrators and planners the ward's.
+for _role, _actions in list(ROLE_ACTIONS.items()):
+    _grant = set()
+    if Action.WORK_CONSULTATIONS in _actions:
+        _grant.add(Action.VIEW_CONSUMER_ALERTS)
+    if _role in {Role.COMMUNITY, Role.ADMINISTRATOR}:
+        _grant.add(Action.WORK_BARRIER_REPORTS)
+    if _role in {Role.COMMUNITY, Role.PLANNER}:
+        _grant.add(Action.WORK_AWARENESS)
+    if _role in {Role.SUPERVISOR, Role.ADMINISTRATOR, Role.PLANNER}:
+        _grant.add(Action.MANAGE_WORKFORCE)
+    ROLE_ACTIONS[_role] = _actions | _grant
+
 # Actions that also need a designation on the staff record, not only a role.
 _DESIGNATIONS: dict[Action, str] = {
+    Action.ISSUE_CONSUMER_ALERTS: "consumer_affairs",
     Action.VIEW_FLAGS: "flag_access",
     Action.VIEW_SEALED_CONTACT: "sealed_access",
     Action.WORK_SAFEGUARDING: "safeguarding_access",

@@ -200,6 +200,42 @@ class EventKind(models.TextChoices):
     SAFETY_PLAN_RECORDED = "safeguarding.safety_plan", _("安全計画の記録")
     # A step of rights advocacy (guardianship petition, subsidy, referral).
     ADVOCACY_STEP = "advocacy.step", _("権利擁護支援の手続き")
+    # Cases: the lead worker (主担当) or an agency's worker was assigned.
+    CASE_WORKER_ASSIGNED = "case.worker_assigned", _("事例の担当者の指定")
+    # Participation: a follow-up of a placement was recorded.
+    PLACEMENT_FOLLOWED_UP = "participation.followed_up", _("参加先での様子の確認")
+    # Safeguarding: the person a report concerns was identified in the registry.
+    SAFEGUARDING_PERSON_IDENTIFIED = "safeguarding.identified", _("通報の対象者の特定")
+    # Disaster: an inclusion rule of the roster was changed.
+    ROSTER_RULE_CHANGED = "roster.rule_changed", _("名簿の掲載基準の変更")
+    # A recipient of the roster (避難支援等関係者) was added or changed.
+    ROSTER_RECIPIENT_CHANGED = "roster.recipient_changed", _("名簿の提供先の登録・変更")
+    # Plan: an indicator's baseline was set.
+    PLAN_BASELINE_SET = "plan.baseline_set", _("指標の基準値の設定")
+    # The plan was revised (a direction's indicators or targets changed mid-period).
+    PLAN_REVISED = "plan.revised", _("計画の見直し")
+    # Consumer protection (6-2): an alert about scams or consumer damage was issued.
+    CONSUMER_ALERT_ISSUED = "consumer.alert_issued", _("消費者被害の注意情報の発信")
+    # The alert was sent to the watch network of its areas.
+    CONSUMER_ALERT_SENT = "consumer.alert_sent", _("見守りネットワークへの注意情報の送付")
+    # A watch-network member confirmed receipt or reported the people reached.
+    CONSUMER_ALERT_ACKNOWLEDGED = "consumer.alert_ack", _("注意情報の受領・声かけの報告")
+    # A person at risk was given a visit task in outreach because of an alert.
+    CONSUMER_VISIT_TASKED = "consumer.visit_tasked", _("注意情報による訪問の依頼")
+    # Accessible places (7-1): a place's accessibility profile was recorded.
+    ACCESSIBILITY_RECORDED = "barriers.accessibility", _("施設のバリアフリー情報の記録")
+    # A resident reported a barrier.
+    BARRIER_REPORTED = "barriers.reported", _("バリアの報告の受付")
+    # A barrier report moved (assigned, in progress, resolved, not actionable).
+    BARRIER_STATUS_CHANGED = "barriers.status", _("バリアの報告の対応状況の変更")
+    # Workforce (9-1): a staff member's qualification was recorded.
+    QUALIFICATION_RECORDED = "workforce.qualification", _("資格の記録")
+    # A training course and its attendance were recorded.
+    TRAINING_RECORDED = "workforce.training", _("研修の受講の記録")
+    # A supervision session was recorded.
+    SUPERVISION_RECORDED = "workforce.supervision", _("スーパービジョンの記録")
+    # Awareness (10-1): an awareness activity and its reach were recorded.
+    AWARENESS_RECORDED = "awareness.recorded", _("啓発活動の記録")
 
 
 class DomainEvent(models.Model):

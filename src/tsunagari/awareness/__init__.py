@@ -1,0 +1,1 @@
+"""Awareness (direction 10-1): awareness activities and their reach, without names."""

@@ -1,0 +1,3 @@
+"""Models of the app (filled in by the app's own change)."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The welfare workforce (direction 9-1): qualifications, training, supervision per agency."""
