@@ -147,3 +147,32 @@ def test_the_import_command_exits_non_zero_and_names_the_rows(
     with pytest.raises(CommandError, match="1 rejected row"):
         call_command("people", "import", str(path))
     assert "row 2 (record R1), column name_kanji" in capsys.readouterr().err
+
+
+def test_an_extract_that_leaves_out_a_phone_or_reading_keeps_what_the_ward_holds(
+    db: None, tmp_path: Path
+) -> None:
+    import_registry(write(tmp_path, HEADER + "".join(ROWS)))
+    taro = Person.objects.get(resident_id="1000000011")
+    held = (taro.phone, taro.phone_digits, taro.kana_key, taro.sex, taro.version)
+    assert held[0] and held[2] and held[3]
+    # The next month's extract has no phone or reading columns, and a blank sex
+    slim = "record_id,resident_id,name_kanji,birth_date,sex,address,household_id,relation\n"
+    rows = [
+        "R1,1000000011,山田　太郎,昭和23年3月5日,,東京都江東区北砂三丁目12番5号,H001,世帯主\n",
+        "R2,1000000029,山田　花子,S25.6.1,2,江東区北砂3-12-5,H001,妻\n",
+        "R3,1000000037,髙橋　一郎,1979/12/31,男,北砂３－１２－５,H002,世帯主\n",
+    ]
+    report = import_registry(write(tmp_path, slim + "".join(rows), "slim.csv"))
+    assert report.written and report.updated == 0 and report.unchanged == 3
+    taro.refresh_from_db()
+    assert (taro.phone, taro.phone_digits, taro.kana_key, taro.sex, taro.version) == held
+    assert not PersonChange.objects.filter(person=taro).exists()
+
+
+def test_an_extract_with_a_new_phone_still_changes_it(db: None, tmp_path: Path) -> None:
+    import_registry(write(tmp_path, HEADER + "".join(ROWS)))
+    moved = ROWS[0].replace("03-3640-1234", "03-0640-9999")
+    report = import_registry(write(tmp_path, HEADER + moved, "next.csv"))
+    assert report.updated == 1
+    assert Person.objects.get(resident_id="1000000011").phone_digits == "0306409999"

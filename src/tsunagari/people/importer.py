@@ -4,7 +4,9 @@ All-or-nothing per file: every row is checked first, and if any row is
 rejected nothing is written (unless ``skip_invalid`` asks to load the valid
 rows); the report lists every rejected row and why. Repeating the same file
 changes nothing. Moves, name changes and household changes are kept as
-history.
+history. An optional fact the extract leaves empty or has no column for
+(phone, reading, sex) keeps the value the ward holds: a registry extract
+carries no phones, and its silence is not a removal.
 """
 
 from __future__ import annotations
@@ -44,6 +46,29 @@ _COMPARED = (
     "name_key", "surname_key", "given_key", "kana_key", "surname_kana_key", "given_kana_key",
     "surname_kana_initial", "given_kana_initial", "town", "block_key", "address_key", "phone_digits",
 )  # fmt: skip
+
+
+#: Optional facts the ward may hold from elsewhere (a phone given at the desk,
+#: a reading confirmed with the person). An extract that leaves them empty, or
+#: has no such column at all, says nothing about them: the import keeps what
+#: is held and never erases it.
+_HELD_WHEN_EMPTY: dict[str, tuple[str, ...]] = {
+    "phone": ("phone", "phone_digits"),
+    "surname_kana": (
+        "surname_kana", "given_kana", "kana_key", "surname_kana_key", "given_kana_key",
+        "surname_kana_initial", "given_kana_initial",
+    ),
+    "sex": ("sex",),
+}  # fmt: skip
+
+
+def _with_held(person: Person, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the held optional facts the extract leaves empty."""
+    merged = dict(values)
+    for key, fields in _HELD_WHEN_EMPTY.items():
+        if not values.get(key):
+            merged.update({f: getattr(person, f) for f in fields})
+    return merged
 
 
 class ImportFileError(Exception):
@@ -219,6 +244,7 @@ def _write(
         if person is None:
             new_people.append(Person(**values, created=now, updated=now))
             continue
+        values = _with_held(person, values)
         # An import never unseals: that is a designated officer's decision.
         values["sealed"] = values["sealed"] or person.sealed
         diffs = [f for f in (*_COMPARED, "sealed") if getattr(person, f) != values[f]]
@@ -285,6 +311,7 @@ def _lock_changing(
 
 
 def _differs(person: Person, values: dict[str, Any]) -> bool:
+    values = _with_held(person, values)
     return (values["sealed"] and not person.sealed) or any(
         getattr(person, f) != values[f] for f in _COMPARED
     )
