@@ -4,7 +4,7 @@ outsider), signed-in clients, and fast password hashing for tests."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -25,6 +25,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         names = set(getattr(item, "fixturenames", ()))
         if not names & _DB_FIXTURES and item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.nodb)
+    # Tests on the shared demo ward run last: the ward stays in the database
+    # from the first of them to the end of the run (see ``demo_ward``).
+    items.sort(key=lambda item: "demo_ward" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def demo_ward(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The small demo ward (400 people, seed 7), loaded once for every test that asks.
+
+    Loading it takes as long as many other tests together, and nine apps'
+    demo tests read the same ward. It is loaded inside a transaction that is
+    rolled back at the end of the run; each test still runs in its own
+    savepoint, so what one test changes the next does not see. The tests
+    that ask for it run after all others, which never see the ward.
+    """
+    from django.db import transaction
+
+    from tsunagari.demo.loader import load_demo
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        summary = load_demo(people=400, seed=7, progress=False)
+    try:
+        yield summary
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

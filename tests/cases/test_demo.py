@@ -20,13 +20,12 @@ from tsunagari.cases.models import (
 )
 from tsunagari.cases.services import overdue_actions
 from tsunagari.consent.models import ConsentForm, DecisionStatus
-from tsunagari.demo.loader import load_demo
 from tsunagari.events.models import DomainEvent, EventKind
 
 
 @pytest.fixture
-def summary(db: None) -> str:
-    return load_demo(people=400, seed=7, progress=False)
+def summary(demo_ward: str, db: None) -> str:
+    return demo_ward
 
 
 def test_it_gives_the_demo_ward_cases_under_both_regimes_and_one_closed(summary: str) -> None:

@@ -9,15 +9,13 @@ import pytest
 from tsunagari.community.demo import load_demo_community
 from tsunagari.community.models import Activity, ActivityKind, Session, SessionStatus
 from tsunagari.community.upcoming import upcoming
-from tsunagari.demo.loader import load_demo
 from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.lib import clock
 from tsunagari.resources.models import Location
 
 
 @pytest.fixture
-def summary(db: None) -> str:
-    load_demo(people=400, seed=7, progress=False)
+def summary(demo_ward: str, db: None) -> str:
     return load_demo_community(7)
 
 

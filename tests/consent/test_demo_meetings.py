@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from tsunagari.audit.models import AuditEvent
 from tsunagari.consent.models import DecisionStatus, SupportMeeting
-from tsunagari.demo.loader import load_demo
 from tsunagari.people.models import AgencyLink
 
 
-def test_it_shows_confirmed_and_pending_decisions_of_two_or_more_agencies(db: None) -> None:
+def test_it_shows_confirmed_and_pending_decisions_of_two_or_more_agencies(
+    demo_ward: str, db: None
+) -> None:
     # given the demo ward
-    summary = load_demo(people=400, seed=7, progress=False)
+    summary = demo_ward
     meetings = list(SupportMeeting.objects.prefetch_related("agencies"))
     # then every decision names at least two agencies, the recorder's among them
     assert meetings and "pending" in summary

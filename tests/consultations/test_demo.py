@@ -11,7 +11,6 @@ from tsunagari.cases.models import Case
 from tsunagari.consent.models import Consent, SupportMeeting
 from tsunagari.consultations.demo import load_demo_consultations
 from tsunagari.consultations.models import Consultation, Need, Referral, ReferralEvent
-from tsunagari.demo.loader import load_demo
 from tsunagari.demo.models import is_demo_ward
 from tsunagari.events.models import DomainEvent
 from tsunagari.people.access import active_links
@@ -19,8 +18,8 @@ from tsunagari.people.models import AccessOpening, AgencyLink, LinkBasis
 
 
 @pytest.fixture
-def ward(db: None) -> str:
-    return load_demo(people=400, seed=7, progress=False)
+def ward(demo_ward: str, db: None) -> str:
+    return demo_ward
 
 
 def _state() -> tuple[Any, ...]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tsunagari.demo.loader import load_demo
 from tsunagari.disaster.demo import load_demo_disaster
 from tsunagari.disaster.models import (
     ConsentStatus,
@@ -21,8 +20,7 @@ from tsunagari.events.models import DomainEvent, EventKind
 
 
 @pytest.fixture
-def summary(db: None) -> str:
-    load_demo(people=400, seed=7, progress=False)
+def summary(demo_ward: str, db: None) -> str:
     return load_demo_disaster(7)
 
 

@@ -3,18 +3,15 @@ actions at past moments, and idempotent. (One test: the ward takes a while.)"""
 
 from __future__ import annotations
 
-import pytest
-
-from tsunagari.demo.loader import load_demo
 from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.lib import clock
 from tsunagari.outreach.demo import load_demo_outreach
 from tsunagari.outreach.models import Contact, OutreachTarget, Source, State
 
 
-@pytest.mark.django_db
-def test_the_demo_ward_gets_targets_in_every_state_from_every_source() -> None:
-    load_demo(people=400, seed=7, progress=False)
+def test_the_demo_ward_gets_targets_in_every_state_from_every_source(
+    demo_ward: str, db: None
+) -> None:
     summary = load_demo_outreach(7)
     targets = list(OutreachTarget.objects.all())
     assert {t.state for t in targets} == set(State.values), summary

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from tsunagari.demo.loader import load_demo
 from tsunagari.events.models import DomainEvent
 from tsunagari.plan.demo import load_demo_plan
 from tsunagari.plan.export import directions_rows, programmes_rows
@@ -27,9 +26,11 @@ def _state() -> tuple[int, ...]:
             CommitteeComment.objects.count(), DomainEvent.objects.count())  # fmt: skip
 
 
-def test_it_loads_targets_values_and_an_evaluation_once(db: None, media: Path) -> None:
+def test_it_loads_targets_values_and_an_evaluation_once(
+    demo_ward: str, db: None, media: Path
+) -> None:
     # given the small demo ward, whose loader plays the plan's demo last
-    summary = load_demo(people=200, seed=7, progress=False)
+    summary = demo_ward
     # then targets for three years, entered values with evidence and one evaluation exist
     assert "targets" in summary
     assert set(Target.objects.values_list("fiscal_year", flat=True)) == {2025, 2026, 2027}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tsunagari.demo.loader import load_demo
 from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.lib import clock
 from tsunagari.safeguarding.clocks import running_clock
@@ -13,8 +12,7 @@ from tsunagari.safeguarding.models import Escalation, Petition, PetitionStep, Re
 
 
 @pytest.fixture
-def summary(db: None) -> str:
-    load_demo(people=400, seed=7, progress=False)
+def summary(demo_ward: str, db: None) -> str:
     return load_demo_safeguarding(7)
 
 
