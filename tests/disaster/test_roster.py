@@ -204,3 +204,62 @@ def test_an_exclusion_found_at_rebuild_is_listed_with_its_reason(
             "why": "手動で除外: 施設入所",
         }
     ]
+
+
+def by_hand_events(person: Person) -> list[str]:
+    return [
+        e.data.get("change")
+        for e in DomainEvent.objects.filter(kind=EventKind.ROSTER_CHANGED_BY_HAND,
+                                            person_id=person.pk).order_by("pk")
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "refusal"),
+    [
+        ("add_by_hand", "end_by_hand", "手動で追加されていません"),
+        ("exclude_by_hand", "end_exclusion", "手動で除外されていません"),
+    ],
+)
+def test_a_hand_decision_ended_twice_is_refused_the_second_time_without_a_second_event(
+    roster: dict[str, Any], personas: dict[str, Staff], start: str, end: str, refusal: str
+) -> None:
+    person = roster["people"]["ogawa" if start == "add_by_hand" else "oyama"]
+    officer = personas["disaster"]
+    getattr(services, start)(officer, person.pk, "始めた理由")
+    getattr(services, end)(officer, person.pk, "終えた理由")
+    with pytest.raises(services.DisasterError) as refused:
+        getattr(services, end)(officer, person.pk, "もう一度")
+    assert refusal in refused.value.errors["person"]
+    assert by_hand_events(person)[1:] == ["ended" if end == "end_by_hand" else "exclusion_ended"]
+
+
+@pytest.mark.parametrize("end", ["end_by_hand", "end_exclusion"])
+def test_a_hand_decision_ended_by_another_officer_meanwhile_is_not_ended_again(
+    roster: dict[str, Any], personas: dict[str, Staff], end: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import transaction
+
+    from tsunagari.disaster.models import ManualExclusion, ManualInclusion
+
+    decisions = ManualInclusion if end == "end_by_hand" else ManualExclusion
+    person = roster["people"]["ogawa" if end == "end_by_hand" else "oyama"]
+    officer = personas["disaster"]
+    start = services.add_by_hand if end == "end_by_hand" else services.exclude_by_hand
+    start(officer, person.pk, "始めた理由")
+    atomic = transaction.atomic
+
+    def other_officer_ends_it_first(*args: Any, **kwargs: Any) -> Any:
+        # another officer's end lands just before this action's transaction opens
+        decisions.objects.filter(person=person, ended_at__isnull=True).update(
+            ended_at=services.clock.now(), end_reason="先に終了"
+        )
+        return atomic(*args, **kwargs)
+
+    monkeypatch.setattr(services.transaction, "atomic", other_officer_ends_it_first)
+    with pytest.raises(services.DisasterError):
+        getattr(services, end)(officer, person.pk, "同時に終了")
+    monkeypatch.undo()
+    # the other officer's end stands, and no end event is written for it twice
+    assert decisions.objects.get(person=person).end_reason == "先に終了"
+    assert len(by_hand_events(person)) == 1

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -393,14 +393,21 @@ def rebuild_roster(actor: Staff | None) -> RosterRebuild:
     return rebuild
 
 
-def add_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEntry:
-    """Put a person on the roster by hand, with the reason (kept at every rebuild)."""
+def _hand_decision(actor: Staff | None, person_id: object, reason: str, required: str
+                   ) -> tuple[Person, str]:  # fmt: skip
+    """The common start of a decision by hand: the permission, the reason and the person."""
     require_actor(actor, Action.WORK_EVACUATION)
     errors: dict[str, str] = {}
-    reason = _text(reason, "reason", errors, required=gettext("追加する理由を入力してください。"))
+    reason = _text(reason, "reason", errors, required=required)
     if errors:
         raise DisasterError(errors)
-    person = _person(person_id)
+    return _person(person_id), reason
+
+
+def add_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEntry:
+    """Put a person on the roster by hand, with the reason (kept at every rebuild)."""
+    person, reason = _hand_decision(actor, person_id, reason,
+                                    gettext("追加する理由を入力してください。"))  # fmt: skip
     if ManualInclusion.objects.filter(person=person, ended_at__isnull=True).exists():
         raise DisasterError({"person": gettext("この方はすでに手動で追加されています。")})
     if ManualExclusion.objects.filter(person=person, ended_at__isnull=True).exists():
@@ -426,22 +433,37 @@ def add_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEn
     return entry
 
 
+def _end_hand_decision(
+    actor: Staff | None,
+    person_id: object,
+    reason: str,
+    decisions: type[ManualInclusion] | type[ManualExclusion],
+    not_open: str,
+) -> tuple[RosterEntry, datetime, str]:
+    """End the person's open hand decision; call inside the action's transaction.
+
+    The open decision is read and locked (``select_for_update``) in the same
+    transaction that ends it, so two officers ending it at once give one end
+    and one clear refusal, never two ends and two events.
+    """
+    person, reason = _hand_decision(actor, person_id, reason,
+                                    gettext("終了する理由を入力してください。"))  # fmt: skip
+    decision = (
+        decisions.objects.select_for_update().filter(person=person, ended_at__isnull=True).first()
+    )
+    if decision is None:
+        raise DisasterError({"person": not_open})
+    now = clock.now()
+    decision.ended_at, decision.ended_by, decision.end_reason = now, actor, reason
+    decision.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    return RosterEntry.objects.select_for_update().get(person=person), now, reason
+
+
 def end_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEntry:
     """End a hand addition; the person leaves the roster unless a rule holds them."""
-    require_actor(actor, Action.WORK_EVACUATION)
-    errors: dict[str, str] = {}
-    reason = _text(reason, "reason", errors, required=gettext("終了する理由を入力してください。"))
-    if errors:
-        raise DisasterError(errors)
-    person = _person(person_id)
-    manual = ManualInclusion.objects.filter(person=person, ended_at__isnull=True).first()
-    if manual is None:
-        raise DisasterError({"person": gettext("この方は手動で追加されていません。")})
-    now = clock.now()
     with transaction.atomic():
-        manual.ended_at, manual.ended_by, manual.end_reason = now, actor, reason
-        manual.save(update_fields=["ended_at", "ended_by", "end_reason"])
-        entry = RosterEntry.objects.get(person=person)
+        entry, now, reason = _end_hand_decision(actor, person_id, reason, ManualInclusion,
+                                                gettext("この方は手動で追加されていません。"))  # fmt: skip
         codes = [c for c in entry.reasons if c != MANUAL]
         entry.reasons = codes
         entry.reason_labels = [label for label in entry.reason_labels
@@ -451,18 +473,14 @@ def end_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEn
         entry.save()
         write_event(EventKind.ROSTER_CHANGED_BY_HAND, entry, actor, change="ended",
                     on_roster=entry.on_roster)  # fmt: skip
-        record(actor, AuditAction.DELETE, obj=entry, person_id=person.pk, reason=reason)
+        record(actor, AuditAction.DELETE, obj=entry, person_id=entry.person_id, reason=reason)
     return entry
 
 
 def exclude_by_hand(actor: Staff | None, person_id: object, reason: str) -> RosterEntry:
     """Take a person off the roster by hand, with the reason; rebuilds keep them off."""
-    require_actor(actor, Action.WORK_EVACUATION)
-    errors: dict[str, str] = {}
-    reason = _text(reason, "reason", errors, required=gettext("除外する理由を入力してください。"))
-    if errors:
-        raise DisasterError(errors)
-    person = _person(person_id)
+    person, reason = _hand_decision(actor, person_id, reason,
+                                    gettext("除外する理由を入力してください。"))  # fmt: skip
     entry = RosterEntry.objects.filter(person=person, on_roster=True).first()
     if entry is None:
         raise DisasterError({"person": gettext("この方は名簿に載っていません。")})
@@ -482,21 +500,11 @@ def exclude_by_hand(actor: Staff | None, person_id: object, reason: str) -> Rost
 
 def end_exclusion(actor: Staff | None, person_id: object, reason: str) -> RosterEntry:
     """End a hand exclusion; the next rebuild puts the person back if a rule matches."""
-    require_actor(actor, Action.WORK_EVACUATION)
-    errors: dict[str, str] = {}
-    reason = _text(reason, "reason", errors, required=gettext("終了する理由を入力してください。"))
-    if errors:
-        raise DisasterError(errors)
-    person = _person(person_id)
-    exclusion = ManualExclusion.objects.filter(person=person, ended_at__isnull=True).first()
-    if exclusion is None:
-        raise DisasterError({"person": gettext("この方は手動で除外されていません。")})
     with transaction.atomic():
-        exclusion.ended_at, exclusion.ended_by, exclusion.end_reason = clock.now(), actor, reason
-        exclusion.save(update_fields=["ended_at", "ended_by", "end_reason"])
-        entry = RosterEntry.objects.get(person=person)
+        entry, _, reason = _end_hand_decision(actor, person_id, reason, ManualExclusion,
+                                              gettext("この方は手動で除外されていません。"))  # fmt: skip
         write_event(EventKind.ROSTER_CHANGED_BY_HAND, entry, actor, change="exclusion_ended")
-        record(actor, AuditAction.UPDATE, obj=entry, person_id=person.pk, reason=reason)
+        record(actor, AuditAction.UPDATE, obj=entry, person_id=entry.person_id, reason=reason)
     return entry
 
 
