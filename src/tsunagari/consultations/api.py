@@ -70,7 +70,7 @@ class ConsultationIn(Schema):
     person_id: int | None = None
     new_person: NewPersonIn | None = None
     confirm_new: bool = False
-    problems: list[str] = Field(default_factory=list, max_length=16)
+    problems: list[str] = Field(default_factory=list, max_length=17)
     main_problem: str = ""
     work: str = ""
     housing: str = ""

@@ -99,7 +99,7 @@ TARGET_OF_PROBLEM = {
     "income": "srs-01", "debt": "srs-01", "rent_loan": "srs-01", "job_search": "srs-01",
     "tax_utilities": "srs-01", "food": "swc-01", "community": "swc-01", "withdrawal": "swc-01",
     "care": "lsc", "health": "dis", "work_worry": "dis", "child_rearing": "cfc",
-    "dv_abuse": "cfc", "family": "mac-01", "housing": "srs-01",
+    "dv_abuse": "cfc", "family": "mac-01", "housing": "srs-01", "consumer_damage": "dept-16",
 }  # fmt: skip
 DECLINE_REASONS = (
     "当センターの担当地区外のため。担当のセンターをご案内ください。",

@@ -41,7 +41,8 @@ class Service(models.TextChoices):
 
 
 class ProblemArea(models.TextChoices):
-    # The 16 problem areas of the national intake form, in the form's order.
+    # The 16 problem areas of the national intake form, in the form's order,
+    # with the ward's own 消費者被害 before その他.
     HEALTH = "health", _("健康・障害")
     HOUSING = "housing", _("住まい")
     INCOME = "income", _("収入")
@@ -57,6 +58,9 @@ class ProblemArea(models.TextChoices):
     WITHDRAWAL = "withdrawal", _("ひきこもり・不登校")
     DV_ABUSE = "dv_abuse", _("DV・虐待")
     FOOD = "food", _("食べるものがない")
+    # The ward's addition (direction 6-2): scams, deceptive selling, fake bills;
+    # referred to the consumer affairs centre (消費者センター).
+    CONSUMER_DAMAGE = "consumer_damage", _("消費者被害")
     OTHER = "other", _("その他")
 
 
