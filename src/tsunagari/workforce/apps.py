@@ -1,3 +1,5 @@
+"""The welfare workforce (direction 9-1): qualifications, training, supervision per agency."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -8,3 +10,8 @@ class WorkforceConfig(AppConfig):
     name = "tsunagari.workforce"
     label = "workforce"
     verbose_name = _("福祉人材")
+
+    def ready(self) -> None:
+        from tsunagari.workforce.access import register
+
+        register()
