@@ -19,12 +19,13 @@ from tsunagari.cases.access import (
     require_reads_work,
     unconfirmed,
 )
-from tsunagari.cases.models import Case, SupportPlan
+from tsunagari.cases.models import Case, SourceKind, SupportPlan
 from tsunagari.cases.services import (
     MAX_MEMBERS,
     MAX_TEAM,
     CaseError,
     CaseInput,
+    CaseSource,
     EndInput,
     TeamInput,
     allowed_moves,
@@ -52,7 +53,20 @@ class TeamIn(Schema):
 
 
 class CaseIn(Schema):
-    need_id: int = Field(..., description="A multi-agency need the caller picked up.")
+    need_id: int | None = Field(None, description="A multi-agency need the caller picked up.")
+    source: str = Field(
+        "",
+        max_length=20,
+        description=(
+            "Instead of need_id: consultation, referral, outreach or candidate (with source_id)."
+        ),
+    )
+    source_id: int | None = Field(None, description="The source record's number.")
+    person: str = Field(
+        "",
+        max_length=13,
+        description=("The case's person, when the source (a candidate) names several."),
+    )
     regime: str = Field(..., max_length=40, description="support_meeting or layered.")
     team: list[TeamIn] = Field(..., max_length=MAX_TEAM + 1)
     lead: str = Field(
@@ -93,6 +107,8 @@ class CaseSummaryOut(Schema):
 
 
 class CaseOut(CaseSummaryOut):
+    source: str
+    source_id: int | None
     members: list[PersonOut]
     team: list[TeamOut]
     lead_agency: str
@@ -117,6 +133,7 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         "id": case.pk, "person": person_out(person), "stage": case.stage, "state": case.state,
         "regime": case.regime, "lead": case.lead.username, "opened_at": case.opened_at,
         "members": [person_out(v) for v in members],
+        "source": case.source_kind, "source_id": case.source_id,
         "team": [{"agency": t.agency.code, "agency_name": t.agency.name, "role": t.role}
                  for t in case.team.select_related("agency")],
         "lead_agency": case.lead.agency.code if case.lead.agency else "",
@@ -155,9 +172,18 @@ def list_cases(request: HttpRequest) -> Any:
 def create_case(request: HttpRequest, payload: CaseIn) -> Any:
     staff = signed_in_staff(request)
     data = CaseInput(regime=payload.regime, lead=payload.lead, members=payload.members,
-                     team=[TeamInput(t.agency, t.role) for t in payload.team])  # fmt: skip
+                     team=[TeamInput(t.agency, t.role) for t in payload.team],
+                     person=payload.person)  # fmt: skip
+    if payload.need_id is not None:
+        source = CaseSource(SourceKind.NEED, payload.need_id)
+    elif payload.source in SourceKind.values and payload.source_id is not None:
+        source = CaseSource(payload.source, payload.source_id)
+    else:
+        return _refused(CaseError({"source": gettext(
+            "need_id か、source（consultation・referral・outreach・candidate）と source_id を"
+            "指定してください。")}))  # fmt: skip
     try:
-        case = open_case(staff, payload.need_id, data)
+        case = open_case(staff, source, data)
     except CaseError as exc:
         return _refused(exc)
     return Status(201, _detail(request, get_case_for(staff, case.pk)))

@@ -82,10 +82,30 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+class SourceKind(models.TextChoices):
+    """Where a case was opened from (each kept on the case with its number)."""
+
+    # A multi-agency need raised at intake and picked up by the coordinator.
+    NEED = "need", _("多機関協働の依頼")
+    # A consultation about the person (the coordinator's agency's, or one a need came from).
+    CONSULTATION = "consultation", _("相談")
+    # A referral (つなぎ) the coordinating agency received.
+    REFERRAL = "referral", _("つなぎ（紹介）")
+    # An outreach target being connected to a case.
+    OUTREACH = "outreach", _("アウトリーチの対象")
+    # An early-detection candidate (早期把握の候補) of a linkage run.
+    CANDIDATE = "candidate", _("早期把握の候補")
+
+
 class Case(models.Model):
     need = models.OneToOneField(
         Need, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
     )
+    # What the case was opened from, and that record's number (a need's is also ``need``).
+    source_kind = models.CharField(
+        _("始まり"), max_length=20, choices=SourceKind.choices, default=SourceKind.NEED
+    )
+    source_id = models.PositiveBigIntegerField(_("始まりの番号"), null=True, blank=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     regime = models.CharField(_("情報共有の根拠"), max_length=20, choices=Regime.choices)
     # The 支援会議 decision the case relies on (regime 支援会議).
@@ -128,6 +148,13 @@ class Case(models.Model):
         verbose_name = _("多機関協働の事例")
         verbose_name_plural = _("多機関協働の事例")
         indexes: ClassVar = [models.Index(fields=["stage", "state"], name="case_stage_state")]
+        constraints: ClassVar = [
+            # One case per source record: opening it again leads to the case (reopen it).
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id"], name="case_source_once",
+                condition=models.Q(source_id__isnull=False),
+            )
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"case {self.pk} for person {self.person_id}"

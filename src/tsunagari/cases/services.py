@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tsunagari.accounts.models import Agency, Staff
-from tsunagari.accounts.policy import Action, allowed, require
+from tsunagari.accounts.policy import Action, allowed, decide, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
 from tsunagari.cases.access import basis_holds, get_case_for, get_workable_case
@@ -53,6 +53,7 @@ from tsunagari.cases.models import (
     PlanRevision,
     Progress,
     Regime,
+    SourceKind,
     Stage,
     SupportPlan,
     TeamAgency,
@@ -71,6 +72,8 @@ from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from tsunagari.people.models import Membership, Person
 
 MAX_TEAM = 20
@@ -97,6 +100,8 @@ class CaseInput:
     team: list[TeamInput] = field(default_factory=list)
     lead: str = ""  # the lead worker's username; empty: the coordinator opening the case
     members: list[str] = field(default_factory=list)  # household members' person ids
+    # The case's person when the source names several (an early-detection candidate).
+    person: str = ""
 
 
 @dataclass
@@ -275,6 +280,37 @@ def _audit(actor: Staff, action: AuditAction, case: Case, reason: str, **detail:
 # ── the actions ─────────────────────────────────────────────────────────────
 
 
+@dataclass(frozen=True)
+class CaseSource:
+    """What a case is opened from: a ``SourceKind`` and that record's number."""
+
+    kind: str
+    id: int
+
+
+@dataclass
+class SourceFacts:
+    """A source the actor may open a case from: its person, and the persons the
+    coordinator may choose as the case's person (an early-detection candidate
+    names several)."""
+
+    source: CaseSource
+    person: Person | None
+    choices: list[Person] = field(default_factory=list)
+    need: Need | None = None
+    label: str = ""
+
+
+def source_label(kind: str, number: int | None) -> str:
+    """「相談 #12」: the source as the case page names it."""
+    return f"{SourceKind(kind).label} #{number}" if kind in SourceKind.values else ""
+
+
+def _deny(actor: Staff, obj: Model, person_id: int | str, reason: str) -> PermissionDenied:
+    record(actor, AuditAction.DENIED, obj=obj, person_id=person_id, reason=reason)
+    return PermissionDenied(reason)
+
+
 def check_need(actor: Staff, need_id: int) -> Need:
     """The need a case may be opened from by ``actor``: multi-agency, picked up by them.
 
@@ -288,9 +324,122 @@ def check_need(actor: Staff, need_id: int) -> Need:
         raise CaseError({"need": gettext("事例を始められるのは、多機関協働の依頼からだけです。")})
     if need.status != NeedStatus.PICKED_UP or need.picked_up_by_id != actor.pk:
         reason = gettext("事例を始められるのは、この依頼の対応を始めた職員だけです。")
-        record(actor, AuditAction.DENIED, obj=need, person_id=need.person_id, reason=reason)
-        raise PermissionDenied(reason)
+        raise _deny(actor, need, need.person_id, reason)
     return need
+
+
+def _consultation_source(actor: Staff, number: int) -> SourceFacts:
+    from tsunagari.consultations.models import Consultation, ConsultationStatus
+
+    row = Consultation.objects.select_related("person").filter(pk=number).first()
+    if row is None:
+        raise CaseError({"source": gettext("その番号の相談はありません。")})
+    decision = decide(actor, Action.VIEW_PERSONAL_DATA, row)
+    if not decision:
+        raise _deny(actor, row, row.person_id or "", decision.reason)
+    if row.status != ConsultationStatus.RECORDED or row.person is None:
+        raise CaseError({"source": gettext(
+            "事例を始められるのは、受付を済ませ、本人が台帳の方と結びついた相談だけです。"
+        )})  # fmt: skip
+    return SourceFacts(CaseSource(SourceKind.CONSULTATION, row.pk), row.person, [row.person])
+
+
+# A referral the coordinating agency received: opened, accepted, or closed as connected.
+def _referral_source(actor: Staff, number: int) -> SourceFacts:
+    from tsunagari.consultations.models import Referral, ReferralOutcome, ReferralStatus
+
+    row = Referral.objects.select_related("person").filter(pk=number).first()
+    if row is None:
+        raise CaseError({"source": gettext("その番号のつなぎはありません。")})
+    if actor.agency_id is None or row.to_agency_id != actor.agency_id:
+        reason = gettext("事例を始められるのは、このつなぎを受けた機関の職員だけです。")
+        raise _deny(actor, row, row.person_id, reason)
+    usable = row.status in {ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED} or (
+        row.status == ReferralStatus.CLOSED and row.outcome == ReferralOutcome.CONNECTED
+    )
+    if not usable:
+        raise CaseError({"source": gettext(
+            "事例を始められるのは、受け取った（受け入れた）つなぎからだけです。"
+            "辞退・取り下げたつなぎや、つながらなかったつなぎからは始められません。"
+        )})  # fmt: skip
+    return SourceFacts(CaseSource(SourceKind.REFERRAL, row.pk), row.person, [row.person])
+
+
+def _outreach_source(actor: Staff, number: int) -> SourceFacts:
+    from tsunagari.outreach.models import OutreachTarget, State
+
+    row = OutreachTarget.objects.select_related("person").filter(pk=number).first()
+    if row is None:
+        raise CaseError({"source": gettext("その番号のアウトリーチ対象はありません。")})
+    decision = decide(actor, Action.VIEW_PERSONAL_DATA, row)
+    if not decision:
+        raise _deny(actor, row, row.person_id or "", decision.reason)
+    if row.person is None:
+        raise CaseError({"source": gettext(
+            "この対象はまだ台帳の本人と結びついていません。アウトリーチの担当者が本人確認をしてから"
+            "事例を始めてください。")})  # fmt: skip
+    # Being connected: met and building trust, or handed over to the actor's
+    # agency (the coordinating one) and not yet tied to a case.
+    connecting = row.state in {State.IN_CONTACT, State.BUILDING_TRUST} or (
+        row.state == State.CONNECTED and row.case_id is None
+        and row.handover_agency_id == actor.agency_id
+    )  # fmt: skip
+    if not connecting:
+        raise CaseError({"source": gettext(
+            "事例を始められるのは、本人に会えて支援へつなごうとしている対象（「接触できた」「関係づくり」、"
+            "またはあなたの機関へつながれた対象）だけです。")})  # fmt: skip
+    return SourceFacts(CaseSource(SourceKind.OUTREACH, row.pk), row.person, [row.person])
+
+
+def _candidate_source(actor: Staff, number: int) -> SourceFacts:
+    from tsunagari.linkage.models import Candidate, CandidateStatus
+
+    row = Candidate.objects.filter(pk=number).first()
+    if row is None:
+        raise CaseError({"source": gettext("その番号の早期把握の候補はありません。")})
+    decision = decide(actor, Action.VIEW_FLAGS, row)
+    if not decision:
+        raise _deny(actor, row, "", decision.reason)
+    if row.status == CandidateStatus.NOT_NEEDED:
+        raise CaseError({"source": gettext(
+            "この候補は「対応不要」と判断されています。事例を始めるときは、候補の判断を記録し直してください。"
+        )})  # fmt: skip
+    members = list(row.members.order_by("pk"))
+    if not members:
+        raise CaseError({"source": gettext(
+            "この候補の該当者は、まだ台帳の方と結びついていません。本人を特定してから始めてください。"
+        )})  # fmt: skip
+    only = members[0] if len(members) == 1 else None
+    return SourceFacts(CaseSource(SourceKind.CANDIDATE, row.pk), only, members)
+
+
+def check_source(actor: Staff, source: CaseSource) -> SourceFacts:
+    """The source a case may be opened from by ``actor`` (the coordinating role).
+
+    The actor must be allowed to see the source record itself: the need they
+    picked up, a consultation they may read, a referral to their agency, an
+    outreach target they may see, a candidate (designated staff). A refusal is
+    audited and raised as PermissionDenied; call this outside the transaction.
+    """
+    require(actor, Action.WORK_CASES)
+    kind, number = source.kind, source.id
+    if kind == SourceKind.NEED:
+        need = check_need(actor, number)
+        return SourceFacts(CaseSource(SourceKind.NEED, need.pk), need.person, [need.person], need)
+    checks = {
+        SourceKind.CONSULTATION: _consultation_source, SourceKind.REFERRAL: _referral_source,
+        SourceKind.OUTREACH: _outreach_source, SourceKind.CANDIDATE: _candidate_source,
+    }  # fmt: skip
+    if kind not in checks:
+        raise CaseError({"source": gettext("事例の始まりの種類が正しくありません。")})
+    facts = checks[SourceKind(kind)](actor, number)
+    facts.label = source_label(kind, number)
+    return facts
+
+
+def case_from(source: CaseSource) -> Case | None:
+    """The case already opened from this source, if any."""
+    return Case.objects.filter(source_kind=source.kind, source_id=source.id).first()
 
 
 def _need_for(actor: Staff, need_id: int) -> Need:
@@ -306,30 +455,51 @@ def _need_for(actor: Staff, need_id: int) -> Need:
     return need
 
 
-def open_case(actor: Staff, need_id: int, data: CaseInput) -> Case:
-    """Open a case from a multi-agency need the actor picked up."""
-    require(actor, Action.WORK_CASES)
-    check_need(actor, need_id)
+def _chosen_person(facts: SourceFacts, raw: object, errors: dict[str, str]) -> Person | None:
+    if facts.person is not None:
+        return facts.person
+    text = raw.strip() if isinstance(raw, str) else ""
+    chosen = next((p for p in facts.choices if text and str(p.pk) == text), None)
+    if chosen is None:
+        errors["person"] = gettext("事例の本人を、候補の該当者から1人選んでください。")
+    return chosen
+
+
+def open_case(actor: Staff, source: CaseSource | int, data: CaseInput) -> Case:
+    """Open a case from a source: a multi-agency need the actor picked up (a bare
+    number is a need's), a consultation, a referral the actor's agency received,
+    an outreach target being connected, or an early-detection candidate.
+
+    The source is kept on the case (kind and number), one case per source. The
+    team's access to the person comes from the regime, checked as for any case.
+    """
+    if isinstance(source, int):
+        source = CaseSource(SourceKind.NEED, source)
+    facts = check_source(actor, source)
     with transaction.atomic():
-        need = _need_for(actor, need_id)
-        person = need.person
+        need = _need_for(actor, source.id) if source.kind == SourceKind.NEED else None
+        if case_from(source) is not None:
+            raise CaseError({"source": gettext(
+                "この%(what)sからはすでに事例が始まっています。その事例を開いてください。"
+            ) % {"what": SourceKind(source.kind).label}})  # fmt: skip
         errors: dict[str, str] = {}
+        person = _chosen_person(facts, data.person, errors)
         team = _team(data.team, actor, errors)
         agencies = [a for a, _role in team]
         lead = _lead(data.lead, actor, agencies, errors) if agencies else None
-        members = _members(actor, person, data.members, errors)
+        members = _members(actor, person, data.members, errors) if person is not None else []
         names = {m.person_id: m.person.full_name for m in members}
         basis = Basis()
-        if "team" not in errors and "members" not in errors:
+        if person is not None and "team" not in errors and "members" not in errors:
             basis = check_regime(data.regime, person.pk, list(names), agencies, errors, names)
         elif data.regime not in Regime.values:
             errors["regime"] = gettext("「支援会議」か「重層的支援会議」を選んでください。")
-        if errors or lead is None or actor.agency_id is None:
+        if errors or lead is None or person is None or actor.agency_id is None:
             raise CaseError(errors)
         case = Case.objects.create(
-            need=need, person=person, regime=data.regime, support_meeting=basis.meeting,
-            consent=basis.consent, lead=lead, opened_by=actor, opened_agency_id=actor.agency_id,
-            opened_at=clock.now(),
+            need=need, source_kind=source.kind, source_id=source.id, person=person,
+            regime=data.regime, support_meeting=basis.meeting, consent=basis.consent, lead=lead,
+            opened_by=actor, opened_agency_id=actor.agency_id, opened_at=clock.now(),
         )  # fmt: skip
         TeamAgency.objects.bulk_create(
             [TeamAgency(case=case, agency=a, role=role, added_at=clock.now()) for a, role in team]
@@ -339,8 +509,10 @@ def open_case(actor: Staff, need_id: int, data: CaseInput) -> Case:
         )
         codes = [a.code for a in agencies]
         _events(EventKind.CASE_OPENED, case, actor, regime=case.regime, stage=case.stage,
-                agencies=codes, need=need.pk)  # fmt: skip
-        _audit(actor, AuditAction.CREATE, case, "case opened", regime=case.regime, agencies=codes)
+                agencies=codes, need=need.pk if need else None, source=source.kind,
+                source_id=source.id)  # fmt: skip
+        _audit(actor, AuditAction.CREATE, case, "case opened", regime=case.regime, agencies=codes,
+               source=source.kind, source_id=source.id)  # fmt: skip
         if case.regime == Regime.SUPPORT_MEETING:
             # The opening form states the duty; opening it is the opener's confirmation.
             _confirm(actor, case)

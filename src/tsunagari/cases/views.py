@@ -25,6 +25,7 @@ from tsunagari.cases.models import (
     CaseState,
     EndReason,
     Regime,
+    SourceKind,
     Stage,
     SupportPlan,
 )
@@ -33,14 +34,16 @@ from tsunagari.cases.services import (
     PLAN_EXPECTED_DAYS,
     CaseError,
     CaseInput,
+    CaseSource,
     EndInput,
     TeamInput,
     add_agency,
     agency_actions,
     allowed_moves,
+    case_from,
     cases_without_plan,
     change_regime,
-    check_need,
+    check_source,
     confirm_confidentiality,
     end_case,
     latest_assessments,
@@ -49,8 +52,10 @@ from tsunagari.cases.services import (
     overdue_actions,
     reopen_case,
     reviews_due,
+    source_label,
     visible_cases,
 )
+from tsunagari.cases.sources import source_url, waiting_sources
 from tsunagari.cases.timeline import case_timeline
 from tsunagari.consent.models import Consent
 from tsunagari.consent.services import consenting_agencies, has_need_basis, may_see_household
@@ -94,6 +99,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "stage": stage, "regime": regime, "overdue": overdue_actions(staff),
         "no_plan": cases_without_plan(staff), "plan_days": PLAN_EXPECTED_DAYS,
         "reviews": reviews_due(staff), "assigned": agency_actions(staff),
+        "waiting": waiting_sources(staff),
     })  # fmt: skip
 
 
@@ -111,48 +117,78 @@ def _leads() -> list[Staff]:
             if allowed(s, Action.VIEW_PERSONAL_DATA)]  # fmt: skip
 
 
+def _source_from(request: HttpRequest) -> CaseSource | None:
+    """The source named by the form or the link (?need=, ?consultation=, ?referral=,
+    ?outreach=, ?candidate=), or None when none is named or its number is not one."""
+    for kind in SourceKind.values:
+        raw = request.POST.get(kind) or request.GET.get(kind)
+        if raw is not None:
+            number = form_id(raw)
+            return CaseSource(kind, number) if number is not None else None
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.WORK_CASES)
-    need_id = form_id(request.POST.get("need") or request.GET.get("need"))
-    if need_id is None:
-        return render(request, "cases/refused.html",
-                      {"reason": gettext("依頼の番号が正しくありません。依頼の一覧から開いてください。")},
-                      status=400)  # fmt: skip
+    source = _source_from(request)
+    if source is None:
+        return render(request, "cases/refused.html", {"reason": gettext(
+            "事例の始まり（依頼・相談・つなぎ・アウトリーチの対象・早期把握の候補）の番号が正しくありません。"
+            "元の記録の画面から開いてください。")}, status=400)  # fmt: skip
     try:
-        need = check_need(staff, need_id)
+        facts = check_source(staff, source)
     except CaseError as exc:
-        return render(request, "cases/refused.html", {"reason": exc.errors.get("need", str(exc))},
+        return render(request, "cases/refused.html",
+                      {"reason": " ".join(str(m) for m in exc.errors.values()) or str(exc)},
                       status=400)  # fmt: skip
-    existing = Case.objects.filter(need=need).first()
+    existing = case_from(source)
     if existing is not None:
         return redirect("cases:detail", existing.pk)
     errors: dict[str, str] = {}
     team = [TeamInput(staff.agency.code if staff.agency else "", gettext("調整（多機関協働）"))]
-    typed: dict[str, Any] = {"regime": "", "lead": staff.username, "members": []}
+    typed: dict[str, Any] = {"regime": "", "lead": staff.username, "members": [], "person": ""}
     if request.method == "POST":
         team = _typed_team(request)
         typed = {"regime": request.POST.get("regime", ""), "lead": request.POST.get("lead", ""),
-                 "members": request.POST.getlist("members")[:21]}  # fmt: skip
+                 "members": request.POST.getlist("members")[:21],
+                 "person": request.POST.get("person", "")[:13]}  # fmt: skip
+    # 「確かめる」 (a candidate's person chosen): show that person's household, open nothing.
+    if request.method == "POST" and not request.POST.get("check"):
         try:
-            case = open_case(staff, need.pk, CaseInput(team=team, **typed))
+            case = open_case(staff, source, CaseInput(team=team, **typed))
         except CaseError as exc:
             errors = exc.errors
         else:
             messages.success(request, gettext("事例を始めました。"))
             return redirect("cases:detail", case.pk)
-    person = need.person
-    household = may_see_household(staff, person.pk)
-    granted = frozenset({sections.IDENTITY, sections.HOUSEHOLD} if has_need_basis(staff, person.pk)
-                        else {sections.IDENTITY})  # fmt: skip
-    view = present_person(staff, person, Purpose.VIEW, request=request, granted=granted,
-                          with_household=household, detail={"form": "case", "need": need.pk})  # fmt: skip
-    members = [m for m in view.household.members if not m.is_self] if view.household else []
+    person = facts.person
+    detail = {"form": "case", "source": source.kind, "source_id": source.id}
+    choices: list[PersonView] = []
+    if person is None:
+        # An early-detection candidate: its members by name (designated staff), to choose from.
+        choices = present_people(staff, facts.choices, Purpose.LIST, request=request,
+                                 object_type="cases.case", granted=frozenset({sections.IDENTITY}),
+                                 detail=detail)  # fmt: skip
+        chosen = next((p for p in facts.choices if str(p.pk) == typed["person"]), None)
+        person = chosen
+    view: PersonView | None = None
+    members: list[Any] = []
+    if person is not None:
+        household = may_see_household(staff, person.pk)
+        granted = frozenset({sections.IDENTITY, sections.HOUSEHOLD}
+                            if has_need_basis(staff, person.pk) else {sections.IDENTITY})  # fmt: skip
+        view = present_person(staff, person, Purpose.VIEW, request=request, granted=granted,
+                              with_household=household, detail=detail)  # fmt: skip
+        members = [m for m in view.household.members if not m.is_self] if view.household else []
     rows = team + [TeamInput("", "")] * max(0, FORM_ROWS - len(team))
     return render(request, "cases/new.html", {
-        "need": need, "person": view, "members": members, "typed": typed, "errors": errors,
+        "source": source, "source_label": source_label(source.kind, source.id),
+        "source_url": source_url(source.kind, source.id, facts.need),
+        "need": facts.need, "person": view, "choices": choices,
+        "members": members, "typed": typed, "errors": errors,
         "team_rows": rows[:MAX_TEAM], "agencies": consenting_agencies(), "leads": _leads(),
         "regimes": Regime.choices,
     }, status=422 if errors else 200)  # fmt: skip
@@ -198,6 +234,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "conferences": list(case.conferences.order_by("-held_on", "-pk")[:20]),
         "confirmed": case.confirmations.filter(staff=staff).first(),
         "map": household_map(case, {v.id: v for v in [person, *member_views]}),
+        "source_label": source_label(case.source_kind, case.source_id),
+        "source_url": source_url(case.source_kind, case.source_id, case.need),
     })  # fmt: skip
 
 
