@@ -10,7 +10,13 @@ import pytest
 
 from tsunagari.accounts.models import Staff
 from tsunagari.disaster import services
-from tsunagari.disaster.models import DepartmentFact, FactLoad, InclusionRule, RosterEntry
+from tsunagari.disaster.models import (
+    DepartmentFact,
+    FactLoad,
+    InclusionRule,
+    RecipientKind,
+    RosterEntry,
+)
 from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.people.models import Person
 
@@ -263,3 +269,21 @@ def test_a_hand_decision_ended_by_another_officer_meanwhile_is_not_ended_again(
     # the other officer's end stands, and no end event is written for it twice
     assert decisions.objects.get(person=person).end_reason == "先に終了"
     assert len(by_hand_events(person)) == 1
+
+
+def test_a_rule_change_and_a_recipient_change_are_named_events_of_their_own(
+    roster: dict[str, Any], personas: dict[str, Staff]
+) -> None:
+    officer = personas["disaster"]
+    rule = services.save_rule(officer, None, services.RuleInput(
+        code="oxygen", label="在宅酸素", source="disability", attributes="oxygen = 1"))  # fmt: skip
+    recipient = services.save_recipient(officer, None, services.RecipientInput(
+        name="北砂消防団", kind=RecipientKind.FIRE, towns=["北砂"]))  # fmt: skip
+    changed = DomainEvent.objects.get(kind=EventKind.ROSTER_RULE_CHANGED, object_id=str(rule.pk))
+    assert changed.data["code"] == "oxygen" and changed.data["created"] is True
+    registered = DomainEvent.objects.get(
+        kind=EventKind.ROSTER_RECIPIENT_CHANGED, object_id=str(recipient.pk)
+    )
+    assert registered.data["towns"] == ["北砂"] and registered.data["created"] is True
+    # neither borrows the kind of a person's hand addition any more
+    assert not DomainEvent.objects.filter(kind=EventKind.ROSTER_CHANGED_BY_HAND).exists()

@@ -227,9 +227,8 @@ def save_rule(actor: Staff | None, rule_id: int | None, data: RuleInput) -> Incl
         rule.attributes, rule.min_age, rule.living_alone = attributes, min_age, data.living_alone
         rule.active, rule.updated_by, rule.updated_at = data.active, actor, clock.now()
         rule.save()
-        # No event kind names a rule change; the nearest is a change by hand.
-        write_event(EventKind.ROSTER_CHANGED_BY_HAND, rule, actor, change="rule", code=rule.code,
-                    active=rule.active)  # fmt: skip
+        write_event(EventKind.ROSTER_RULE_CHANGED, rule, actor, code=rule.code,
+                    active=rule.active, created=rule_id is None)  # fmt: skip
         record(actor, AuditAction.UPDATE, obj=rule, detail={"code": rule.code})
     return rule
 
@@ -596,6 +595,10 @@ def save_recipient(
         recipient.contact, recipient.agency, recipient.designated = contact, agency, data.designated
         recipient.active = data.active
         recipient.save()
+        write_event(EventKind.ROSTER_RECIPIENT_CHANGED, recipient, actor,
+                    recipient_kind=recipient.kind,
+                    towns=towns, designated=recipient.designated, active=recipient.active,
+                    created=recipient_id is None)  # fmt: skip
         record(actor, AuditAction.UPDATE if recipient_id else AuditAction.CREATE, obj=recipient,
                detail={"towns": towns})  # fmt: skip
     return recipient
