@@ -3,7 +3,7 @@
 published. Nothing here needs a sign-in; nothing here is about a person.
 
 The words are in the three variants of the residents' pages (日本語,
-やさしい日本語, English), side by side as ``public.texts`` keeps them.
+やさしい日本語, English), kept in ``public.texts`` with all the others.
 """
 
 from __future__ import annotations
@@ -18,59 +18,18 @@ from tsunagari.community.models import (
     Session,
     SessionStatus,
 )
+from tsunagari.public.texts import texts as public_texts
 from tsunagari.resources.models import Address, Location, Service
 
 DAYS_AHEAD = 30
 LIMIT = 300
 
-_T: dict[str, tuple[str, str, str]] = {
-    "title": (
-        "これからの地域の活動",
-        "これから ある ちいきの あつまり",
-        "Upcoming local activities",
-    ),
-    "lead": (
-        "これから30日のあいだに区内で開かれるサロン・居場所・イベントです。申し込みがいらないものも多くあります。くわしくは各活動の場所のページを見てください。",
-        "これから 30にちの あいだに ある あつまりです。だれでも いけます。くわしい ことは ばしょの ページを みて ください。",
-        "Salons, drop-in places and events in the ward in the next 30 days. Many need no booking; see each place's page for details.",
-    ),
-    "town": ("町名でしぼる", "すんで いる ところ", "Filter by town"),
-    "any": ("すべての町", "ぜんぶ", "All towns"),
-    "show": ("表示する", "みる", "Show"),
-    "none": (
-        "この期間に予定されている活動はありません。",
-        "いまは よていが ありません。",
-        "No activities are planned in this period.",
-    ),
-    "place": ("場所", "ばしょ", "Place"),
-    "time": ("時間", "じかん", "Time"),
-    "often": ("開催の目安", "いつ あるか", "How often"),
-    "regular": ("定期的な活動", "いつも ある あつまり", "Regular activity"),
-    "event": ("イベント", "イベント", "Event"),
-    "more": ("場所のくわしい情報", "ばしょの くわしい こと", "More about this place"),
-    "places_link": (
-        "行ける場所・参加できる活動をさがす",
-        "いける ばしょを さがす",
-        "Find places to go",
-    ),
-    "count": ("件", "こ", "activities"),
-}
-_WEEKDAYS = {
-    "ja": ("月", "火", "水", "木", "金", "土", "日"),
-    "easy": ("げつ", "か", "すい", "もく", "きん", "ど", "にち"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def texts(variant: str) -> dict[str, str]:
-    index = {"ja": 0, "easy": 1, "en": 2}.get(variant, 0)
-    return {key: values[index] for key, values in _T.items()}
 
 
 def day_label(day: date, variant: str) -> str:
     """「12月5日（金）」, 「12がつ 5にち（きん）」 or "Fri 5 Dec"."""
-    weekday = _WEEKDAYS.get(variant, _WEEKDAYS["ja"])[day.weekday()]
+    weekday = public_texts(variant)[f"weekday_{day.weekday()}"]
     if variant == "en":
         return f"{weekday} {day.day} {_MONTHS_EN[day.month - 1]}"
     if variant == "easy":

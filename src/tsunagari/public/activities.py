@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from tsunagari.community.upcoming import DAYS_AHEAD, texts, upcoming
+from tsunagari.community.upcoming import DAYS_AHEAD, upcoming
 from tsunagari.lib import clock
 from tsunagari.public.services import PUBLIC_TOWNS
+from tsunagari.public.texts import section
 from tsunagari.public.views import _prefs, _render
 
 
@@ -18,6 +19,6 @@ def activities(request: HttpRequest) -> HttpResponse:
     town = town if town in PUBLIC_TOWNS else ""
     days = upcoming(clock.today(), variant, town=town)
     return _render(request, "public/activities.html", {
-        "at": texts(variant), "days": days, "town": town, "towns": PUBLIC_TOWNS,
+        "at": section("upcoming_", variant), "days": days, "town": town, "towns": PUBLIC_TOWNS,
         "found": sum(len(d.items) for d in days), "days_ahead": DAYS_AHEAD,
     })  # fmt: skip

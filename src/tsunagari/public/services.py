@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from tsunagari.resources.hsds.schemas import ACCESSIBILITY_FEATURES
 from tsunagari.resources.models import GATHERING_KINDS, Audience, ResourceKind, Service
 from tsunagari.resources.services import Entry, SearchQuery, describe, search_services
 from tsunagari.resources.towns import TOWNS
@@ -159,6 +160,7 @@ class PlaceFilters:
     kind: str = ""
     free: bool = False
     wheelchair: bool = False
+    features: tuple[str, ...] = ()
     language: str = ""
     text: str = ""
 
@@ -173,9 +175,38 @@ def search_places(filters: PlaceFilters) -> QuerySet[Service]:
             day=filters.day if filters.day in DAY_LABELS else "",
             free=filters.free,
             wheelchair=filters.wheelchair,
+            features=tuple(f for f in filters.features if f in ACCESSIBILITY_FEATURES),
             language=filters.language if filters.language in LANGUAGE_LABELS else "",
         )
     )
+
+
+@dataclass(frozen=True)
+class PlaceAccess:
+    """A public place's accessibility profile, for the residents' place page."""
+
+    name: str
+    rows: list[tuple[str, str]]  # (feature, "yes" | "no" | "unknown")
+    note: str
+    any_unknown: bool
+
+
+def access_of(entry: Entry) -> list[PlaceAccess]:
+    from tsunagari.resources.accessibility import profiles_for
+
+    profiles = profiles_for([p.location.id for p in entry.places])
+    out = []
+    for place in entry.places:
+        profile = profiles[place.location.id]
+        out.append(
+            PlaceAccess(
+                name=place.location.name,
+                rows=[(f, profile.features[f]) for f in ACCESSIBILITY_FEATURES],
+                note=profile.note,
+                any_unknown=not profile.complete,
+            )
+        )
+    return out
 
 
 def public_entry(service_id: str) -> Entry | None:

@@ -27,12 +27,13 @@ from tsunagari.public.services import (
     TOPICS,
     WHO,
     PlaceFilters,
+    access_of,
     navigate,
     public_entry,
     search_places,
 )
 from tsunagari.public.texts import VARIANTS, texts
-from tsunagari.resources.hsds.schemas import EXTENSIONS
+from tsunagari.resources.hsds.schemas import ACCESSIBILITY_FEATURES, EXTENSIONS
 from tsunagari.resources.models import GATHERING_KINDS, ResourceKind
 
 EASY_COOKIE = "tsunagari_yasashii"
@@ -133,6 +134,9 @@ def places(request: HttpRequest) -> HttpResponse:
         kind=request.GET.get("kind", "")[:32],
         free=_flag(request, "free"),
         wheelchair=_flag(request, "wheelchair"),
+        features=tuple(
+            f for f in ACCESSIBILITY_FEATURES if f in request.GET.getlist("access")[:16]
+        ),
         language=request.GET.get("language", "")[:8],
         text=request.GET.get("q", "")[:100],
     )
@@ -148,6 +152,7 @@ def places(request: HttpRequest) -> HttpResponse:
         "towns": PUBLIC_TOWNS,
         "gathering_kinds": [k for k in KIND_LABELS if k in GATHERING_KINDS],
         "language_options": LANGUAGE_LABELS,
+        "features": ACCESSIBILITY_FEATURES,
     }
     template = (
         "public/_places_results.html" if getattr(request, "htmx", False) else "public/places.html"
@@ -164,7 +169,11 @@ def place(request: HttpRequest, service_id: str) -> HttpResponse:
     return _render(
         request,
         "public/place.html",
-        {"entry": entry, "title_text": name_text(entry.service, variant)},
+        {
+            "entry": entry,
+            "title_text": name_text(entry.service, variant),
+            "access": access_of(entry),
+        },
     )
 
 

@@ -137,6 +137,53 @@ class _Builder:
         )
         return oid
 
+    def access_profile(self, lid: str, kind: str, step_free: bool) -> dict[str, Any]:
+        """A realistic accessibility profile: public windows checked in full,
+        community places partly (some features never checked: unknown).
+        Its own random stream, so the rest of the directory stays as it was."""
+        rng = random.Random(f"{self.seed}/access/{self.n}")
+        public_window = kind in (ResourceKind.CONSULTATION, ResourceKind.LONGEVITY_CENTRE)
+
+        def pick(p_yes: float, p_unknown: float) -> str:
+            if not public_window and rng.random() < p_unknown:
+                return "unknown"
+            return "yes" if rng.random() < p_yes else "no"
+
+        profile = {
+            "step_free": "yes" if step_free else "no",
+            "lift": pick(0.8 if step_free else 0.2, 0.3),
+            "accessible_toilet": pick(0.75 if step_free else 0.15, 0.3),
+            "hearing_loop": pick(0.7 if public_window else 0.1, 0.5),
+            "braille": pick(0.8 if public_window else 0.15, 0.5),
+            "seating": pick(0.9, 0.2),
+            "parking": pick(0.5 if public_window else 0.15, 0.4),
+            "quiet_room": pick(0.6 if public_window else 0.3, 0.5),
+        }
+        words = {"yes": "あり", "no": "なし", "unknown": "未確認"}
+        labels = {
+            "step_free": "段差のない入口", "lift": "エレベーター",
+            "accessible_toilet": "車いす使用者用トイレ", "hearing_loop": "ヒアリングループ（磁気ループ）",
+            "braille": "点字の案内", "seating": "座って待てる席", "parking": "障害者用駐車場",
+            "quiet_room": "静かな部屋",
+        }  # fmt: skip
+        notes = (
+            "",
+            "",
+            "入口のスロープは建物の裏側にあります。",
+            "2階へは階段のみです。お手伝いが必要な方はお声がけください。",
+            "筆談・手話通訳は事前にご相談ください。",
+            "駐車場はありません。近くのコインパーキングをご利用ください。",
+        )
+        return {
+            "id": self.uid("access", self.n),
+            "location_id": lid,
+            "description": " / ".join(f"{labels[k]}: {words[v]}" for k, v in profile.items()),
+            "details": "筆談・手話通訳は事前にご相談ください。"
+            if public_window
+            else rng.choice(notes),
+            **{f"x_{k}": v for k, v in profile.items()},
+        }
+
     def entry(
         self,
         *,
@@ -236,17 +283,7 @@ class _Builder:
         )
         if wheelchair is None:
             wheelchair = rng.random() < 0.45
-        self.add(
-            "accessibility",
-            {
-                "id": self.uid("access", self.n),
-                "location_id": lid,
-                "description": "車いすで利用できます（段差なし・エレベーターあり）"
-                if wheelchair
-                else "入口に段差があります",
-                "details": "多目的トイレあり" if wheelchair else "",
-            },
-        )
+        self.add("accessibility", self.access_profile(lid, kind, wheelchair))
         schedule: dict[str, Any] = {
             "id": self.uid("schedule", self.n),
             "service_id": sid,

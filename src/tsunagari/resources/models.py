@@ -15,11 +15,16 @@ programs, service areas …) are kept as they came in :class:`HsdsRecord`.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tsunagari.resources.hsds.schemas import ACCESSIBILITY_FEATURES
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class ServiceStatus(models.TextChoices):
@@ -189,7 +194,10 @@ class Service(HsdsModel):
     days = models.CharField(max_length=40, blank=True)
     language_codes = models.CharField(max_length=200, blank=True)
     is_free = models.BooleanField(default=False)
+    # A public place of the service has a step-free entrance (profile, not words).
     wheelchair = models.BooleanField(default=False)
+    # Features ("|lift|braille|") that a public place of the service has.
+    access_features = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering: ClassVar = ["name"]
@@ -305,12 +313,61 @@ class Schedule(HsdsModel):
     notes = models.TextField(blank=True)
 
 
+class Availability(models.TextChoices):
+    # Checked: the place has it.
+    YES = "yes", _("あり")
+    # Checked: the place does not have it.
+    NO = "no", _("なし")
+    # Not checked yet: never counted as either (a search for it leaves the place out).
+    UNKNOWN = "unknown", _("未確認")
+
+
+# The accessibility profile's features, in the order pages show them.
+FEATURE_LABELS: dict[str, _StrPromise] = {
+    "step_free": _("段差のない入口"),
+    "lift": _("エレベーター"),
+    "accessible_toilet": _("車いす使用者用トイレ"),
+    "hearing_loop": _("ヒアリングループ（磁気ループ）"),
+    "braille": _("点字の案内"),
+    "seating": _("座って待てる席"),
+    "parking": _("障害者用駐車場"),
+    "quiet_room": _("静かな部屋"),
+}
+assert tuple(FEATURE_LABELS) == ACCESSIBILITY_FEATURES
+
+
+def _availability() -> models.CharField[str, str]:
+    return models.CharField(
+        max_length=8, choices=Availability.choices, default=Availability.UNKNOWN
+    )
+
+
 class Accessibility(HsdsModel):
+    """HSDS accessibility of a place. The first record of a location (by id)
+    carries its structured profile (x_<feature>: yes/no/unknown); the note is
+    ``details``, and ``description`` a plain summary for other readers."""
+
     hsds_table = "accessibility"
     location_id = models.CharField(max_length=64, blank=True, db_index=True)
     description = models.TextField(blank=True)
     details = models.TextField(blank=True)
     url = models.TextField(blank=True)
+    x_step_free = _availability()
+    x_lift = _availability()
+    x_accessible_toilet = _availability()
+    x_hearing_loop = _availability()
+    x_braille = _availability()
+    x_seating = _availability()
+    x_parking = _availability()
+    x_quiet_room = _availability()
+
+    def features(self) -> dict[str, str]:
+        return {f: getattr(self, f"x_{f}") for f in ACCESSIBILITY_FEATURES}
+
+    @property
+    def complete(self) -> bool:
+        """Every feature checked (none unknown)."""
+        return Availability.UNKNOWN not in self.features().values()
 
 
 class Language(HsdsModel):

@@ -25,10 +25,12 @@ from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.resources.hsds import Rejection, read_file, validate_record
 from tsunagari.resources.hsds.files import ImportFileError, write_csv_package, write_json
+from tsunagari.resources.hsds.schemas import ACCESSIBILITY_FEATURES
 from tsunagari.resources.models import (
     Accessibility,
     Address,
     Attribute,
+    Availability,
     CostOption,
     Language,
     Location,
@@ -103,7 +105,11 @@ class SearchQuery:
     town: str = ""
     day: str = ""
     free: bool = False
+    # Step-free entrance (kept for callers that ask only that; same as
+    # features=("step_free",)).
     wheelchair: bool = False
+    # Accessibility features a public place of the service must have ("yes").
+    features: tuple[str, ...] = ()
     language: str = ""
     audience: str = ""
     organization_id: str = ""
@@ -129,6 +135,9 @@ def search_services(query: SearchQuery) -> QuerySet[Service]:
         qs = qs.filter(is_free=True)
     if query.wheelchair:
         qs = qs.filter(wheelchair=True)
+    for feature in query.features:
+        if feature in ACCESSIBILITY_FEATURES:
+            qs = qs.filter(access_features__contains=f"|{feature}|")
     if query.language:
         qs = qs.filter(language_codes__contains=f"|{query.language.lower()[:16]}|")
     if query.audience:
@@ -424,7 +433,10 @@ def create_service(values: dict[str, Any], *, actor: Actor) -> CreateResult:
             (
                 "accessibility",
                 Accessibility(
-                    id=str(uuid.uuid4()), location_id=lid, description="車いすで利用できます"
+                    id=str(uuid.uuid4()),
+                    location_id=lid,
+                    description="段差のない入口: あり",
+                    x_step_free=Availability.YES,
                 ),
             )
         )

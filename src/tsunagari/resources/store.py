@@ -16,12 +16,18 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.resources.hsds import Bundle, Rejection, validate_record
-from tsunagari.resources.hsds.schemas import ENTITY_OF_TABLE, TABLE_OF_ENTITY, fields_of
+from tsunagari.resources.hsds.schemas import (
+    ACCESSIBILITY_FEATURES,
+    ENTITY_OF_TABLE,
+    TABLE_OF_ENTITY,
+    fields_of,
+)
 from tsunagari.resources.models import (
     MODELS,
     Accessibility,
     Address,
     Attribute,
+    Availability,
     CostOption,
     HsdsModel,
     HsdsRecord,
@@ -58,6 +64,7 @@ INTERNAL_FIELDS = frozenset(
         "language_codes",
         "is_free",
         "wheelchair",
+        "access_features",
     }
 )
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -379,7 +386,6 @@ KIND_ALIASES: dict[str, str] = {
     ResourceKind.JOB_SUPPORT: "しごと 仕事 就労 job",
     ResourceKind.CONSULTATION: "そうだん 相談",
 }
-_WHEELCHAIR_WORDS = ("車いす", "車椅子", "wheelchair", "バリアフリー", "step-free", "段差なし")
 _FREE_WORDS = ("無料", "free")
 
 
@@ -406,9 +412,7 @@ def _reindex_chunk(ids: list[str]) -> int:
     addresses: dict[str, list[Address]] = defaultdict(list)
     for a in Address.objects.filter(location_id__in=loc_ids):
         addresses[a.location_id].append(a)
-    access: dict[str, list[Accessibility]] = defaultdict(list)
-    for acc in Accessibility.objects.filter(location_id__in=loc_ids):
-        access[acc.location_id].append(acc)
+    profiles = profiles_of(loc_ids)
     schedules: dict[str, list[Schedule]] = defaultdict(list)
     sal_service = {sal.id: sal.service_id for sal in sals}
     for s in Schedule.objects.filter(
@@ -474,11 +478,19 @@ def _reindex_chunk(ids: list[str]) -> int:
             c.amount == 0 or any(w in (c.option or "").lower() for w in _FREE_WORDS)
             for c in costs[svc.id]
         ) or ("無料" in svc.fees_description)
-        svc.wheelchair = any(
-            any(w in f"{acc.description} {acc.details}".lower() for w in _WHEELCHAIR_WORDS)
+        # The structured profile, never words in a description: a feature
+        # counts where a public place of the service has it checked "yes".
+        has = {
+            feature
             for loc in places
-            for acc in access[loc.id]
+            if loc.id in profiles
+            for feature, value in profiles[loc.id].features().items()
+            if value == Availability.YES
+        }
+        svc.access_features = "".join(f"|{f}" for f in ACCESSIBILITY_FEATURES if f in has) + (
+            "|" if has else ""
         )
+        svc.wheelchair = "step_free" in has
         svc.is_public = (
             not svc.x_confidential
             and not svc.awaiting_check
@@ -486,10 +498,27 @@ def _reindex_chunk(ids: list[str]) -> int:
         )
     Service.objects.bulk_update(
         services,
-        ["search_text", "towns", "days", "language_codes", "is_free", "wheelchair", "is_public"],
+        [
+            "search_text",
+            "towns",
+            "days",
+            "language_codes",
+            "is_free",
+            "wheelchair",
+            "access_features",
+            "is_public",
+        ],
         batch_size=500,
     )
     return len(services)
+
+
+def profiles_of(location_ids: Iterable[str]) -> dict[str, Accessibility]:
+    """The accessibility record carrying each location's profile: its first by id."""
+    out: dict[str, Accessibility] = {}
+    for acc in Accessibility.objects.filter(location_id__in=list(location_ids)).order_by("id"):
+        out.setdefault(acc.location_id, acc)
+    return out
 
 
 def model_fields_for_entity(entity: str) -> list[str]:

@@ -14,6 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagari.accounts.policy import Action, allowed, require
+from tsunagari.audit.services import record_request
+from tsunagari.resources.accessibility import (
+    AccessibilityError,
+    profile_of,
+    profiles_for,
+    record_accessibility,
+)
 from tsunagari.resources.forms import (
     NewServiceForm,
     SearchForm,
@@ -21,7 +28,8 @@ from tsunagari.resources.forms import (
     VerifyForm,
     schedule_initial,
 )
-from tsunagari.resources.models import Service
+from tsunagari.resources.hsds.schemas import ACCESSIBILITY_FEATURES
+from tsunagari.resources.models import Availability, Location, Service, ServiceAtLocation
 from tsunagari.resources.services import (
     DirectoryError,
     SearchQuery,
@@ -78,11 +86,13 @@ def directory(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, service_id: str) -> HttpResponse:
     require(request.user, Action.VIEW_DIRECTORY)
     service = _service(request, service_id)
+    entry = describe(service, show_confidential=True)
     return render(
         request,
         "resources/detail.html",
         {
-            "entry": describe(service, show_confidential=True),
+            "entry": entry,
+            "profiles": profiles_for([p.location.id for p in entry.places]),
             "events": history(service)[:50],
             "can_edit": allowed(request.user, Action.EDIT_DIRECTORY),
             "own_edit": service.awaiting_check
@@ -213,4 +223,55 @@ def stale(request: HttpRequest) -> HttpResponse:
             "awaiting": awaiting.select_related("last_editor")[:100],
             "can_edit": allowed(request.user, Action.EDIT_DIRECTORY),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accessibility(request: HttpRequest, location_id: str) -> HttpResponse:
+    """A place's accessibility profile: each feature あり/なし/未確認 and a note."""
+    require(request.user, Action.EDIT_DIRECTORY)
+    location = Location.objects.filter(id=location_id[:64]).first()
+    if location is None or not allowed(request.user, Action.EDIT_DIRECTORY, location):
+        raise Http404(_("見つかりません。"))
+    back = (
+        ServiceAtLocation.objects.filter(location_id=location.id)
+        .order_by("service_id")
+        .values_list("service_id", flat=True)
+        .first()
+    )
+    profile = profile_of(location.id)
+    errors: dict[str, str] = {}
+    values = dict(profile.features)
+    note = profile.note
+    seen = profile.fingerprint
+    if request.method == "POST":
+        values = {f: request.POST.get(f, "")[:16] for f in ACCESSIBILITY_FEATURES}
+        note = request.POST.get("note", "")
+        seen = request.POST.get("seen", "")[:64]
+        try:
+            record_accessibility(location.id, values, note, seen=seen, actor=request.user)
+        except AccessibilityError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("バリアフリー情報を保存しました。"))
+            if back:
+                return redirect("resources:detail", service_id=back)
+            return redirect("resources:accessibility", location_id=location.id)
+    else:
+        record_request(request, "view", object_type="resources.location", object_id=location.id)
+    rows = [(f, label, values.get(f, "unknown")) for f, label, _v in profile.rows()]
+    return render(
+        request,
+        "resources/accessibility.html",
+        {
+            "location": location,
+            "rows": rows,
+            "choices": Availability.choices,
+            "note": note,
+            "seen": seen,
+            "errors": errors,
+            "back": back,
+        },
+        status=409 if "seen" in errors else (400 if errors else 200),
     )

@@ -54,3 +54,9 @@ def description(service: Service, variant: str, texts: Any, limit: int = 0) -> S
 @register.filter
 def japanese(text: str, variant: str) -> SafeString:
     return display.japanese(str(text or ""), variant)
+
+
+@register.filter
+def feature_text(feature: str, texts: Any) -> str:
+    """An accessibility feature's name in the current variant."""
+    return lookup_text(texts, f"feat_{feature}")

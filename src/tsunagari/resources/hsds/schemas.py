@@ -50,6 +50,23 @@ TABLE_OF_ENTITY: dict[str, str] = {
 }
 ENTITY_OF_TABLE: dict[str, str] = {t: e for e, t in TABLE_OF_ENTITY.items()}
 
+# The structured accessibility profile of a place (7-1): each feature is
+# "yes", "no" or "unknown" (not checked yet, never read as either), carried
+# on the HSDS accessibility record as x_<feature>. The free-text note is the
+# record's own ``details``; ``description`` is a plain summary of the features
+# for readers that know nothing of the profile.
+ACCESSIBILITY_FEATURES = (
+    "step_free",
+    "lift",
+    "accessible_toilet",
+    "hearing_loop",
+    "braille",
+    "seating",
+    "parking",
+    "quiet_room",
+)
+AVAILABILITY = ("yes", "no", "unknown")
+
 # The ward's profile: extension fields (x_ prefix) and their types.
 _AUDIENCE = {"type": "string", "pattern": r"^[a-z_]*(,[a-z_]+)*$", "maxLength": 120}
 EXTENSIONS: dict[str, dict[str, Any]] = {
@@ -69,6 +86,10 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "location": {
         "x_town": {"type": "string", "maxLength": 40},
         "x_confidential": {"type": "boolean"},
+    },
+    "accessibility": {
+        f"x_{feature}": {"type": "string", "enum": list(AVAILABILITY)}
+        for feature in ACCESSIBILITY_FEATURES
     },
 }
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from tsunagari.resources.display import schedule_text as _schedule_text
@@ -17,3 +19,8 @@ def schedule_text(schedule: Schedule, style: str = "ja") -> str:
 def pipes(value: str) -> list[str]:
     """``|en|zh|`` (a search column) as a list."""
     return [v for v in (value or "").split("|") if v]
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)
