@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tsunagari.accounts.personas import ensure_agencies, ensure_personas
 from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.lib import clock
 from tsunagari.plan.registry import FiscalYear
@@ -13,7 +14,11 @@ from tsunagari.workforce.models import Qualification, Supervision, Training, Wor
 
 
 @pytest.fixture
-def summary(demo_ward: str, db: None) -> str:
+def summary(db: None) -> str:
+    # The loader reads only the ward's agencies and the personas (it runs after the
+    # other demos in ``demo.loader``, but needs none of their records).
+    ensure_agencies(None)
+    ensure_personas()
     return load_demo_workforce(7)
 
 

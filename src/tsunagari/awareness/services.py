@@ -1,0 +1,242 @@
+"""The actions of awareness activities: record one, correct one.
+
+Each checks ``Action.WORK_AWARENESS``, runs in one transaction, validates its
+input (``AwarenessError`` says what to fix, nothing is written), writes the
+``AWARENESS_RECORDED`` event and the audit record, and reads the time from
+``lib.clock``. Pages and the demo call these.
+
+Reach is counts only, and they must agree: every count is a whole number of
+0 or more, the age bands add up to the participants, the feedback tally is
+at most the participants, a campaign gives its estimated reach, any other
+activity at least one participant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from tsunagari.accounts.policy import Action, require_actor
+from tsunagari.audit.models import AuditAction
+from tsunagari.audit.services import record
+from tsunagari.awareness.models import AGE_BANDS, Activity, ActivityKind, Theme
+from tsunagari.events.models import EventKind
+from tsunagari.events.services import write_event
+from tsunagari.lib import clock
+from tsunagari.lib.errors import FieldErrors
+
+if TYPE_CHECKING:
+    from tsunagari.accounts.models import Staff
+
+TITLE_MAX = 120
+PLACE_MAX = 120
+ORGANISER_MAX = 120
+TOWN_MAX = 40
+# More than a large hall holds in one activity: a bigger number is a typing slip.
+MAX_PARTICIPANTS = 5000
+# A ward-wide campaign reaches at most about everyone in the ward.
+MAX_REACH = 600_000
+EARLIEST = date(2000, 1, 1)
+
+
+class AwarenessError(FieldErrors):
+    """Input that cannot be saved; ``errors`` maps field -> what to fix. Nothing was written."""
+
+
+@dataclass
+class ActivityInput:
+    title: str = ""
+    kind: str = ""
+    held_on: object = None  # date or "YYYY-MM-DD"
+    town: str = ""
+    place: str = ""
+    organiser: str = ""
+    themes: list[str] = field(default_factory=list)
+    participants: object = 0
+    bands: dict[str, object] = field(default_factory=dict)  # AGE_BANDS field name -> count
+    estimated_reach: object = 0
+    understood: object = 0
+    partly: object = 0
+    not_understood: object = 0
+
+
+def _text(
+    value: object, name: str, limit: int, errors: dict[str, str], *, needed: bool = False
+) -> str:
+    if not isinstance(value, str):
+        errors[name] = gettext("文字で入力してください。")
+        return ""
+    value = value.strip()
+    if needed and not value:
+        errors[name] = gettext("入力してください。")
+    elif len(value) > limit:
+        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
+    elif "\x00" in value:
+        errors[name] = gettext("使えない文字が含まれています。")
+    return value
+
+
+def _count(value: object, name: str, limit: int, errors: dict[str, str], label: str) -> int:
+    """A whole number from 0 to ``limit``; an empty field is 0."""
+    if value is None or value == "":
+        return 0
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.lstrip("-").isdigit() and len(text) < 10:
+            number = int(text)
+    if number is None:
+        errors[name] = gettext("%(label)sは半角の整数で入力してください。") % {"label": label}
+        return 0
+    if number < 0:
+        errors[name] = gettext("%(label)sにマイナスの数は入力できません。") % {"label": label}
+        return 0
+    if number > limit:
+        errors[name] = gettext(
+            "%(label)sが%(limit)sを超えています。入力の誤りがないか確かめてください。"
+        ) % {"label": label, "limit": f"{limit:,}"}
+        return 0
+    return number
+
+
+def _day(value: object, errors: dict[str, str]) -> date | None:
+    day: date | None = None
+    if isinstance(value, date):
+        day = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            day = date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            errors["held_on"] = gettext("日付は 2026-04-01 の形で入力してください。")
+            return None
+    else:
+        errors["held_on"] = gettext("実施日を入力してください。")
+        return None
+    if day > clock.today():
+        errors["held_on"] = gettext("未来の日付は記録できません。実施した後に記録してください。")
+        return None
+    if day < EARLIEST:
+        errors["held_on"] = gettext("2000年より前の日付は記録できません。")
+        return None
+    return day
+
+
+def check_activity(data: ActivityInput, errors: dict[str, str]) -> dict[str, Any]:
+    """The values of ``data`` when they agree with each other; errors otherwise."""
+    title = _text(data.title, "title", TITLE_MAX, errors, needed=True)
+    if data.kind not in ActivityKind.values:
+        errors["kind"] = gettext("種類を一覧から選んでください。")
+    held_on = _day(data.held_on, errors)
+    town = _text(data.town, "town", TOWN_MAX, errors)
+    place = _text(data.place, "place", PLACE_MAX, errors)
+    organiser = _text(data.organiser, "organiser", ORGANISER_MAX, errors, needed=True)
+    themes = [t for t in dict.fromkeys(data.themes or []) if isinstance(t, str)]
+    if not themes:
+        errors["themes"] = gettext("テーマを1つ以上選んでください。")
+    elif any(t not in Theme.values for t in themes):
+        errors["themes"] = gettext("テーマは一覧から選んでください。")
+    participants = _count(data.participants, "participants", MAX_PARTICIPANTS, errors,
+                          gettext("参加者数"))  # fmt: skip
+    bands = {name: _count(data.bands.get(name), name, MAX_PARTICIPANTS, errors, gettext(label))
+             for name, label in AGE_BANDS}  # fmt: skip
+    reach = _count(data.estimated_reach, "estimated_reach", MAX_REACH, errors,
+                   gettext("推計の到達数"))  # fmt: skip
+    feedback = {
+        "understood": _count(data.understood, "understood", MAX_PARTICIPANTS, errors,
+                             gettext("「理解できた」の数")),
+        "partly": _count(data.partly, "partly", MAX_PARTICIPANTS, errors,
+                         gettext("「少し理解できた」の数")),
+        "not_understood": _count(data.not_understood, "not_understood", MAX_PARTICIPANTS, errors,
+                                 gettext("「理解できなかった」の数")),
+    }  # fmt: skip
+    counts_ok = "participants" not in errors and not any(n in errors for n, _l in AGE_BANDS)
+    if counts_ok and sum(bands.values()) != participants:
+        errors["bands"] = gettext(
+            "年齢区分の合計（%(sum)s人）が参加者数（%(total)s人）と合いません。"
+            "年齢がわからない人は「年齢不明」に入れてください。"
+        ) % {"sum": sum(bands.values()), "total": participants}
+    if (
+        counts_ok
+        and not any(k in errors for k in feedback)
+        and sum(feedback.values()) > participants
+    ):
+        errors["feedback"] = gettext(
+            "感想の数の合計（%(sum)s人）が参加者数（%(total)s人）を超えています。"
+        ) % {"sum": sum(feedback.values()), "total": participants}
+    if data.kind == ActivityKind.CAMPAIGN:
+        if "estimated_reach" not in errors and reach == 0:
+            errors["estimated_reach"] = gettext(
+                "キャンペーンは推計の到達数（配布したチラシの数、投稿の表示数など）を入力してください。"
+            )
+    elif data.kind in ActivityKind.values:
+        if "participants" not in errors and participants == 0:
+            errors["participants"] = gettext("参加者数を入力してください（1人以上）。")
+        if "estimated_reach" not in errors and reach:
+            errors["estimated_reach"] = gettext(
+                "推計の到達数はキャンペーンのときだけ入力します。参加者数に入れてください。"
+            )
+    return {
+        "title": title, "kind": data.kind, "held_on": held_on, "town": town, "place": place,
+        "organiser": organiser, "themes": themes, "participants": participants, **bands,
+        "estimated_reach": reach, **feedback,
+    }  # fmt: skip
+
+
+def _facts(activity: Activity) -> dict[str, Any]:
+    return {"activity_kind": activity.kind, "held_on": activity.held_on.isoformat(),
+            "town": activity.town, "themes": activity.themes,
+            "participants": activity.participants, "estimated_reach": activity.estimated_reach}  # fmt: skip
+
+
+def record_activity(actor: Staff | None, data: ActivityInput) -> Activity:
+    """Record an awareness activity that took place, with its reach."""
+    require_actor(actor, Action.WORK_AWARENESS)
+    with transaction.atomic():
+        errors: dict[str, str] = {}
+        values = check_activity(data, errors)
+        if errors:
+            raise AwarenessError(errors)
+        now = clock.now()
+        activity = Activity.objects.create(**values, created=now, updated=now, created_by=actor)
+        write_event(EventKind.AWARENESS_RECORDED, activity, actor, change="recorded",
+                    **_facts(activity))  # fmt: skip
+        record(actor, AuditAction.CREATE, obj=activity, reason="awareness activity recorded",
+               detail=_facts(activity))  # fmt: skip
+    return activity
+
+
+def correct_activity(
+    actor: Staff | None, activity_id: int, data: ActivityInput, *, version: int
+) -> Activity:
+    """Correct a recorded activity; refused when someone saved it since ``version`` was read."""
+    require_actor(actor, Action.WORK_AWARENESS)
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
+        if activity is None:
+            raise AwarenessError({"activity": gettext("その活動はありません。")})
+        if activity.version != version:
+            raise AwarenessError({"version": gettext(
+                "ほかの職員がこの活動を先に保存しました。最新の内容を開き直してから直してください。")})  # fmt: skip
+        errors: dict[str, str] = {}
+        values = check_activity(data, errors)
+        if errors:
+            raise AwarenessError(errors)
+        before = _facts(activity)
+        for name, value in values.items():
+            setattr(activity, name, value)
+        activity.updated = clock.now()
+        activity.version += 1
+        activity.save()
+        after = _facts(activity)
+        changed = sorted(k for k in after if after[k] != before[k])
+        write_event(EventKind.AWARENESS_RECORDED, activity, actor, change="corrected",
+                    fields=changed, **after)  # fmt: skip
+        record(actor, AuditAction.UPDATE, obj=activity, reason="awareness activity corrected",
+               detail={"fields": changed, **after})  # fmt: skip
+    return activity
