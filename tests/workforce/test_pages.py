@@ -63,3 +63,26 @@ def test_an_agencys_course_and_supervision_from_the_forms(
     assert Supervision.objects.get().workers.count() == 2
     page = client.get("/workforce/agencies/lsc-16/?year=2025").content.decode()
     assert "虐待対応研修" in page and "グループ" in page
+
+
+def test_every_page_opens_for_the_ward(
+    client_for: Callable[[str], Client], workers: dict[str, Worker]
+) -> None:
+    admin = client_for("admin")
+    admin.post("/workforce/cross-agency/new/", {
+        "title": "合同研修", "held_on": "2026-01-10", "hours": "3", "organiser": "福祉課",
+        "workers": [str(workers["ward"].pk)]})  # fmt: skip
+    course = Training.objects.get()
+    for url in ("/workforce/", "/workforce/?year=2025", "/workforce/cross-agency/",
+                "/workforce/cross-agency/new/", "/workforce/agencies/lsc-16/trainings/new/",
+                "/workforce/agencies/lsc-16/supervision/new/", f"/workforce/trainings/{course.pk}/",
+                f"/workforce/workers/{workers['toyosu'].pk}/", "/workforce/agencies/npo-05/"):  # fmt: skip
+        assert admin.get(url).status_code == 200, url
+    # a supervisor adds their own people to the ward's course, and only theirs are offered
+    supervisor = client_for("supervisor.elderly")
+    page = supervisor.get(f"/workforce/trainings/{course.pk}/").content.decode()
+    assert "北砂 一郎" in page and "豊洲 四季" not in page
+    supervisor.post(
+        f"/workforce/trainings/{course.pk}/", {"workers": [str(workers["kitasuna1"].pk)]}
+    )
+    assert course.attendances.count() == 2
