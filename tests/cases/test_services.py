@@ -195,8 +195,8 @@ def test_it_closes_with_a_handover_and_reopens_at_the_stage_it_had(
     assert need_basis(coordinator, person_id=ward["mother"].pk) == case.need
     kinds = list(DomainEvent.objects.filter(object_type="cases.case", person=ward["mother"])
                  .order_by("pk").values_list("kind", flat=True))  # fmt: skip
-    assert kinds == ["case.opened", "case.confidentiality", "case.stage_moved", "case.closed",
-                     "case.reopened"]  # fmt: skip
+    assert kinds == ["case.opened", "case.worker_assigned", "case.confidentiality",
+                     "case.stage_moved", "case.closed", "case.reopened"]  # fmt: skip
 
 
 def test_it_suspends_a_case_keeping_its_stage(

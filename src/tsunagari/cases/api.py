@@ -23,12 +23,14 @@ from tsunagari.cases.models import Case, SourceKind, SupportPlan
 from tsunagari.cases.services import (
     MAX_MEMBERS,
     MAX_TEAM,
+    AssignInput,
     CaseError,
     CaseInput,
     CaseSource,
     EndInput,
     TeamInput,
     allowed_moves,
+    assign_worker,
     end_case,
     move_stage,
     open_case,
@@ -92,6 +94,7 @@ class TeamOut(Schema):
     agency: str
     agency_name: str
     role: str
+    worker: str = ""
 
 
 class CaseSummaryOut(Schema):
@@ -134,8 +137,9 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         "regime": case.regime, "lead": case.lead.username, "opened_at": case.opened_at,
         "members": [person_out(v) for v in members],
         "source": case.source_kind, "source_id": case.source_id,
-        "team": [{"agency": t.agency.code, "agency_name": t.agency.name, "role": t.role}
-                 for t in case.team.select_related("agency")],
+        "team": [{"agency": t.agency.code, "agency_name": t.agency.name, "role": t.role,
+                  "worker": t.worker.username if t.worker else ""}
+                 for t in case.team.select_related("agency", "worker")],
         "lead_agency": case.lead.agency.code if case.lead.agency else "",
         "allowed_moves": allowed_moves(case) if allowed(staff, Action.WORK_CASES, case) else [],
         "support_meeting_id": case.support_meeting_id, "consent_id": case.consent_id,
@@ -202,6 +206,25 @@ def case_stage(request: HttpRequest, case_id: int, payload: StageIn) -> Any:
     staff = signed_in_staff(request)
     try:
         move_stage(staff, case_id, payload.stage)
+    except CaseError as exc:
+        return _refused(exc)
+    return Status(200, _detail(request, get_case_for(staff, case_id)))
+
+
+class WorkerIn(Schema):
+    agency: str = Field(..., max_length=64, description="The team agency's code.")
+    worker: str = Field(..., max_length=150, description="The worker's username (of that agency).")
+    lead: bool = Field(False, description="The worker becomes the lead (主担当).")
+
+
+@router.post(
+    "/{case_id}/workers", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def case_worker(request: HttpRequest, case_id: int, payload: WorkerIn) -> Any:
+    """Name a team agency's worker on the case (or the lead)."""
+    staff = signed_in_staff(request)
+    try:
+        assign_worker(staff, case_id, AssignInput(payload.agency, payload.worker, payload.lead))
     except CaseError as exc:
         return _refused(exc)
     return Status(200, _detail(request, get_case_for(staff, case_id)))

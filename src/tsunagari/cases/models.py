@@ -170,6 +170,11 @@ class TeamAgency(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("役割"), max_length=60, blank=True)
+    # The agency's worker on the case (the lead's agency: the lead, 主担当).
+    worker = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("担当者"),
+    )  # fmt: skip
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -502,8 +502,9 @@ def open_case(actor: Staff, source: CaseSource | int, data: CaseInput) -> Case:
             opened_by=actor, opened_agency_id=actor.agency_id, opened_at=clock.now(),
         )  # fmt: skip
         TeamAgency.objects.bulk_create(
-            [TeamAgency(case=case, agency=a, role=role, added_at=clock.now()) for a, role in team]
-        )
+            [TeamAgency(case=case, agency=a, role=role, added_at=clock.now(),
+                        worker=lead if a.pk == lead.agency_id else None) for a, role in team]
+        )  # fmt: skip
         CaseMember.objects.bulk_create(
             [CaseMember(case=case, person_id=m.person_id, relation=m.relation) for m in members]
         )
@@ -513,6 +514,7 @@ def open_case(actor: Staff, source: CaseSource | int, data: CaseInput) -> Case:
                 source_id=source.id)  # fmt: skip
         _audit(actor, AuditAction.CREATE, case, "case opened", regime=case.regime, agencies=codes,
                source=source.kind, source_id=source.id)  # fmt: skip
+        _assigned(actor, case, lead, as_lead=True, before=None)
         if case.regime == Regime.SUPPORT_MEETING:
             # The opening form states the duty; opening it is the opener's confirmation.
             _confirm(actor, case)
@@ -594,6 +596,76 @@ def add_agency(actor: Staff, case_id: int, code: str, role: str = "") -> TeamAge
         row = TeamAgency.objects.create(case=case, agency=agency, role=role, added_at=clock.now())
         _events(EventKind.CASE_AGENCY_ADDED, case, actor, agency=agency.code)
         _audit(actor, AuditAction.UPDATE, case, "case agency added", agency=agency.code)
+    return row
+
+
+@dataclass
+class AssignInput:
+    """A team agency's worker on the case; ``lead``: the worker becomes the lead (主担当)."""
+
+    agency: str = ""  # the team agency's code
+    worker: str = ""  # the worker's username (staff of that agency)
+    lead: bool = False
+
+
+def _assigned(actor: Staff, case: Case, worker: Staff, *, as_lead: bool,
+              before: Staff | None) -> None:  # fmt: skip
+    agency = worker.agency.code if worker.agency else ""
+    role = "lead" if as_lead else "agency"
+    _events(EventKind.CASE_WORKER_ASSIGNED, case, actor, role=role, agency=agency,
+            worker=worker.username, before=before.username if before else None)  # fmt: skip
+    _audit(actor, AuditAction.UPDATE, case, "case worker assigned", role=role, agency=agency,
+           worker=worker.username)  # fmt: skip
+
+
+def assign_worker(actor: Staff, case_id: int, data: AssignInput) -> TeamAgency:
+    """Name a team agency's worker on the case, and optionally make them the lead
+    (主担当); the lead's agency's worker is the lead, so changing it there changes
+    the lead too. The worker is an active staff member of that agency who handles
+    personal records."""
+    get_workable_case(actor, case_id)
+    with transaction.atomic():
+        case = _locked(case_id)
+        if not case.is_open:
+            raise CaseError({"worker": gettext("終結・中断した事例の担当者は変えられません。")})
+        errors: dict[str, str] = {}
+        row = None
+        code = data.agency.strip()[:CODE_MAX] if isinstance(data.agency, str) else ""
+        if code:
+            row = (TeamAgency.objects.select_for_update().select_related("agency", "worker")
+                   .filter(case=case, agency__code=code).first())  # fmt: skip
+        if row is None:
+            raise CaseError(
+                {"agency": gettext("担当者を決める機関を、チームの機関から選んでください。")}
+            )
+        username = data.worker.strip()[:150] if isinstance(data.worker, str) else ""
+        worker = (
+            Staff.objects.select_related("agency")
+            .filter(username=username, is_active=True, agency=row.agency).first()
+            if username else None
+        )  # fmt: skip
+        if worker is None:
+            errors["worker"] = gettext("担当者は、%(agency)sの職員から選んでください。") % {
+                "agency": row.agency.name
+            }
+        elif not allowed(worker, Action.VIEW_PERSONAL_DATA):
+            errors["worker"] = gettext(
+                "この職員には個人の記録を扱う役割がないため、担当者にできません。"
+            )
+        as_lead = bool(data.lead) or row.agency_id == case.lead.agency_id
+        if errors or worker is None:
+            raise CaseError(errors)
+        if row.worker_id == worker.pk and (not as_lead or case.lead_id == worker.pk):
+            raise CaseError({"worker": gettext("この職員はすでにこの機関の担当者です。")})
+        before_lead = case.lead
+        if as_lead and case.lead_id != worker.pk:
+            case.lead = worker
+            case.save(update_fields=["lead"])
+        before = row.worker
+        row.worker = worker
+        row.save(update_fields=["worker"])
+        _assigned(actor, case, worker, as_lead=as_lead,
+                  before=before_lead if as_lead else before)  # fmt: skip
     return row
 
 

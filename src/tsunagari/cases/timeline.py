@@ -51,6 +51,9 @@ def _label(e: DomainEvent) -> str:
     if e.kind == EventKind.CASE_MONITORED:
         return gettext("%(base)s（%(progress)s）") % {
             "base": base, "progress": dict(Progress.choices).get(data.get("progress", ""), "?")}  # fmt: skip
+    if e.kind == EventKind.CASE_WORKER_ASSIGNED:
+        role = gettext("主担当") if data.get("role") == "lead" else gettext("機関の担当者")
+        return gettext("%(base)s（%(role)s）") % {"base": base, "role": role}
     if e.kind == EventKind.CASE_OPENED:
         return gettext("%(base)s（%(regime)s）") % {
             "base": base, "regime": regimes.get(data.get("regime", ""), "?")}  # fmt: skip

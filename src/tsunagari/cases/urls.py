@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:case_id>/end/", views.case_end, name="end"),
     path("<int:case_id>/reopen/", views.case_reopen, name="reopen"),
     path("<int:case_id>/agencies/", views.case_add_agency, name="add_agency"),
+    path("<int:case_id>/workers/", views.case_assign, name="assign"),
     path("<int:case_id>/regime/", views.case_regime, name="regime"),
     path("<int:case_id>/confidentiality/", views.case_confirm, name="confirm"),
     path("<int:case_id>/assessment/", work_views.assessment, name="assessment"),

@@ -28,10 +28,12 @@ from tsunagari.cases.models import (
     SourceKind,
     Stage,
     SupportPlan,
+    TeamAgency,
 )
 from tsunagari.cases.services import (
     MAX_TEAM,
     PLAN_EXPECTED_DAYS,
+    AssignInput,
     CaseError,
     CaseInput,
     CaseSource,
@@ -40,6 +42,7 @@ from tsunagari.cases.services import (
     add_agency,
     agency_actions,
     allowed_moves,
+    assign_worker,
     case_from,
     cases_without_plan,
     change_regime,
@@ -115,6 +118,22 @@ def _leads() -> list[Staff]:
     rows = Staff.objects.filter(is_active=True, agency__isnull=False, agency__is_active=True)
     return [s for s in rows.select_related("agency").order_by("agency__code", "username")
             if allowed(s, Action.VIEW_PERSONAL_DATA)]  # fmt: skip
+
+
+def _workers(case: Case) -> dict[int, list[Staff]]:
+    """Per team agency, the staff who may be its worker on the case."""
+    agencies = set(case.team.values_list("agency_id", flat=True))
+    found: dict[int, list[Staff]] = {}
+    for s in _leads():
+        if s.agency_id in agencies:
+            found.setdefault(s.agency_id, []).append(s)
+    return found
+
+
+def _team_rows(case: Case, can_work: bool) -> list[tuple[TeamAgency, list[Staff]]]:
+    """The team, each agency with the staff who may be named its worker (when the viewer works it)."""
+    workers = _workers(case) if can_work else {}
+    return [(t, workers.get(t.agency_id, [])) for t in case.team.select_related("agency", "worker")]
 
 
 def _source_from(request: HttpRequest) -> CaseSource | None:
@@ -223,7 +242,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/detail.html", {
         "case": case, "person": person,
         "members": list(zip(member_rows, member_views, strict=True)),
-        "team": list(case.team.select_related("agency")),
+        "team": _team_rows(case, can_work and case.is_open),
         "moves": [(s, Stage(s).label) for s in allowed_moves(case)] if can_work else [],
         "stages": [(s, Stage(s).label) for s in MOVABLE_STAGES] + [(Stage.CLOSED, Stage.CLOSED.label)],
         "can_work": can_work, "timeline": case_timeline(staff, case, [person, *member_views]),
@@ -303,3 +322,13 @@ def case_regime(request: HttpRequest, case_id: int) -> HttpResponse:
     regime = request.POST.get("regime", "")[:40]
     return _act(request, case_id, lambda: change_regime(staff, case_id, regime),
                 gettext("情報共有の根拠を変えました。"))  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    data = AssignInput(agency=request.POST.get("agency", ""), worker=request.POST.get("worker", ""),
+                       lead=request.POST.get("lead") == "1")  # fmt: skip
+    return _act(request, case_id, lambda: assign_worker(staff, case_id, data),
+                gettext("担当者を記録しました。"))  # fmt: skip
