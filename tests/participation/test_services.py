@@ -171,6 +171,10 @@ def test_it_records_a_follow_up_and_schedules_the_next(pward: dict[str, Any]) ->
     assert FollowUp.objects.get(done_on__isnull=True).due_on == date(2026, 10, 6)
     with pytest.raises(ParticipationError):
         record_follow_up(pward["worker"], follow.pk, "二重")
+    # a follow-up is an event of its own kind, not a move of the placement
+    followed = DomainEvent.objects.get(kind=EventKind.PLACEMENT_FOLLOWED_UP)
+    assert followed.object_id == str(placement.pk) and followed.data["follow_up"] == "2026-10-06"
+    assert not DomainEvent.objects.filter(kind=EventKind.PLACEMENT_MOVED).exists()
 
 
 def test_it_refuses_another_agency_the_placement(

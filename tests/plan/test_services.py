@@ -33,6 +33,19 @@ def test_only_planners_set_targets(period: PlanPeriod, personas: dict[str, Staff
     services.set_target(personas["planner"], indicator.pk, 2026, "10")
     assert Target.objects.get().value == 10
     assert DomainEvent.objects.filter(kind=EventKind.PLAN_TARGET_SET).count() == 1
+    # changing the target set for that year is a revision of the plan
+    services.set_target(personas["planner"], indicator.pk, 2026, "8")
+    assert DomainEvent.objects.filter(kind=EventKind.PLAN_TARGET_SET).count() == 1
+    revised = DomainEvent.objects.get(kind=EventKind.PLAN_REVISED)
+    assert revised.data["value"] == 8 and revised.data["previous"] == 10
+
+
+def test_a_baseline_is_an_event_of_its_own(period: PlanPeriod, personas: dict[str, Staff]) -> None:
+    indicator = period.indicators.get(code="6-2.fraud_damage")
+    services.set_baseline(personas["planner"], indicator.pk, 2025, "12")
+    event = DomainEvent.objects.get(kind=EventKind.PLAN_BASELINE_SET)
+    assert event.data["baseline"] == 12 and event.data["baseline_year"] == 2025
+    assert not DomainEvent.objects.filter(kind=EventKind.PLAN_TARGET_SET).exists()
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from tsunagari.safeguarding.services import (
     close_report,
     confirm_safety,
     escalate_overdue,
+    identify_person,
     seal_address,
 )
 
@@ -177,3 +178,19 @@ def test_it_opens_the_child_to_the_centre_it_was_handed_to(
     assert is_entitled(personas["consultant.child"], elder)
     with pytest.raises(PermissionDenied):  # the centre works it under its own rules, not here
         confirm_safety(personas["consultant.child"], 1, "見た")
+
+
+def test_identifying_the_person_of_a_report_is_an_event_of_its_own(
+    personas: dict[str, Staff], elder: Person
+) -> None:
+    from tsunagari.safeguarding.services import ReportInput, file_report
+
+    report = file_report(personas["commissioner"], ReportInput(
+        law="elder_carer", subject_note="北砂の80代の女性", kinds=["physical"],
+        summary="夜に大きな声と物音。", reporter_type="neighbour"))  # fmt: skip
+    identify_person(personas["safeguarding"], report.pk, str(elder.pk))
+    kinds = list(DomainEvent.objects.filter(object_type="safeguarding.report",
+                                            object_id=str(report.pk)).values_list("kind", flat=True))  # fmt: skip
+    assert kinds == [EventKind.SAFEGUARDING_REPORTED, EventKind.SAFEGUARDING_PERSON_IDENTIFIED]
+    with pytest.raises(SafeguardingError):
+        identify_person(personas["safeguarding"], report.pk, str(elder.pk))

@@ -438,9 +438,8 @@ def record_follow_up(
             days = next_in or FOLLOW_UP_DAYS.get(placement.state, 10)
             due = _working_day_after(today, days)
             FollowUp.objects.create(placement=placement, due_on=due)
-        # No kind of its own: a follow-up is a step of the placement.
-        write_event(EventKind.PLACEMENT_MOVED, placement, _staff(actor),
-                    person_id=placement.person_id, before=placement.state, after=placement.state,
+        write_event(EventKind.PLACEMENT_FOLLOWED_UP, placement, _staff(actor),
+                    person_id=placement.person_id, state=placement.state,
                     follow_up_done=today.isoformat(),
                     follow_up=due.isoformat() if due else None)  # fmt: skip
         record(actor, AuditAction.UPDATE, obj=follow, person_id=placement.person_id)

@@ -147,7 +147,9 @@ def set_target(
         facts: dict[str, Any] = {"indicator": defn.code, "fiscal_year": year, "value": number}
         if previous is not None:
             facts["previous"] = previous.value
-        write_event(EventKind.PLAN_TARGET_SET, target, actor, **facts)
+        # A target changed after it was set is a revision of the plan mid-period.
+        kind = EventKind.PLAN_REVISED if previous is not None else EventKind.PLAN_TARGET_SET
+        write_event(kind, target, actor, **facts)
         record(
             actor,
             AuditAction.UPDATE if previous else AuditAction.CREATE,
@@ -173,7 +175,7 @@ def set_baseline(
         facts: dict[str, Any] = {"indicator": defn.code, "baseline_year": year, "baseline": number}
         defn.baseline_year, defn.baseline_value = year, number
         defn.save(update_fields=["baseline_year", "baseline_value"])
-        write_event(EventKind.PLAN_TARGET_SET, defn, actor, **facts)
+        write_event(EventKind.PLAN_BASELINE_SET, defn, actor, **facts)
         record(actor, AuditAction.UPDATE, obj=defn, reason="plan baseline set", detail=facts)
     return defn
 

@@ -370,7 +370,7 @@ def identify_person(actor: Staff, report_id: int, person_id: str) -> Report:
         report.version += 1
         report.save()
         _team_link(report, actor)
-        _event(EventKind.SAFEGUARDING_REPORTED, report, actor, identified=True)
+        _event(EventKind.SAFEGUARDING_PERSON_IDENTIFIED, report, actor)
         _audit(actor, AuditAction.UPDATE, report, "person identified")
     return report
 
