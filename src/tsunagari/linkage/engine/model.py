@@ -91,6 +91,15 @@ def _with_priors(name: str, levels: list[Any]) -> list[Any]:
     ]
 
 
+#: A name's frequency is weighed against the u-probability of the level it
+#: adjusts. Splink otherwise looks for a level whose SQL is only
+#: ``{reading}_l = {reading}_r`` and takes that level's u, which here is "reading
+#: agrees, kanji differ" (a rare level, u about 100 times smaller): every full
+#: agreement of kanji and reading then lost five to seven bits, most for common
+#: surnames, and one person's two records scored like namesakes.
+TF_OWN_U = True
+
+
 def _name_part(part: str, label: str) -> cl.CustomComparison:
     """One comparison per name part, looking at kanji key and kana key together.
 
@@ -110,11 +119,11 @@ def _name_part(part: str, label: str) -> cl.CustomComparison:
                 ).configure(is_null_level=True),
                 cll.CustomLevel(
                     f"{kj}_l = {kj}_r AND {kn}_l = {kn}_r", "kanji and reading agree"
-                ).configure(tf_adjustment_column=kn),
+                ).configure(tf_adjustment_column=kn, disable_tf_exact_match_detection=TF_OWN_U),
                 cll.CustomLevel(
                     f"{kj}_l = {kj}_r AND ({kn}_l IS NULL OR {kn}_r IS NULL)",
                     "kanji agree, one reading missing",
-                ).configure(tf_adjustment_column=kj),
+                ).configure(tf_adjustment_column=kj, disable_tf_exact_match_detection=TF_OWN_U),
                 cll.CustomLevel(f"{kn}_l = {kn}_r", "reading agrees, kanji differ or missing"),
                 cll.CustomLevel(f"{kj}_l = {kj}_r", "kanji agree, readings differ"),
                 # A near reading only counts when a kanji side is missing: with
