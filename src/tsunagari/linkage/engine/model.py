@@ -231,11 +231,45 @@ def _exact(column: str, label: str) -> cl.CustomComparison:
 #: duplicate). The odds are fixed rather than learned: EM has no labelled
 #: duplicates to learn them from. Full name in kanji and reading plus the full
 #: birth date outweigh it; less than that does not. When the two records are
-#: not even in one town, namesakes born the same day (which the contract also
-#: names) are as likely as one person registered twice: the evidence against
-#: is stronger, and such pairs land in the review band, not in one person.
+#: both live entries (:func:`in_household_list`) and not even in one town,
+#: namesakes born the same day (which the contract also names) are as likely
+#: as one person registered twice: the evidence against is stronger, and such
+#: pairs land in the review band, not in one person. A 住登外 record beside a
+#: 住民 record is not a second live person, so it weighs as any second number.
 TWO_NUMBERS_M, TWO_NUMBERS_U = 0.01, 0.6
 TWO_NUMBERS_APART_M, TWO_NUMBERS_APART_U = 0.0002, 0.6
+
+
+def in_household_list(records: pd.DataFrame) -> pd.Series:
+    """Per record, whether it is a live entry of its source's household list.
+
+    1 where the source numbers households (the registry's 世帯番号) and the
+    record has a number; 0 where the source numbers households but the record
+    has none (a 住登外 record: a person known to ward systems who does not
+    live in the ward, kept beside a later 住民 record); null where the source
+    numbers no households (nothing is known).
+
+    Args:
+        records: normalised records with ``source`` and ``household_ref``.
+
+    Returns:
+        A nullable Int8 series aligned with ``records``.
+
+    Example:
+        >>> in_household_list(records).tolist()  # doctest: +SKIP
+        [1, 1, 0, <NA>]
+    """
+    ref = records["household_ref"]
+    numbered = np.array(records["source"].isin(set(records.loc[ref.notna(), "source"])))
+    if not OUTSIDE_RECORD_RULE:
+        numbered[:] = False
+    flag = pd.array(ref.notna().to_numpy().astype("int8"), dtype="Int8")
+    return pd.Series(flag, index=records.index).mask(~numbered)
+
+
+#: Whether a record outside its source's household list counts as an earlier
+#: or outside record (switched off only to measure the rule).
+OUTSIDE_RECORD_RULE = True
 
 
 def _resident_id() -> cl.CustomComparison:
@@ -255,9 +289,11 @@ def _resident_id() -> cl.CustomComparison:
                 fix_u_probability=True,
             ),
             cll.CustomLevel(
-                "source_l = source_r AND (addr_town_l IS NULL OR addr_town_r IS NULL"
-                " OR addr_town_l <> addr_town_r)",
-                "two numbers in one source, not in one town (two people, or review)",
+                "source_l = source_r AND COALESCE(in_household_list_l, 1) = 1"
+                " AND COALESCE(in_household_list_r, 1) = 1"
+                " AND (addr_town_l IS NULL OR addr_town_r IS NULL OR addr_town_l <> addr_town_r)",
+                "two numbers in one source, both live records, not in one town"
+                " (two people, or review)",
             ).configure(
                 m_probability=TWO_NUMBERS_APART_M,
                 u_probability=TWO_NUMBERS_APART_U,

@@ -137,6 +137,8 @@ def load_records(
         del extract
     records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     records = split_names(records)
+    if len(records):
+        records["in_household_list"] = model.in_household_list(records)
     records.insert(0, "uid", np.arange(len(records), dtype=np.int64))
     return records, warnings, attributes
 
