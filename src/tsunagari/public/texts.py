@@ -123,9 +123,9 @@ _T: dict[str, tuple[str, str, str]] = {
     "contact": ("問い合わせ", "れんらくさき", "Contact"),
     "organization": ("運営", "やって いる ところ", "Run by"),
     "privacy": (
-        "このページは利用者を追跡しません。外部のサービスにも接続しません。保存するのは表示の設定（言語・文字の大きさ）だけです。",
+        "このページは利用者を追跡しません。外部のサービスにも接続しません。保存するのは表示の設定（言語・文字の大きさ）と、報告フォームのなりすまし防止の確認用の値だけです。",
         "この ページは あなたの ことを きろく しません。",
-        "These pages do not track you and make no requests to other sites; only your display settings are stored.",
+        "These pages do not track you and make no requests to other sites; they store only your display settings and, for the report form, a check against forged submissions.",
     ),
     "check_note": (
         "電話番号や受付時間は変わることがあります。行く前に電話で確かめてください。",
