@@ -287,3 +287,19 @@ def test_it_reads_a_foreign_record_without_a_profile_as_unknown(db: None, tmp_pa
     assert not import_file(path, actor=None).refused
     profile = profile_of("0b4c5a3e-1111-4c1b-9a51-000000000010")
     assert set(profile.features.values()) == {"unknown"}
+
+
+def test_it_filters_the_public_api_on_the_profile(demo_directory: int, client: Any) -> None:
+    service, place = _public_place()
+    record_accessibility(
+        place.id, ALL_NO | {"quiet_room": "yes", "braille": "yes"}, "", seen=None, actor=None
+    )
+    found = json.loads(
+        client.get("/api/hsds/services?accessibility=quiet_room,braille&per_page=50").content
+    )
+    ids = {s["id"] for s in found["contents"]}
+    assert service.id in ids
+    expected = Service.objects.filter(
+        access_features__contains="|quiet_room|", x_confidential=False, awaiting_check=False
+    ).filter(access_features__contains="|braille|")
+    assert ids == set(expected.values_list("id", flat=True))

@@ -68,6 +68,10 @@ class ServiceFilters(PageParams):
     language: str = ""
     free: bool = False
     wheelchair: bool = False
+    # Accessibility features a place must have checked "yes", comma-separated
+    # (step_free, lift, accessible_toilet, hearing_loop, braille, seating,
+    # parking, quiet_room).
+    accessibility: str = ""
 
 
 class Hidden:
@@ -169,6 +173,7 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[
         day=filters.day,
         free=filters.free,
         wheelchair=filters.wheelchair,
+        features=tuple(f for f in filters.accessibility.split(",")[:8] if f),
         language=filters.language,
         organization_id=filters.organization_id[:64],
         taxonomy_term_id=filters.taxonomy_term_id[:64],
