@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -161,7 +162,7 @@ def create_alert(actor: Staff | None, data: AlertInput, *, by: Staff | None = No
     values = _clean(data)
     with transaction.atomic():
         now = clock.now()
-        alert = Alert.objects.create(reference=f"pending-{now.timestamp()}", created_by=author,
+        alert = Alert.objects.create(reference=f"p-{uuid4().hex[:16]}", created_by=author,
                                      created_at=now, updated_at=now, **values)  # fmt: skip
         alert.reference = _reference(alert)
         alert.save(update_fields=["reference"])
