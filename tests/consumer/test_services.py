@@ -149,17 +149,23 @@ def test_a_sealed_person_gets_no_task_and_is_left_to_designated_staff(
 def test_a_household_member_of_a_sealed_person_gets_no_task(
     personas: dict[str, Staff], ward: dict[str, Any]
 ) -> None:
-    # the older man living alone takes in the sealed woman: one shared, sealed address
+    # the sealed woman moves in with the young woman on a case: one shared, sealed address
     from tsunagari.people.models import Membership
 
     Membership.objects.filter(person=ward["sealed"]).update(until="2026-01-01")
-    Membership.objects.create(household=Membership.objects.get(person=ward["alone"]).household,
-                              person=ward["sealed"], relation="同居人")  # fmt: skip
+    home = Membership.objects.get(person=ward["on_case"]).household
+    Membership.objects.create(household=home, person=ward["sealed"], relation="同居人")
     alert = _issued(personas["consumer"])
-    # neither is alone now; the case and outreach people still get theirs
-    assert ward["alone"].pk not in _tasked(alert)
-    personas_case = _tasked(alert)
-    assert ward["on_case"].pk in personas_case
+    tasked = _tasked(alert)
+    # the case member is at risk but shares a sealed address: no task, counted instead
+    assert ward["on_case"].pk not in tasked and ward["sealed"].pk not in tasked
+    assert not OutreachTarget.objects.filter(person=ward["on_case"]).exists()
+    assert alert.sealed_withheld == 1
+    assert set(tasked) == {ward["alone"].pk, ward["on_outreach"].pk}
+    # once the household no longer includes a sealed person, the case member gets a task
+    Membership.objects.filter(person=ward["sealed"], until__isnull=True).update(until="2026-02-01")
+    send_alert(personas["consumer"], alert.pk)
+    assert _tasked(alert)[ward["on_case"].pk] == [Reason.CASE]
 
 
 def test_community_recipients_never_see_a_visit_task(
