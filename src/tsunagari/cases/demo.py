@@ -34,17 +34,20 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from tsunagari.accounts.models import Role, Staff
-from tsunagari.cases.models import Case, Conference, EndReason, Regime, Stage
+from tsunagari.cases.models import Case, Conference, EndReason, Regime, SourceKind, Stage
 from tsunagari.cases.services import (
     AgreementInput,
     AreaInput,
     AssessmentInput,
+    AssignInput,
     CaseInput,
+    CaseSource,
     ConferenceInput,
     EndInput,
     MonitoringInput,
@@ -52,6 +55,7 @@ from tsunagari.cases.services import (
     PlanInput,
     TeamInput,
     agree_plan,
+    assign_worker,
     confirm_confidentiality,
     end_case,
     hold_conference,
@@ -73,7 +77,7 @@ from tsunagari.consent.services import (
     record_consent,
 )
 from tsunagari.consultations.limits import working_calendar
-from tsunagari.consultations.models import Need, NeedKind, NeedStatus
+from tsunagari.consultations.models import Consultation, Need, NeedKind, NeedStatus
 from tsunagari.lib import clock
 from tsunagari.lib.dates import age_on
 
@@ -450,4 +454,202 @@ def load_demo_cases(seed: int) -> str:
     return f"{Case.objects.count()} cases ({', '.join(made)})"
 
 
-__all__ = ["load_demo_cases"]
+# ── cases from the other sources ──
+#
+# Run after the outreach demo (which runs after linkage): one case each from a
+# consultation of the coordinating agency, a referral it received, an outreach
+# target the outreach worker connects to it, and an early-detection candidate.
+
+SOURCE_NOTE = "本人の了解を得て、多機関協働の窓口に引き継いだ。訪問は午前中が良い。"
+
+
+def _evening(day: date) -> datetime:
+    """17:00 in the ward on ``day`` (after the day's consultations were recorded)."""
+    return timezone.make_aware(datetime.combine(day, time(17, 0)))
+
+
+def _free(person_id: int) -> bool:
+    """No case concerns the person yet, and no 支援会議 decision is in play."""
+    from tsunagari.cases.models import CaseMember
+
+    return (
+        not Case.objects.filter(person_id=person_id).exists()
+        and not CaseMember.objects.filter(person_id=person_id).exists()
+        and _regime_free(person_id)
+    )
+
+
+def _source_team(*codes: str) -> list[TeamInput]:
+    roles = {"mac-01": "調整（多機関協働）", "srs-01": "生活費・就労の相談",
+             "swc-01": "訪問・見守り（アウトリーチ）", "lsc-16": "介護・高齢者の相談"}  # fmt: skip
+    picked = list(dict.fromkeys(["mac-01", "srs-01", *codes]))
+    if len(picked) < 3:
+        picked.append("lsc-16" if "lsc-16" not in picked else "swc-01")
+    return [TeamInput(c, roles.get(c, "最初の相談先・見守り")) for c in picked]
+
+
+def _agency_worker(code: str) -> Staff | None:
+    from tsunagari.accounts.policy import Action, allowed
+
+    rows = Staff.objects.filter(agency__code=code, is_active=True).order_by("username")
+    return next((s for s in rows if allowed(s, Action.VIEW_PERSONAL_DATA)), None)
+
+
+def _after(since: datetime, now: datetime) -> Iterator[datetime]:
+    """Moments STEP_DAYS apart from ``since``, never after now, never before ``since``."""
+    for at in _moments(since, now):
+        yield max(at, since)
+
+
+def _open_from(coordinator: Staff, supervisor: Staff, source: CaseSource, person_id: int,
+               since: datetime, now: datetime, team: list[TeamInput], *,
+               choose: bool = False) -> Case:  # fmt: skip
+    """Put the person under a 支援会議 decision the ward's supervisor confirms, open
+    the case from ``source``, and name the other agencies' workers, step by step."""
+    steps = _after(since + timedelta(hours=2) if since < now - timedelta(hours=3) else since, now)
+    with clock.frozen(next(steps)):
+        decision = place_under_support_meeting(coordinator, person_id, SupportMeetingInput(
+            decided_on=clock.today().isoformat(), agencies=[t.agency for t in team],
+            reason="本人が同意をためらっているが、生活が立ち行かなくなるおそれがあるため。"))  # fmt: skip
+        confirm_support_meeting(supervisor, decision.pk)
+    with clock.frozen(next(steps)):
+        case = open_case(coordinator, source, CaseInput(
+            regime=Regime.SUPPORT_MEETING, team=team, person=str(person_id) if choose else ""))  # fmt: skip
+    with clock.frozen(next(steps)):
+        for t in team[1:]:
+            worker = _agency_worker(t.agency)
+            if worker is not None:
+                assign_worker(coordinator, case.pk, AssignInput(t.agency, worker.username))
+    return case
+
+
+def _desk_consultation(
+    coordinator: Staff, rng: random.Random, now: datetime
+) -> Consultation | None:
+    """A consultation the coordinator takes at the 多機関協働 desk three weeks ago: a
+    daughter worried about her parent living with a brother who has withdrawn."""
+    from tsunagari.consultations.intake import ConsultationInput
+    from tsunagari.consultations.services import IntakeError, save_consultation
+    from tsunagari.people.models import Membership, Person
+
+    today = clock.today()
+    day = working_calendar().add_working_days(today - timedelta(days=21), 0)
+    households = Membership.objects.values("household_id").annotate(n=Count("pk")).filter(n__gte=2)
+    rows = list(Person.objects.filter(sealed=False, memberships__household_id__in=households.values(
+        "household_id")).order_by("pk")[:300])  # fmt: skip
+    rng.shuffle(rows)
+    person = next((p for p in rows[:60] if (age_on(p.birth_date, today) or 0) >= 65
+                   and _free(p.pk)), None)  # fmt: skip
+    if person is None or day >= today:
+        return None
+    data = ConsultationInput(
+        received_on=day.isoformat(), channel="visit", service="self_reliance", visitor="family",
+        visitor_relation="娘",
+        person_id=person.pk, problems=["family", "care", "withdrawal"], main_problem="family",
+        notes="別居の娘が来所。親の介護と、同居する兄のひきこもりが重なり、どこに相談すればよいかわからない。",
+        outcome="referral")  # fmt: skip
+    try:
+        with clock.frozen(min(_evening(day) - timedelta(hours=3), now - timedelta(hours=1))):
+            return save_consultation(coordinator, data, final=True)
+    except IntakeError:
+        return None
+
+
+def _from_consultation(coordinator: Staff, supervisor: Staff, now: datetime,
+                       rng: random.Random) -> Case | None:  # fmt: skip
+    from tsunagari.consultations.models import Consultation, ConsultationStatus
+
+    rows = (
+        Consultation.objects.filter(agency__code="mac-01", status=ConsultationStatus.RECORDED,
+                                    person__isnull=False,
+                                    received_on__lte=clock.today() - timedelta(days=3))
+        .order_by("received_on", "pk")
+    )  # fmt: skip
+    row = next((c for c in rows if c.person_id and _free(c.person_id)), None)
+    if row is None:
+        row = _desk_consultation(coordinator, rng, now)
+    if row is None or row.person_id is None:
+        return None
+    return _open_from(coordinator, supervisor, CaseSource(SourceKind.CONSULTATION, row.pk),
+                      row.person_id, _evening(row.received_on), now, _source_team())  # fmt: skip
+
+
+def _from_referral(coordinator: Staff, supervisor: Staff, now: datetime,
+                   rng: random.Random) -> Case | None:  # fmt: skip
+    from tsunagari.consultations.models import Referral, ReferralStatus
+
+    rows = (
+        Referral.objects.filter(to_agency__code="mac-01",
+                                status__in=[ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED],
+                                sent_at__lte=now - timedelta(days=2))
+        .select_related("from_agency").order_by("sent_at", "pk")
+    )  # fmt: skip
+    row = next((r for r in rows if _free(r.person_id)), None)
+    if row is None:
+        return None
+    return _open_from(coordinator, supervisor, CaseSource(SourceKind.REFERRAL, row.pk),
+                      row.person_id, row.responded_at or row.sent_at, now,
+                      _source_team(row.from_agency.code))  # fmt: skip
+
+
+def _from_outreach(coordinator: Staff, supervisor: Staff, now: datetime,
+                   rng: random.Random) -> Case | None:  # fmt: skip
+    from tsunagari.outreach.models import OutreachTarget, State
+    from tsunagari.outreach.services import ConnectInput, connect_target
+
+    rows = (
+        OutreachTarget.objects.filter(state__in=[State.IN_CONTACT, State.BUILDING_TRUST],
+                                      person__isnull=False, worker__isnull=False)
+        .select_related("worker").order_by("state_since", "pk")
+    )  # fmt: skip
+    row = next((t for t in rows if t.person_id and _free(t.person_id)), None)
+    if row is None or row.person_id is None or row.worker is None:
+        return None
+    steps = _moments(row.state_since + timedelta(hours=3), now)
+    at = next(steps)
+    with clock.frozen(at):
+        connect_target(row.worker, row.pk, ConnectInput(to="agency", agency="mac-01",
+                                                        handover_note=SOURCE_NOTE))  # fmt: skip
+    return _open_from(coordinator, supervisor, CaseSource(SourceKind.OUTREACH, row.pk),
+                      row.person_id, at, now, _source_team("swc-01"))  # fmt: skip
+
+
+def _from_candidate(coordinator: Staff, supervisor: Staff, now: datetime,
+                    rng: random.Random) -> Case | None:  # fmt: skip
+    from tsunagari.linkage.models import Candidate, CandidateStatus
+
+    rows = (
+        Candidate.objects.exclude(status=CandidateStatus.NOT_NEEDED).order_by("created", "pk")
+        .prefetch_related("members")
+    )  # fmt: skip
+    for row in rows:
+        person = next((p for p in row.members.all() if _free(p.pk)), None)
+        if person is not None:
+            return _open_from(coordinator, supervisor, CaseSource(SourceKind.CANDIDATE, row.pk),
+                              person.pk, row.created, now, _source_team("lsc-16"),
+                              choose=True)  # fmt: skip
+    return None
+
+
+def load_demo_case_sources(seed: int) -> str:
+    """Cases opened from a consultation, a referral, an outreach target and an
+    early-detection candidate (after the outreach demo); a second run adds nothing.
+    Each source is the oldest that fits; the seed picks the desk consultation's person
+    when the coordinating agency has no consultation of its own yet."""
+    others = Case.objects.exclude(source_kind=SourceKind.NEED)
+    if others.exists():
+        return f"{others.count()} cases from other sources already present"
+    coordinator, supervisor = _coordinator(), _supervisor()
+    if coordinator is None or supervisor is None:
+        return "no cases from other sources (no coordinator or supervisor)"
+    now, rng = clock.now(), random.Random(seed * 7919 + 3)
+    made = [kind for kind, play in (
+        ("consultation", _from_consultation), ("referral", _from_referral),
+        ("outreach target", _from_outreach), ("candidate", _from_candidate),
+    ) if play(coordinator, supervisor, now, rng) is not None]  # fmt: skip
+    if not made:
+        return "no cases from other sources (none fits)"
+    return f"{len(made)} cases from other sources ({', '.join(made)})"
+
+
+__all__ = ["load_demo_case_sources", "load_demo_cases"]
