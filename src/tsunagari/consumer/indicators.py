@@ -23,7 +23,14 @@ from tsunagari.consultations.models import ProblemArea, Referral
 from tsunagari.consumer.models import Alert, AlertStatus, Delivery, VisitTask
 from tsunagari.consumer.services import CONSUMER_CENTRE
 from tsunagari.outreach.models import Contact, Result
-from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
+from tsunagari.plan.registry import (
+    FiscalYear,
+    Indicator,
+    Measure,
+    Unit,
+    register_indicator,
+    register_record_page,
+)
 
 DIRECTION = "6-2"
 OWNER = "地域振興部 消費者センター"
@@ -113,3 +120,4 @@ register_indicator(Indicator(
     definition="年度内に、相談の分野に「消費者被害」がある相談から消費者センターへ送ったつなぎの件数",
     compute=centre_referrals, owner=OWNER,
 ))  # fmt: skip
+register_record_page("consumer.alert", "consumer:detail", "消費者被害の注意情報")
