@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tsunagari.linkage.engine import LinkOptions, link_directory, model
+from tsunagari.linkage.engine import LinkOptions, link_directory, model, pipeline
 
 from .helpers import person_of, write_csv
 
@@ -98,3 +98,73 @@ def test_it_never_merges_twins_under_two_numbers(tmp_path: Path) -> None:
     )  # fmt: skip
     # then: three people
     assert len({person["registry", t] for t in ("T1", "T2", "T3")}) == 3
+
+
+CARE_HEADER = [
+    "record_id",
+    "resident_id",
+    "name_kanji",
+    "name_kana",
+    "birth_date",
+    "sex",
+    "address",
+]
+#: The record of someone who moved out and back in: the older number with its
+#: own 世帯番号 at the older address in another town, beside the later record
+#: in a family household. The care office kept the older number and was told
+#: the new address.
+MOVED_OUT_AND_BACK = [
+    ["B1", "3000000001", "H11", "中村 美咲", "ナカムラ ミサキ", "1949-12-03", "2", "江東区大島9-5-5-1412"],
+    ["A1", "3000000777", "H12", "中村 美咲", "ナカムラ ミサキ", "1949-12-03", "2", "江東区亀戸4-27-1-612"],
+    ["A2", "3000000778", "H12", "中村 健", "ナカムラ ケン", "1975-06-01", "1", "江東区亀戸4-27-1-612"],
+]  # fmt: skip
+CARE = [["C1", "3000000001", "中村美咲", "ﾅｶﾑﾗ ﾐｻｷ", "S24.12.3", "2", "亀戸4-27-1-612"]]
+
+
+def _link_with_care(tmp_path: Path) -> dict[tuple[str, str], str]:
+    write_csv(tmp_path / "in" / "care.csv", CARE_HEADER, CARE)
+    return _link(tmp_path, MOVED_OUT_AND_BACK)
+
+
+def test_it_links_two_numbers_when_one_persons_records_give_the_others_address(
+    tmp_path: Path,
+) -> None:
+    # given: both registry records are live entries in two towns (alone they
+    # would go to review), and the care record joins them: the older number,
+    # the newer address
+    person = _link_with_care(tmp_path)
+    # then: one person, her son apart
+    assert person["registry", "B1"] == person["registry", "A1"] == person["care", "C1"]
+    assert person["registry", "A1"] != person["registry", "A2"]
+
+
+def test_without_the_address_history_rule_the_two_numbers_stay_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the rule switched off
+    monkeypatch.setattr(pipeline, "ADDRESS_HISTORY_RULE", False)
+    person = _link_with_care(tmp_path)
+    # then: the chain through the care record does not join the two numbers
+    assert person["registry", "B1"] != person["registry", "A1"]
+
+
+def test_namesakes_with_records_of_their_own_stay_apart(tmp_path: Path) -> None:
+    # given: two 小林 誠 born the same day, each living with family in two
+    # towns, and a care record of the first at his own address
+    write_csv(
+        tmp_path / "in" / "care.csv",
+        CARE_HEADER,
+        [["C1", "3000000301", "小林 誠", "コバヤシ マコト", "1970-07-07", "1", "江東区亀戸6-1-1"]],
+    )
+    person = _link(
+        tmp_path,
+        [
+            ["R1", "3000000301", "H21", "小林 誠", "コバヤシ マコト", "1970-07-07", "1", "江東区亀戸6-1-1"],
+            ["R2", "3000000302", "H21", "小林 直子", "コバヤシ ナオコ", "1972-03-03", "2", "江東区亀戸6-1-1"],
+            ["R3", "3000000303", "H22", "小林 誠", "コバヤシ マコト", "1970-07-07", "1", "江東区南砂6-9-9"],
+            ["R4", "3000000304", "H22", "小林 陽子", "コバヤシ ヨウコ", "1971-10-10", "2", "江東区南砂6-9-9"],
+        ],
+    )  # fmt: skip
+    # then: two people; the care record is the first's
+    assert person["registry", "R1"] != person["registry", "R3"]
+    assert person["care", "C1"] == person["registry", "R1"]

@@ -215,23 +215,34 @@ def match_people(
     left = np.concatenate([same_l, left])
     right = np.concatenate([same_r, right])
     strength = np.concatenate([np.full(len(same_l), 2.0), strength])
-    forced = np.arange(len(left)) < len(same_l)
     # A chain through a third record must not join two records that one
     # source keeps under different resident numbers, unless the two were
     # linked on their own evidence (one person registered twice).
     has_number = records["resident_id"].notna().to_numpy()
     source_code = pd.factorize(records["source"])[0]
-    number_code = _number_classes(records, left, right, has_number, source_code)
-    labels = constrained_components(
-        len(records),
-        left,
-        right,
-        np.argsort(-strength, kind="stable"),
-        np.where(has_number, source_code, -1).astype(np.int64),
-        number_code,
-        forced=forced,
-        apart=decisions.different,
-    )
+
+    def cluster() -> np.ndarray[Any, np.dtype[np.int64]]:
+        number_code = _number_classes(records, left, right, has_number, source_code)
+        return constrained_components(
+            len(records),
+            left,
+            right,
+            np.argsort(-strength, kind="stable"),
+            np.where(has_number, source_code, -1).astype(np.int64),
+            number_code,
+            forced=np.arange(len(left)) < len(same_l),
+            apart=decisions.different,
+        )
+
+    labels = cluster()
+    # One person's two numbers of one source, found through the addresses of
+    # the records the first clustering gave each of them, join as direct links.
+    twice_l, twice_r = _registered_twice_at_a_known_address(records, labels)
+    if len(twice_l):
+        left = np.concatenate([left, twice_l])
+        right = np.concatenate([right, twice_r])
+        strength = np.concatenate([strength, np.full(len(twice_l), options.threshold)])
+        labels = cluster()
     return Matched(labels, trained, band)
 
 
@@ -283,6 +294,75 @@ def _one_link_per_vague_record(
     best[edge[by_node][first]] = True
     keep = ~touches | best
     return left[keep], right[keep], strength[keep]
+
+
+#: Whether two numbers of one source with the same name, reading and birth
+#: date join when one record's address is among the other's person's
+#: addresses (switched off only to measure the rule).
+ADDRESS_HISTORY_RULE = True
+
+
+def _registered_twice_at_a_known_address(
+    records: pd.DataFrame, person: np.ndarray[Any, np.dtype[np.int64]]
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.int64]]]:
+    """Links between one person's two numbers in one source, found through an address.
+
+    Two records of one source under two numbers that agree on the full name
+    in kanji and reading and on the full birth date are one person
+    registered twice or namesakes born the same day (the contract names
+    both). When the records already linked to one of them (the person's
+    other records: a care record at the earlier address, a department
+    record that kept the earlier number) give the other one's address (to
+    the 号) or number, that address or number is in the person's history:
+    registered twice. Namesakes do not share a history.
+
+    Args:
+        records: normalised records indexed by uid.
+        person: each record's person from a first clustering.
+
+    Returns:
+        (left, right) uids of the pairs to link directly.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if not ADDRESS_HISTORY_RULE or len(records) == 0:
+        return empty, empty
+    keys = ["source", "name_key", "kana_key", "dob", "resident_id"]
+    full = records[[*keys, "addr_go"]].dropna(subset=keys).reset_index(drop=False)
+    full = full.rename(columns={"index": "row"})
+    group = full.groupby(["source", "name_key", "kana_key", "dob"], sort=False)["resident_id"]
+    full = full[group.transform("nunique").to_numpy() > 1]
+    if full.empty:
+        return empty, empty
+    pairs = full.merge(full, on=["source", "name_key", "kana_key", "dob"], suffixes=("_l", "_r"))
+    pairs = pairs[
+        (pairs["row_l"] < pairs["row_r"]) & (pairs["resident_id_l"] != pairs["resident_id_r"])
+    ]
+    if pairs.empty:
+        return empty, empty
+    a = pairs["row_l"].to_numpy(dtype=np.int64)
+    b = pairs["row_r"].to_numpy(dtype=np.int64)
+    apart = person[a] != person[b]
+    a, b = a[apart], b[apart]
+    go = pd.factorize(records["addr_go"])[0].astype(np.int64)
+    number = pd.factorize(records["resident_id"])[0].astype(np.int64)
+    known = {(int(p), int(g)) for p, g in zip(person, go, strict=True) if g >= 0}
+    numbers = {(int(p), int(n)) for p, n in zip(person, number, strict=True) if n >= 0}
+
+    def at(who: np.ndarray[Any, Any], where: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Whether who's person holds where's address, or where's number on another record."""
+        return np.array(
+            [
+                (go[w] >= 0 and (int(person[p]), int(go[w])) in known)
+                or (int(person[p]), int(number[w])) in numbers
+                for p, w in zip(who, where, strict=True)
+            ],
+            dtype=bool,
+        )
+
+    # Known to the other person beyond the record itself: its own record is
+    # in another person, so any hit comes from the other's linked records.
+    history = at(a, b) | at(b, a) if len(a) else np.zeros(0, dtype=bool)
+    return a[history], b[history]
 
 
 def _number_classes(
