@@ -1,0 +1,409 @@
+"""Load on the main staff pages and the API, as a ward's staff would make it.
+
+Builds (once, then reuses) a demo ward of ``--people`` residents, starts
+``tsunagari serve`` on a loopback port (2 workers x 4 threads by default, as a
+new user would), and runs locust headless against it: signed-in personas (a
+consultant of the longevity support centre; an outreach worker) hit the home
+page, the consultation worklist, the person look-up, person pages, the cases
+list, the outreach list and the API, without pauses. Prints, per page,
+requests per second, p50/p95 latency and the error rate, for SQLite and for
+PostgreSQL (when ``--postgres-url`` or ``DATABASE_URL`` names a server: a
+database ``tsunagari_load_<people>`` is created there, never the one named),
+side by side.
+
+    .venv/bin/python bench/load_pages.py                          # 20,000 people, 30 s, SQLite (+ PostgreSQL if DATABASE_URL)
+    .venv/bin/python bench/load_pages.py --people 540000 --seconds 120 --postgres-url postgres://…   # Koto's size
+
+Needs locust (``pip install locust``). Everything stays on 127.0.0.1; the
+wards are kept in bench/out/load_pages/ (building 540,000 people takes long:
+build once, reuse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out" / "load_pages"
+USERNAMES = ["consultant.elderly", "outreach"]
+PAGES = [
+    "home",
+    "consultation worklist",
+    "person look-up",
+    "person page",
+    "cases list",
+    "outreach list",
+    "api consultations",
+    "api cases",
+    "api me",
+]
+
+# --- the locust side (only when locust loads this file) ------------------------------
+
+if os.environ.get("LOAD_PAGES_LOCUST") == "1":
+    import itertools
+    import random
+
+    from locust import HttpUser, between, task
+
+    _COUNTER = itertools.count()
+    CONFIG = json.loads(Path(os.environ["LOAD_PAGES_CONFIG"]).read_text(encoding="utf-8"))
+
+    class _Staff(HttpUser):
+        abstract = True
+        username = ""
+        wait_time = between(0, 0)  # no pauses: the worst case the issue measured
+
+        def on_start(self) -> None:
+            # A session made beforehand for this persona (one per simulated user):
+            # signing 20 staff in at once would measure Argon2, not the pages.
+            sessions = CONFIG["sessions"][self.username]
+            key = sessions[next(_COUNTER) % len(sessions)]
+            self.client.cookies.set(CONFIG["cookie"], key, domain="127.0.0.1")
+
+        def _get(self, url: str, name: str) -> None:
+            with self.client.get(url, name=name, catch_response=True, allow_redirects=False) as r:
+                if r.status_code != 200:
+                    # 429: the look-up's limit per staff member (against trawling) was reached.
+                    r.failure(f"HTTP {r.status_code}")
+
+    class Consultant(_Staff):
+        """A consultant of a longevity support centre (地域包括支援センター) at the desk."""
+
+        weight = 4
+        username = "consultant.elderly"
+
+        @task(3)
+        def home(self) -> None:
+            self._get("/", "home")
+
+        @task(4)
+        def worklist(self) -> None:
+            self._get("/consultations/", "consultation worklist")
+
+        @task(4)
+        def lookup(self) -> None:
+            query = random.choice(CONFIG["queries"])
+            self._get(f"/consultations/lookup/?q={query}", "person look-up")
+
+        @task(4)
+        def person(self) -> None:
+            if CONFIG["persons"]:
+                pid = random.choice(CONFIG["persons"])
+                self._get(f"/people/{pid}/", "person page")
+
+        @task(2)
+        def cases(self) -> None:
+            self._get("/cases/", "cases list")
+
+        @task(2)
+        def api_consultations(self) -> None:
+            self._get("/api/consultations", "api consultations")
+
+        @task(1)
+        def api_cases(self) -> None:
+            self._get("/api/cases", "api cases")
+
+        @task(1)
+        def api_me(self) -> None:
+            self._get("/api/me", "api me")
+
+    class OutreachWorker(_Staff):
+        """An outreach worker (アウトリーチ) checking the list between visits."""
+
+        weight = 1
+        username = "outreach"
+
+        @task(3)
+        def outreach(self) -> None:
+            self._get("/outreach/", "outreach list")
+
+        @task(1)
+        def home(self) -> None:
+            self._get("/", "home")
+
+
+# --- the parent: wards, servers, locust, the table -----------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(data_dir: Path, url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LOAD_PAGES_LOCUST"}}
+    env.update(
+        TSUNAGARI_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="tsunagari.settings",
+        DEBUG="0",  # as served: no query log, no debug pages
+        PYTHONPATH=str(ROOT / "src"),
+    )
+    if url:
+        env["DATABASE_URL"] = url
+    return env
+
+
+def _tsunagari(env: dict[str, str], *args: str, timeout: float = 7200) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "tsunagari.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"tsunagari {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+PROBE = """
+import json, django
+django.setup()
+from tsunagari.accounts.models import Staff
+from tsunagari.people.models import AgencyLink, Person
+staff = Staff.objects.get(username="consultant.elderly")
+ids = list(AgencyLink.objects.filter(agency_id=staff.agency_id)
+           .values_list("person_id", flat=True).distinct().order_by("person_id")[:300])
+kana = sorted(set(Person.objects.exclude(surname_kana="").order_by("pk")
+              .values_list("surname_kana", flat=True)[:3000]))[::25]
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+sessions = {}
+for username in USERNAMES:
+    user = Staff.objects.get(username=username)
+    keys = []
+    for _ in range(USERS):
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        s.create()
+        keys.append(s.session_key)
+    sessions[username] = keys
+print(json.dumps({"people": Person.objects.count(), "persons": ids, "queries": kana,
+                  "sessions": sessions, "cookie": settings.SESSION_COOKIE_NAME}))
+"""
+
+
+def _build(
+    backend: str, people: int, seed: int, url: str, users: int
+) -> tuple[Path, dict[str, Any]]:
+    data_dir = OUT / f"{backend}-{people}"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = _env(data_dir, url)
+    marker = data_dir / "built.json"
+    if not marker.exists():
+        print(f"[{backend}] building a demo ward of {people:,} people (once; kept in {data_dir})")
+        started = time.monotonic()
+        _tsunagari(env, "migrate", "-v0")
+        _tsunagari(env, "demo", "--people", str(people), "--seed", str(seed), "-v0")
+        marker.write_text(
+            json.dumps({"people": people, "seed": seed, "seconds": time.monotonic() - started}),
+            encoding="utf-8",
+        )
+    probe = PROBE.replace("USERNAMES", repr(USERNAMES)).replace("USERS", str(users))
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"[{backend}] could not read the ward:\n{done.stderr[-2000:]}")
+    return data_dir, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if server.poll() is not None:
+            raise SystemExit("the server stopped while starting")
+        try:
+            with urllib.request.urlopen(base + "/api/health", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the server did not answer within two minutes")
+
+
+def _run(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    data_dir, ward = _build(backend, args.people, args.seed, url, args.users)
+    print(
+        f"[{backend}] {ward['people']:,} people; {len(ward['persons'])} person pages the "
+        f"consultant may open; serving with {args.workers} workers x {args.threads} threads"
+    )
+    env = _env(data_dir, url)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tsunagari.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--no-task-worker",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(data_dir / "serve.log", "ab"),
+        start_new_session=True,
+    )
+    try:
+        _wait_ready(base, server)
+        config = data_dir / "locust.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "sessions": ward["sessions"],
+                    "cookie": ward["cookie"],
+                    "persons": ward["persons"],
+                    "queries": ward["queries"] or ["ヤマダ"],
+                }
+            ),
+            encoding="utf-8",
+        )
+        prefix = data_dir / "locust"
+        locust = shutil.which("locust", path=str(Path(sys.executable).parent)) or "locust"
+        command = [
+            locust, "-f", __file__, "--headless", "--host", base,
+            "--users", str(args.users), "--spawn-rate", str(args.users),
+            "--run-time", f"{int(args.seconds)}s", "--csv", str(prefix), "--only-summary",
+            "--loglevel", "ERROR", "--stop-timeout", "10",
+        ]  # fmt: skip
+        locust_env = {**os.environ, "LOAD_PAGES_LOCUST": "1", "LOAD_PAGES_CONFIG": str(config)}
+        print(f"[{backend}] {args.users} staff for {args.seconds:.0f} s against {base}")
+        subprocess.run(
+            command,
+            env=locust_env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(data_dir / "locust.log", "w"),
+            timeout=args.seconds + 300,
+            check=False,
+        )
+        stats = _read_stats(Path(f"{prefix}_stats.csv"))
+        failures = Path(f"{prefix}_failures.csv")
+        if failures.exists():
+            with failures.open(encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    print(
+                        f"[{backend}] failed: {row['Name']}: {row['Error']} x{row['Occurrences']}"
+                    )
+        return stats
+    finally:
+        os.killpg(server.pid, 15)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+
+
+def _read_stats(path: Path) -> dict[str, dict[str, float]]:
+    if not path.exists():
+        raise SystemExit(f"locust wrote no statistics ({path}); see locust.log beside it")
+    rows: dict[str, dict[str, float]] = {}
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            count = float(row["Request Count"] or 0)
+            rows[row["Name"]] = {
+                "count": count,
+                "rps": float(row["Requests/s"] or 0),
+                "p50": float(row["50%"] or 0),
+                "p95": float(row["95%"] or 0),
+                "errors": (float(row["Failure Count"] or 0) / count * 100) if count else 0.0,
+            }
+    return rows
+
+
+def _table(results: dict[str, dict[str, dict[str, float]]]) -> None:
+    backends = list(results)
+    head = f"{'page':<24}" + "".join(f" | {b:^34}" for b in backends)
+    sub = f"{'':<24}" + "".join(
+        f" | {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>9}" for _ in backends
+    )
+    print("\n" + head + "\n" + sub + "\n" + "-" * len(sub))
+    for name in [*PAGES, "Aggregated"]:
+        line = f"{'all pages' if name == 'Aggregated' else name:<24}"
+        for b in backends:
+            r = results[b].get(name)
+            if r is None:
+                line += f" | {'—':>7} {'':>7} {'':>7} {'':>9}"
+            else:
+                line += (
+                    f" | {r['rps']:>7.1f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['errors']:>8.1f}%"
+                )
+        print(line)
+
+
+def _postgres_url(args: argparse.Namespace) -> str:
+    server = args.postgres_url or os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        return ""
+    parts = urlsplit(server)
+    name = f"tsunagari_load_{args.people}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=20000, help="residents (default 20,000)")
+    parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--seconds", type=float, default=30.0, help="run time per database")
+    parser.add_argument("--users", type=int, default=20, help="staff at once (default 20)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--postgres-url", default="", help="a PostgreSQL server (default: DATABASE_URL)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    wanted = {b.strip() for b in args.backends.split(",")}
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    if "sqlite" in wanted:
+        results["SQLite"] = _run("sqlite", "", args)
+    if "postgres" in wanted:
+        url = _postgres_url(args)
+        if url:
+            results["PostgreSQL"] = _run("postgresql", url, args)
+        else:
+            print("PostgreSQL: skipped (no --postgres-url and DATABASE_URL names no PostgreSQL)")
+    print(
+        f"\n{args.people:,} people; {args.users} staff without pauses for {args.seconds:.0f} s per "
+        f"database; serve {args.workers} workers x {args.threads} threads; loopback"
+    )
+    _table(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__" and os.environ.get("LOAD_PAGES_LOCUST") != "1":
+    main()
