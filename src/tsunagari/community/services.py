@@ -36,6 +36,7 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.resources.models import Location, Organization, Service, ServiceAtLocation
 
 if TYPE_CHECKING:
@@ -85,20 +86,8 @@ class AttendanceInput:
 # ── small checks ────────────────────────────────────────────────────────────
 
 
-def _text(
-    value: object, name: str, limit: int, errors: dict[str, str], *, needed: bool = False
-) -> str:
-    if not isinstance(value, str):
-        errors[name] = gettext("文字で入力してください。")
-        return ""
-    value = value.strip()
-    if needed and not value:
-        errors[name] = gettext("入力してください。")
-    elif len(value) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif "\x00" in value:
-        errors[name] = gettext("使えない文字が含まれています。")
-    return value
+_read = Reader(gettext)
+_text = _read.text
 
 
 def _count(value: object, name: str, limit: int, errors: dict[str, str], label: str) -> int:
@@ -125,24 +114,6 @@ def _count(value: object, name: str, limit: int, errors: dict[str, str], label: 
         ) % {"label": label, "limit": limit}
         return 0
     return number
-
-
-def _date(
-    value: object, name: str, errors: dict[str, str], *, default: date | None = None
-) -> date | None:
-    if isinstance(value, date):
-        return value
-    if value is None or value == "":
-        if default is None:
-            errors[name] = gettext("日付を入力してください。")
-        return default
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    errors[name] = gettext("日付は 2026-04-01 の形で入力してください。")
-    return None
 
 
 def _time(value: object, name: str, errors: dict[str, str]) -> time | None:
@@ -182,16 +153,18 @@ def _place(location_id: object, errors: dict[str, str]) -> Location | None:
 
 
 def _activity_fields(data: ActivityInput, errors: dict[str, str]) -> dict[str, object]:
-    title = _text(data.title, "title", TITLE_MAX, errors, needed=True)
+    title = _text(
+        data.title, "title", errors, limit=TITLE_MAX, required=gettext("入力してください。")
+    )
     if data.kind not in ActivityKind.values:
         errors["kind"] = gettext("「定期的な活動」か「イベント」を選んでください。")
     if data.status not in ActivityStatus.values:
         errors["status"] = gettext("状態は 実施中・休止中・終了 から選んでください。")
-    description = _text(data.description, "description", DESCRIPTION_MAX, errors)
-    schedule_note = _text(data.schedule_note, "schedule_note", SCHEDULE_MAX, errors)
+    description = _text(data.description, "description", errors, limit=DESCRIPTION_MAX)
+    schedule_note = _text(data.schedule_note, "schedule_note", errors, limit=SCHEDULE_MAX)
     volunteers = _count(data.volunteers, "volunteers", MAX_VOLUNTEERS, errors,
                         gettext("ボランティアの人数"))  # fmt: skip
-    started_on = _date(data.started_on, "started_on", errors, default=clock.today())
+    started_on = _read.date(data.started_on, "started_on", errors) or clock.today()
     if started_on is not None and not EARLIEST_START <= started_on <= clock.today() + timedelta(
         days=PLAN_AHEAD_DAYS
     ):
@@ -319,7 +292,7 @@ def plan_sessions(
         dates: list[date] = []
         latest = clock.today() + timedelta(days=PLAN_AHEAD_DAYS)
         for raw in days[:MAX_PLANNED_AT_ONCE]:
-            day = _date(raw, "on", errors)
+            day = _read.date(raw, "on", errors, required=gettext("日付を入力してください。"))
             if day is None:
                 break
             if not activity.started_on <= day <= latest:

@@ -64,6 +64,7 @@ from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.dates import age_on
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.lib.locale import reason_of
 from tsunagari.people import sections
 from tsunagari.people.links import end_links, grant_links, source_note
@@ -136,15 +137,7 @@ class WithdrawalInput:
     note: str = ""
 
 
-def _text(value: object, name: str, limit: int, errors: dict[str, str]) -> str:
-    if not isinstance(value, str):
-        errors[name] = gettext("文字で入力してください。")
-        return ""
-    if len(value) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif "\x00" in value:
-        errors[name] = gettext("使えない文字が含まれています。")
-    return value.strip()
+_text = Reader(gettext).text
 
 
 def _date(value: object, name: str, errors: dict[str, str], *, required: bool) -> date | None:
@@ -193,7 +186,7 @@ def clean_consent(data: ConsentInput) -> dict[str, object]:
             "%(years)s年以上前の同意は記録できません。改めて確認してください。"
         ) % {"years": MAX_CONSENT_YEARS}
     expires_on = _date(data.expires_on, "expires_on", errors, required=False)
-    note = _text(data.note, "note", NOTE_MAX, errors)
+    note = _text(data.note, "note", errors, limit=NOTE_MAX)
     agencies = _agencies(data.agencies, errors)
     categories = data.categories
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
@@ -342,8 +335,12 @@ def _clean_members(
             ) % {"name": name}
         elif agreement == MemberAgreement.PROXY:
             proxy_errors: dict[str, str] = {}
-            one["proxy_name"] = _text(given.proxy_name, "proxy_name", PROXY_NAME_MAX, proxy_errors)
-            one["proxy_note"] = _text(given.proxy_note, "proxy_note", PROXY_NOTE_MAX, proxy_errors)
+            one["proxy_name"] = _text(
+                given.proxy_name, "proxy_name", proxy_errors, limit=PROXY_NAME_MAX
+            )
+            one["proxy_note"] = _text(
+                given.proxy_note, "proxy_note", proxy_errors, limit=PROXY_NOTE_MAX
+            )
             one["proxy_basis"] = given.proxy_basis if isinstance(given.proxy_basis, str) else ""
             age = age_on(membership.person.birth_date, today)
             if proxy_errors:
@@ -454,10 +451,10 @@ def clean_withdrawal(data: WithdrawalInput) -> dict[str, object]:
     channel = data.channel if isinstance(data.channel, str) else ""
     if channel not in WithdrawalChannel.values:
         errors["channel"] = gettext("本人がどのように撤回を伝えたかを選んでください。")
-    told_to = _text(data.told_to, "told_to", TOLD_TO_MAX, errors)
+    told_to = _text(data.told_to, "told_to", errors, limit=TOLD_TO_MAX)
     if not told_to and "told_to" not in errors:
         errors["told_to"] = gettext("本人が撤回を伝えた相手（機関と職員）を入力してください。")
-    note = _text(data.note, "note", NOTE_MAX, errors)
+    note = _text(data.note, "note", errors, limit=NOTE_MAX)
     if errors:
         raise ConsentError(errors)
     return {"said_on": said_on, "channel": channel, "told_to": told_to, "note": note}
@@ -789,7 +786,7 @@ def place_under_support_meeting(
     decided_on = _date(data.decided_on, "decided_on", errors, required=True)
     if decided_on is not None and decided_on > clock.today():
         errors["decided_on"] = gettext("決定日が未来の日付です。")
-    reason = _text(data.reason, "reason", NOTE_MAX, errors)
+    reason = _text(data.reason, "reason", errors, limit=NOTE_MAX)
     if not reason and "reason" not in errors:
         errors["reason"] = gettext("支援会議で扱う理由を入力してください。")
     agencies = _agencies(data.agencies, errors)
@@ -933,7 +930,7 @@ def reject_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> Sup
     Whoever may confirm it may reject it, and so may the recorder (a mistaken entry).
     """
     errors: dict[str, str] = {}
-    reason = _text(reason, "reason", NOTE_MAX, errors)
+    reason = _text(reason, "reason", errors, limit=NOTE_MAX)
     if not reason and "reason" not in errors:
         errors["reason"] = gettext("差し戻しの理由を入力してください。")
     with transaction.atomic():
@@ -982,7 +979,7 @@ def support_meetings_to_confirm(actor: Staff) -> int:
 def end_support_meeting(actor: Staff, meeting_id: int, *, reason: str) -> SupportMeeting:
     require(actor, Action.DECIDE_SUPPORT_MEETING)
     errors: dict[str, str] = {}
-    reason = _text(reason, "reason", NOTE_MAX, errors)
+    reason = _text(reason, "reason", errors, limit=NOTE_MAX)
     if not reason and "reason" not in errors:
         errors["reason"] = gettext("終了の理由を入力してください。")
     if errors:

@@ -70,6 +70,7 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock, intake
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.people.models import Person
 
 if TYPE_CHECKING:
@@ -98,16 +99,12 @@ def mode_hours() -> int:
     return int(config().get("disaster_mode_hours", 72))
 
 
+_read = Reader(gettext)
+
+
 def _text(value: object, name: str, errors: dict[str, str], *, required: str = "",
           limit: int = TEXT_MAX) -> str:  # fmt: skip
-    text = value.strip() if isinstance(value, str) else ""
-    if "\x00" in text:
-        errors[name] = gettext("使えない文字が含まれています。")
-    elif len(text) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif required and not text:
-        errors[name] = required
-    return text
+    return _read.text(value, name, errors, limit=limit, required=required)
 
 
 def _date(value: object, name: str, errors: dict[str, str]) -> date | None:

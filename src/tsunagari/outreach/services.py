@@ -49,6 +49,7 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.linkage.models import Candidate, CandidateStatus
 from tsunagari.outreach.access import get_target_for
 from tsunagari.outreach.models import (
@@ -105,30 +106,9 @@ MOVES: dict[str, tuple[str, ...]] = {
 CONNECTABLE = (State.IN_CONTACT, State.BUILDING_TRUST)
 
 
-def _text(value: object, name: str, limit: int, errors: dict[str, str]) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors[name] = gettext("文字で入力してください。")
-        return ""
-    if len(value) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif "\x00" in value:
-        errors[name] = gettext("使えない文字が含まれています。")
-    return value.strip()
-
-
-def _date(value: object, name: str, errors: dict[str, str]) -> date | None:
-    if isinstance(value, date):
-        return value
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        errors[name] = gettext("日付は 2026-04-01 の形で入力してください。")
-        return None
+_read = Reader(gettext)
+_text = _read.text
+_date = _read.date
 
 
 def _events(kind: EventKind, target: OutreachTarget, actor: Staff | None, **data: Any) -> None:
@@ -295,9 +275,9 @@ def send_tip(actor: Staff, data: TipInput) -> Tip:
     errors: dict[str, str] = {}
     if data.tipster not in Tipster.values:
         errors["tipster"] = gettext("連絡元を一覧から選んでください。")
-    town = _text(data.town, "town", TOWN_MAX, errors)
-    address = _text(data.address, "address", ADDRESS_MAX, errors)
-    description = _text(data.description, "description", TEXT_MAX, errors)
+    town = _text(data.town, "town", errors, limit=TOWN_MAX)
+    address = _text(data.address, "address", errors, limit=ADDRESS_MAX)
+    description = _text(data.description, "description", errors, limit=TEXT_MAX)
     if not town and not address and "town" not in errors and "address" not in errors:
         errors["address"] = gettext(
             "訪ねる先がわかるよう、住所か場所、または町名を書いてください。"
@@ -326,8 +306,12 @@ def send_tip(actor: Staff, data: TipInput) -> Tip:
 # ── working a target ─────────────────────────────────────────────────────────
 
 
-def _locked(target_id: int) -> OutreachTarget:
-    return OutreachTarget.objects.select_for_update().get(pk=target_id)
+def _locked(target_id: int, version: int | None = None) -> OutreachTarget:
+    """The target, locked for the action's transaction; refused when ``version``
+    (the one the form was opened at) is no longer the target's."""
+    target = OutreachTarget.objects.select_for_update().get(pk=target_id)
+    _check_version(target, version)
+    return target
 
 
 def _check_version(target: OutreachTarget, version: int | None) -> None:
@@ -397,8 +381,7 @@ def move_state(actor: Staff, target_id: int, to: str, version: int | None = None
     """Move a target between the working states (not to connected, closed or paused)."""
     get_target_for(actor, target_id, to_work=True)
     with transaction.atomic():
-        target = _locked(target_id)
-        _check_version(target, version)
+        target = _locked(target_id, version)
         if to in {State.CONNECTED, State.CLOSED, State.PAUSED}:
             raise OutreachError({"state": gettext(
                 "「支援につながった」「終了」「一時休止」は、それぞれの欄から、引き継ぎ・理由・"
@@ -461,7 +444,7 @@ def _contact_fields(data: ContactInput, errors: dict[str, str]) -> dict[str, Any
         errors["next_on"] = gettext("次回の予定は、この訪問・連絡の日以降にしてください。")
     elif next_on is not None and next_on > today + timedelta(days=AHEAD_DAYS):
         errors["next_on"] = gettext("次回の予定は1年以内にしてください。")
-    told = _text(data.told, "told", TOLD_MAX, errors)
+    told = _text(data.told, "told", errors, limit=TOLD_MAX)
     immediate = [r for r in risks if r in IMMEDIATE_RISKS]
     if immediate and not told and "told" not in errors:
         errors["told"] = gettext(
@@ -473,8 +456,8 @@ def _contact_fields(data: ContactInput, errors: dict[str, str]) -> dict[str, Any
         errors["client_ref"] = gettext("記録の識別子が正しくありません。")
     return {
         "on": on, "method": data.method, "result": data.result,
-        "living": _text(data.living, "living", TEXT_MAX, errors), "risks": risks,
-        "risk_note": _text(data.risk_note, "risk_note", SHORT_MAX, errors), "next_on": next_on,
+        "living": _text(data.living, "living", errors, limit=TEXT_MAX), "risks": risks,
+        "risk_note": _text(data.risk_note, "risk_note", errors, limit=SHORT_MAX), "next_on": next_on,
         "told": told, "client_ref": ref, "immediate": immediate,
     }  # fmt: skip
 
@@ -571,8 +554,7 @@ def connect_target(
     multi-agency case, with a handover note. Only someone met can be connected."""
     get_target_for(actor, target_id, to_work=True)
     with transaction.atomic():
-        target = _locked(target_id)
-        _check_version(target, version)
+        target = _locked(target_id, version)
         errors: dict[str, str] = {}
         if target.state not in CONNECTABLE:
             errors["state"] = gettext(
@@ -580,7 +562,7 @@ def connect_target(
             )
         if target.person_id is None:
             errors["person"] = gettext("つなぐ前に、検索で本人と結びつけてください。")
-        note = _text(data.handover_note, "handover_note", TEXT_MAX, errors)
+        note = _text(data.handover_note, "handover_note", errors, limit=TEXT_MAX)
         if not note and "handover_note" not in errors:
             errors["handover_note"] = gettext(
                 "引き継ぎの内容（本人の様子、これまでの関わり、気をつけること）を書いてください。"
@@ -639,14 +621,13 @@ def close_target(
     """End the outreach, with a reason (「その他」 with a note)."""
     get_target_for(actor, target_id, to_work=True)
     with transaction.atomic():
-        target = _locked(target_id)
-        _check_version(target, version)
+        target = _locked(target_id, version)
         errors: dict[str, str] = {}
         if target.state == State.CLOSED:
             errors["state"] = gettext("この対象はすでに終了しています。")
         if reason not in CloseReason.values:
             errors["reason"] = gettext("終了の理由を一覧から選んでください。")
-        text = _text(note, "note", SHORT_MAX, errors)
+        text = _text(note, "note", errors, limit=SHORT_MAX)
         if reason == CloseReason.OTHER and not text and "note" not in errors:
             errors["note"] = gettext("「その他」のときは理由を書いてください。")
         if errors:
@@ -665,8 +646,7 @@ def pause_target(
     """Put an open target aside with a date (after today) to look at it again."""
     get_target_for(actor, target_id, to_work=True)
     with transaction.atomic():
-        target = _locked(target_id)
-        _check_version(target, version)
+        target = _locked(target_id, version)
         errors: dict[str, str] = {}
         if target.state not in OPEN_STATES:
             errors["state"] = gettext("一時休止できるのは、進行中の対象だけです。")
@@ -677,7 +657,7 @@ def pause_target(
             errors["until"] = gettext("見直す日は明日以降にしてください。")
         elif day is not None and day > clock.today() + timedelta(days=AHEAD_DAYS):
             errors["until"] = gettext("見直す日は1年以内にしてください。")
-        text = _text(note, "note", SHORT_MAX, errors)
+        text = _text(note, "note", errors, limit=SHORT_MAX)
         if errors:
             raise OutreachError(errors)
         target.pause_until, target.pause_note = day, text

@@ -30,6 +30,7 @@ from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.dates import age_on
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.participation import adapter
 from tsunagari.participation.access import check
 from tsunagari.participation.engine import Suggestion, eligible, rank
@@ -109,15 +110,7 @@ class OpportunityInput:
     capacity: int | None = None
 
 
-def _text(value: object, name: str, limit: int, errors: dict[str, str]) -> str:
-    if not isinstance(value, str):
-        errors[name] = gettext("文字で入力してください。")
-        return ""
-    if len(value) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif "\x00" in value:
-        errors[name] = gettext("使えない文字が含まれています。")
-    return value.strip()
+_text = Reader(gettext).text
 
 
 def _choices(values: object, allowed_: set[str], name: str, errors: dict[str, str]) -> list[str]:
@@ -163,7 +156,7 @@ def save_profile(actor: Actor, person_id: int, data: ProfileInput) -> Participat
     languages = _choices(data.languages, set(LANGUAGES), "languages", errors)
     if not languages and "languages" not in errors:
         errors["languages"] = gettext("使える言語を1つ以上選んでください。")
-    home = _text(data.home_town, "home_town", 40, errors)
+    home = _text(data.home_town, "home_town", errors, limit=40)
     if home and home not in TOWNS:
         errors["home_town"] = gettext("住まいの町は江東区の町名から選んでください。")
     travel = _number(data.max_travel_minutes, "max_travel_minutes", 180, errors)
@@ -173,7 +166,7 @@ def save_profile(actor: Actor, person_id: int, data: ProfileInput) -> Participat
     group = _number(data.max_group_size, "max_group_size", 1000, errors)
     if group == 0:
         errors["max_group_size"] = gettext("人数の上限は1人以上で入力してください。")
-    goals = _text(data.goals, "goals", GOALS_MAX, errors)
+    goals = _text(data.goals, "goals", errors, limit=GOALS_MAX)
     if errors:
         raise ParticipationError(errors)
     with transaction.atomic():
@@ -257,7 +250,7 @@ def propose_placement(
     """Propose an opportunity (``service:<id>`` or ``opportunity:<pk>``) to the person."""
     require_actor(actor, Action.WORK_PARTICIPATION)
     errors: dict[str, str] = {}
-    reason = _text(reason, "reason", 200, errors)
+    reason = _text(reason, "reason", errors, limit=200)
     entry = adapter.entry_for(source) if isinstance(source, str) else None
     if entry is None:
         errors["source"] = gettext(
@@ -337,7 +330,7 @@ def move_placement(
     """Move a placement on: trial visit, participating, settled (定着) or stopped with a reason."""
     require_actor(actor, Action.WORK_PARTICIPATION)
     errors: dict[str, str] = {}
-    note = _text(note, "note", NOTE_MAX, errors)
+    note = _text(note, "note", errors, limit=NOTE_MAX)
     today = clock.today()
     day = on or today
     if day > today:
@@ -408,7 +401,7 @@ def record_follow_up(
     """Record how the person is doing; schedule the next check ``next_in`` working days on."""
     require_actor(actor, Action.WORK_PARTICIPATION)
     errors: dict[str, str] = {}
-    note = _text(note, "note", NOTE_MAX, errors)
+    note = _text(note, "note", errors, limit=NOTE_MAX)
     if not note:
         errors.setdefault("note", gettext("様子を書いてください。"))
     if next_in is not None and (isinstance(next_in, bool) or not 1 <= next_in <= 120):
@@ -471,7 +464,7 @@ def record_host_support(
     org = _host(host_id, errors)
     if kind not in HostSupportKind.values:
         errors["kind"] = gettext("支援の内容を選んでください。")
-    note = _text(note, "note", NOTE_MAX, errors)
+    note = _text(note, "note", errors, limit=NOTE_MAX)
     day = on or clock.today()
     if day > clock.today():
         errors["on"] = gettext("日付は今日までの日を入力してください。")
@@ -503,7 +496,7 @@ def create_opportunity(actor: Actor, data: OpportunityInput) -> Opportunity:
     """Record a new place to take part created with a host (メニュー創出)."""
     require_actor(actor, Action.WORK_PARTICIPATION)
     errors: dict[str, str] = {}
-    title = _text(data.title, "title", TITLE_MAX, errors)
+    title = _text(data.title, "title", errors, limit=TITLE_MAX)
     if not title and "title" not in errors:
         errors["title"] = gettext("名称を入力してください。")
     if data.kind not in {str(k) for k in GATHERING_KINDS}:
@@ -511,7 +504,7 @@ def create_opportunity(actor: Actor, data: OpportunityInput) -> Opportunity:
     org = _host(data.host_id, errors)
     if data.town not in TOWNS:
         errors["town"] = gettext("町名を選んでください。")
-    description = _text(data.description, "description", NOTE_MAX, errors)
+    description = _text(data.description, "description", errors, limit=NOTE_MAX)
     interests = _choices(data.interests, set(adapter.interest_terms()), "interests", errors)
     seeks = _choices(data.seeks, set(Offer.values), "seeks", errors)
     free_times = _choices(data.free_times, _times(), "free_times", errors)

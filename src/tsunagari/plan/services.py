@@ -26,6 +26,7 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.plan.figures import direction_figures
 from tsunagari.plan.models import (
     CommitteeComment,
@@ -91,18 +92,11 @@ def _number(value: object, unit: str, errors: dict[str, str], name: str = "value
     return number
 
 
-def _text(value: object, name: str, errors: dict[str, str], *, required: bool = True) -> str:
-    if not isinstance(value, str):
-        errors[name] = gettext("文字で入力してください。")
-        return ""
-    text = value.strip()
-    if required and not text:
-        errors[name] = gettext("入力してください。")
-    elif len(text) > TEXT_MAX:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": TEXT_MAX}
-    elif "\x00" in text:
-        errors[name] = gettext("使えない文字が含まれています。")
-    return text
+_read = Reader(gettext)
+
+
+def _text(value: object, name: str, errors: dict[str, str]) -> str:
+    return _read.text(value, name, errors, limit=TEXT_MAX, required=gettext("入力してください。"))
 
 
 def _indicator(indicator_id: int) -> IndicatorDefinition:
@@ -124,20 +118,29 @@ def _in_period(defn: IndicatorDefinition, year: int, errors: dict[str, str]) -> 
         ) % {"first": period.first_year - 1, "last": period.last_year}
 
 
+def _yearly_value(
+    indicator_id: int, fiscal_year: object, value: object, *, in_period: bool
+) -> tuple[IndicatorDefinition, int, float]:
+    """The indicator, a fiscal year and a value in its unit, checked (a target's
+    year within the plan when ``in_period``); raises PlanError with what to fix."""
+    defn = _indicator(indicator_id)
+    errors: dict[str, str] = {}
+    year = _year(fiscal_year, errors)
+    number = _number(value, defn.unit, errors)
+    if in_period and not errors:
+        _in_period(defn, year, errors)
+    if errors:
+        raise PlanError(errors)
+    return defn, year, number
+
+
 def set_target(
     actor: Staff | None, indicator_id: int, fiscal_year: object, value: object
 ) -> Target:
     """Set (or change) the target of an indicator for one fiscal year."""
     require_actor(actor, Action.MANAGE_PLAN)
     with transaction.atomic():
-        defn = _indicator(indicator_id)
-        errors: dict[str, str] = {}
-        year = _year(fiscal_year, errors)
-        number = _number(value, defn.unit, errors)
-        if not errors:
-            _in_period(defn, year, errors)
-        if errors:
-            raise PlanError(errors)
+        defn, year, number = _yearly_value(indicator_id, fiscal_year, value, in_period=True)
         previous = Target.objects.filter(indicator=defn, fiscal_year=year).first()
         target, _created = Target.objects.update_or_create(
             indicator=defn,
@@ -166,12 +169,7 @@ def set_baseline(
     """Record the indicator's baseline (基準値) and the fiscal year it was measured in."""
     require_actor(actor, Action.MANAGE_PLAN)
     with transaction.atomic():
-        defn = _indicator(indicator_id)
-        errors: dict[str, str] = {}
-        year = _year(fiscal_year, errors)
-        number = _number(value, defn.unit, errors)
-        if errors:
-            raise PlanError(errors)
+        defn, year, number = _yearly_value(indicator_id, fiscal_year, value, in_period=False)
         facts: dict[str, Any] = {"indicator": defn.code, "baseline_year": year, "baseline": number}
         defn.baseline_year, defn.baseline_value = year, number
         defn.save(update_fields=["baseline_year", "baseline_value"])

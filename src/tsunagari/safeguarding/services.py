@@ -32,6 +32,7 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.people.links import end_links, grant_links, source_note
 from tsunagari.people.models import LinkBasis, Person
 from tsunagari.safeguarding.clocks import clocks_of
@@ -77,16 +78,7 @@ class SafeguardingError(FieldErrors):
     """Input that cannot be saved; ``errors`` maps field -> what to fix."""
 
 
-def _text(value: object, name: str, limit: int, errors: dict[str, str], *,
-          required: str = "") -> str:  # fmt: skip
-    text = str(value or "").strip()
-    if "\x00" in text:
-        errors[name] = gettext("使えない文字が含まれています。")
-    elif len(text) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif required and not text:
-        errors[name] = required
-    return text
+_text = Reader(gettext).text
 
 
 def _team_link(report: Report, actor: Staff | None) -> None:
@@ -158,20 +150,20 @@ def file_report(actor: Staff, data: ReportInput) -> Report:
     if any(k not in AbuseKind.values for k in kinds):
         errors["kinds"] = gettext("虐待の種類は一覧から選んでください。")
     person = _person(data.person, errors)
-    subject = _text(data.subject_note, "subject_note", SUBJECT_MAX, errors)
+    subject = _text(data.subject_note, "subject_note", errors, limit=SUBJECT_MAX)
     if person is None and not subject and "person" not in errors:
         errors["person"] = gettext(
             "対象の方の登録番号か、わかる範囲の手がかり（地域・年代など）を入力してください。"
         )
-    summary = _text(data.summary, "summary", SUMMARY_MAX, errors,
+    summary = _text(data.summary, "summary", errors, limit=SUMMARY_MAX,
                     required=gettext("通報の内容（何が、いつ、どこで）を入力してください。"))  # fmt: skip
     if data.reporter_type not in ReporterType.values:
         errors["reporter_type"] = gettext(
             "通報者の種別を選んでください（名乗らない場合は「匿名」）。"
         )
-    name = _text(data.reporter_name, "reporter_name", NAME_MAX, errors)
-    relation = _text(data.reporter_relation, "reporter_relation", RELATION_MAX, errors)
-    contact = _text(data.reporter_contact, "reporter_contact", CONTACT_MAX, errors)
+    name = _text(data.reporter_name, "reporter_name", errors, limit=NAME_MAX)
+    relation = _text(data.reporter_relation, "reporter_relation", errors, limit=RELATION_MAX)
+    contact = _text(data.reporter_contact, "reporter_contact", errors, limit=CONTACT_MAX)
     handed: Agency | None = None
     if data.law == Law.CHILD:
         handed = Agency.objects.filter(code=str(data.hand_to or "").strip(), is_active=True,
@@ -213,7 +205,7 @@ def confirm_safety(actor: Staff | None, report_id: int, note: str) -> Report:
     """安全確認: someone saw the person (or confirmed safety otherwise) now."""
     require_actor(actor, Action.WORK_SAFEGUARDING)
     errors: dict[str, str] = {}
-    text = _text(note, "note", SHORT_MAX, errors,
+    text = _text(note, "note", errors, limit=SHORT_MAX,
                  required=gettext("誰が、どのように安全を確認したかを入力してください。"))  # fmt: skip
     if errors:
         raise SafeguardingError(errors)
@@ -237,7 +229,7 @@ def record_facts(actor: Staff | None, report_id: int, note: str) -> Report:
     """事実確認: what was found (visits, records, interviews)."""
     require_actor(actor, Action.WORK_SAFEGUARDING)
     errors: dict[str, str] = {}
-    text = _text(note, "note", SUMMARY_MAX, errors,
+    text = _text(note, "note", errors, limit=SUMMARY_MAX,
                  required=gettext("確認した事実（訪問・聞き取り・記録）を入力してください。"))  # fmt: skip
     if errors:
         raise SafeguardingError(errors)
@@ -280,7 +272,7 @@ def decide(actor: Staff | None, report_id: int, data: DecisionInput) -> Report:
         errors["kinds"] = gettext("虐待の種類は一覧から選んでください。")
     if data.recognised == "yes" and not kinds:
         errors["kinds"] = gettext("虐待と認める場合は、虐待の種類を1つ以上選んでください。")
-    text = _text(data.note, "note", SUMMARY_MAX, errors,
+    text = _text(data.note, "note", errors, limit=SUMMARY_MAX,
                  required=gettext("会議の出席者と判断の理由を入力してください。"))  # fmt: skip
     if errors:
         raise SafeguardingError(errors)
@@ -307,7 +299,7 @@ def monitor(actor: Staff, report_id: int, note: str) -> Monitoring:
     """A monitoring visit or review after the decision."""
     require_actor(actor, Action.WORK_SAFEGUARDING)
     errors: dict[str, str] = {}
-    text = _text(note, "note", NOTE_MAX, errors,
+    text = _text(note, "note", errors, limit=NOTE_MAX,
                  required=gettext("モニタリングで確かめたことを入力してください。"))  # fmt: skip
     if errors:
         raise SafeguardingError(errors)
@@ -329,7 +321,7 @@ def close_report(actor: Staff | None, report_id: int, reason: str, note: str = "
     errors: dict[str, str] = {}
     if reason not in CloseReason.values:
         errors["reason"] = gettext("終結の理由を選んでください。")
-    text = _text(note, "close_note", SHORT_MAX, errors,
+    text = _text(note, "close_note", errors, limit=SHORT_MAX,
                  required=gettext("「その他」の場合は理由を入力してください。")
                  if reason == CloseReason.OTHER else "")  # fmt: skip
     if errors:
@@ -448,7 +440,7 @@ def seal_address(actor: Staff, report_id: int, registry_note: str = "") -> SealD
     if Action.VIEW_SEALED_CONTACT not in actions_for(actor):
         raise PermissionDenied(gettext("閲覧制限の設定は指定職員（閲覧制限の担当）が行います。"))
     errors: dict[str, str] = {}
-    note = _text(registry_note, "registry_note", 200, errors)
+    note = _text(registry_note, "registry_note", errors, limit=200)
     if errors:
         raise SafeguardingError(errors)
     with transaction.atomic():
@@ -502,10 +494,10 @@ def record_safety_plan(actor: Staff, report_id: int, data: SafetyPlanInput) -> S
     """Write or revise the safety plan kept with the report (linked to the person's case)."""
     require_actor(actor, Action.WORK_SAFEGUARDING)
     errors: dict[str, str] = {}
-    measures = _text(data.measures, "measures", SUMMARY_MAX, errors,
+    measures = _text(data.measures, "measures", errors, limit=SUMMARY_MAX,
                      required=gettext("安全のための取り決めを入力してください。"))  # fmt: skip
-    risks = _text(data.risks, "risks", SUMMARY_MAX, errors)
-    contacts = _text(data.contacts, "contacts", NOTE_MAX, errors)
+    risks = _text(data.risks, "risks", errors, limit=SUMMARY_MAX)
+    contacts = _text(data.contacts, "contacts", errors, limit=NOTE_MAX)
     review: date | None = None
     if str(data.review_on or "").strip():
         try:
@@ -565,7 +557,7 @@ def open_advocacy(actor: Staff, data: AdvocacyInput) -> Advocacy:
     person = _person(data.person, errors)
     if person is None and "person" not in errors:
         errors["person"] = gettext("対象の方の登録番号を入力してください。")
-    reason = _text(data.reason, "reason", SHORT_MAX, errors,
+    reason = _text(data.reason, "reason", errors, limit=SHORT_MAX,
                    required=gettext("支援が必要な理由を入力してください。"))  # fmt: skip
     report = None
     if str(data.report or "").strip():
@@ -597,7 +589,7 @@ def start_petition(actor: Staff, advocacy_id: int, guardian_type: str, note: str
     errors: dict[str, str] = {}
     if guardian_type not in GuardianType.values:
         errors["guardian_type"] = gettext("類型（後見・保佐・補助）を選んでください。")
-    text = _text(note, "note", SHORT_MAX, errors)
+    text = _text(note, "note", errors, limit=SHORT_MAX)
     if errors:
         raise SafeguardingError(errors)
     with transaction.atomic():
@@ -638,8 +630,8 @@ def advance_petition(actor: Staff, petition_id: int, step: str, guardian: str = 
     """Record the petition's next step (in order) or its withdrawal."""
     require_actor(actor, Action.WORK_SAFEGUARDING)
     errors: dict[str, str] = {}
-    who = _text(guardian, "guardian", NAME_MAX, errors)
-    text = _text(note, "note", SHORT_MAX, errors)
+    who = _text(guardian, "guardian", errors, limit=NAME_MAX)
+    text = _text(note, "note", errors, limit=SHORT_MAX)
     if step == PetitionStep.APPOINTED and not who:
         errors["guardian"] = gettext("選任された後見人等（氏名・法人名）を入力してください。")
     if step == PetitionStep.WITHDRAWN and not text:
@@ -692,7 +684,7 @@ def add_support(actor: Staff, advocacy_id: int, data: SupportInput) -> AdvocacyS
                                        kind=AgencyKind.SOCIAL_WELFARE_COUNCIL).first()  # fmt: skip
         if agency is None:
             errors["agency"] = gettext("つなぐ社会福祉協議会を選んでください。")
-    note = _text(data.note, "note", SHORT_MAX, errors)
+    note = _text(data.note, "note", errors, limit=SHORT_MAX)
     if errors:
         raise SafeguardingError(errors)
     with transaction.atomic():
