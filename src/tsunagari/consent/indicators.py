@@ -7,29 +7,25 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from tsunagari.consent.models import Consent, DecisionStatus, SupportMeeting
-from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
+from tsunagari.plan.registry import (
+    FiscalYear,
+    Indicator,
+    Measure,
+    Unit,
+    counted,
+    register_indicator,
+)
 
 
 def consents_recorded(fy: FiscalYear) -> Measure:
-    start, end = fy.bounds()
-    ids = list(
-        Consent.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return Measure(len(ids), records=tuple(("consent.consent", str(i)) for i in ids))
+    return counted(Consent.objects.filter(**fy.during("recorded_at")), "consent.consent")
 
 
 def support_meetings_confirmed(fy: FiscalYear) -> Measure:
-    start, end = fy.bounds()
-    ids = list(
-        SupportMeeting.objects.filter(
-            status=DecisionStatus.CONFIRMED, confirmed_at__gte=start, confirmed_at__lt=end
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return counted(
+        SupportMeeting.objects.filter(status=DecisionStatus.CONFIRMED, **fy.during("confirmed_at")),
+        "consent.supportmeeting",
     )
-    return Measure(len(ids), records=tuple(("consent.supportmeeting", str(i)) for i in ids))
 
 
 register_indicator(

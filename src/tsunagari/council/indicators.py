@@ -9,31 +9,35 @@ from django.utils.translation import gettext_noop
 
 from tsunagari.council.models import ActionItem, ActionStatus, Organisation
 from tsunagari.lib import clock
-from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
+from tsunagari.plan.registry import (
+    FiscalYear,
+    Indicator,
+    Measure,
+    Unit,
+    counted,
+    register_indicator,
+)
 
 
 def member_organisations(fy: FiscalYear) -> Measure:
     # Membership has no history: the count is today's, for the year that is running.
     if not fy.contains(clock.today()):
         return Measure(None)
-    ids = list(
-        Organisation.objects.filter(is_active=True)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=fy.last_day))
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return counted(
+        Organisation.objects.filter(is_active=True).filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=fy.last_day)
+        ),
+        "council.organisation",
     )
-    return Measure(len(ids), records=tuple(("council.organisation", str(i)) for i in ids))
 
 
 def actions_completed(fy: FiscalYear) -> Measure:
-    ids = list(
+    return counted(
         ActionItem.objects.filter(
             status=ActionStatus.DONE, done_on__gte=fy.first_day, done_on__lte=fy.last_day
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        ),
+        "council.actionitem",
     )
-    return Measure(len(ids), records=tuple(("council.actionitem", str(i)) for i in ids))
 
 
 register_indicator(

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
     "PROGRAMMES",
@@ -78,6 +79,11 @@ class FiscalYear:
         end = datetime.combine(date(self.year + 1, 4, 1), time.min, tzinfo=tz)
         return start, end
 
+    def during(self, field: str) -> dict[str, datetime]:
+        """The filter of a date-time ``field`` within the year: ``filter(**fy.during("at"))``."""
+        start, end = self.bounds()
+        return {f"{field}__gte": start, f"{field}__lt": end}
+
     @classmethod
     def of(cls, day: date) -> FiscalYear:
         return cls(day.year if day.month >= 4 else day.year - 1)
@@ -110,6 +116,16 @@ class Measure:
     numerator: int | None = None
     denominator: int | None = None
     records: tuple[tuple[str, str], ...] = ()
+
+
+def counted(rows: Any, object_type: str) -> Measure:
+    """The count of ``rows`` (a query set) with what counted, in primary-key order.
+
+    The measure of most indicators: how many records of one kind the year
+    holds, each listed as ``(object_type, pk)`` for those entitled to open it.
+    """
+    ids = list(rows.order_by("pk").values_list("pk", flat=True))
+    return Measure(len(ids), records=tuple((object_type, str(i)) for i in ids))
 
 
 @dataclass(frozen=True)

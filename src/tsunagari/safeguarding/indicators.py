@@ -9,7 +9,14 @@ plan app suppresses, in one place.
 
 from __future__ import annotations
 
-from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
+from tsunagari.plan.registry import (
+    FiscalYear,
+    Indicator,
+    Measure,
+    Unit,
+    counted,
+    register_indicator,
+)
 from tsunagari.safeguarding.clocks import limits
 from tsunagari.safeguarding.models import (
     AdvocacySupport,
@@ -26,43 +33,25 @@ def _refs(kind: str, pks: list[int]) -> tuple[tuple[str, str], ...]:
 
 
 def mayor_petitions(year: FiscalYear) -> Measure:
-    start, end = year.bounds()
-    pks = list(
-        Petition.objects.filter(petitioned_at__gte=start, petitioned_at__lt=end)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return Measure(len(pks), records=_refs("safeguarding.petition", pks))
+    return counted(Petition.objects.filter(**year.during("petitioned_at")), "safeguarding.petition")
 
 
 def fee_subsidies(year: FiscalYear) -> Measure:
-    start, end = year.bounds()
-    pks = list(
-        AdvocacySupport.objects.filter(kind=SupportKind.FEE_SUBSIDY, at__gte=start, at__lt=end)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return counted(
+        AdvocacySupport.objects.filter(kind=SupportKind.FEE_SUBSIDY, **year.during("at")),
+        "safeguarding.advocacysupport",
     )
-    return Measure(len(pks), records=_refs("safeguarding.advocacysupport", pks))
 
 
 def daily_life_referrals(year: FiscalYear) -> Measure:
-    start, end = year.bounds()
-    pks = list(
-        AdvocacySupport.objects.filter(kind=SupportKind.DAILY_LIFE, at__gte=start, at__lt=end)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return counted(
+        AdvocacySupport.objects.filter(kind=SupportKind.DAILY_LIFE, **year.during("at")),
+        "safeguarding.advocacysupport",
     )
-    return Measure(len(pks), records=_refs("safeguarding.advocacysupport", pks))
 
 
 def reports_received(year: FiscalYear) -> Measure:
-    start, end = year.bounds()
-    pks = list(
-        Report.objects.filter(received_at__gte=start, received_at__lt=end)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return Measure(len(pks), records=_refs("safeguarding.report", pks))
+    return counted(Report.objects.filter(**year.during("received_at")), "safeguarding.report")
 
 
 def safety_in_time(year: FiscalYear) -> Measure:
