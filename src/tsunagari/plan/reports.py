@@ -16,10 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from tsunagari.lib.spreadsheet import safe_cell
+from tsunagari.lib.spreadsheet import add_sheet
 from tsunagari.plan.export import (
     DIRECTIONS_HEADER,
     PROGRAMMES_HEADER,
@@ -119,16 +117,7 @@ def programmes_context(year: int, period: PlanPeriod | None = None) -> dict[str,
 
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> Any:
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    for i, name in enumerate(header, start=1):
-        width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200]]) + 2
-        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, width * 1.6))
-    return sheet
+    return add_sheet(book, title, header, rows, min_width=8, width_scale=1.6)
 
 
 def _number(value: object) -> object:

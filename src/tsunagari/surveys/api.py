@@ -12,7 +12,7 @@ from ninja import Router, Schema
 
 from tsunagari.accounts.policy import Action, require
 from tsunagari.surveys.models import Survey
-from tsunagari.surveys.results import MEASURES, national_comparison, results_for
+from tsunagari.surveys.results import MEASURES, Cell, national_comparison, results_for
 from tsunagari.surveys.services import min_cell
 
 router = Router(tags=["surveys"])
@@ -33,25 +33,13 @@ class SurveyOut(Schema):
     weighted: bool
 
 
-class EstimateOut(Schema):
-    measure: str
-    group: str
-    level: str
-    label: str
-    weighted: bool
-    n: int | None
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    suppressed: bool
-
-
 class EstimatesOut(Schema):
     survey: SurveyOut
     min_cell: int
     weighting_note: str
     measures: dict[str, str]
-    estimates: list[EstimateOut]
+    # The cells as the report prints them (surveys.results.Cell), one schema for both.
+    estimates: list[Cell]
 
 
 class ItemRowOut(Schema):
@@ -116,20 +104,7 @@ def estimates(request: HttpRequest, survey_id: int, weighted: bool | None = None
                 for cell in (row.unweighted, row.weighted):
                     if cell is None or (weighted is not None and cell.weighted != weighted):
                         continue
-                    rows.append(
-                        {
-                            "measure": cell.measure,
-                            "group": cell.group,
-                            "level": cell.level,
-                            "label": cell.label,
-                            "weighted": cell.weighted,
-                            "n": cell.n,
-                            "estimate": cell.estimate,
-                            "ci_low": cell.ci_low,
-                            "ci_high": cell.ci_high,
-                            "suppressed": cell.suppressed,
-                        }
-                    )
+                    rows.append(cell)
     return {
         "survey": _survey_out(survey),
         "min_cell": min_cell(),

@@ -13,10 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
-from tsunagari.lib.spreadsheet import safe_cell
+from tsunagari.lib.spreadsheet import add_sheet, safe_cell
 from tsunagari.surveys.models import Survey
 from tsunagari.surveys.results import (
     GROUPS,
@@ -60,18 +59,6 @@ def report_pdf(survey: Survey) -> bytes:
     html = render_to_string("surveys/report.html", {**report_context(survey), "for_pdf": True})
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
-
-
-def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object]]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    for i, name in enumerate(header, start=1):
-        width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200]]) + 2
-        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width))
 
 
 def report_xlsx(survey: Survey) -> bytes:
@@ -131,7 +118,7 @@ def report_xlsx(survey: Survey) -> bytes:
                             SUPPRESSED if cell.suppressed else cell.chart_value(cell.ci_high),
                         ]
                     )
-    _sheet(book, gettext("推計"), header, rows)
+    add_sheet(book, gettext("推計"), header, rows)
 
     item_rows: list[list[object]] = []
     for item in results.ward_items():
@@ -145,7 +132,7 @@ def report_xlsx(survey: Survey) -> bytes:
                     SUPPRESSED if r["n"] is None else r["n"],
                 ]
             )
-    _sheet(
+    add_sheet(
         book,
         pgettext("report sheet", "区独自の設問"),
         [gettext("設問"), gettext("回答"), gettext("重み付き（%）"), gettext("重みなし（%）"),
@@ -155,7 +142,7 @@ def report_xlsx(survey: Survey) -> bytes:
 
     national = results.national
     if national:
-        _sheet(
+        add_sheet(
             book,
             gettext("全国比較"),
             [gettext("回答"), gettext("区（%(basis)s、%%）") % {"basis": national["ward_basis"]}]
@@ -167,7 +154,7 @@ def report_xlsx(survey: Survey) -> bytes:
             ],
         )
     points = context["trend"]["points"]
-    _sheet(
+    add_sheet(
         book,
         gettext("推移"),
         [
