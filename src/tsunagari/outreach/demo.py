@@ -31,24 +31,8 @@ from tsunagari.accounts.models import Role, Staff
 from tsunagari.consultations.models import Need, NeedKind, NeedStatus, Referral, ReferralOutcome
 from tsunagari.lib import clock
 from tsunagari.linkage.models import Candidate, CandidateStatus
+from tsunagari.outreach import services
 from tsunagari.outreach.models import OutreachTarget, State
-from tsunagari.outreach.services import (
-    ConnectInput,
-    ContactInput,
-    OutreachError,
-    TipInput,
-    close_target,
-    connect_target,
-    create_target_from_candidate,
-    create_target_from_consultation,
-    create_target_from_need,
-    identify_target,
-    log_contact,
-    move_state,
-    pause_target,
-    send_tip,
-    take_target,
-)
 from tsunagari.people.models import Person
 
 T = TypeVar("T")
@@ -87,7 +71,7 @@ class _Player:
         with clock.frozen(min(moment, self.now - timedelta(minutes=5))):
             try:
                 return action()
-            except OutreachError:
+            except services.OutreachError:
                 return None
 
     def contact(self, staff: Staff, target: OutreachTarget, moment: datetime, result: str,
@@ -99,7 +83,7 @@ class _Player:
         method = self.rng.choice(["visit", "visit", "phone", "letter", "partner"])
         if result == "met":
             method = self.rng.choice(["visit", "visit", "phone"])
-        data = ContactInput(
+        data = services.ContactInput(
             on=day.isoformat(),
             method=method,
             result=result,
@@ -108,7 +92,7 @@ class _Player:
             risks=risks or [],
             told=told,
         )
-        if self.at(moment, partial(log_contact, staff, target.pk, data)) is not None:
+        if self.at(moment, partial(services.log_contact, staff, target.pk, data)) is not None:
             self.counts["contacts"] += 1
 
     def play(self, staff: Staff, target: OutreachTarget, goal: State, start: datetime,
@@ -117,7 +101,7 @@ class _Player:
         if goal == State.NEW:
             return
         if target.worker_id is None:
-            self.at(start, lambda: take_target(staff, target.pk))
+            self.at(start, lambda: services.take_target(staff, target.pk))
         risky = self.counts["risk"] == 0 and goal == State.TRYING
         if risky:
             self.counts["risk"] += 1
@@ -129,21 +113,27 @@ class _Player:
             return
         if goal == State.CLOSED:
             self.contact(staff, target, start + 2 * step, "no_answer", next_days=7)
-            self.at(start + 3 * step, lambda: close_target(staff, target.pk, "unreachable"))
+            self.at(
+                start + 3 * step, lambda: services.close_target(staff, target.pk, "unreachable")
+            )
             return
         self.contact(staff, target, start + 2 * step, "met", next_days=7)
         if goal == State.PAUSED:
             until = (self.now + timedelta(days=21)).date().isoformat()
-            self.at(start + 3 * step, lambda: pause_target(staff, target.pk, until, "入院中"))
+            self.at(
+                start + 3 * step, lambda: services.pause_target(staff, target.pk, until, "入院中")
+            )
             return
         if goal == State.IN_CONTACT:
             return
-        self.at(start + 3 * step, lambda: move_state(staff, target.pk, State.BUILDING_TRUST))
+        self.at(
+            start + 3 * step, lambda: services.move_state(staff, target.pk, State.BUILDING_TRUST)
+        )
         self.contact(staff, target, start + 4 * step, "met", next_days=10)
         if goal == State.CONNECTED:
-            data = ConnectInput(to="agency", agency=handover,
+            data = services.ConnectInput(to="agency", agency=handover,
                                 handover_note="本人の了解を得て、相談の場に同行した。訪問は午前中が良い。")  # fmt: skip
-            self.at(start + 5 * step, lambda: connect_target(staff, target.pk, data))
+            self.at(start + 5 * step, lambda: services.connect_target(staff, target.pk, data))
 
 
 def _outreach_worker() -> Staff | None:
@@ -176,7 +166,7 @@ def load_demo_outreach(seed: int) -> str:
         if taker is None:
             continue
         start = max(spread(i), (need.picked_up_at or began) + timedelta(hours=2))
-        target = player.at(start, partial(create_target_from_need, taker, need.pk))
+        target = player.at(start, partial(services.create_target_from_need, taker, need.pk))
         if target is not None:
             made.append((target, taker, start, SCRIPT[i % len(SCRIPT)]))
     # 2. candidates of the linkage run, passed to outreach by the designated worker
@@ -194,7 +184,7 @@ def load_demo_outreach(seed: int) -> str:
             with clock.frozen(start):
                 decide(worker, candidate, CandidateStatus.REFERRED, "訪問で様子を確かめる。")
             target = player.at(start + timedelta(hours=1),
-                               partial(create_target_from_candidate, worker, candidate.pk))  # fmt: skip
+                               partial(services.create_target_from_candidate, worker, candidate.pk))  # fmt: skip
             if target is not None:
                 made.append((target, worker, start, SCRIPT[(chosen + 2) % len(SCRIPT)]))
                 chosen += 1
@@ -202,7 +192,7 @@ def load_demo_outreach(seed: int) -> str:
     for i, referral in enumerate(Referral.objects.filter(outcome=ReferralOutcome.NO_CONTACT)
                                  .order_by("pk")[:3]):  # fmt: skip
         start = max(spread(i + 9), (referral.closed_at or began) + timedelta(hours=2))
-        target = player.at(start, partial(create_target_from_consultation, worker,
+        target = player.at(start, partial(services.create_target_from_consultation, worker,
                                           referral.consultation_id))  # fmt: skip
         if target is not None:
             made.append((target, worker, start, SCRIPT[(i + 4) % len(SCRIPT)]))
@@ -211,7 +201,7 @@ def load_demo_outreach(seed: int) -> str:
                   .exclude(birth_date__isnull=True).order_by("pk")[:200])  # fmt: skip
     for i, (tipster, town, address, text) in enumerate(TIPS):
         start = spread(i + 12)
-        tip = player.at(start, partial(send_tip, commissioner, TipInput(
+        tip = player.at(start, partial(services.send_tip, commissioner, services.TipInput(
             tipster=tipster, town=town, address=address, description=text)))  # fmt: skip
         if tip is None:
             continue
@@ -221,7 +211,7 @@ def load_demo_outreach(seed: int) -> str:
             person = rng.choice(people)
             query = f"{person.full_kana} {person.birth_date:%Y-%m-%d}"
             player.at(start + timedelta(days=2),
-                      partial(identify_target, worker, target.pk, query, person.pk))  # fmt: skip
+                      partial(services.identify_target, worker, target.pk, query, person.pk))  # fmt: skip
         made.append((target, worker, start + timedelta(days=2), goal))
     for target, staff, start, goal in made:
         target.refresh_from_db()

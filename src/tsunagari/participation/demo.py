@@ -31,7 +31,7 @@ from django.utils import timezone
 from tsunagari.accounts.models import Role, Staff
 from tsunagari.lib import clock
 from tsunagari.lib.dates import age_on
-from tsunagari.participation import adapter
+from tsunagari.participation import adapter, services
 from tsunagari.participation.engine import rank
 from tsunagari.participation.models import (
     HostSupportKind,
@@ -39,18 +39,6 @@ from tsunagari.participation.models import (
     Placement,
     PlacementState,
     StopReason,
-)
-from tsunagari.participation.services import (
-    OpportunityInput,
-    ParticipationError,
-    ProfileInput,
-    create_opportunity,
-    move_placement,
-    propose_placement,
-    record_follow_up,
-    record_host_support,
-    save_profile,
-    suggestions_for,
 )
 from tsunagari.people.access import active_links
 from tsunagari.people.models import Person
@@ -120,13 +108,13 @@ def _at(moment: datetime, action: Callable[[], T]) -> T | None:
     with clock.frozen(moment):
         try:
             return action()
-        except ParticipationError:
+        except services.ParticipationError:
             return None  # a step the data does not allow (e.g. nothing fits): the story stops
 
 
-def _profile_input(rng: random.Random, person: Person, terms: list[str]) -> ProfileInput:
+def _profile_input(rng: random.Random, person: Person, terms: list[str]) -> services.ProfileInput:
     days = rng.sample(adapter.WEEKDAYS[:6], rng.randint(2, 4))
-    return ProfileInput(
+    return services.ProfileInput(
         interests=rng.sample(terms, min(len(terms), rng.randint(1, 2))),
         offers=rng.sample(["話し相手", "料理", "パソコン", "園芸", "手芸"], rng.randint(0, 2)),
         free_times=sorted(f"{d}-{rng.choice(['am', 'pm'])}" for d in days),
@@ -154,7 +142,7 @@ def _created(worker: Staff, moment: datetime) -> list[int]:
     ]
     made = []
     for host, (title, kind, town, seeks, times, size) in zip(hosts, plans, strict=False):
-        data = OpportunityInput(
+        data = services.OpportunityInput(
             title=title,
             kind=kind,
             host_id=host,
@@ -169,7 +157,7 @@ def _created(worker: Staff, moment: datetime) -> list[int]:
             interests=["ボランティア"],
             description="受入先と話し合ってつくった参加の場",
         )
-        item = _at(moment, partial(create_opportunity, worker, data))
+        item = _at(moment, partial(services.create_opportunity, worker, data))
         if item is not None:
             made.append(item.pk)
     return made
@@ -195,12 +183,12 @@ def load_demo_participation(seed: int) -> str:
         step = min(timedelta(days=9), span / 6)
         moments = iter(start + step * k for k in range(6))
         data = _profile_input(rng, person, terms)
-        profile = _at(next(moments), partial(save_profile, worker, person.pk, data))
+        profile = _at(next(moments), partial(services.save_profile, worker, person.pk, data))
         if profile is None:
             continue
         moment = next(moments)
         with clock.frozen(moment):
-            found = suggestions_for(worker, profile, limit=5)
+            found = services.suggestions_for(worker, profile, limit=5)
         if i == 2 and created:
             # The new place made with a host, if the person's constraints allow it.
             entry = adapter.entry_for(f"opportunity:{created[0]}")
@@ -210,7 +198,7 @@ def load_demo_participation(seed: int) -> str:
         if not found:
             continue
         best = found[0]
-        placement = _at(moment, partial(propose_placement, worker, person.pk, best.opportunity.id,
+        placement = _at(moment, partial(services.propose_placement, worker, person.pk, best.opportunity.id,
                                         reason=best.reason))  # fmt: skip
         if placement is None:
             continue
@@ -223,9 +211,14 @@ def load_demo_participation(seed: int) -> str:
             if to in (PlacementState.PARTICIPATING, PlacementState.SETTLED):
                 due = placement.follow_ups.filter(done_on__isnull=True).first()
                 if due is not None:
-                    _at(moment, partial(record_follow_up, worker, due.pk, rng.choice(FOLLOW_NOTES)))
+                    _at(
+                        moment,
+                        partial(
+                            services.record_follow_up, worker, due.pk, rng.choice(FOLLOW_NOTES)
+                        ),
+                    )
             stop = to == PlacementState.STOPPED
-            moved = _at(moment, partial(move_placement, worker, placement.pk, to,
+            moved = _at(moment, partial(services.move_placement, worker, placement.pk, to,
                                         stop_reason=why if stop else "",
                                         note="本人と相談して中止" if stop else ""))  # fmt: skip
             if moved is None:
@@ -234,7 +227,7 @@ def load_demo_participation(seed: int) -> str:
             if to == PlacementState.TRIAL and notes < 4 and placement.host_id:
                 kind = [HostSupportKind.PREPARATION, HostSupportKind.ADJUSTMENTS,
                         HostSupportKind.DIFFICULTY, HostSupportKind.TRAINING][notes]  # fmt: skip
-                if _at(moment, partial(record_host_support, worker, placement.host_id, kind,
+                if _at(moment, partial(services.record_host_support, worker, placement.host_id, kind,
                                        "受入の流れと本人への配慮を確認した",
                                        placement_id=placement.pk)):  # fmt: skip
                     notes += 1
