@@ -43,3 +43,18 @@ def test_it_leaves_text_that_does_not_start_like_a_formula(value: object) -> Non
 def test_it_handles_a_huge_cell() -> None:
     text = " " * 100_000 + "＝1"
     assert safe_cell(text) == "'" + text
+
+
+def test_a_sheet_has_a_bold_header_safe_cells_and_columns_as_wide_as_their_text() -> None:
+    from openpyxl import Workbook
+
+    from tsunagari.lib.spreadsheet import add_sheet
+
+    sheet = add_sheet(Workbook(), "指標", ["c", "名前"], [["=1", "あ" * 30], ["b", "い"]],
+                      min_width=8, width_scale=1.6)  # fmt: skip
+    assert sheet.title == "指標" and sheet["A1"].font.bold and not sheet["A2"].font.bold
+    assert sheet["A2"].value == "'=1"
+    assert sheet.column_dimensions["A"].width == 8  # (2 + 2) * 1.6 is under the least
+    assert sheet.column_dimensions["B"].width == 51.2  # (30 + 2) * 1.6
+    wide = add_sheet(Workbook(), "t", ["x"], [["y" * 100]])
+    assert wide.column_dimensions["A"].width == 60  # at most 60
