@@ -28,6 +28,7 @@ from tsunagari.plan.registry import (
     Indicator,
     Measure,
     Unit,
+    counted,
     register_indicator,
     register_record_page,
 )
@@ -37,19 +38,15 @@ OWNER = "地域振興部 消費者センター"
 
 
 def alerts_issued(fy: FiscalYear) -> Measure:
-    alerts = (
-        Alert.objects.filter(issued_on__gte=fy.first_day, issued_on__lte=fy.last_day)
-        .exclude(status__in=[AlertStatus.DRAFT, AlertStatus.WITHDRAWN])
-        .order_by("pk")
+    alerts = Alert.objects.filter(issued_on__gte=fy.first_day, issued_on__lte=fy.last_day).exclude(
+        status__in=[AlertStatus.DRAFT, AlertStatus.WITHDRAWN]
     )
-    ids = list(alerts.values_list("pk", flat=True))
-    return Measure(len(ids), records=tuple(("consumer.alert", str(pk)) for pk in ids))
+    return counted(alerts, "consumer.alert")
 
 
 def spoken_to(fy: FiscalYear) -> int:
-    start, end = fy.bounds()
     total = (
-        Delivery.objects.filter(acknowledged_at__gte=start, acknowledged_at__lt=end)
+        Delivery.objects.filter(**fy.during("acknowledged_at"))
         .exclude(alert__status=AlertStatus.WITHDRAWN)
         .aggregate(n=Sum("spoke_to"))["n"]
     )
@@ -82,11 +79,8 @@ def people_reached(fy: FiscalYear) -> Measure:
 
 
 def centre_referrals(fy: FiscalYear) -> Measure:
-    start, end = fy.bounds()
     referrals = (
-        Referral.objects.filter(
-            to_agency__code=CONSUMER_CENTRE, sent_at__gte=start, sent_at__lt=end
-        )
+        Referral.objects.filter(to_agency__code=CONSUMER_CENTRE, **fy.during("sent_at"))
         .select_related("consultation")
         .order_by("pk")
     )

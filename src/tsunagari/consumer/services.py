@@ -53,6 +53,7 @@ from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.dates import age_on
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.outreach.models import OPEN_STATES, OutreachTarget, Source, State, TargetKind
 from tsunagari.outreach.services import _create as create_outreach_target
 from tsunagari.people.models import Membership, Person
@@ -94,21 +95,12 @@ class AlertInput:
     areas: list[str] = field(default_factory=list)
 
 
+_read = Reader(gettext)
+
+
 def _text(value: object, name: str, limit: int, errors: dict[str, str], *,
           required: str = "") -> str:  # fmt: skip
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[name] = gettext("文字で入力してください。")
-        return ""
-    text = value.strip()
-    if len(text) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif "\x00" in text:
-        errors[name] = gettext("使えない文字が含まれています。")
-    elif required and not text:
-        errors[name] = required
-    return text
+    return _read.text(value, name, errors, limit=limit, required=required)
 
 
 def _clean(data: AlertInput) -> dict[str, Any]:
