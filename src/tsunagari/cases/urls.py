@@ -20,9 +20,15 @@ urlpatterns = [
     path("<int:case_id>/assessment/", work_views.assessment, name="assessment"),
     path("<int:case_id>/plan/", work_views.plan, name="plan"),
     path("<int:case_id>/plan/agree/", work_views.plan_agree, name="plan_agree"),
+    path("<int:case_id>/plan.pdf", work_views.plan_pdf, name="plan_pdf"),
     path("<int:case_id>/monitoring/", work_views.monitor, name="monitor"),
     path("<int:case_id>/conferences/new/", work_views.conference_new, name="conference_new"),
     path(
         "<int:case_id>/conferences/<int:conference_id>/", work_views.conference, name="conference"
+    ),
+    path(
+        "<int:case_id>/conferences/<int:conference_id>/record.pdf",
+        work_views.conference_pdf,
+        name="conference_pdf",
     ),
 ]

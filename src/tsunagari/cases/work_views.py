@@ -20,6 +20,7 @@ from tsunagari.accounts.models import Staff
 from tsunagari.accounts.policy import Action, allowed
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
+from tsunagari.cases import documents
 from tsunagari.cases.access import (
     AREA_SECTIONS,
     WORK_SECTION,
@@ -27,6 +28,7 @@ from tsunagari.cases.access import (
     needs_confirmation,
     require_reads_work,
 )
+from tsunagari.cases.documents import PdfUnavailable
 from tsunagari.cases.models import (
     Assessment,
     Case,
@@ -366,3 +368,52 @@ def conference(request: HttpRequest, case_id: int, conference_id: int) -> HttpRe
         "agreed": list(held.case.plan.revisions.filter(conference=held).values_list("number", flat=True))
         if SupportPlan.objects.filter(case=case).exists() else [],
     })  # fmt: skip
+
+
+# ── printable papers ──
+
+
+def _pdf(request: HttpRequest, case: Case, make: Any, name: str, what: str,
+         **detail: Any) -> HttpResponse:  # fmt: skip
+    """Send a paper of the case, audited as an export (the persons' views are
+    audited by the presenter as they are made)."""
+    try:
+        pdf = make()
+    except PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    record_request(request, AuditAction.EXPORT, obj=case, person_id=case.person_id,
+                   reason=what, detail={"case": case.pk, "regime": case.regime, "persons":
+                                        concerned(case), "format": "pdf", **detail})  # fmt: skip
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def plan_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    opened = _open(request, case_id)
+    if isinstance(opened, HttpResponse):
+        return opened
+    staff, case, _views = opened
+    require_reads_work(staff, case)
+    version = SupportPlan.objects.filter(case=case).values_list("version", flat=True).first()
+    return _pdf(request, case, lambda: documents.plan_pdf(staff, case, request),
+                f"case-{case.pk}-plan.pdf", "case plan pdf", version=version)  # fmt: skip
+
+
+@login_required
+@require_GET
+def conference_pdf(request: HttpRequest, case_id: int, conference_id: int) -> HttpResponse:
+    opened = _open(request, case_id)
+    if isinstance(opened, HttpResponse):
+        return opened
+    staff, case, _views = opened
+    require_reads_work(staff, case)
+    held = (Conference.objects.filter(case=case, pk=conference_id)
+            .select_related("recorded_by", "recorded_agency", "support_meeting").first())  # fmt: skip
+    if held is None:
+        raise Http404(gettext("その番号の会議はありません。"))
+    return _pdf(request, case, lambda: documents.conference_pdf(staff, case, held, request),
+                f"case-{case.pk}-conference-{held.pk}.pdf", "case conference pdf",
+                conference=held.pk, conference_regime=held.regime)  # fmt: skip
