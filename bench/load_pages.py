@@ -177,8 +177,11 @@ django.setup()
 from tsunagari.accounts.models import Staff
 from tsunagari.people.models import AgencyLink, Person
 staff = Staff.objects.get(username="consultant.elderly")
-ids = list(AgencyLink.objects.filter(agency_id=staff.agency_id)
-           .values_list("person_id", flat=True).distinct().order_by("person_id")[:300])
+from tsunagari.accounts.policy import Action, allowed
+linked = (AgencyLink.objects.filter(agency_id=staff.agency_id)
+          .values_list("person_id", flat=True).distinct().order_by("person_id")[:400])
+ids = [p.pk for p in Person.objects.filter(pk__in=list(linked))
+       if allowed(staff, Action.VIEW_PERSONAL_DATA, p)][:300]
 kana = sorted(set(Person.objects.exclude(surname_kana="").order_by("pk")
               .values_list("surname_kana", flat=True)[:3000]))[::25]
 from django.conf import settings
