@@ -277,12 +277,13 @@ def current_household(person: Person) -> dict[int, Membership]:
     return {m.person_id: m for m in rows}
 
 
-def _member_ids(
-    actor: Staff, person: Person, raw: list[str], errors: dict[str, str]
+def chosen_members(
+    actor: Staff, person: Person, raw: object, errors: dict[str, str]
 ) -> list[Membership]:
-    """The named household members, checked: current members of the person's
-    household, whom the actor may see. One message for every id refused, so
-    the answer never tells who lives where."""
+    """The household members a form names (person ids as text), checked: current
+    members of the person's household, whom the actor may see, at most
+    ``MAX_HOUSEHOLD_MEMBERS``. One message for every id refused, so the answer
+    never tells who lives where. Consents, support meetings and cases use it."""
     if not raw:
         return []
     if not isinstance(raw, list) or len(raw) > MAX_HOUSEHOLD_MEMBERS:
@@ -318,7 +319,7 @@ def _clean_members(
             "「同意なし」の記録には世帯員を含められません。世帯員の同意は「同意あり」で記録してください。"
         )
         return []
-    rows = _member_ids(actor, person, [m.person for m in members], errors)
+    rows = chosen_members(actor, person, [m.person for m in members], errors)
     if len(rows) != len(members):  # refused: "members" names what to fix
         return []
     today = clock.today()
@@ -804,7 +805,7 @@ def place_under_support_meeting(
         errors["person"] = gettext("その番号の本人は登録されていません。")
     members: list[Membership] = []
     if person is not None and isinstance(data.members, list):
-        members = _member_ids(actor, person, data.members, errors)
+        members = chosen_members(actor, person, data.members, errors)
     elif data.members:
         errors["members"] = gettext("世帯員の指定が正しくありません。")
     if errors:
