@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tsunagari.disaster.models import EvacuationPlan, Release, RosterEntry
+from tsunagari.lib.pdf import PdfUnavailable as PdfUnavailable  # the pages catch it here
+from tsunagari.lib.pdf import pdf_from_html
 from tsunagari.lib.spreadsheet import safe_cell
 from tsunagari.people import sections as sec
 from tsunagari.people.presenter import PersonView, Purpose, present_people
@@ -29,21 +31,6 @@ if TYPE_CHECKING:
 #: The roster entry itself opens these sections to the ward's staff and, in a
 #: release, to the recipient: the statutory items (art. 49-10).
 ROSTER_SECTIONS = frozenset({sec.IDENTITY, sec.BASIC})
-
-
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint (and its system libraries) are not installed."""
-
-
-def pdf_from_html(html: str) -> bytes:
-    try:
-        from weasyprint import HTML  # type: ignore[import-untyped, unused-ignore]
-    except (ImportError, OSError) as exc:
-        raise PdfUnavailable(
-            gettext("PDF を作るには WeasyPrint が必要です（pip install weasyprint）。")
-        ) from exc
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
 
 
 @dataclass(frozen=True)

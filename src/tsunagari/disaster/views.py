@@ -227,7 +227,7 @@ def letters(request: HttpRequest) -> HttpResponse:
     try:
         pdf = consent_letters_pdf(staff, due)
     except PdfUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(gettext(str(exc)), status=503, content_type="text/plain; charset=utf-8")
     services.mark_letters_sent(staff, due)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="consent-letters.pdf"'
@@ -363,7 +363,9 @@ def recipient(request: HttpRequest, pk: int) -> HttpResponse:
             except services.DisasterError as exc:
                 errors = exc.errors
             except PdfUnavailable as exc:
-                return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+                return HttpResponse(
+                    gettext(str(exc)), status=503, content_type="text/plain; charset=utf-8"
+                )
             else:
                 kind = ("application/pdf" if action == "pdf" else
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip

@@ -18,9 +18,9 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-import datetime as dt
 
 
 def gettext_noop(message: str) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
+from tsunagari.lib.pdf import PdfUnavailable, pdf_from_html
 from tsunagari.lib.spreadsheet import add_sheet
 from tsunagari.plan.export import (
     DIRECTIONS_HEADER,
@@ -28,7 +29,6 @@ from tsunagari.plan.figures import STATUSES
 from tsunagari.plan.loading import current_period
 from tsunagari.plan.models import Evaluation, PlanPeriod, ProgrammeStage, Stage
 from tsunagari.plan.registry import PROGRAMMES
-from tsunagari.surveys.report import PdfUnavailable
 
 __all__ = ["PdfUnavailable", "build", "programmes_context", "progress_context"]
 
@@ -207,15 +207,8 @@ def programmes_xlsx(year: int) -> bytes:
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
-    try:
-        from weasyprint import HTML  # type: ignore[import-untyped, unused-ignore]
-    except (ImportError, OSError) as exc:
-        raise PdfUnavailable(
-            gettext("PDF を作るには WeasyPrint が必要です（pip install weasyprint）。")
-        ) from exc
     html = render_to_string(template, {**context, "programme_names": PROGRAMMES})
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    return pdf_from_html(html)
 
 
 def build(kind: str, fmt: str, year: int) -> bytes:

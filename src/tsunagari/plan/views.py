@@ -376,7 +376,7 @@ def report(request: HttpRequest, kind: str, fmt_: str) -> HttpResponse:
     try:
         data = reports.build(kind, fmt_, year)
     except reports.PdfUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(gettext(str(exc)), status=503, content_type="text/plain; charset=utf-8")
     record_request(request, AuditAction.EXPORT, object_type="plan.report", object_id=kind,
                    reason="plan report", detail={"fiscal_year": year, "format": fmt_})  # fmt: skip
     content_type = (

@@ -15,6 +15,8 @@ from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from tsunagari.lib.pdf import PdfUnavailable as PdfUnavailable  # the pages catch it here
+from tsunagari.lib.pdf import pdf_from_html
 from tsunagari.lib.spreadsheet import add_sheet, safe_cell
 from tsunagari.surveys.models import Survey
 from tsunagari.surveys.results import (
@@ -44,21 +46,10 @@ def report_html(survey: Survey) -> str:
     return render_to_string("surveys/report.html", report_context(survey))
 
 
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint (and its system libraries) are not installed."""
-
-
 def report_pdf(survey: Survey) -> bytes:
     """The same report as PDF, in Noto Sans CJK JP (Debian's fonts-noto-cjk)."""
-    try:
-        from weasyprint import HTML  # type: ignore[import-untyped, unused-ignore]
-    except (ImportError, OSError) as exc:
-        raise PdfUnavailable(
-            gettext("PDF を作るには WeasyPrint が必要です（pip install weasyprint）。")
-        ) from exc
     html = render_to_string("surveys/report.html", {**report_context(survey), "for_pdf": True})
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    return pdf_from_html(html)
 
 
 def report_xlsx(survey: Survey) -> bytes:

@@ -286,7 +286,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         data = report.report_pdf(survey)
     except report.PdfUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(gettext(str(exc)), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(survey, "pdf")}"'
     return response
