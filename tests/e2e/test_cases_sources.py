@@ -121,6 +121,12 @@ def test_a_case_from_a_consultation_with_a_worker_and_a_printed_plan(
           for (let k = 0; k < d.length; k += 4) if (d[k] < 100) n++; return n; };
         return [band(20, 60), band(c.height - 60, c.height - 10)]; }""")
     assert dark[0] > 50 and dark[1] > 50, dark
+
+    # the coordinator's dashboard: the chart drawn offline beside its table
+    page.goto("/cases/dashboard/")
+    page.locator("#stage-regime[data-drawn=true]").wait_for()
+    assert "*" in page.locator("#stage-table").inner_text()  # one case: a small cell
+    checked()
     page.context.close()
 
 

@@ -9,6 +9,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_new, name="new"),
+    path("dashboard/", views.case_dashboard, name="dashboard"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/stage/", views.case_stage, name="stage"),
     path("<int:case_id>/end/", views.case_end, name="end"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from tsunagari.accounts.policy import Action, actions_for, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.cases.access import get_case_for, needs_confirmation, unconfirmed
+from tsunagari.cases.dashboard import dashboard
 from tsunagari.cases.ecomap import household_map
 from tsunagari.cases.models import (
     MOVABLE_STAGES,
@@ -102,7 +104,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "stage": stage, "regime": regime, "overdue": overdue_actions(staff),
         "no_plan": cases_without_plan(staff), "plan_days": PLAN_EXPECTED_DAYS,
         "reviews": reviews_due(staff), "assigned": agency_actions(staff),
-        "waiting": waiting_sources(staff),
+        "waiting": waiting_sources(staff), "can_dashboard": allowed(staff, Action.WORK_CASES),
     })  # fmt: skip
 
 
@@ -332,3 +334,15 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
                        lead=request.POST.get("lead") == "1")  # fmt: skip
     return _act(request, case_id, lambda: assign_worker(staff, case_id, data),
                 gettext("担当者を記録しました。"))  # fmt: skip
+
+
+@login_required
+@require_GET
+def case_dashboard(request: HttpRequest) -> HttpResponse:
+    """The coordinator's counts of their agency's cases (small cells suppressed)."""
+    staff = signed_in_staff(request)
+    require(staff, Action.WORK_CASES)
+    record_request(request, AuditAction.VIEW, object_type="cases.dashboard",
+                   detail={"page": "dashboard"})  # fmt: skip
+    return render(request, "cases/dashboard.html", {"d": dashboard(staff),
+                                                    "threshold": settings.SMALL_CELL_MIN})  # fmt: skip
