@@ -324,14 +324,21 @@ def plan_sessions(
     return sessions
 
 
+def _locked_session(session_id: int) -> Session:
+    """The session with its activity, locked for the action's transaction."""
+    session = (
+        Session.objects.select_for_update().select_related("activity").filter(pk=session_id).first()
+    )
+    if session is None:
+        raise CommunityError({"session": gettext("その開催回はありません。")})
+    return session
+
+
 def cancel_session(actor: Staff | None, session_id: int) -> Session:
     """Call a planned session off (it leaves the residents' list)."""
     require_actor(actor, Action.WORK_COMMUNITY)
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("activity").filter(
-            pk=session_id).first()  # fmt: skip
-        if session is None:
-            raise CommunityError({"session": gettext("その開催回はありません。")})
+        session = _locked_session(session_id)
         if session.status != SessionStatus.PLANNED:
             raise CommunityError({"session": gettext("中止にできるのは予定の開催回だけです。")})
         session.status = SessionStatus.CANCELLED
@@ -376,10 +383,7 @@ def record_attendance(actor: Staff | None, session_id: int, data: AttendanceInpu
     """Record (or correct) how many came to a session that has taken place."""
     require_actor(actor, Action.WORK_COMMUNITY)
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("activity").filter(
-            pk=session_id).first()  # fmt: skip
-        if session is None:
-            raise CommunityError({"session": gettext("その開催回はありません。")})
+        session = _locked_session(session_id)
         errors: dict[str, str] = {}
         if session.on > clock.today():
             errors["session"] = gettext("まだ開催日になっていない回の参加人数は記録できません。")

@@ -7,22 +7,16 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from tsunagari.consent.models import Consent, DecisionStatus, SupportMeeting
-from tsunagari.plan.registry import (
-    FiscalYear,
-    Indicator,
-    Measure,
-    Unit,
-    counted,
-    register_indicator,
-)
+from tsunagari.plan import registry
+from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
 
 
 def consents_recorded(fy: FiscalYear) -> Measure:
-    return counted(Consent.objects.filter(**fy.during("recorded_at")), "consent.consent")
+    return registry.counted(Consent.objects.filter(**fy.during("recorded_at")), "consent.consent")
 
 
 def support_meetings_confirmed(fy: FiscalYear) -> Measure:
-    return counted(
+    return registry.counted(
         SupportMeeting.objects.filter(status=DecisionStatus.CONFIRMED, **fy.during("confirmed_at")),
         "consent.supportmeeting",
     )

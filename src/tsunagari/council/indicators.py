@@ -9,21 +9,15 @@ from django.utils.translation import gettext_noop
 
 from tsunagari.council.models import ActionItem, ActionStatus, Organisation
 from tsunagari.lib import clock
-from tsunagari.plan.registry import (
-    FiscalYear,
-    Indicator,
-    Measure,
-    Unit,
-    counted,
-    register_indicator,
-)
+from tsunagari.plan import registry
+from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
 
 
 def member_organisations(fy: FiscalYear) -> Measure:
     # Membership has no history: the count is today's, for the year that is running.
     if not fy.contains(clock.today()):
         return Measure(None)
-    return counted(
+    return registry.counted(
         Organisation.objects.filter(is_active=True).filter(
             Q(joined_on__isnull=True) | Q(joined_on__lte=fy.last_day)
         ),
@@ -32,7 +26,7 @@ def member_organisations(fy: FiscalYear) -> Measure:
 
 
 def actions_completed(fy: FiscalYear) -> Measure:
-    return counted(
+    return registry.counted(
         ActionItem.objects.filter(
             status=ActionStatus.DONE, done_on__gte=fy.first_day, done_on__lte=fy.last_day
         ),

@@ -9,14 +9,8 @@ plan app suppresses, in one place.
 
 from __future__ import annotations
 
-from tsunagari.plan.registry import (
-    FiscalYear,
-    Indicator,
-    Measure,
-    Unit,
-    counted,
-    register_indicator,
-)
+from tsunagari.plan import registry
+from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
 from tsunagari.safeguarding.clocks import limits
 from tsunagari.safeguarding.models import (
     AdvocacySupport,
@@ -33,25 +27,29 @@ def _refs(kind: str, pks: list[int]) -> tuple[tuple[str, str], ...]:
 
 
 def mayor_petitions(year: FiscalYear) -> Measure:
-    return counted(Petition.objects.filter(**year.during("petitioned_at")), "safeguarding.petition")
+    return registry.counted(
+        Petition.objects.filter(**year.during("petitioned_at")), "safeguarding.petition"
+    )
 
 
 def fee_subsidies(year: FiscalYear) -> Measure:
-    return counted(
+    return registry.counted(
         AdvocacySupport.objects.filter(kind=SupportKind.FEE_SUBSIDY, **year.during("at")),
         "safeguarding.advocacysupport",
     )
 
 
 def daily_life_referrals(year: FiscalYear) -> Measure:
-    return counted(
+    return registry.counted(
         AdvocacySupport.objects.filter(kind=SupportKind.DAILY_LIFE, **year.during("at")),
         "safeguarding.advocacysupport",
     )
 
 
 def reports_received(year: FiscalYear) -> Measure:
-    return counted(Report.objects.filter(**year.during("received_at")), "safeguarding.report")
+    return registry.counted(
+        Report.objects.filter(**year.during("received_at")), "safeguarding.report"
+    )
 
 
 def safety_in_time(year: FiscalYear) -> Measure:
