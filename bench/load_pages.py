@@ -226,7 +226,12 @@ def _build(
     )
     if done.returncode != 0:
         raise SystemExit(f"[{backend}] could not read the ward:\n{done.stderr[-2000:]}")
-    return data_dir, json.loads(done.stdout.strip().splitlines()[-1])
+    ward = json.loads(done.stdout.strip().splitlines()[-1])
+    if not ward["people"]:
+        # The folder was kept but the database is new (e.g. another PostgreSQL server): build again.
+        marker.unlink()
+        return _build(backend, people, seed, url, users)
+    return data_dir, ward
 
 
 def _wait_ready(base: str, server: subprocess.Popen[bytes], seconds: float = 120) -> None:
