@@ -167,6 +167,20 @@ def tree(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: HttpRequest, template: str, errors: dict[str, str], form: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A plan page with its forms: whether the viewer manages the plan, and a refused
+    form's messages and input (400) shown again."""
+    return render(request, template, {
+        **context,
+        "can_manage": allowed(request.user, Action.MANAGE_PLAN),
+        "errors": errors,
+        "form": form,
+        "post": request.POST if request.method == "POST" else {},
+    }, status=400 if errors else 200)  # fmt: skip
+
+
 def _records(request: HttpRequest, row: IndicatorRow) -> dict[str, Any]:
     """How many records counted, by kind; links only for those who may see personal data."""
     kinds: dict[str, list[str]] = {}
@@ -246,25 +260,16 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
     }
     record_request(request, AuditAction.VIEW, obj=defn, reason="plan indicator",
                    detail={"fiscal_year": year})  # fmt: skip
-    return render(
-        request,
-        "plan/indicator.html",
-        {
-            "defn": defn,
-            "year": year,
-            "current": _row_view(current),
-            "table": table,
-            "chart": chart,
-            "records": _records(request, current),
-            "can_manage": allowed(request.user, Action.MANAGE_PLAN),
-            "errors": errors,
-            "form": form,
-            "post": request.POST if request.method == "POST" else {},
-            "year_choices": list(range(defn.period.first_year - 1, defn.period.last_year + 1)),
-            "entered_source": defn.source == Source.ENTERED,
-        },
-        status=400 if errors else 200,
-    )
+    return _form_page(request, "plan/indicator.html", errors, form, {
+        "defn": defn,
+        "year": year,
+        "current": _row_view(current),
+        "table": table,
+        "chart": chart,
+        "records": _records(request, current),
+        "year_choices": list(range(defn.period.first_year - 1, defn.period.last_year + 1)),
+        "entered_source": defn.source == Source.ENTERED,
+    })  # fmt: skip
 
 
 @login_required
@@ -333,23 +338,14 @@ def direction(request: HttpRequest, pk: int) -> HttpResponse:
         evaluations.append({"evaluation": ev, "frozen": frozen})
     record_request(request, AuditAction.VIEW, obj=item, reason="plan direction",
                    detail={"fiscal_year": year})  # fmt: skip
-    return render(
-        request,
-        "plan/direction.html",
-        {
-            "direction": item,
-            "year": year,
-            "rows": rows,
-            "evaluations": evaluations,
-            "ratings": Rating.choices,
-            "can_manage": allowed(request.user, Action.MANAGE_PLAN),
-            "errors": errors,
-            "form": form,
-            "post": request.POST if request.method == "POST" else {},
-            "year_choices": list(range(item.period.first_year, item.period.last_year + 1)),
-        },
-        status=400 if errors else 200,
-    )
+    return _form_page(request, "plan/direction.html", errors, form, {
+        "direction": item,
+        "year": year,
+        "rows": rows,
+        "evaluations": evaluations,
+        "ratings": Rating.choices,
+        "year_choices": list(range(item.period.first_year, item.period.last_year + 1)),
+    })  # fmt: skip
 
 
 @login_required
