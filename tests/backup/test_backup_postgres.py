@@ -61,7 +61,7 @@ def databases() -> Iterator[tuple[str, str]]:
 def _counts(url: str, folder: Path) -> str:
     code = (
         "import django,json;django.setup();"
-        "from tsunagari.lib.backup import database_rows;print(json.dumps(database_rows()))"
+        "from tsunagari.audit.backup import database_rows;print(json.dumps(database_rows()))"
     )
     return ok(python(folder, "-c", code, database_url=url)).strip()
 

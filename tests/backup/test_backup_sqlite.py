@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.backup.helpers import env_for, ok, python, rewrite_archive, sqlite_counts, tsunagari
-from tsunagari.lib.backup import verify_archive
+from tsunagari.audit.backup import verify_archive
 
 DB = "tsunagari.sqlite3"
 PDF = "media/council/documents/議事録.pdf"

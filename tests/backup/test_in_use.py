@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tsunagari.lib.backup import tables_in_use
+from tsunagari.audit.backup import tables_in_use
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tsunagari.lib.backup import BackupError, restore_backup
+from tsunagari.audit.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tsunagari.lib.backup import BackupError, create_backup, default_archive_name, verify_archive
+from tsunagari.audit.backup import BackupError, create_backup, default_archive_name, verify_archive
 
 
 class Command(BaseCommand):
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         path = target.expanduser().resolve()
-        from tsunagari.lib.backup import sha256_file
+        from tsunagari.audit.backup import sha256_file
 
         rows = sum(manifest["row_counts"].values())
         files = len(manifest["parts"]) - 1
