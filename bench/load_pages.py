@@ -14,7 +14,7 @@ side by side.
     .venv/bin/python bench/load_pages.py                          # 20,000 people, 30 s, SQLite (+ PostgreSQL if DATABASE_URL)
     .venv/bin/python bench/load_pages.py --people 540000 --seconds 120 --postgres-url postgres://…   # Koto's size
 
-Needs locust (``pip install locust``). Everything stays on 127.0.0.1; the
+Needs locust (``pip install -e ".[bench]"``). Everything stays on 127.0.0.1; the
 wards are kept in bench/out/load_pages/ (building 540,000 people takes long:
 build once, reuse).
 """

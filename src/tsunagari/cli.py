@@ -31,6 +31,8 @@ Data and analysis
 
 Operations
   audit verify            check that no audit event was edited or deleted
+  backup [ARCHIVE]        back up the database and the data folder (--verify ARCHIVE checks one)
+  restore ARCHIVE         restore a backup into an empty database, then verify the audit chain
   token issue USERNAME    issue an API token for a staff account (expires; --days N)
   token list              list API tokens: owner, purpose, expiry, last use, state
   token revoke ID         revoke an API token (--user USERNAME --all: all of theirs)

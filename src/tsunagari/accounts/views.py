@@ -79,6 +79,19 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("安全確認・事実確認・コアメンバー会議の期限と、権利擁護支援（区長申立て）。"),
             "safeguarding:list",
         ),
+        (
+            _("地区に届いた消費者被害の注意情報"),
+            _("特殊詐欺・悪質商法などの注意情報を読み、声をかけた住民の人数を報告します。"),
+            "consumer:inbox",
+        ),
+        (
+            _("消費者被害の注意情報の発信"),
+            _(
+                "注意情報を作成・発信し、見守りネットワークの報告と訪問の状況を確かめます"
+                "（消費者センター）。"
+            ),
+            "consumer:list",
+        ),
     ],
     Role.COORDINATOR: [
         (
@@ -88,6 +101,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
                 "モニタリングと期限切れ、終結と引き継ぎ。"
             ),
             "cases:list",
+        ),
+        (
+            _("多機関協働の状況"),
+            _("段階・根拠ごとの事例数と、期限を過ぎたモニタリング。"),
+            "cases:dashboard",
         ),
         (
             _("早期把握の候補"),
@@ -148,6 +166,16 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("町ごとの集いの場と65歳以上の人口、孤独感を比べます。"),
             "community:gaps",
         ),
+        (
+            _("まちのバリアの報告"),
+            _("区民から届いたバリアの報告を担当の課に送り、対応状況と回答を記録します。"),
+            "barriers:list",
+        ),
+        (
+            _("啓発活動"),
+            _("福祉教育・ゲートキーパー研修・講演会・キャンペーンの参加者数（人数のみ）。"),
+            "awareness:index",
+        ),
     ],
     Role.PLANNER: [
         (
@@ -161,6 +189,16 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "surveys:index",
         ),
         (_("孤独・孤立対策連携会議"), _("会議、議事録、宿題、共有資料。"), "council:home"),
+        (
+            _("福祉人材の名簿"),
+            _("機関ごとの資格・研修・スーパービジョンと、重層的支援体制の合同研修。"),
+            "workforce:index",
+        ),
+        (
+            _("啓発活動"),
+            _("福祉教育・ゲートキーパー研修・講演会・キャンペーンの参加者数（人数のみ）。"),
+            "awareness:index",
+        ),
     ],
     Role.DISASTER: [
         (
@@ -178,6 +216,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             _("調査結果と集計指標（個人情報は含みません）。"),
             "surveys:index",
         ),
+        (
+            _("地域共生社会への意識醸成"),
+            _("啓発活動の参加者数と区民調査の関連する設問。"),
+            "awareness:index",
+        ),
     ],
     Role.SUPERVISOR: [
         (
@@ -186,6 +229,11 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "people:openings",
         ),
         (_("監査ログ"), _("所属機関の閲覧・出力の記録を確認します。"), "audit:log"),
+        (
+            _("福祉人材の名簿"),
+            _("所属機関の職員の資格・研修・スーパービジョンを記録します。"),
+            "workforce:index",
+        ),
     ],
     Role.ADMINISTRATOR: [
         (_("職員と権限"), _("職員、役割、指定職員の管理。"), "accounts:staff"),
@@ -201,6 +249,16 @@ _ROLE_WORK: dict[str, list[tuple[StrOrPromise, StrOrPromise, str | None]]] = {
             "linkage:review",
         ),
         (_("APIトークン"), _("API トークンの発行、一覧と失効。"), "accounts:tokens"),
+        (
+            _("まちのバリアの報告"),
+            _("区民から届いたバリアの報告を担当の課に送り、対応状況と回答を記録します。"),
+            "barriers:list",
+        ),
+        (
+            _("福祉人材の名簿"),
+            _("機関ごとの資格・研修・スーパービジョンと、重層的支援体制の合同研修。"),
+            "workforce:index",
+        ),
     ],
 }
 
@@ -214,6 +272,8 @@ _CARD_ACTIONS: dict[str, Action] = {
     "outreach:visits": Action.WORK_OUTREACH,
     "outreach:tip": Action.SEND_OUTREACH_TIP,
     "participation:hosts": Action.WORK_PARTICIPATION,
+    "consumer:list": Action.ISSUE_CONSUMER_ALERTS,
+    "awareness:index": Action.VIEW_AGGREGATES,
 }
 
 

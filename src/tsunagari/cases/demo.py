@@ -506,7 +506,10 @@ def _open_from(coordinator: Staff, supervisor: Staff, source: CaseSource, person
                choose: bool = False) -> Case:  # fmt: skip
     """Put the person under a 支援会議 decision the ward's supervisor confirms, open
     the case from ``source``, and name the other agencies' workers, step by step."""
-    steps = _after(since + timedelta(hours=2) if since < now - timedelta(hours=3) else since, now)
+    # A record stamped by the database's own clock (a linkage candidate's
+    # creation) can be later than the demo's now; the case follows it, before now.
+    since = min(since, now - timedelta(hours=4))
+    steps = _after(since + timedelta(hours=2), now)
     with clock.frozen(next(steps)):
         decision = place_under_support_meeting(coordinator, person_id, SupportMeetingInput(
             decided_on=clock.today().isoformat(), agencies=[t.agency for t in team],

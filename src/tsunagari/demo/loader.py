@@ -20,9 +20,12 @@ from tqdm import tqdm
 
 from tsunagari.accounts.models import Agency
 from tsunagari.accounts.personas import ensure_agencies, ensure_personas
-from tsunagari.cases.demo import load_demo_cases
+from tsunagari.awareness.demo import load_demo_awareness
+from tsunagari.barriers.demo import load_demo_barriers
+from tsunagari.cases.demo import load_demo_case_sources, load_demo_cases
 from tsunagari.community.demo import load_demo_community
 from tsunagari.consultations.demo import load_demo_consultations
+from tsunagari.consumer.demo import load_demo_consumer
 from tsunagari.council.demo import load_demo_council
 from tsunagari.demo.population import Resident, Ward, generate_ward
 from tsunagari.disaster.demo import load_demo_disaster
@@ -35,6 +38,7 @@ from tsunagari.plan.demo import load_demo_plan
 from tsunagari.resources.demo import load_demo_directory
 from tsunagari.safeguarding.demo import load_demo_safeguarding
 from tsunagari.surveys.demo import load_demo_surveys
+from tsunagari.workforce.demo import load_demo_workforce
 
 SEX_CODE = {"male": "1", "female": "2", "other": "3"}
 REGISTRY_COLUMNS = ["record_id", "resident_id", "name_kanji", "name_kana", "birth_date", "sex", "address", "phone", "household_id", "relation", "sealed"]  # fmt: skip
@@ -170,19 +174,28 @@ def load_demo(
         services = load_demo_directory(seed)
     with transaction.atomic():
         community = load_demo_community(seed)
-    safeguarding = outreach = participation = (
-        "no persons for outreach, safeguarding or participation"
+    with transaction.atomic():
+        barriers = load_demo_barriers(seed)
+    safeguarding = outreach = participation = consumer = (
+        "no persons for outreach, safeguarding, participation or consumer alerts"
     )
     if people:
         with transaction.atomic():
             outreach = load_demo_outreach(seed)
         with transaction.atomic():
+            outreach += "; " + load_demo_case_sources(seed)
+        with transaction.atomic():
             safeguarding = load_demo_safeguarding(seed)
         with transaction.atomic():
             participation = load_demo_participation(seed)
+        with transaction.atomic():
+            consumer = load_demo_consumer(seed)
     with transaction.atomic():
         surveys = load_demo_surveys(seed)
         council = load_demo_council(seed)
+    with transaction.atomic():
+        workforce = load_demo_workforce(seed)
+        awareness = load_demo_awareness(seed)
     # Last: the plan's demo targets are set from the other programmes' figures.
     with transaction.atomic():
         plan = load_demo_plan(seed)
@@ -203,6 +216,8 @@ def load_demo(
     return (
         f"Demo ward loaded: {Agency.objects.count()} agencies, staff personas, {imported} "
         f"in {ward.household_count:,} households, {links:,} service links, {consultations}, "
-        f"{services} directory services, {community}, {outreach}, {participation}, {safeguarding}, {surveys}, {council}, {plan}, {disaster}, {linkage}{extracts} "
+        f"{services} directory services, {community}, {barriers}, {outreach}, {participation}, "
+        f"{safeguarding}, {consumer}, {workforce}, {awareness}, {surveys}, {council}, {plan}, "
+        f"{disaster}, {linkage}{extracts} "
         f"({seconds:.1f} s)."
     )

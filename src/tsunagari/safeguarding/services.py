@@ -116,7 +116,10 @@ def _person(raw: object, errors: dict[str, str], name: str = "person") -> Person
     text = str(raw or "").strip()
     if not text:
         return None
-    person = Person.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    # Only ASCII digits that fit a database key: "²" or "①" pass isdigit()
+    # but not int(), and a number of many digits overflows the column.
+    number = text.isascii() and text.isdigit() and len(text) <= 18
+    person = Person.objects.filter(pk=int(text)).first() if number else None
     if person is None:
         errors[name] = gettext("その番号の方は登録されていません。番号を確かめてください。")
     return person
