@@ -175,6 +175,8 @@ def list_cases(request: HttpRequest) -> Any:
 @router.post("", response={201: CaseOut, 403: ErrorOut, 422: ErrorOut})
 def create_case(request: HttpRequest, payload: CaseIn) -> Any:
     staff = signed_in_staff(request)
+    # Who may open cases at all is answered before what the body asks for.
+    require(staff, Action.WORK_CASES)
     data = CaseInput(regime=payload.regime, lead=payload.lead, members=payload.members,
                      team=[TeamInput(t.agency, t.role) for t in payload.team],
                      person=payload.person)  # fmt: skip

@@ -33,7 +33,7 @@ class Dashboard:
 
 
 def dashboard(staff: Staff) -> Dashboard:
-    threshold = int(getattr(settings, "SMALL_CELL_MIN", 5))
+    threshold = int(settings.SMALL_CELL_MIN)
     cases = visible_cases(staff)
     keys = [*[s for s, _l in Stage.choices], SUSPENDED]
     labels = [*[str(label) for _s, label in Stage.choices], gettext("中断")]

@@ -632,7 +632,10 @@ def assign_worker(actor: Staff, case_id: int, data: AssignInput) -> TeamAgency:
         row = None
         code = data.agency.strip()[:CODE_MAX] if isinstance(data.agency, str) else ""
         if code:
-            row = (TeamAgency.objects.select_for_update().select_related("agency", "worker")
+            # Only the team row is locked ("of self"): PostgreSQL refuses to lock
+            # the nullable side of the outer join to the worker.
+            row = (TeamAgency.objects.select_for_update(of=("self",))
+                   .select_related("agency", "worker")
                    .filter(case=case, agency__code=code).first())  # fmt: skip
         if row is None:
             raise CaseError(

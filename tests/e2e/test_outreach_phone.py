@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import browser, page, personas, sign_in  # noqa: F401 (fixtures)
 from tests.e2e.test_outreach import fill_contact, need, stored  # noqa: F401 (fixture)
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.personas import DEMO_PASSWORD
@@ -22,10 +21,10 @@ pytestmark = pytest.mark.e2e
 
 
 def test_an_unsent_note_is_not_shown_to_or_sent_by_the_next_worker_on_the_phone(
-    page: Any,  # noqa: F811
-    sign_in: Any,  # noqa: F811
+    page: Any,
+    sign_in: Any,
     need: Need,  # noqa: F811
-    personas: Any,  # noqa: F811
+    personas: Any,
 ) -> None:
     target = create_target_from_need(personas["outreach"], need.pk)
     colleague = Staff.objects.create(
