@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tsunagari.accounts.sessions.RollingSessionMiddleware",
     "tsunagari.lib.locale.JapaneseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -205,7 +206,13 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_COOKIE_AGE = envint("SESSION_MINUTES", 60, minimum=5) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
+# Idle timeout: a request moves the session's expiry once it has run down by
+# more than SESSION_EXTEND_AFTER seconds (accounts.sessions), instead of
+# writing the session row on every request, which on SQLite queues every page
+# view on the one write lock.
+SESSION_ENGINE = "tsunagari.accounts.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXTEND_AFTER = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

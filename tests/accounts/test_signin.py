@@ -81,4 +81,6 @@ def test_it_signs_out_only_by_post(client_for: object) -> None:
 
 def test_it_expires_idle_sessions(settings: object) -> None:
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600  # type: ignore[attr-defined]
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # type: ignore[attr-defined]
+    # each request extends the session, within a minute (tests/security/test_sessions.py)
+    assert settings.SESSION_EXTEND_AFTER <= 60  # type: ignore[attr-defined]
+    assert "tsunagari.accounts.sessions.RollingSessionMiddleware" in settings.MIDDLEWARE  # type: ignore[attr-defined]

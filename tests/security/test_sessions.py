@@ -12,7 +12,9 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tsunagari.accounts.models import Staff
@@ -154,3 +156,26 @@ def test_a_deactivated_account_loses_its_open_session(personas: dict[str, Staff]
     _sign_in(client)
     Staff.objects.filter(username="consultant.elderly").update(is_active=False)
     assert not _signed_in(client)
+
+
+def test_a_page_view_writes_the_session_only_when_its_expiry_has_run_down(
+    personas: dict[str, Staff], settings: Any
+) -> None:
+    # Writing the session row on every request would queue every page view of
+    # every member of staff on SQLite's one write lock.
+    client = Client()
+    _sign_in(client)
+    key = client.cookies[COOKIE].value
+    first = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert _signed_in(client)
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"] and
+              not q["sql"].lstrip().upper().startswith("SELECT")]  # fmt: skip
+    assert writes == []
+    assert Session.objects.get(session_key=key).expire_date == first
+    # once the expiry is more than the margin closer, the next request moves it
+    Session.objects.filter(session_key=key).update(
+        expire_date=first - timedelta(seconds=settings.SESSION_EXTEND_AFTER + 5)
+    )
+    assert _signed_in(client)
+    assert Session.objects.get(session_key=key).expire_date > first - timedelta(seconds=5)
