@@ -118,7 +118,7 @@ def test_a_visit_task_is_an_outreach_target_carrying_the_alert(
     task = VisitTask.objects.get(alert=alert, person=ward["alone"])
     target = task.target
     assert target.person_id == ward["alone"].pk and target.town == "北砂"
-    assert target.worker_id is None and target.source == Source.TIP
+    assert target.worker_id is None and target.source == Source.ALERT
     assert alert.reference in target.description and alert.title in target.description
     assert "75歳以上の一人暮らし" in target.description
     assert target.household_id is not None

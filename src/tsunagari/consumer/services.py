@@ -54,8 +54,8 @@ from tsunagari.lib import clock
 from tsunagari.lib.dates import age_on
 from tsunagari.lib.errors import FieldErrors
 from tsunagari.lib.inputs import Reader
-from tsunagari.outreach.models import OPEN_STATES, OutreachTarget, Source, State, TargetKind
-from tsunagari.outreach.services import _create as create_outreach_target
+from tsunagari.outreach.models import OPEN_STATES, OutreachTarget, State
+from tsunagari.outreach.services import create_target_from_alert
 from tsunagari.people.models import Membership, Person
 from tsunagari.text.addresses import KNOWN_TOWNS
 
@@ -379,10 +379,9 @@ def _send(actor: Staff | None, alert: Alert) -> None:
     )
     for pk, person in sorted(people.items()):
         reasons = at_risk[pk]
-        target = create_outreach_target(
-            actor, created_by=creator, kind=TargetKind.PERSON, person=person,
-            household_id=homes.get(pk), town=person.town, description=_task_note(alert, reasons),
-            source=Source.TIP,
+        target = create_target_from_alert(
+            actor, created_by=creator, person=person, household_id=homes.get(pk),
+            description=_task_note(alert, reasons),
         )  # fmt: skip
         task = VisitTask.objects.create(alert=alert, person=person, target=target,
                                         reasons=reasons, created_at=now)  # fmt: skip

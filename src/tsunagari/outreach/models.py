@@ -42,6 +42,8 @@ class Source(models.TextChoices):
     CONSULTATION = "consultation", _("連絡がつかなかった相談")
     # A tip from a 民生委員, neighbour, landlord, utility or agency.
     TIP = "tip", _("気づきの連絡")
+    # A person at risk in the area of a scam or consumer-damage alert (consumer app).
+    ALERT = "consumer_alert", _("消費者被害の注意情報")
 
 
 class Tipster(models.TextChoices):

@@ -148,6 +148,29 @@ def _create(actor: Staff | None, *, created_by: Staff, **fields: Any) -> Outreac
     return target
 
 
+def create_target_from_alert(
+    actor: Staff | None,
+    *,
+    created_by: Staff,
+    person: Person,
+    household_id: int | None,
+    description: str,
+) -> OutreachTarget:
+    """A visit to a person at risk in the area of a consumer-damage alert.
+
+    Called by the consumer app's action that sends the alert, inside its
+    transaction and after its own permission check (the consumer centre issues
+    alerts; it does not work outreach): the target lands on the outreach
+    team's list like any other, with the alert in its description.
+    """
+    require_actor(actor, Action.ISSUE_CONSUMER_ALERTS)
+    return _create(
+        actor, created_by=created_by, kind=TargetKind.PERSON, person=person,
+        household_id=household_id, town=person.town, description=description[:2000],
+        source=Source.ALERT,
+    )  # fmt: skip
+
+
 def _creator(actor: Staff | None, fallback: Staff) -> Staff:
     return actor if actor is not None else fallback
 
