@@ -4,6 +4,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tsunagari.accounts.models import Agency
@@ -39,6 +40,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # Every persona signs in with the password printed below and in the README.
+            raise CommandError(
+                "The demo ward creates sign-in accounts with a published password, so it is not "
+                "loaded in production mode (TSUNAGARI_MODE=production). Try it in a separate "
+                "installation in development mode."
+            )
         people: int = options["people"]
         if not 0 <= people <= 2_000_000:
             raise CommandError(f"--people {people} is out of range: use 0 to 2,000,000.")
