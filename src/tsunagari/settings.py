@@ -290,6 +290,9 @@ SAFEGUARDING_SAFETY_HOURS = envint("SAFEGUARDING_SAFETY_HOURS", 48, minimum=1)
 SAFEGUARDING_FACTS_HOURS = envint("SAFEGUARDING_FACTS_HOURS", 168, minimum=1)
 SAFEGUARDING_DECISION_HOURS = envint("SAFEGUARDING_DECISION_HOURS", 336, minimum=1)
 SAFEGUARDING_MONITORING_DAYS = envint("SAFEGUARDING_MONITORING_DAYS", 90, minimum=1)
+# A multi-agency case should have a plan agreed within this many working days
+# of opening; the coordinator's dashboard counts the open cases past it.
+CASE_PLAN_WITHIN_WORKING_DAYS = envint("CASE_PLAN_WITHIN_WORKING_DAYS", 20, minimum=1)
 
 # Days an API bearer token lives unless issued with --days (at most 366).
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90, minimum=1)

@@ -64,3 +64,55 @@ def test_only_the_coordinating_role_sees_the_dashboard(client_for: Clients) -> N
     assert client_for("consultant.self").get("/cases/dashboard/").status_code == 403
     assert "/cases/dashboard/" not in client_for("consultant.self").get("/cases/").content.decode()
     assert "/cases/dashboard/" in client_for("coordinator").get("/cases/").content.decode()
+
+
+@override_settings(SMALL_CELL_MIN=1, CASE_PLAN_WITHIN_WORKING_DAYS=20)
+def test_it_counts_open_cases_without_an_agreed_plan_and_the_working_days_taken(
+    case: Any, personas: dict[str, Staff], settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tsunagari.cases.models import Case, CaseState, PlanRevision, SupportPlan
+    from tsunagari.consultations.limits import working_calendar
+    from tsunagari.lib import clock
+
+    coordinator = personas["coordinator"]
+    opened = clock.now() - timedelta(days=60)  # about 40 working days ago
+    Case.objects.filter(pk=case.pk).update(opened_at=opened)
+    no_plan = "支援プランの合意がない事例"
+    late = dict(dashboard(coordinator).overdue)
+    assert [v for k, v in late.items() if no_plan in k] == [1]
+    # the limit is the setting's: with a longer one the case is not late yet
+    settings.CASE_PLAN_WITHIN_WORKING_DAYS = 100
+    assert [v for k, v in dict(dashboard(coordinator).overdue).items() if no_plan in k] == [0]
+    settings.CASE_PLAN_WITHIN_WORKING_DAYS = 20
+    # a plan agreed ten days after opening: no longer late, and the days are counted
+    agreed = opened + timedelta(days=10)
+    plan = SupportPlan.objects.create(case_id=case.pk, version=1, agreed_version=1)
+    PlanRevision.objects.create(plan=plan, number=1, saved_by=coordinator,
+                                saved_agency=coordinator.agency, agreed_at=agreed)  # fmt: skip
+    d = dashboard(coordinator)
+    assert [v for k, v in dict(d.overdue).items() if no_plan in k] == [0]
+    days = working_calendar().working_days_between(
+        timezone.localdate(opened), timezone.localdate(agreed)
+    )
+    assert d.durations[0][1:] == (float(days), 1)
+    assert d.durations[1][1:] == (None, None)  # none closed: nothing to show
+    # closed thirty days after opening
+    ended = opened + timedelta(days=30)
+    Case.objects.filter(pk=case.pk).update(state=CaseState.CLOSED, ended_at=ended)
+    days = working_calendar().working_days_between(
+        timezone.localdate(opened), timezone.localdate(ended)
+    )
+    assert dashboard(coordinator).durations[1][1:] == (float(days), 1)
+
+
+def test_a_median_of_fewer_cases_than_a_cell_may_hold_is_not_shown(
+    case: Any, personas: dict[str, Staff]
+) -> None:
+    from tsunagari.cases.models import Case, CaseState
+
+    Case.objects.filter(pk=case.pk).update(state=CaseState.CLOSED, ended_at=case.opened_at)
+    assert all(row[1:] == (None, None) for row in dashboard(personas["coordinator"]).durations)
