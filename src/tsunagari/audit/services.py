@@ -311,6 +311,27 @@ def record_request(request: HttpRequest, action: AuditAction | str, **kwargs: An
     return record(request.user, action, detail=detail, **kwargs)
 
 
+def allow_and_record(
+    request: HttpRequest, action: Any, obj: object | None = None, *, reason: str, **detail: Any
+) -> None:
+    """Refuse a page, audited with the policy's reason, unless the signed-in
+    staff may do ``action`` (on ``obj`` when given); otherwise audit the view.
+
+    Raises:
+        PermissionDenied: with the reason the policy layer gave.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from tsunagari.accounts.policy import decide
+
+    decision = decide(request.user, action, obj)
+    if not decision:
+        record_request(request, AuditAction.DENIED, reason=decision.reason[:500],
+                       detail={"action": str(action), **detail})  # fmt: skip
+        raise PermissionDenied(decision.reason)
+    record_request(request, AuditAction.VIEW, reason=reason, detail=detail)
+
+
 def newest_first(events: models.QuerySet[AuditEvent]) -> models.QuerySet[AuditEvent]:
     """Pages and the API list the unsealed tail first (newest first), then the chain."""
     return events.order_by(models.F("seq").desc(nulls_first=True), "-pk")

@@ -9,15 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagari.accounts.policy import Action, decide
-from tsunagari.audit.models import AuditAction
-from tsunagari.audit.services import record_request
+from tsunagari.audit.services import allow_and_record
 from tsunagari.awareness import indicators
 from tsunagari.awareness.models import AGE_BANDS, Activity, ActivityKind, Theme
 from tsunagari.awareness.services import (
@@ -35,12 +33,8 @@ COUNT_FIELDS = ("participants", "estimated_reach", "understood", "partly", "not_
 
 
 def _allow(request: HttpRequest, action: Action, reason: str, **detail: Any) -> None:
-    decision = decide(request.user, action)
-    if not decision:
-        record_request(request, AuditAction.DENIED, reason=decision.reason[:500],
-                       detail={"action": str(action)})  # fmt: skip
-        raise PermissionDenied(decision.reason)
-    record_request(request, AuditAction.VIEW, reason=reason, detail=detail)
+    """Refuse (audited, with the reason) unless the signed-in staff may ``action``; audit the view."""
+    allow_and_record(request, action, reason=reason, **detail)
 
 
 def _fy(request: HttpRequest) -> FiscalYear:

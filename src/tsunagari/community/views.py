@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagari.accounts.policy import Action, decide
-from tsunagari.audit.models import AuditAction
-from tsunagari.audit.services import record_request
+from tsunagari.audit.services import allow_and_record
 from tsunagari.community.aggregates import published
 from tsunagari.community.gaps import chart_data, gap_table
 from tsunagari.community.models import (
@@ -55,12 +53,7 @@ MAX_DATES_TYPED = 2000
 
 def _allow(request: HttpRequest, action: Action, reason: str, **detail: Any) -> None:
     """Refuse (audited, with the reason) unless the signed-in staff may ``action``; audit the view."""
-    decision = decide(request.user, action)
-    if not decision:
-        record_request(request, AuditAction.DENIED, reason=decision.reason[:500],
-                       detail={"action": str(action)})  # fmt: skip
-        raise PermissionDenied(decision.reason)
-    record_request(request, AuditAction.VIEW, reason=reason, detail=detail)
+    allow_and_record(request, action, reason=reason, **detail)
 
 
 def _activity(pk: int) -> Activity:

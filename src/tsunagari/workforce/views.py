@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.accounts.policy import Action, decide
 from tsunagari.audit.models import AuditAction
-from tsunagari.audit.services import record_request
+from tsunagari.audit.services import allow_and_record, record_request
 from tsunagari.lib import clock
 from tsunagari.lib.http import attempt, signed_in_staff
 from tsunagari.plan.registry import FiscalYear
@@ -52,12 +52,7 @@ from tsunagari.workforce.services import (
 
 def _allow(request: HttpRequest, obj: object | None, reason: str, **detail: Any) -> None:
     """Refuse (audited, with the reason) unless the viewer keeps ``obj``'s register; audit the view."""
-    decision = decide(request.user, Action.MANAGE_WORKFORCE, obj)
-    if not decision:
-        record_request(request, AuditAction.DENIED, reason=decision.reason[:500],
-                       detail={"action": str(Action.MANAGE_WORKFORCE), **detail})  # fmt: skip
-        raise PermissionDenied(decision.reason)
-    record_request(request, AuditAction.VIEW, reason=reason, detail=detail)
+    allow_and_record(request, Action.MANAGE_WORKFORCE, obj, reason=reason, **detail)
 
 
 def _agency(code: str) -> Agency:
