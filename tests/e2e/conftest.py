@@ -99,11 +99,23 @@ def sign_in(personas: Any) -> Callable[[Any, str], None]:
 def axe_check() -> Callable[[Any], list[dict[str, Any]]]:
     """Run axe-core on the page; return serious and critical violations."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
     axe = Axe()
 
     def run(page: Any) -> list[dict[str, Any]]:
-        results = axe.run(page)
+        # A click on a link returns once the navigation has started, not once the
+        # next page has loaded: axe then reads a document that is being replaced.
+        # Wait for the page to finish loading, and if the document is swapped under
+        # axe all the same, run it again on the page that arrived.
+        page.wait_for_load_state("load")
+        try:
+            results = axe.run(page)
+        except PlaywrightError as error:
+            if "documentElement" not in str(error) and "context was destroyed" not in str(error):
+                raise
+            page.wait_for_load_state("load")
+            results = axe.run(page)
         return [
             {
                 "id": v["id"],

@@ -55,6 +55,7 @@ def test_the_planner_sets_a_target_and_evaluates_a_direction(
     )
     # and record the direction's evaluation for FY2026
     page.get_by_role("link", name="10-1 地域共生社会実現に向けた意識の醸成").click()
+    page.locator("#evaluation-year").wait_for()
     assert axe_check(page) == []
     page.locator("#evaluation-year").select_option("2026")
     page.get_by_label("評価", exact=True).select_option("C")
