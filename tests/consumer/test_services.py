@@ -234,6 +234,11 @@ def test_withdrawing_needs_a_reason_and_ending_keeps_the_record(
         send_alert(staff, alert.pk)
     other = _issued(staff, title="点検商法")
     assert end_alert(staff, other.pk).status == AlertStatus.ENDED
+    # each change has its own named event, so a timeline says which it was
+    assert DomainEvent.objects.get(kind=EventKind.CONSUMER_ALERT_WITHDRAWN).object_id == str(
+        alert.pk
+    )
+    assert DomainEvent.objects.get(kind=EventKind.CONSUMER_ALERT_ENDED).object_id == str(other.pk)
     # recipients still see both, with their status
     assert {d.alert.status for d in inbox(personas["commissioner"])} == {
         AlertStatus.WITHDRAWN, AlertStatus.ENDED}  # fmt: skip

@@ -81,6 +81,7 @@ def test_a_worker_links_only_an_account_of_their_agency(
         WorkerInput(name="長寿 良子", staff=personas["consultant.elderly"].pk),
     )
     assert worker.staff == personas["consultant.elderly"]
+    assert DomainEvent.objects.get(kind=EventKind.WORKER_REGISTERED).object_id == str(worker.pk)
     with pytest.raises(WorkforceError, match="すでに名簿"):
         add_worker(
             None,

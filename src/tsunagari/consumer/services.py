@@ -248,9 +248,12 @@ def _end(actor: Staff | None, alert_id: int, to: str, note: str, version: int | 
         alert.ended_by = actor
         alert.version += 1
         alert.save(update_fields=["status", "end_note", "ended_at", "ended_by", "version"])
-        # No named kind for withdrawal or end: the issue kind carries the new status.
-        write_event(EventKind.CONSUMER_ALERT_ISSUED, alert, actor, status=to,
-                    reference=alert.reference)  # fmt: skip
+        kind = (
+            EventKind.CONSUMER_ALERT_WITHDRAWN
+            if to == AlertStatus.WITHDRAWN
+            else EventKind.CONSUMER_ALERT_ENDED
+        )
+        write_event(kind, alert, actor, status=to, reference=alert.reference)
         _audit(actor, AuditAction.UPDATE, alert, f"consumer alert {to}")
     return alert
 

@@ -222,6 +222,9 @@ class EventKind(models.TextChoices):
     CONSUMER_ALERT_ACKNOWLEDGED = "consumer.alert_ack", _("注意情報の受領・声かけの報告")
     # A person at risk was given a visit task in outreach because of an alert.
     CONSUMER_VISIT_TASKED = "consumer.visit_tasked", _("注意情報による訪問の依頼")
+    # An issued alert was withdrawn (issued by mistake or proved wrong) or ended.
+    CONSUMER_ALERT_WITHDRAWN = "consumer.alert_withdrawn", _("注意情報の取り下げ")
+    CONSUMER_ALERT_ENDED = "consumer.alert_ended", _("注意情報の終了")
     # Accessible places (7-1): a place's accessibility profile was recorded.
     ACCESSIBILITY_RECORDED = "barriers.accessibility", _("施設のバリアフリー情報の記録")
     # A resident reported a barrier.
@@ -230,6 +233,9 @@ class EventKind(models.TextChoices):
     BARRIER_STATUS_CHANGED = "barriers.status", _("バリアの報告の対応状況の変更")
     # Workforce (9-1): a staff member's qualification was recorded.
     QUALIFICATION_RECORDED = "workforce.qualification", _("資格の記録")
+    # A worker was added to the register, or marked as having left (or back).
+    WORKER_REGISTERED = "workforce.worker_registered", _("職員の登録")
+    WORKER_STATUS_CHANGED = "workforce.worker_status", _("職員の在籍状況の変更")
     # A training course and its attendance were recorded.
     TRAINING_RECORDED = "workforce.training", _("研修の受講の記録")
     # A supervision session was recorded.

@@ -6,10 +6,7 @@ runs in one transaction, validates its input (``WorkforceError`` says what to
 fix, nothing is written), writes a named event and the audit record, and
 reads the time from ``lib.clock``. Pages and the demo call these.
 
-Events carry ids, codes, dates and hours, never a worker's name. Adding a
-worker to a register has no event kind of its own: it is written as
-``QUALIFICATION_RECORDED`` with ``change="worker_registered"`` (the nearest
-kind; the register is where qualifications are recorded).
+Events carry ids, codes, dates and hours, never a worker's name.
 """
 
 from __future__ import annotations
@@ -219,7 +216,7 @@ def add_worker(actor: Staff | None, agency: Agency, data: WorkerInput) -> Worker
             "worker": worker.pk,
             "has_account": staff is not None,
         }
-        write_event(EventKind.QUALIFICATION_RECORDED, worker, actor, change="worker_registered",
+        write_event(EventKind.WORKER_REGISTERED, worker, actor, change="worker_registered",
                     **facts)  # fmt: skip
         record(actor, AuditAction.CREATE, obj=worker, reason="workforce worker registered",
                detail=facts)  # fmt: skip
@@ -239,7 +236,7 @@ def set_worker_active(actor: Staff | None, worker_id: int, *, active: bool) -> W
             "worker": worker.pk,
             "active": active,
         }
-        write_event(EventKind.QUALIFICATION_RECORDED, worker, actor, change="worker_status",
+        write_event(EventKind.WORKER_STATUS_CHANGED, worker, actor, change="worker_status",
                     **facts)  # fmt: skip
         record(actor, AuditAction.UPDATE, obj=worker, reason="workforce worker status",
                detail=facts)  # fmt: skip
