@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tsunagari.events",
     "tsunagari.demo",
     "tsunagari.surveys",
+    "tsunagari.meetings",
     "tsunagari.council",
     "tsunagari.linkage",
     "tsunagari.resources",
