@@ -13,7 +13,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tsunagari.accounts.models import Staff
+from tsunagari.lib.records import VersionedRecord
 
 
 class ActivityKind(models.TextChoices):
@@ -64,7 +64,7 @@ AGE_BANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-class Activity(models.Model):
+class Activity(VersionedRecord):
     title = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("種類"), max_length=12, choices=ActivityKind.choices)
     held_on = models.DateField(_("実施日"), db_index=True)
@@ -84,13 +84,6 @@ class Activity(models.Model):
     understood = models.PositiveIntegerField(_("理解できた"), default=0)
     partly = models.PositiveIntegerField(_("少し理解できた"), default=0)
     not_understood = models.PositiveIntegerField(_("理解できなかった"), default=0)
-    created = models.DateTimeField(_("登録日時"))
-    created_by = models.ForeignKey(
-        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated = models.DateTimeField(_("更新日時"))
-    # Optimistic lock: a correction saved against an older version is refused.
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering: ClassVar = ["-held_on", "pk"]

@@ -17,17 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from tsunagari.accounts.policy import Action, require_actor
-from tsunagari.audit.models import AuditAction
-from tsunagari.audit.services import record
 from tsunagari.awareness.models import AGE_BANDS, Activity, ActivityKind, Theme
 from tsunagari.events.models import EventKind
-from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.versioned import VersionedEdits
 
 if TYPE_CHECKING:
     from tsunagari.accounts.models import Staff
@@ -194,21 +191,19 @@ def _facts(activity: Activity) -> dict[str, Any]:
             "participants": activity.participants, "estimated_reach": activity.estimated_reach}  # fmt: skip
 
 
+_edits = VersionedEdits(
+    Activity, EventKind.AWARENESS_RECORDED, AwarenessError, facts=_facts, name="activity",
+    missing=gettext_lazy("その活動はありません。"),
+    stale=gettext_lazy(
+        "ほかの職員がこの活動を先に保存しました。最新の内容を開き直してから直してください。"),
+)  # fmt: skip
+
+
 def record_activity(actor: Staff | None, data: ActivityInput) -> Activity:
     """Record an awareness activity that took place, with its reach."""
     require_actor(actor, Action.WORK_AWARENESS)
-    with transaction.atomic():
-        errors: dict[str, str] = {}
-        values = check_activity(data, errors)
-        if errors:
-            raise AwarenessError(errors)
-        now = clock.now()
-        activity = Activity.objects.create(**values, created=now, updated=now, created_by=actor)
-        write_event(EventKind.AWARENESS_RECORDED, activity, actor, change="recorded",
-                    **_facts(activity))  # fmt: skip
-        record(actor, AuditAction.CREATE, obj=activity, reason="awareness activity recorded",
-               detail=_facts(activity))  # fmt: skip
-    return activity
+    return _edits.create(actor, lambda errors: check_activity(data, errors),
+                         change="recorded", reason="awareness activity recorded")  # fmt: skip
 
 
 def correct_activity(
@@ -216,27 +211,5 @@ def correct_activity(
 ) -> Activity:
     """Correct a recorded activity; refused when someone saved it since ``version`` was read."""
     require_actor(actor, Action.WORK_AWARENESS)
-    with transaction.atomic():
-        activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
-        if activity is None:
-            raise AwarenessError({"activity": gettext("その活動はありません。")})
-        if activity.version != version:
-            raise AwarenessError({"version": gettext(
-                "ほかの職員がこの活動を先に保存しました。最新の内容を開き直してから直してください。")})  # fmt: skip
-        errors: dict[str, str] = {}
-        values = check_activity(data, errors)
-        if errors:
-            raise AwarenessError(errors)
-        before = _facts(activity)
-        for name, value in values.items():
-            setattr(activity, name, value)
-        activity.updated = clock.now()
-        activity.version += 1
-        activity.save()
-        after = _facts(activity)
-        changed = sorted(k for k in after if after[k] != before[k])
-        write_event(EventKind.AWARENESS_RECORDED, activity, actor, change="corrected",
-                    fields=changed, **after)  # fmt: skip
-        record(actor, AuditAction.UPDATE, obj=activity, reason="awareness activity corrected",
-               detail={"fields": changed, **after})  # fmt: skip
-    return activity
+    return _edits.correct(actor, activity_id, version, lambda errors: check_activity(data, errors),
+                          change="corrected", reason="awareness activity corrected")  # fmt: skip

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.models import Staff
+from tsunagari.lib.records import VersionedRecord
 
 
 class ActivityKind(models.TextChoices):
@@ -34,7 +35,7 @@ class ActivityStatus(models.TextChoices):
     ENDED = "ended", _("終了")
 
 
-class Activity(models.Model):
+class Activity(VersionedRecord):
     title = models.CharField(_("活動名"), max_length=120)
     kind = models.CharField(_("種類"), max_length=10, choices=ActivityKind.choices)
     status = models.CharField(
@@ -54,13 +55,6 @@ class Activity(models.Model):
     # Listed on the residents' pages.
     is_public = models.BooleanField(_("区民向けページに掲載"), default=True)
     started_on = models.DateField(_("開始日"))
-    created = models.DateTimeField(_("登録日時"))
-    created_by = models.ForeignKey(
-        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated = models.DateTimeField(_("更新日時"))
-    # Optimistic lock: an edit saved against an older version is refused.
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering: ClassVar = ["title", "pk"]

@@ -19,7 +19,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from tsunagari.accounts.policy import Action, require_actor
 from tsunagari.audit.models import AuditAction
@@ -37,6 +37,7 @@ from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
 from tsunagari.lib.inputs import Reader
+from tsunagari.lib.versioned import VersionedEdits
 from tsunagari.resources.models import Location, Organization, Service, ServiceAtLocation
 
 if TYPE_CHECKING:
@@ -215,21 +216,19 @@ def _facts(activity: Activity) -> dict[str, Any]:
             "volunteers": activity.volunteers}  # fmt: skip
 
 
+_edits = VersionedEdits(
+    Activity, EventKind.COMMUNITY_ACTIVITY_CHANGED, CommunityError, facts=_facts, name="activity",
+    missing=gettext_lazy("その活動はありません。"),
+    stale=gettext_lazy(
+        "ほかの職員がこの活動を先に保存しました。最新の内容を開き直してから変更してください。"),
+)  # fmt: skip
+
+
 def create_activity(actor: Staff | None, data: ActivityInput) -> Activity:
     """Register an activity at a place of the directory."""
     require_actor(actor, Action.WORK_COMMUNITY)
-    with transaction.atomic():
-        errors: dict[str, str] = {}
-        values = _activity_fields(data, errors)
-        if errors:
-            raise CommunityError(errors)
-        now = clock.now()
-        activity = Activity.objects.create(**values, created=now, updated=now, created_by=actor)
-        write_event(EventKind.COMMUNITY_ACTIVITY_CHANGED, activity, actor, change="created",
-                    **_facts(activity))  # fmt: skip
-        record(actor, AuditAction.CREATE, obj=activity, reason="community activity registered",
-               detail=_facts(activity))  # fmt: skip
-    return activity
+    return _edits.create(actor, lambda errors: _activity_fields(data, errors),
+                         change="created", reason="community activity registered")  # fmt: skip
 
 
 def update_activity(
@@ -237,30 +236,8 @@ def update_activity(
 ) -> Activity:
     """Change an activity; refused when someone saved it since ``version`` was read."""
     require_actor(actor, Action.WORK_COMMUNITY)
-    with transaction.atomic():
-        activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
-        if activity is None:
-            raise CommunityError({"activity": gettext("その活動はありません。")})
-        if activity.version != version:
-            raise CommunityError({"version": gettext(
-                "ほかの職員がこの活動を先に保存しました。最新の内容を開き直してから変更してください。")})  # fmt: skip
-        errors: dict[str, str] = {}
-        values = _activity_fields(data, errors)
-        if errors:
-            raise CommunityError(errors)
-        before = _facts(activity)
-        for name, value in values.items():
-            setattr(activity, name, value)
-        activity.updated = clock.now()
-        activity.version += 1
-        activity.save()
-        after = _facts(activity)
-        changed = sorted(k for k in after if after[k] != before[k])
-        write_event(EventKind.COMMUNITY_ACTIVITY_CHANGED, activity, actor, change="updated",
-                    fields=changed, **after)  # fmt: skip
-        record(actor, AuditAction.UPDATE, obj=activity, reason="community activity changed",
-               detail={"fields": changed, **after})  # fmt: skip
-    return activity
+    return _edits.correct(actor, activity_id, version, lambda errors: _activity_fields(data, errors),
+                          change="updated", reason="community activity changed")  # fmt: skip
 
 
 # ── sessions ────────────────────────────────────────────────────────────────
