@@ -41,8 +41,8 @@ def test_only_community_and_planning_staff_record(
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     ({"bands": {"age_65_plus": -2, "age_18_64": 32}}, "age_65_plus", "マイナスの数は入力できません"),
-    ({"bands": {"age_65_plus": "2.5", "age_18_64": 10}}, "age_65_plus", "半角の整数"),
-    ({"participants": "三十"}, "participants", "半角の整数"),
+    ({"bands": {"age_65_plus": "2.5", "age_18_64": 10}}, "age_65_plus", "半角の数字"),
+    ({"participants": "三十"}, "participants", "半角の数字"),
     ({"bands": {"age_65_plus": 20, "age_18_64": 9}}, "bands", "年齢区分の合計（29人）が参加者数（30人）と合いません"),
     ({"participants": 0, "bands": {}}, "participants", "1人以上"),
     ({"understood": 25, "partly": 10}, "feedback", "感想の数の合計（35人）が参加者数（30人）を超えています"),

@@ -24,6 +24,7 @@ from tsunagari.awareness.models import AGE_BANDS, Activity, ActivityKind, Theme
 from tsunagari.events.models import EventKind
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.lib.versioned import VersionedEdits
 
 if TYPE_CHECKING:
@@ -61,78 +62,26 @@ class ActivityInput:
     not_understood: object = 0
 
 
-def _text(
-    value: object, name: str, limit: int, errors: dict[str, str], *, needed: bool = False
-) -> str:
-    if not isinstance(value, str):
-        errors[name] = gettext("文字で入力してください。")
-        return ""
-    value = value.strip()
-    if needed and not value:
-        errors[name] = gettext("入力してください。")
-    elif len(value) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif "\x00" in value:
-        errors[name] = gettext("使えない文字が含まれています。")
-    return value
+_read = Reader(gettext)
 
 
 def _count(value: object, name: str, limit: int, errors: dict[str, str], label: str) -> int:
-    """A whole number from 0 to ``limit``; an empty field is 0."""
-    if value is None or value == "":
-        return 0
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.isascii() and text.lstrip("-").isdigit() and len(text) < 10:
-            number = int(text)
-    if number is None:
-        errors[name] = gettext("%(label)sは半角の整数で入力してください。") % {"label": label}
-        return 0
-    if number < 0:
-        errors[name] = gettext("%(label)sにマイナスの数は入力できません。") % {"label": label}
-        return 0
-    if number > limit:
-        errors[name] = gettext(
-            "%(label)sが%(limit)sを超えています。入力の誤りがないか確かめてください。"
-        ) % {"label": label, "limit": f"{limit:,}"}
-        return 0
-    return number
-
-
-def _day(value: object, errors: dict[str, str]) -> date | None:
-    day: date | None = None
-    if isinstance(value, date):
-        day = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            day = date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            errors["held_on"] = gettext("日付は 2026-04-01 の形で入力してください。")
-            return None
-    else:
-        errors["held_on"] = gettext("実施日を入力してください。")
-        return None
-    if day > clock.today():
-        errors["held_on"] = gettext("未来の日付は記録できません。実施した後に記録してください。")
-        return None
-    if day < EARLIEST:
-        errors["held_on"] = gettext("2000年より前の日付は記録できません。")
-        return None
-    return day
+    return _read.count(value, name, errors, limit=limit, label=label)
 
 
 def check_activity(data: ActivityInput, errors: dict[str, str]) -> dict[str, Any]:
     """The values of ``data`` when they agree with each other; errors otherwise."""
-    title = _text(data.title, "title", TITLE_MAX, errors, needed=True)
+    needed = gettext("入力してください。")
+    title = _read.text(data.title, "title", errors, limit=TITLE_MAX, required=needed)
     if data.kind not in ActivityKind.values:
         errors["kind"] = gettext("種類を一覧から選んでください。")
-    held_on = _day(data.held_on, errors)
-    town = _text(data.town, "town", TOWN_MAX, errors)
-    place = _text(data.place, "place", PLACE_MAX, errors)
-    organiser = _text(data.organiser, "organiser", ORGANISER_MAX, errors, needed=True)
+    held_on = _read.past_date(data.held_on, "held_on", errors, today=clock.today(),
+                              earliest=EARLIEST, required=gettext("実施日を入力してください。"))  # fmt: skip
+    town = _read.text(data.town, "town", errors, limit=TOWN_MAX)
+    place = _read.text(data.place, "place", errors, limit=PLACE_MAX)
+    organiser = _read.text(
+        data.organiser, "organiser", errors, limit=ORGANISER_MAX, required=needed
+    )
     themes = [t for t in dict.fromkeys(data.themes or []) if isinstance(t, str)]
     if not themes:
         errors["themes"] = gettext("テーマを1つ以上選んでください。")

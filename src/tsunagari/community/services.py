@@ -92,29 +92,7 @@ _text = _read.text
 
 
 def _count(value: object, name: str, limit: int, errors: dict[str, str], label: str) -> int:
-    """A whole number from 0 to ``limit``; an empty field is 0."""
-    if value is None or value == "":
-        return 0
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().lstrip("-").isdigit():
-        number = int(value.strip()) if len(value.strip()) < 10 else None
-    else:
-        number = None
-    if number is None:
-        errors[name] = gettext("%(label)sは半角の数字で入力してください。") % {"label": label}
-        return 0
-    if number < 0:
-        errors[name] = gettext("%(label)sにマイナスの数は入力できません。") % {"label": label}
-        return 0
-    if number > limit:
-        errors[name] = gettext(
-            "%(label)sが%(limit)sを超えています。入力の誤りがないか確かめてください。"
-        ) % {"label": label, "limit": limit}
-        return 0
-    return number
+    return _read.count(value, name, errors, limit=limit, label=label)
 
 
 def _time(value: object, name: str, errors: dict[str, str]) -> time | None:

@@ -27,6 +27,7 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.lib.inputs import Reader
 from tsunagari.workforce.access import sees_every_agency
 from tsunagari.workforce.models import (
     Attendance,
@@ -87,42 +88,20 @@ class SupervisionInput:
 # ── small checks ────────────────────────────────────────────────────────────
 
 
+_read = Reader(gettext)
+
+
 def _text(
     value: object, name: str, limit: int, errors: dict[str, str], *, needed: bool = False
 ) -> str:
-    if not isinstance(value, str):
-        errors[name] = gettext("文字で入力してください。")
-        return ""
-    value = value.strip()
-    if needed and not value:
-        errors[name] = gettext("入力してください。")
-    elif len(value) > limit:
-        errors[name] = gettext("%(limit)s文字以内で入力してください。") % {"limit": limit}
-    elif "\x00" in value:
-        errors[name] = gettext("使えない文字が含まれています。")
-    return value
+    required = gettext("入力してください。") if needed else ""
+    return _read.text(value, name, errors, limit=limit, required=required)
 
 
 def _day(value: object, name: str, errors: dict[str, str], earliest: date) -> date | None:
-    day: date | None = None
-    if isinstance(value, date):
-        day = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            day = date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            errors[name] = gettext("日付は 2026-04-01 の形で入力してください。")
-            return None
-    else:
-        errors[name] = gettext("日付を入力してください。")
-        return None
-    if day > clock.today():
-        errors[name] = gettext("未来の日付は記録できません。実施した後に記録してください。")
-        return None
-    if day < earliest:
-        errors[name] = gettext("%(year)s年より前の日付は記録できません。") % {"year": earliest.year}
-        return None
-    return day
+    """A day on which something took place (not in the future, not before ``earliest``)."""
+    return _read.past_date(value, name, errors, today=clock.today(), earliest=earliest,
+                           required=gettext("日付を入力してください。"))  # fmt: skip
 
 
 def _hours(value: object, name: str, errors: dict[str, str], limit: Decimal) -> Decimal:
