@@ -103,7 +103,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "tsunagari.accounts.middleware.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tsunagari.accounts.sessions.RollingSessionMiddleware",
@@ -206,7 +206,10 @@ AXES_VERBOSE = False
 # after a few colleagues mistype; lock the account being guessed instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-SESSION_COOKIE_AGE = envint("SESSION_MINUTES", 60, minimum=5) * 60
+# Idle timeout (ASVS 3.3.2: at most 30 minutes) and an absolute lifetime from
+# sign-in, however busy the session is kept (accounts.sessions).
+SESSION_COOKIE_AGE = envint("SESSION_MINUTES", 30, minimum=5) * 60
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", 10, minimum=1)
 # Idle timeout: a request moves the session's expiry once it has run down by
 # more than SESSION_EXTEND_AFTER seconds (accounts.sessions), instead of
 # writing the session row on every request, which on SQLite queues every page
@@ -220,11 +223,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies carry the __Host- prefix (ASVS 3.4.4): the browser keeps them
+# only if they are Secure, for this host alone, with Path=/.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+# Plain HTTP is answered with a redirect to HTTPS in production, except a
+# browser on the server itself (accounts.middleware.SecurityMiddleware).
+# Behind a TLS proxy, BEHIND_TLS_PROXY=1 is needed or every request loops.
+SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", default=PRODUCTION)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
 )

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from tsunagari.accounts.models import Staff
 from tsunagari.accounts.personas import DEMO_PASSWORD
+from tsunagari.accounts.sessions import SIGNED_IN_AT, SessionStore
+from tsunagari.audit.models import AuditAction, AuditEvent
 
 COOKIE = django_settings.SESSION_COOKIE_NAME
 
@@ -113,11 +115,23 @@ def test_the_session_cookie_is_secure_when_secure_cookies_are_on(
     assert response.cookies[COOKIE]["secure"] is True
 
 
-def test_production_mode_turns_on_secure_cookies_hsts_and_no_debug(tmp_path: Path) -> None:
+def test_production_mode_turns_on_secure_cookies_hsts_redirects_and_short_sessions(
+    tmp_path: Path,
+) -> None:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECURE_COOKIES", "HSTS_SECONDS", "SESSION_MINUTES", "DATABASE_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "SECURE_COOKIES",
+            "HSTS_SECONDS",
+            "HSTS_INCLUDE_SUBDOMAINS",
+            "SSL_REDIRECT",
+            "SESSION_MINUTES",
+            "SESSION_MAX_HOURS",
+            "DATABASE_URL",
+        }
     }
     env.update(
         TSUNAGARI_DATA_DIR=str(tmp_path),
@@ -129,13 +143,26 @@ def test_production_mode_turns_on_secure_cookies_hsts_and_no_debug(tmp_path: Pat
     code = (
         "from tsunagari import settings as s;"
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
-        " s.SESSION_COOKIE_HTTPONLY, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE)"
+        " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT,"
+        " s.SESSION_COOKIE_HTTPONLY, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE,"
+        " s.SESSION_MAX_HOURS, s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True", "31536000", "True", "True", "3600"]
+    debug, secure, csrf_secure, hsts, subdomains, redirect, httponly, browser_close, idle, \
+        lifetime, session_cookie, csrf_cookie = result.stdout.split()  # fmt: skip
+    assert (debug, secure, csrf_secure, httponly, browser_close) == (
+        "False", "True", "True", "True", "True",
+    )  # fmt: skip
+    # HSTS for a year, subdomains included (ASVS 14.4.5); plain HTTP redirected (9.1.1)
+    assert (hsts, subdomains, redirect) == ("31536000", "True", "True")
+    # 30 minutes idle at most, and an absolute lifetime of 12 hours at most (ASVS 3.3.2)
+    assert int(idle) <= 30 * 60
+    assert 1 <= int(lifetime) <= 12
+    # the __Host- prefix: Secure, this host only, Path=/ (ASVS 3.4.4)
+    assert (session_cookie, csrf_cookie) == ("__Host-sessionid", "__Host-csrftoken")
 
 
 def test_a_password_change_ends_the_sessions_signed_in_with_the_old_one(
@@ -179,3 +206,66 @@ def test_a_page_view_writes_the_session_only_when_its_expiry_has_run_down(
     )
     assert _signed_in(client)
     assert Session.objects.get(session_key=key).expire_date > first - timedelta(seconds=5)
+
+
+def _session_of(client: Client) -> SessionStore:
+    return SessionStore(session_key=client.cookies[COOKIE].value)
+
+
+def _signed_in_hours_ago(client: Client, hours: float) -> None:
+    session = _session_of(client)
+    session[SIGNED_IN_AT] = int((timezone.now() - timedelta(hours=hours)).timestamp())
+    session.save()
+
+
+def test_a_busy_session_ends_at_its_absolute_lifetime(
+    personas: dict[str, Staff], settings: Any
+) -> None:
+    settings.SESSION_MAX_HOURS = 10
+    client = Client()
+    _sign_in(client)
+    key = client.cookies[COOKIE].value
+    # sign-in noted the time the lifetime counts from
+    started = _session_of(client)[SIGNED_IN_AT]
+    assert abs(started - timezone.now().timestamp()) < 60
+    # kept busy for just under the lifetime: still signed in
+    _signed_in_hours_ago(client, 9.9)
+    assert _signed_in(client)
+    # just past it: the same cookie, however recently used, opens nothing
+    _signed_in_hours_ago(client, 10.1)
+    assert not _signed_in(client)
+    assert not Session.objects.filter(session_key=key).exists()
+    # and the end is in the audit log, with the reason
+    ended = AuditEvent.objects.filter(
+        action=AuditAction.SIGN_OUT, actor_username="consultant.elderly"
+    ).latest("pk")
+    assert "10時間" in ended.reason
+    # signing in again starts a new lifetime
+    _sign_in(client)
+    assert _signed_in(client)
+
+
+def test_a_signed_in_session_without_a_start_time_gets_one(personas: dict[str, Staff]) -> None:
+    # a session opened before the lifetime rule is given one, not left without a limit
+    client = Client()
+    _sign_in(client)
+    session = _session_of(client)
+    del session[SIGNED_IN_AT]
+    session.save()
+    assert _signed_in(client)
+    assert isinstance(_session_of(client).get(SIGNED_IN_AT), int)
+
+
+def test_the_idle_timeout_is_thirty_minutes_unless_set(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SESSION_MINUTES", "SESSION_MAX_HOURS", "DATABASE_URL", "TSUNAGARI_MODE"}
+    }
+    env.update(TSUNAGARI_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="tsunagari.settings")
+    code = "from tsunagari import settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_MAX_HOURS)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1800", "10"]

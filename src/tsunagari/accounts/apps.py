@@ -5,3 +5,7 @@ class AccountsConfig(AppConfig):
     name = "tsunagari.accounts"
     label = "accounts"
     verbose_name = "職員・関係機関"
+
+    def ready(self) -> None:
+        # The sign-in time that the session's absolute lifetime counts from.
+        from tsunagari.accounts import sessions  # noqa: F401

@@ -1,0 +1,81 @@
+"""Transport (ASVS 9.1.1, 14.4.5): in production plain HTTP is redirected to
+HTTPS and HSTS covers subdomains; a browser on the server itself keeps plain
+http://127.0.0.1 working."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tsunagari.accounts.models import Staff
+from tsunagari.accounts.personas import DEMO_PASSWORD
+
+
+@pytest.fixture
+def production_transport(settings: Any) -> Any:
+    """The transport settings production mode turns on (read in test_sessions)."""
+    settings.ALLOWED_HOSTS = ["ward.example", "127.0.0.1", "localhost", "[::1]"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    return settings
+
+
+@pytest.mark.parametrize("path", ["/signin/", "/", "/api/health", "/consultations/new/?x=1"])
+def test_plain_http_from_the_network_is_redirected_to_https(
+    production_transport: Any, path: str, db: None
+) -> None:
+    response = Client(REMOTE_ADDR="10.1.2.3").get(path, HTTP_HOST="ward.example")
+    assert response.status_code == 301
+    assert response["Location"] == f"https://ward.example{path}"
+
+
+def test_plain_http_through_the_proxy_is_redirected_too(
+    production_transport: Any, db: None
+) -> None:
+    # the proxy on the same machine forwards a plain-HTTP request: not "from this machine"
+    response = Client().get(
+        "/signin/",
+        HTTP_HOST="127.0.0.1",
+        HTTP_X_FORWARDED_PROTO="http",
+        HTTP_X_FORWARDED_FOR="10.1.2.3",
+    )
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_https_through_the_proxy_is_served_with_hsts_for_subdomains(
+    production_transport: Any, db: None
+) -> None:
+    response = Client(REMOTE_ADDR="127.0.0.1").get(
+        "/signin/", HTTP_HOST="ward.example", HTTP_X_FORWARDED_PROTO="https"
+    )
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000"])
+def test_a_browser_on_the_server_itself_signs_in_over_plain_http(
+    production_transport: Any, personas: dict[str, Staff], host: str
+) -> None:
+    client = Client(REMOTE_ADDR="127.0.0.1" if "[" not in host else "::1")
+    assert client.get("/signin/", HTTP_HOST=host).status_code == 200
+    response = client.post(
+        "/signin/",
+        {"username": "consultant.elderly", "password": DEMO_PASSWORD},
+        HTTP_HOST=host,
+    )
+    assert response.status_code == 302
+    assert not response["Location"].startswith("https://")
+    assert client.get("/", HTTP_HOST=host).status_code == 200
+
+
+def test_a_loopback_host_name_from_the_network_is_still_redirected(
+    production_transport: Any, db: None
+) -> None:
+    # someone on the network naming 127.0.0.1 as the host gets no clear-text page
+    response = Client(REMOTE_ADDR="10.1.2.3").get("/signin/", HTTP_HOST="127.0.0.1")
+    assert response.status_code == 301
