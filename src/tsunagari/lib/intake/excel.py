@@ -1,4 +1,11 @@
-"""Excel workbooks (.xlsx) read as rows of text, with the limits of a text file."""
+"""Excel workbooks (.xlsx) read as rows of text, with the limits of a text file.
+
+A workbook is a zip of XML files. openpyxl parses them with ``defusedxml``
+(a dependency), which refuses entity declarations, so a "billion laughs"
+workbook or one reaching for an external entity is refused with its own
+message instead of being expanded. Reading refuses to start if openpyxl is
+not using it (``OPENPYXL_DEFUSEDXML=False`` or the package missing).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ import io
 import zipfile
 from datetime import date, datetime, time
 from typing import Any
+
+from defusedxml import DefusedXmlException
 
 from tsunagari.lib.intake.problems import Problem, Rejected
 
@@ -38,9 +47,43 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _hostile_xml(file: str) -> Rejected:
+    return _whole(
+        file,
+        "the workbook contains XML entity or document-type declarations, which Excel never"
+        " writes; it was refused as possibly hostile. Open it in Excel and save it again as .xlsx",
+        "Excel ファイルの中に、Excel が作らない XML の宣言（エンティティ・DTD）があります。"
+        "安全のため読み込みません。Excel で開いて .xlsx で保存し直してください。",
+    )
+
+
+def _refused_by_defusedxml(exc: BaseException) -> bool:
+    """True when defusedxml refused the XML (openpyxl wraps it in a ValueError)."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, DefusedXmlException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _require_defused_xml() -> None:
+    import openpyxl
+    from openpyxl.xml import functions
+
+    if not (openpyxl.DEFUSEDXML and functions.iterparse.__module__.startswith("defusedxml")):
+        raise RuntimeError(
+            "openpyxl is not parsing with defusedxml: install defusedxml and do not set"
+            " OPENPYXL_DEFUSEDXML=False; workbooks are not read without it."
+        )
+
+
 def _open(data: bytes, file: str) -> Any:
     from openpyxl import load_workbook
 
+    _require_defused_xml()
     if data[:4] != b"PK\x03\x04":
         raise _whole(
             file,
@@ -64,7 +107,9 @@ def _open(data: bytes, file: str) -> Any:
         )
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged workbook
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        if _refused_by_defusedxml(exc):
+            raise _hostile_xml(file) from None
         raise _whole(
             file,
             "cannot be read as an Excel workbook; save it again as .xlsx",
@@ -123,7 +168,9 @@ def workbook_rows(
             numbers.append(number)
     except Rejected:
         raise
-    except Exception:
+    except Exception as exc:
+        if _refused_by_defusedxml(exc):
+            raise _hostile_xml(file) from None
         raise _whole(
             file,
             "the workbook could not be read to the end; save it again",
