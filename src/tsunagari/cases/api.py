@@ -38,6 +38,7 @@ from tsunagari.cases.services import (
 )
 from tsunagari.lib import clock
 from tsunagari.lib.http import signed_in_staff
+from tsunagari.meetings.services import overdue_days
 from tsunagari.people.api import PersonOut, person_out
 from tsunagari.people.presenter import Purpose, present_people, present_person
 
@@ -277,6 +278,16 @@ class ConferenceAgencyOut(Schema):
     role: str
 
 
+class ConferenceActionOut(Schema):
+    id: int
+    title: str
+    agency: str
+    due_on: date
+    status: str
+    done_on: date | None
+    overdue: bool
+
+
 class ConferenceOut(Schema):
     id: int
     regime: str
@@ -285,7 +296,9 @@ class ConferenceOut(Schema):
     attendees: list[str]
     agenda: str
     minutes: str
+    minutes_version: int
     decisions: str
+    actions: list[ConferenceActionOut]
 
 
 def _read(request: HttpRequest, case_id: int, what: str) -> Case:
@@ -310,7 +323,8 @@ def get_plan(request: HttpRequest, case_id: int) -> Any:
         "version": plan.version, "agreed_version": plan.agreed_version, "goals": plan.goals,
         "review_on": plan.review_on,
         "actions": [{"id": a.pk, "text": a.text, "agency": a.agency.code, "due_on": a.due_on,
-                     "done_on": a.done_on, "overdue": a.done_on is None and a.due_on < today}
+                     "done_on": a.done_on,
+                     "overdue": a.done_on is None and overdue_days(a.due_on, today) > 0}
                     for a in plan.actions.filter(active=True).select_related("agency")],
         "revisions": [{"number": r.number, "saved_by": r.saved_by.username, "saved_at": r.saved_at,
                        "agreed_at": r.agreed_at, "conference_id": r.conference_id,
@@ -329,8 +343,12 @@ def list_conferences(request: HttpRequest, case_id: int) -> Any:
     return [
         {"id": c.pk, "regime": c.regime, "held_on": c.held_on, "agenda": c.agenda,
          "minutes": c.minutes, "decisions": c.decisions,
+         "minutes_version": c.minutes_record.version if hasattr(c, "minutes_record") else 0,
          "agencies": [{"agency": a.agency.code, "role": a.role}
                       for a in c.agencies.select_related("agency")],
-         "attendees": [a.staff.username for a in c.attendees.select_related("staff")]}
-        for c in case.conferences.order_by("-held_on", "-pk")
+         "attendees": [a.staff.username for a in c.attendees.select_related("staff")],
+         "actions": [{"id": a.pk, "title": a.title, "agency": a.agency.code, "due_on": a.due_on,
+                      "status": a.status, "done_on": a.done_on, "overdue": a.is_overdue}
+                     for a in c.actions.select_related("agency")]}
+        for c in case.conferences.select_related("minutes_record").order_by("-held_on", "-pk")
     ]  # fmt: skip

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.consent.models import Consent, SupportMeeting
 from tsunagari.consultations.models import Need
+from tsunagari.meetings.models import ActionItemBase, MeetingBase, MinutesBase
 from tsunagari.people.models import Person
 
 
@@ -389,19 +390,17 @@ class PlanRevision(models.Model):
 # ── case conferences ─────────────────────────────────────────────────────────
 
 
-class Conference(models.Model):
+class Conference(MeetingBase):
     """A case conference, held under the case's regime at the time: who
-    attended (agencies with their share of the work, and staff), agenda,
-    minutes and decisions."""
+    attended (agencies with their share of the work, and staff), agenda
+    (``held_on`` and ``agenda`` are the shared meeting's), versioned minutes
+    (``ConferenceMinutes``), decisions and the actions agreed (``ConferenceAction``)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conferences")
     regime = models.CharField(_("会議の根拠"), max_length=20, choices=Regime.choices)
     support_meeting = models.ForeignKey(
         SupportMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    held_on = models.DateField(_("開催日"))
-    agenda = models.TextField(_("議題"), blank=True)
-    minutes = models.TextField(_("議事録"), blank=True)
     decisions = models.TextField(_("決定事項"), blank=True)
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     recorded_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
@@ -415,6 +414,59 @@ class Conference(models.Model):
 
     def __str__(self) -> str:
         return f"conference {self.pk} of case {self.case_id}"
+
+    @property
+    def minutes(self) -> str:
+        """The minutes' current text ("" when none were written)."""
+        record = getattr(self, "minutes_record", None)
+        return record.text if record is not None else ""
+
+
+class ConferenceMinutes(MinutesBase):
+    """The minutes of a case conference, versioned: a stale save is refused."""
+
+    meeting = models.OneToOneField(
+        Conference, on_delete=models.CASCADE, related_name="minutes_record"
+    )
+
+    class Meta:
+        verbose_name = _("事例の会議の議事録")
+        verbose_name_plural = _("事例の会議の議事録")
+
+    def __str__(self) -> str:
+        return f"minutes v{self.version} of conference {self.meeting_id}"
+
+
+class ConferenceAction(ActionItemBase):
+    """An action a case conference assigned to one of the team's agencies, with a
+    due date: it appears in that agency's worklist and turns overdue on the
+    ward's working-day calendar."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="actions")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("担当機関")
+    )
+    added_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["status", "due_on", "pk"]
+        verbose_name = _("事例の会議で決めた行動")
+        verbose_name_plural = _("事例の会議で決めた行動")
+        indexes: ClassVar = [
+            models.Index(fields=["agency", "status", "due_on"], name="conf_action_agency_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"action {self.pk} of conference {self.conference_id}"
+
+    @property
+    def owner_label(self) -> str:
+        return self.agency.name
+
+    @property
+    def text(self) -> str:
+        """The action's wording, under the name a plan action's has."""
+        return self.title
 
 
 class ConferenceAgency(models.Model):

@@ -43,8 +43,10 @@ from tsunagari.cases.models import (
     CaseMember,
     CaseState,
     Conference,
+    ConferenceAction,
     ConferenceAgency,
     ConferenceAttendee,
+    ConferenceMinutes,
     ConfidentialityConfirmation,
     EndReason,
     LifeArea,
@@ -70,6 +72,8 @@ from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
+from tsunagari.meetings import services as meetings
+from tsunagari.meetings.services import MeetingInputError, MinutesConflict
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -1235,8 +1239,11 @@ def hold_conference(actor: Staff, case_id: int, data: ConferenceInput) -> Confer
             raise CaseError(errors)
         conference = Conference.objects.create(
             case=case, regime=case.regime, support_meeting=case.support_meeting, held_on=held_on,
-            agenda=agenda, minutes=minutes, decisions=decisions, recorded_by=actor,
+            agenda=agenda, decisions=decisions, recorded_by=actor,
             recorded_agency_id=actor.agency_id, recorded_at=clock.now())  # fmt: skip
+        if minutes:
+            meetings.save_minutes(ConferenceMinutes, conference, minutes, staff=actor,
+                                  version=0, limit=MINUTES_MAX)  # fmt: skip
         ConferenceAgency.objects.bulk_create(
             [ConferenceAgency(conference=conference, agency=a, role=r) for a, r in present]
         )
@@ -1249,6 +1256,122 @@ def hold_conference(actor: Staff, case_id: int, data: ConferenceInput) -> Confer
         _audit(actor, AuditAction.CREATE, case, "case conference held", regime=case.regime,
                agencies=codes, conference=conference.pk)  # fmt: skip
     return conference
+
+
+class ConferenceMinutesConflict(CaseError, MinutesConflict):
+    """The conference's minutes were saved by someone else since the writer opened them;
+    ``yours`` and ``theirs`` hold both texts. Nothing was written."""
+
+
+def _conference(case: Case, conference_id: object) -> Conference:
+    text = str(conference_id)
+    held = (
+        Conference.objects.filter(case=case, pk=int(text)).first()
+        if text.isascii() and text.isdigit() and len(text) < 13 else None
+    )  # fmt: skip
+    if held is None:
+        raise CaseError({"conference": gettext("この事例の会議から選んでください。")})
+    return held
+
+
+def record_conference_minutes(
+    actor: Staff, case_id: int, conference_id: int, text: str, *, version: int | None
+) -> ConferenceMinutes:
+    """Write or rewrite a conference's minutes, against the version the writer opened
+    (0 when there were none): a stale save is refused with both texts, nothing lost."""
+    get_workable_case(actor, case_id)
+    with transaction.atomic():
+        case = _open_for_work(actor, case_id)
+        held = _conference(case, conference_id)
+        try:
+            saved = meetings.save_minutes(
+                ConferenceMinutes, held, text, staff=actor,
+                version=version if isinstance(version, int) else -1,
+                conflict=ConferenceMinutesConflict, limit=MINUTES_MAX,
+            )  # fmt: skip
+        except MeetingInputError as exc:
+            raise CaseError(exc.errors) from exc
+        minutes = saved.minutes
+        assert isinstance(minutes, ConferenceMinutes)
+        # Nearest named kind: the conference's record grew (a kind of its own is missing).
+        _events(EventKind.CASE_CONFERENCE_HELD, case, actor, conference=held.pk,
+                minutes_version=minutes.version)  # fmt: skip
+        _audit(actor, AuditAction.CREATE if saved.created else AuditAction.UPDATE, case,
+               "case conference minutes", conference=held.pk, version=minutes.version)  # fmt: skip
+    return minutes
+
+
+@dataclass
+class ConferenceActionInput:
+    title: str = ""
+    agency: str = ""  # the responsible team agency's code
+    due_on: str = ""  # a working day, 2027-04-01
+
+
+def add_conference_action(
+    actor: Staff, case_id: int, conference_id: int, data: ConferenceActionInput
+) -> ConferenceAction:
+    """An action the conference assigned to one of the team's agencies (one the
+    case's basis still covers), due on a working day not before the conference:
+    it appears in that agency's worklist and turns overdue on the working-day calendar."""
+    get_workable_case(actor, case_id)
+    with transaction.atomic():
+        case = _open_for_work(actor, case_id)
+        held = _conference(case, conference_id)
+        errors: dict[str, str] = {}
+        agency = _agency_on_team(case, data.agency)
+        if agency is None:
+            errors["agency"] = gettext("担当機関を、この事例のチームの機関から選んでください。")
+        elif not basis_holds(agency.pk, case):
+            errors["agency"] = gettext(
+                "%(name)s は、いまの情報共有の根拠（支援会議の決定または本人の同意）に"
+                "含まれていないため、担当にできません。"
+            ) % {"name": agency.name}
+        due = _day_required(data.due_on, "due_on", errors)
+        if due is not None and due < held.held_on:
+            errors["due_on"] = gettext("期限が会議の開催日より前になっています。")
+        elif due is not None:
+            _working_day(due, "due_on", errors, gettext("期限"))
+        try:
+            meetings.clean_action(data.title, due or clock.today())
+        except MeetingInputError as exc:
+            errors.update({k: v for k, v in exc.errors.items() if k == "title"})
+        if errors or agency is None or due is None:
+            raise CaseError(errors)
+        action = meetings.add_action(ConferenceAction, title=data.title, due_on=due,
+                                     conference=held, agency=agency, added_by=actor)  # fmt: skip
+        _events(EventKind.CASE_CONFERENCE_HELD, case, actor, conference=held.pk,
+                action=action.pk, agency=agency.code, due_on=due.isoformat())  # fmt: skip
+        _audit(actor, AuditAction.CREATE, case, "case conference action", conference=held.pk,
+               conference_action=action.pk, agency=agency.code)  # fmt: skip
+    return action
+
+
+def may_complete_conference_action(actor: Staff, case: Case, action: ConferenceAction) -> bool:
+    return action.agency_id == actor.agency_id or allowed(actor, Action.WORK_CASES, case)
+
+
+def complete_conference_action(actor: Staff, case_id: int, action_id: int) -> ConferenceAction:
+    """Mark a conference's action done today: a worker of its responsible agency,
+    or the case's coordinating role."""
+    case = get_workable_case(actor, case_id, to_work=False)
+    action = (ConferenceAction.objects.filter(conference__case_id=case_id, pk=action_id)
+              .select_related("agency").first())  # fmt: skip
+    if action is None:
+        raise CaseError({"action": gettext("この事例の会議で決めた行動から選んでください。")})
+    if not may_complete_conference_action(actor, case, action):
+        reason = gettext("この行動を完了にするのは、担当機関の職員か、事例の調整役です。")
+        record(actor, AuditAction.DENIED, obj=case, person_id=case.person_id, reason=reason)
+        raise PermissionDenied(reason)
+    with transaction.atomic():
+        case = _open_for_work(actor, case_id)
+        action = ConferenceAction.objects.select_for_update().get(pk=action.pk)
+        if meetings.complete_action(action):
+            _events(EventKind.CASE_MONITORED, case, actor, conference_action=action.pk,
+                    progress=Progress.DONE, agency=action.agency.code)  # fmt: skip
+            _audit(actor, AuditAction.UPDATE, case, "case conference action done",
+                   conference_action=action.pk)  # fmt: skip
+    return action
 
 
 # ── monitoring ──
@@ -1304,28 +1427,29 @@ def record_monitoring(actor: Staff, case_id: int, data: MonitoringInput) -> Moni
 
 @dataclass
 class Overdue:
-    action: PlanAction
+    action: PlanAction | ConferenceAction  # a conference's action has ``conference_id``
     case: Case
     days: int  # working days past the due date
 
 
 def overdue_actions(staff: Staff) -> list[Overdue]:
-    """Plan actions past their due date on the working-day calendar, not done, of
-    the open cases the staff member sees (under 支援会議 once confirmed), most
-    overdue first."""
-    from tsunagari.consultations.limits import working_calendar
-
+    """Plan actions and conference actions past their due date on the working-day
+    calendar, not done, of the open cases the staff member sees (under 支援会議 once
+    confirmed), most overdue first."""
     today = clock.today()
     cases = {c.pk: c for c in _worklist_cases(staff)}
-    rows = (
+    plans = (
         PlanAction.objects.filter(plan__case_id__in=list(cases), active=True, done_on__isnull=True,
-                                  due_on__lt=today)
-        .select_related("agency", "plan").order_by("due_on", "pk")
+                                  due_on__lt=meetings.overdue_cutoff(today))
+        .select_related("agency", "plan")
     )  # fmt: skip
-    calendar = working_calendar()
-    found = [Overdue(a, cases[a.plan.case_id], calendar.working_days_between(a.due_on, today))
-             for a in rows]  # fmt: skip
-    return [o for o in found if o.days > 0]
+    agreed = meetings.overdue(
+        ConferenceAction.objects.filter(conference__case_id__in=list(cases)), today
+    ).select_related("agency", "conference")
+    found = [Overdue(a, cases[a.plan.case_id], meetings.overdue_days(a.due_on, today))
+             for a in plans]  # fmt: skip
+    found += [Overdue(a, cases[a.conference.case_id], a.overdue_days) for a in agreed]
+    return sorted([o for o in found if o.days > 0], key=lambda o: (o.action.due_on, o.action.pk))
 
 
 # Working days after opening by which a case is expected to have an agreed plan.
@@ -1380,26 +1504,30 @@ def reviews_due(staff: Staff) -> list[Waiting]:
 
 @dataclass
 class Assigned:
-    action: PlanAction
+    action: PlanAction | ConferenceAction  # a conference's action has ``conference_id``
     case: Case
     overdue_days: int  # working days past the due date; 0 when not yet due
 
 
 def agency_actions(staff: Staff) -> list[Assigned]:
-    """The plan actions the staff member's own agency is responsible for, not done,
-    in the open cases it sees (under 支援会議 once the staff member confirmed),
-    soonest due first: the agency's worklist of case actions."""
-    from tsunagari.consultations.limits import working_calendar
-
+    """The plan actions and conference actions the staff member's own agency is
+    responsible for, not done, in the open cases it sees (under 支援会議 once the
+    staff member confirmed), soonest due first: the agency's worklist of case actions."""
     if staff.agency_id is None:
         return []
-    today, calendar = clock.today(), working_calendar()
+    today = clock.today()
     cases = {c.pk: c for c in _worklist_cases(staff)}
-    rows = (
+    plans = (
         PlanAction.objects.filter(plan__case_id__in=list(cases), agency_id=staff.agency_id,
                                   active=True, done_on__isnull=True)
-        .select_related("plan").order_by("due_on", "pk")
+        .select_related("plan")
     )  # fmt: skip
-    return [Assigned(a, cases[a.plan.case_id],
-                     max(0, calendar.working_days_between(a.due_on, today)) if a.due_on < today else 0)
-            for a in rows]  # fmt: skip
+    agreed = (
+        meetings.agency_open_actions(ConferenceAction, staff.agency_id)
+        .filter(conference__case_id__in=list(cases))
+        .select_related("conference", "agency")
+    )
+    rows = [Assigned(a, cases[a.plan.case_id], meetings.overdue_days(a.due_on, today))
+            for a in plans]  # fmt: skip
+    rows += [Assigned(a, cases[a.conference.case_id], a.overdue_days) for a in agreed]
+    return sorted(rows, key=lambda r: (r.action.due_on, r.action.pk))

@@ -28,6 +28,21 @@ urlpatterns = [
         "<int:case_id>/conferences/<int:conference_id>/", work_views.conference, name="conference"
     ),
     path(
+        "<int:case_id>/conferences/<int:conference_id>/minutes/",
+        work_views.conference_minutes,
+        name="conference_minutes",
+    ),
+    path(
+        "<int:case_id>/conferences/<int:conference_id>/actions/",
+        work_views.conference_action_new,
+        name="conference_action_new",
+    ),
+    path(
+        "<int:case_id>/conference-actions/<int:action_id>/done/",
+        work_views.conference_action_done,
+        name="conference_action_done",
+    ),
+    path(
         "<int:case_id>/conferences/<int:conference_id>/record.pdf",
         work_views.conference_pdf,
         name="conference_pdf",

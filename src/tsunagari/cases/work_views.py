@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from tsunagari.cases import documents
 from tsunagari.cases.access import (
     AREA_SECTIONS,
     WORK_SECTION,
+    basis_holds,
     get_case_for,
     needs_confirmation,
     require_reads_work,
@@ -33,6 +35,7 @@ from tsunagari.cases.models import (
     Assessment,
     Case,
     Conference,
+    ConferenceAction,
     LifeArea,
     Progress,
     Regime,
@@ -43,18 +46,24 @@ from tsunagari.cases.services import (
     AreaInput,
     AssessmentInput,
     CaseError,
+    ConferenceActionInput,
     ConferenceInput,
+    ConferenceMinutesConflict,
     MonitoringInput,
     PlanActionInput,
     PlanConflict,
     PlanInput,
     TeamInput,
+    add_conference_action,
     agree_plan,
+    complete_conference_action,
     concerned,
     hold_conference,
     latest_assessments,
+    may_complete_conference_action,
     plan_content,
     record_assessment,
+    record_conference_minutes,
     record_monitoring,
     save_plan,
 )
@@ -346,20 +355,25 @@ def conference_new(request: HttpRequest, case_id: int) -> HttpResponse:
     }, status=422 if errors else 200)  # fmt: skip
 
 
-@login_required
-@require_GET
-def conference(request: HttpRequest, case_id: int, conference_id: int) -> HttpResponse:
+def _conference_page(request: HttpRequest, case_id: int, conference_id: int,
+                     status: int = 200, **extra: Any) -> HttpResponse:  # fmt: skip
+    """The conference's record, its minutes (shared partial, with both texts after a
+    refused save) and its actions (shared partial, overdue on the working-day calendar)."""
     opened = _open(request, case_id)
     if isinstance(opened, HttpResponse):
         return opened
     staff, case, views = opened
     require_reads_work(staff, case)
     held = (Conference.objects.filter(case=case, pk=conference_id)
-            .select_related("recorded_by", "recorded_agency").first())  # fmt: skip
+            .select_related("recorded_by", "recorded_agency", "minutes_record").first())  # fmt: skip
     if held is None:
         raise Http404(gettext("その番号の会議はありません。"))
     record_request(request, AuditAction.VIEW, obj=held, person_id=case.person_id,
                    reason="case conference minutes", detail={"case": case.pk})  # fmt: skip
+    works = case.is_open and allowed(staff, Action.WORK_CASES, case)
+    actions = [(a, reverse("cases:conference_action_done", args=[case.pk, a.pk])
+                if case.is_open and may_complete_conference_action(staff, case, a) else "")
+               for a in held.actions.select_related("agency")]  # fmt: skip
     return render(request, "cases/conference.html", {
         "case": case, "person_name": _name(views, case.person_id), "c": held,
         "agencies": list(held.agencies.select_related("agency")),
@@ -367,7 +381,63 @@ def conference(request: HttpRequest, case_id: int, conference_id: int) -> HttpRe
         "support_meeting": held.regime == Regime.SUPPORT_MEETING,
         "agreed": list(held.case.plan.revisions.filter(conference=held).values_list("number", flat=True))
         if SupportPlan.objects.filter(case=case).exists() else [],
-    })  # fmt: skip
+        "minutes": getattr(held, "minutes_record", None), "can_edit": works,
+        "actions": actions,
+        "assignable": [t.agency for t in case.team.select_related("agency")
+                       if basis_holds(t.agency_id, case)] if works else [],
+        "typed": {"title": "", "agency": "", "due_on": ""}, "errors": {}, **extra,
+    }, status=status)  # fmt: skip
+
+
+@login_required
+@require_GET
+def conference(request: HttpRequest, case_id: int, conference_id: int) -> HttpResponse:
+    return _conference_page(request, case_id, conference_id)
+
+
+@login_required
+@require_POST
+def conference_minutes(request: HttpRequest, case_id: int, conference_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    text = request.POST.get("version", "")
+    version = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    minutes = request.POST.get("text", "")[:20000]
+    try:
+        record_conference_minutes(staff, case_id, conference_id, minutes, version=version)
+    except ConferenceMinutesConflict as exc:
+        return _conference_page(request, case_id, conference_id, conflict=exc, status=409)
+    except CaseError as exc:
+        messages.error(request, _say(exc))
+    else:
+        messages.success(request, gettext("議事録を保存しました。"))
+    return redirect("cases:conference", case_id, conference_id)
+
+
+@login_required
+@require_POST
+def conference_action_new(request: HttpRequest, case_id: int, conference_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    typed = {k: request.POST.get(k, "")[:400] for k in ("title", "agency", "due_on")}
+    try:
+        add_conference_action(staff, case_id, conference_id, ConferenceActionInput(**typed))
+    except CaseError as exc:
+        return _conference_page(request, case_id, conference_id, typed=typed,
+                                errors=exc.errors, status=422)  # fmt: skip
+    messages.success(request, gettext("行動を追加しました。"))
+    return redirect("cases:conference", case_id, conference_id)
+
+
+@login_required
+@require_POST
+def conference_action_done(request: HttpRequest, case_id: int, action_id: int) -> HttpResponse:
+    staff = signed_in_staff(request)
+    attempt(request, lambda: complete_conference_action(staff, case_id, action_id),
+            refused=CaseError, done=gettext("行動を完了にしました。"), say=_say)  # fmt: skip
+    held = (ConferenceAction.objects.filter(pk=action_id, conference__case_id=case_id)
+            .values_list("conference_id", flat=True).first())  # fmt: skip
+    if held is None:
+        return redirect("cases:list")
+    return redirect("cases:conference", case_id, held)
 
 
 # ── printable papers ──

@@ -11,11 +11,15 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.models import Agency, Staff
+from tsunagari.meetings.models import ActionItemBase, ActionStatus, MeetingBase, MinutesBase
+
+__all__ = ["ActionItem", "ActionStatus", "Document", "Meeting", "Minutes", "Organisation", "Sector"]
 
 
 class Sector(models.TextChoices):
@@ -59,13 +63,11 @@ class Organisation(models.Model):
         return self.name
 
 
-class Meeting(models.Model):
-    """One council meeting with its agenda."""
+class Meeting(MeetingBase):
+    """One council meeting with its agenda (``held_on`` and ``agenda`` are the shared meeting's)."""
 
-    held_on = models.DateField(_("開催日"))
     title = models.CharField(_("会議名"), max_length=200)
     place = models.CharField(_("場所"), max_length=200, blank=True)
-    agenda = models.TextField(_("議題"), blank=True)
     created_by = models.ForeignKey(
         Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -79,22 +81,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
 
-    @property
-    def agenda_items(self) -> list[str]:
-        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 
-
-class Minutes(models.Model):
-    """The minutes of a meeting (議事録)."""
+class Minutes(MinutesBase):
+    """The minutes of a meeting (議事録), versioned as every meeting's minutes are."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
-    text = models.TextField(_("議事録"))
-    recorded_by = models.ForeignKey(
-        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated = models.DateTimeField(default=timezone.now)
-    # Optimistic lock: minutes saved against an older version are refused.
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("議事録")
@@ -104,20 +95,15 @@ class Minutes(models.Model):
         return gettext("%(meeting)s 議事録") % {"meeting": self.meeting}
 
 
-class ActionStatus(models.TextChoices):
-    # Agreed and not yet done.
-    OPEN = "open", _("対応中")
-    # Done; done_on says when.
-    DONE = "done", _("完了")
+class ActionItem(ActionItemBase):
+    """Something the council agreed to do, owned by a member organisation (and optionally a
+    person); its agency is the organisation's, when it has one."""
 
-
-class ActionItem(models.Model):
-    """Something the council agreed to do, owned by a member organisation (and optionally a person)."""
+    AGENCY_FIELD: ClassVar[str] = "owner__agency"
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
-    title = models.CharField(_("内容"), max_length=300)
     owner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="actions", verbose_name=_("担当団体")
     )
@@ -129,12 +115,6 @@ class ActionItem(models.Model):
         related_name="+",
         verbose_name=_("担当者"),
     )
-    due_on = models.DateField(_("期限"))
-    status = models.CharField(
-        _("状態"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
-    )
-    done_on = models.DateField(_("完了日"), null=True, blank=True)
-    created = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("取り組み事項")
@@ -145,8 +125,19 @@ class ActionItem(models.Model):
         return self.title
 
     @property
-    def is_overdue(self) -> bool:
-        return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
+    def owner_label(self) -> str:
+        if self.owner_staff is None:
+            return self.owner.name
+        who = self.owner_staff.display_name or self.owner_staff.username
+        return f"{self.owner.name}（{who}）"
+
+    @property
+    def meeting_url(self) -> str:
+        return reverse("council:meeting", args=[self.meeting_id]) if self.meeting_id else ""
+
+    @property
+    def meeting_label(self) -> str:
+        return self.meeting.title if self.meeting is not None else ""
 
 
 class Document(models.Model):

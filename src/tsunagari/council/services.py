@@ -28,7 +28,8 @@ from tsunagari.council.models import (
 )
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
-from tsunagari.lib import clock
+from tsunagari.meetings import services as meetings
+from tsunagari.meetings.services import MeetingInputError, MinutesConflict
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -144,31 +145,32 @@ def schedule_meeting(
     return meeting
 
 
+class CouncilMinutesConflict(CouncilError, MinutesConflict):
+    """Minutes saved against an older version; carries both texts (``yours``, ``theirs``)."""
+
+
+def _say(exc: MeetingInputError) -> CouncilError:
+    return CouncilError(" ".join(exc.errors.values()))
+
+
 def record_minutes(
     staff: Staff, meeting: Meeting, text: str, *, version: int | None = None
 ) -> Minutes:
-    """Write or rewrite the minutes; an edit made against an older version is refused."""
+    """Write or rewrite the minutes; an edit made against an older version is refused
+    (``CouncilMinutesConflict``, with both texts)."""
     require(staff, Action.MANAGE_COUNCIL)
-    if not text.strip():
-        raise CouncilError(_("議事録を入力してください。"))
     with transaction.atomic():
-        minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
-        if minutes is None:
-            minutes = Minutes.objects.create(meeting=meeting, text=text.strip(), recorded_by=staff)
-            write_event(EventKind.COUNCIL_MINUTES_RECORDED, minutes, staff, version=minutes.version)
-            record(staff, AuditAction.CREATE, obj=minutes)
-            return minutes
-        if version is not None and version != minutes.version:
-            raise CouncilError(
-                _("ほかの人が先に議事録を更新しました。最新の内容を読み込んでから直してください。")
-            )
-        minutes.text = text.strip()
-        minutes.recorded_by = staff
-        minutes.updated = clock.now()
-        minutes.version += 1
-        minutes.save()
+        try:
+            saved = meetings.save_minutes(
+                Minutes, meeting, text, staff=staff, version=version,
+                conflict=CouncilMinutesConflict,
+            )  # fmt: skip
+        except MeetingInputError as exc:
+            raise _say(exc) from exc
+        minutes = saved.minutes
+        assert isinstance(minutes, Minutes)
         write_event(EventKind.COUNCIL_MINUTES_RECORDED, minutes, staff, version=minutes.version)
-        record(staff, AuditAction.UPDATE, obj=minutes)
+        record(staff, AuditAction.CREATE if saved.created else AuditAction.UPDATE, obj=minutes)
     return minutes
 
 
@@ -182,20 +184,18 @@ def add_action(
     owner_staff: Staff | None = None,
 ) -> ActionItem:
     require(staff, Action.MANAGE_COUNCIL)
-    if not title.strip():
-        raise CouncilError(_("取り組み事項の内容を入力してください。"))
     if owner_staff is not None and (
         owner.agency_id is None or owner_staff.agency_id != owner.agency_id
     ):
         raise CouncilError(_("担当者は担当団体の職員から選んでください。"))
     with transaction.atomic():
-        item = ActionItem.objects.create(
-            title=title.strip()[:300],
-            owner=owner,
-            owner_staff=owner_staff,
-            due_on=due_on,
-            meeting=meeting,
-        )
+        try:
+            item = meetings.add_action(
+                ActionItem, title=title, due_on=due_on, owner=owner, owner_staff=owner_staff,
+                meeting=meeting,
+            )  # fmt: skip
+        except MeetingInputError as exc:
+            raise _say(exc) from exc
         write_event(EventKind.COUNCIL_ACTION_ADDED, item, staff, owner=owner.pk, due_on=due_on)
         record(staff, AuditAction.CREATE, obj=item)
     return item
@@ -215,19 +215,26 @@ def complete_action(staff: Staff, item: ActionItem, *, on: date | None = None) -
     require(staff, Action.USE_COUNCIL_WORKSPACE)
     if not can_complete(staff, item):
         raise CouncilError(_("担当団体の方か事務局だけが完了にできます。"))
-    if item.status == ActionStatus.DONE:
-        return item
     with transaction.atomic():
-        item.status = ActionStatus.DONE
-        item.done_on = on or clock.today()
-        item.save(update_fields=["status", "done_on"])
+        if not meetings.complete_action(item, on=on):
+            return item
         write_event(EventKind.COUNCIL_ACTION_DONE, item, staff, done_on=item.done_on)
         record(staff, AuditAction.UPDATE, obj=item, detail={"status": "done"})
     return item
 
 
 def overdue_actions() -> QuerySet[ActionItem]:
-    return ActionItem.objects.filter(status=ActionStatus.OPEN, due_on__lt=clock.today())
+    """Open actions past their due date on the ward's working-day calendar."""
+    return meetings.overdue(ActionItem.objects.all())
+
+
+def organisation_actions(staff: Staff) -> QuerySet[ActionItem]:
+    """The open actions of the staff member's own organisation (through its agency)."""
+    if staff.agency_id is None:
+        return ActionItem.objects.none()
+    return meetings.agency_open_actions(ActionItem, staff.agency_id).select_related(
+        "owner", "owner_staff", "meeting"
+    )
 
 
 # How many rows a workspace list holds, the same on the pages and in the API.

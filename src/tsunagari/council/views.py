@@ -74,9 +74,12 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": Meeting.objects.filter(held_on__gte=today).order_by("held_on")[:5],
             "recent": Meeting.objects.filter(held_on__lt=today).order_by("-held_on")[:5],
-            "actions": ActionItem.objects.filter(status=ActionStatus.OPEN)
-            .select_related("owner", "meeting")
-            .order_by("due_on")[:20],
+            "actions": [
+                (a, "")
+                for a in ActionItem.objects.filter(status=ActionStatus.OPEN)
+                .select_related("owner", "owner_staff", "meeting")
+                .order_by("due_on")[:20]
+            ],
             "overdue": services.overdue_actions().count(),
             "documents": Document.objects.select_related("organisation")[:10],
             "members": Organisation.objects.filter(is_active=True).count(),
@@ -146,14 +149,23 @@ def meetings(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _done_urls(request: HttpRequest, rows: Any) -> list[tuple[ActionItem, str]]:
+    """Each action with the URL that marks it done, empty when the viewer may not."""
+    staff = signed_in_staff(request)
+    return [
+        (a, reverse("council:action_done", args=[a.pk]) if services.can_complete(staff, a) else "")
+        for a in rows
+    ]
+
+
 def _meeting_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     minutes = Minutes.objects.filter(meeting=meeting).first()
-    actions = list(meeting.actions.select_related("owner", "owner_staff"))
+    actions = meeting.actions.select_related("owner", "owner_staff", "meeting")
     staff = signed_in_staff(request)
     return {
         "meeting": meeting,
         "minutes": minutes,
-        "actions": [(a, services.can_complete(staff, a)) for a in actions],
+        "actions": _done_urls(request, actions),
         "documents": meeting.documents.select_related("organisation"),
         "can_manage": allowed(staff, Action.MANAGE_COUNCIL),
         "action_form": extra.pop("action_form", None) or ActionForm(),
@@ -177,12 +189,16 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     version_text = request.POST.get("version", "")
     version = int(version_text) if version_text.isdigit() else None
     text = request.POST.get("text", "")[:100_000]
-    attempt(
-        request,
-        lambda: services.record_minutes(signed_in_staff(request), item, text, version=version),
-        refused=services.CouncilError,
-        done=_("議事録を保存しました。"),
-    )
+    try:
+        services.record_minutes(signed_in_staff(request), item, text, version=version)
+    except services.CouncilMinutesConflict as exc:
+        # Refused: both texts side by side, the writer's kept in the form.
+        context = _meeting_context(request, item, conflict=exc)
+        return render(request, "council/meeting.html", context, status=409)
+    except services.CouncilError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("議事録を保存しました。"))
     return redirect("council:meeting", pk=item.pk)
 
 
@@ -214,11 +230,8 @@ def actions(request: HttpRequest) -> HttpResponse:
     _workspace(request)
     show = request.GET.get("show", "open")
     rows = services.action_list(show)
-    staff = signed_in_staff(request)
     return render(
-        request,
-        "council/actions.html",
-        {"rows": [(a, services.can_complete(staff, a)) for a in rows], "show": show},
+        request, "council/actions.html", {"rows": _done_urls(request, rows), "show": show}
     )
 
 
