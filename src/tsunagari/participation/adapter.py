@@ -10,8 +10,8 @@ the directory says becomes the engine's facts:
 * town: the place's ``x_town``; walk: 「徒歩N分」 in its transport note;
 * cost: the lowest cost option (``amount``), or 0 when the fees say 無料;
 * group size: the entry's capacity (定員), the most who come at once;
-* step-free: the directory's wheelchair column; quiet: 「静か」「落ち着」 in
-  the accessibility notes;
+* step-free: the directory's wheelchair column; quiet: the accessibility
+  profile's quiet room (「静か」「落ち着」 in the notes where no profile says);
 * interests: the taxonomy terms linked to the service.
 
 Travel between towns is a coarse estimate by the ward's five districts
@@ -33,6 +33,7 @@ from tsunagari.resources.models import (
     GATHERING_KINDS,
     Accessibility,
     Attribute,
+    Availability,
     CostOption,
     Location,
     Organization,
@@ -43,6 +44,7 @@ from tsunagari.resources.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
+from tsunagari.resources.store import profiles_of
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PERIOD_START = {"am": 10 * 60, "pm": 14 * 60, "eve": 18 * 60}
@@ -112,6 +114,27 @@ def slots_of(schedules: Iterable[Schedule]) -> tuple[Slot, ...]:
     return tuple(sorted(out))
 
 
+def quiet_places(location_ids: Iterable[str]) -> set[str]:
+    """The places known to have a quiet room, by their accessibility profile.
+
+    A place whose profile records the quiet room (yes or no) is read from it
+    alone. Where no profile says (none recorded, or the feature unchecked),
+    the accessibility notes are read for 「静か」「落ち着」「刺激の少な」, as
+    directories imported before the profile existed describe it in words.
+    A recorded "no" is not taken as a place hard on the senses, only as not
+    known to be calm.
+    """
+    ids = set(location_ids)
+    profiles = profiles_of(ids)
+    quiet = {lid for lid, acc in profiles.items() if acc.x_quiet_room == Availability.YES}
+    unsaid = {lid for lid in ids if lid not in profiles
+              or profiles[lid].x_quiet_room == Availability.UNKNOWN}  # fmt: skip
+    for acc in Accessibility.objects.filter(location_id__in=unsaid):
+        if any(w in f"{acc.description}{acc.details}" for w in _QUIET_WORDS):
+            quiet.add(acc.location_id)
+    return quiet
+
+
 def directory_entries(*, ids: Iterable[str] | None = None) -> list[Entry]:
     """The directory's places a person could go to, as engine opportunities."""
     services = Service.objects.filter(
@@ -140,10 +163,7 @@ def directory_entries(*, ids: Iterable[str] | None = None) -> list[Entry]:
     costs: dict[str, list[float]] = defaultdict(list)
     for c in CostOption.objects.filter(service_id__in=sids, amount__isnull=False):
         costs[c.service_id].append(float(c.amount or 0))
-    quiet: set[str] = set()
-    for acc in Accessibility.objects.filter(location_id__in=[p.id for p in place.values()]):
-        if any(w in f"{acc.description}{acc.details}" for w in _QUIET_WORDS):
-            quiet.add(acc.location_id)
+    quiet = quiet_places({p.id for p in place.values()})
     attrs = list(Attribute.objects.filter(link_id__in=sids).exclude(taxonomy_term_id=""))
     names = dict(
         TaxonomyTerm.objects.filter(id__in={a.taxonomy_term_id for a in attrs}).values_list(
