@@ -1,8 +1,8 @@
 """Printable papers of a case: the support plan (支援プラン) and a conference's
 record (会議録), as PDF.
 
-WeasyPrint in Noto Sans CJK JP (Debian's fonts-noto-cjk), as the disaster
-roster and the survey report. Every page carries the regime the paper was
+WeasyPrint in Noto Sans CJK JP (Debian's fonts-noto-cjk), through
+``tsunagari.lib.pdf`` as the disaster roster and the survey report. Every page carries the regime the paper was
 made under, in a block repeated at the foot of each page:
 
 * 支援会議 (社会福祉法第106条の6): the duty of confidentiality, 「会議の外に
@@ -28,6 +28,9 @@ from django.utils.translation import gettext
 from tsunagari.cases.models import Case, Conference, Regime, SupportPlan
 from tsunagari.cases.services import concerned, plan_content
 from tsunagari.consent.models import Consent
+from tsunagari.consent.services import consent_in_force_on
+from tsunagari.lib.pdf import PdfUnavailable as PdfUnavailable  # the pages catch it here
+from tsunagari.lib.pdf import pdf_from_html
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import PersonView, Purpose, present_people
 
@@ -36,21 +39,6 @@ if TYPE_CHECKING:
 
     from tsunagari.accounts.models import Staff
     from tsunagari.consent.models import SupportMeeting
-
-
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint (and its system libraries) are not installed."""
-
-
-def pdf_from_html(html: str) -> bytes:
-    try:
-        from weasyprint import HTML  # type: ignore[import-untyped, unused-ignore]
-    except (ImportError, OSError) as exc:
-        raise PdfUnavailable(
-            gettext("PDF を作るには WeasyPrint が必要です（pip install weasyprint）。")
-        ) from exc
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
 
 
 @dataclass(frozen=True)
@@ -137,17 +125,27 @@ def plan_pdf(actor: Staff, case: Case, request: HttpRequest | None = None) -> by
     return pdf_from_html(html)
 
 
+def conference_consent(held: Conference) -> Consent | None:
+    """The person's consent in force on the conference's day covering the agencies
+    that attended (重層的支援会議): what the paper says the sharing rested on then,
+    whatever was withdrawn or renewed since."""
+    attended = list(held.agencies.values_list("agency_id", flat=True))
+    return consent_in_force_on(held.case.person_id, held.held_on, attended)
+
+
 def conference_pdf(actor: Staff, case: Case, held: Conference,
                    request: HttpRequest | None = None) -> bytes:  # fmt: skip
     """A conference's record (会議録): date, attending agencies and their share of
-    the work, attendees, agenda, minutes and decisions, under the regime it was held under."""
+    the work, attendees, agenda, minutes, decisions and actions, under the regime it
+    was held under (for 重層的支援会議, the consent in force on the conference's day)."""
     views = _persons(actor, case, request, {"case": case.pk, "pdf": "conference",
                                             "conference": held.pk})  # fmt: skip
-    consent = _case_consent(case) if held.regime == Regime.LAYERED else None
+    consent = conference_consent(held) if held.regime == Regime.LAYERED else None
     notice = regime_notice(held.regime, held.support_meeting, consent)
     html = render_to_string("cases/conference_pdf.html", {
         **_header(actor, case, views), "c": held, "notice": notice,
         "agencies": list(held.agencies.select_related("agency")),
         "attendees": list(held.attendees.select_related("staff", "staff__agency")),
+        "actions": list(held.actions.select_related("agency")),
     })  # fmt: skip
     return pdf_from_html(html)

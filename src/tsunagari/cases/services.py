@@ -62,10 +62,10 @@ from tsunagari.cases.models import (
 )
 from tsunagari.consent.models import Consent, SupportMeeting
 from tsunagari.consent.services import (
+    MAX_HOUSEHOLD_MEMBERS,
     active_support_meeting,
+    chosen_members,
     consent_covering,
-    current_household,
-    may_see_household,
 )
 from tsunagari.consultations.models import Need, NeedKind, NeedStatus
 from tsunagari.events.models import EventKind
@@ -78,10 +78,10 @@ from tsunagari.meetings.services import MeetingInputError, MinutesConflict
 if TYPE_CHECKING:
     from django.db.models import Model
 
-    from tsunagari.people.models import Membership, Person
+    from tsunagari.people.models import Person
 
 MAX_TEAM = 20
-MAX_MEMBERS = 20
+MAX_MEMBERS = MAX_HOUSEHOLD_MEMBERS
 ROLE_MAX = 60
 END_NOTE_MAX = 500
 HANDOVER_NOTE_MAX = 1000
@@ -182,30 +182,6 @@ def _lead(value: object, actor: Staff, team: list[Agency], errors: dict[str, str
         errors["lead"] = gettext("この職員には個人の記録を扱う役割がないため、主担当にできません。")
         return None
     return lead
-
-
-def _members(actor: Staff, person: Person, raw: object, errors: dict[str, str]) -> list[Membership]:
-    """Current household members of the person, whom the actor may see listed.
-    One message for every refused id, so the answer never tells who lives where."""
-    if not raw:
-        return []
-    if not isinstance(raw, list) or len(raw) > MAX_MEMBERS:
-        errors["members"] = gettext("世帯員は%(max)s人まで選べます。") % {"max": MAX_MEMBERS}
-        return []
-    wanted: list[int] = []
-    for value in raw:
-        text = value.strip() if isinstance(value, str) else ""
-        if not text.isascii() or not text.isdigit() or len(text) > 12:
-            wanted = []
-            break
-        wanted.append(int(text))
-    household = current_household(person) if may_see_household(actor, person.pk) else {}
-    if not wanted or len(set(wanted)) != len(wanted) or set(wanted) - set(household):
-        errors["members"] = gettext(
-            "選べるのは、この方と同じ世帯の現在の世帯員だけです。世帯員の一覧から選び直してください。"
-        )
-        return []
-    return [household[pk] for pk in wanted]
 
 
 @dataclass
@@ -491,7 +467,7 @@ def open_case(actor: Staff, source: CaseSource | int, data: CaseInput) -> Case:
         team = _team(data.team, actor, errors)
         agencies = [a for a, _role in team]
         lead = _lead(data.lead, actor, agencies, errors) if agencies else None
-        members = _members(actor, person, data.members, errors) if person is not None else []
+        members = chosen_members(actor, person, data.members, errors) if person is not None else []
         names = {m.person_id: m.person.full_name for m in members}
         basis = Basis()
         if person is not None and "team" not in errors and "members" not in errors:

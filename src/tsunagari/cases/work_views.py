@@ -450,7 +450,7 @@ def _pdf(request: HttpRequest, case: Case, make: Any, name: str, what: str,
     try:
         pdf = make()
     except PdfUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(gettext(str(exc)), status=503, content_type="text/plain; charset=utf-8")
     record_request(request, AuditAction.EXPORT, obj=case, person_id=case.person_id,
                    reason=what, detail={"case": case.pk, "regime": case.regime, "persons":
                                         concerned(case), "format": "pdf", **detail})  # fmt: skip

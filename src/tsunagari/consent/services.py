@@ -684,6 +684,29 @@ def consent_covering(person_id: int, agency_id: int, today: date | None = None) 
     return None
 
 
+def consent_in_force_on(person_id: int, day: date, agency_ids: list[int]) -> Consent | None:
+    """The person's own consent that was in force on ``day`` (given by then, not yet
+    expired, not withdrawn until after it), covering ``agency_ids``: the most recent
+    naming them all, else the most recent naming any of them. A consent withdrawn
+    or renewed later does not change the answer for an earlier day."""
+    rows = (
+        Consent.objects.filter(person_id=person_id, form=ConsentForm.WITH_CONSENT,
+                               given_on__lte=day)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        .prefetch_related("agencies").order_by("-given_on", "-pk")
+    )  # fmt: skip
+    wanted = set(agency_ids)
+    partial: Consent | None = None
+    for consent in rows:
+        named = {a.pk for a in consent.agencies.all()}
+        if wanted <= named:
+            return consent
+        if partial is None and wanted & named:
+            partial = consent
+    return partial
+
+
 def active_support_meeting(person_id: int) -> SupportMeeting | None:
     """The confirmed, not ended 支援会議 decision concerning the person (as its
     person or a household member it names): the only kind that opens anything."""
