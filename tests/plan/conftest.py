@@ -4,6 +4,8 @@ with known counts on both sides of the fiscal-year boundary (March 31 / April 1)
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -82,3 +84,11 @@ def small_ward(personas: dict[str, Staff], residents: dict[str, Person]) -> dict
     refer(first, at(2026, 5, 1), ReferralStatus.REVOKED)
     refer(first, at(2027, 4, 1, 0), ReferralStatus.SENT)
     return {"first": first}
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)}}}  # fmt: skip
+    return tmp_path

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from tsunagari.events.models import DomainEvent
 from tsunagari.plan.demo import load_demo_plan
 from tsunagari.plan.export import directions_rows, programmes_rows
 from tsunagari.plan.models import CommitteeComment, EnteredValue, Evaluation, Target
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)}}}  # fmt: skip
-    return tmp_path
 
 
 def _state() -> tuple[int, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -15,14 +14,6 @@ from tsunagari.events.models import DomainEvent, EventKind
 from tsunagari.plan import services
 from tsunagari.plan.figures import direction_figures
 from tsunagari.plan.models import EnteredValue, Evaluation, PlanPeriod, Target
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)}}}  # fmt: skip
-    return tmp_path
 
 
 def test_only_planners_set_targets(period: PlanPeriod, personas: dict[str, Staff]) -> None:

@@ -179,3 +179,25 @@ def test_a_record_page_registered_by_an_app_is_linked_for_the_entitled(
     )
     # then the count is shown with links under the app's label
     assert "テストの相談: 6件" in html and "/consultations/6/" in html
+
+
+def test_evidence_comes_back_as_a_sandboxed_download_that_no_browser_runs(
+    period: PlanPeriod, personas: dict[str, Any], client_for: Callable[[str], Client], media: Path
+) -> None:
+    # given evidence whose uploader called it a PDF but which a browser could render as a page
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tsunagari.plan import services
+
+    indicator = period.indicators.get(code="9-1.welfare_training_participants")
+    upload = SimpleUploadedFile("出席簿.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    row = services.enter_value(personas["planner"], indicator.pk, 2026, "320", "出席簿", upload)
+    # when a council member downloads it
+    response = client_for("council").get(f"/plan/evidence/{row.pk}/")
+    # then it is an attachment with a policy that forbids scripts and any fetch, not cached
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"  # type: ignore[attr-defined]
+    assert client_for("outsider").get(f"/plan/evidence/{row.pk}/").status_code == 403

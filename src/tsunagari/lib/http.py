@@ -6,12 +6,12 @@ Django-aware (it reads requests), but imports no app at run time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_NEXT_LENGTH",
     "attempt",
+    "download",
     "form_id",
     "is_safe_local_url",
     "safe_next",
@@ -126,3 +127,17 @@ def attempt(
     if done is not None:
         messages.success(request, done)
     return True
+
+
+def download(file: IO[bytes], *, filename: str, content_type: str) -> FileResponse:
+    """A stored upload served back: always a download, never run by the browser.
+
+    The file is what someone uploaded, so its type is theirs to claim: the
+    response is an attachment, and ``default-src 'none'; sandbox`` keeps a
+    browser that renders it anyway (an HTML or SVG "PDF") from running its
+    scripts or reaching anything. Not cached: it may hold what only staff see.
+    """
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

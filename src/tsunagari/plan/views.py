@@ -22,7 +22,7 @@ from tsunagari.accounts.policy import Action, allowed, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.lib import clock
-from tsunagari.lib.http import signed_in_staff
+from tsunagari.lib.http import download, signed_in_staff
 from tsunagari.plan import reports, services
 from tsunagari.plan.figures import STATUSES, IndicatorRow, direction_figures, fmt, indicator_row
 from tsunagari.plan.loading import current_period, ensure_loaded
@@ -76,6 +76,12 @@ def _view(request: HttpRequest) -> None:
     require(request.user, Action.VIEW_PLAN)
 
 
+def _viewed_year(request: HttpRequest) -> int:
+    """The fiscal year a page asks for (``?year=``), once the viewer may see the plan."""
+    _view(request)
+    return _year(request)
+
+
 def _row_view(row: IndicatorRow) -> dict[str, Any]:
     return {
         "row": row,
@@ -106,8 +112,7 @@ def _sparkline(values: list[float | None], width: int = 90, height: int = 24) ->
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
     """The whole policy system at a glance for one fiscal year."""
-    _view(request)
-    year = _year(request)
+    year = _viewed_year(request)
     period = current_period(year)
     years = _years(period)
     figures = direction_figures(year, period)
@@ -208,12 +213,11 @@ def _records(request: HttpRequest, row: IndicatorRow) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator(request: HttpRequest, pk: int) -> HttpResponse:
-    _view(request)
+    year = _viewed_year(request)
     ensure_loaded()
     defn = get_object_or_404(
         IndicatorDefinition.objects.select_related("direction", "period"), pk=pk
     )
-    year = _year(request)
     errors: dict[str, str] = {}
     form = request.POST.get("form", "")
     if request.method == "POST":
@@ -281,9 +285,8 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
     if not row.evidence:
         raise Http404
     record_request(request, AuditAction.VIEW, obj=row, reason="plan evidence")
-    return FileResponse(
+    return download(
         row.evidence.open("rb"),
-        as_attachment=True,
         filename=row.evidence_name or "evidence",
         content_type=row.evidence_type or "application/octet-stream",
     )
@@ -293,10 +296,9 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def direction(request: HttpRequest, pk: int) -> HttpResponse:
     """One direction: its indicators this year, its evaluations and the committee's comments."""
-    _view(request)
+    year = _viewed_year(request)
     ensure_loaded()
     item = get_object_or_404(Direction.objects.select_related("measure", "period"), pk=pk)
-    year = _year(request)
     errors: dict[str, str] = {}
     form = request.POST.get("form", "")
     if request.method == "POST":
@@ -352,8 +354,7 @@ def direction(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def schedule(request: HttpRequest) -> HttpResponse:
     """The five programmes' stage per fiscal year, with this year's counts."""
-    _view(request)
-    year = _year(request)
+    year = _viewed_year(request)
     period = current_period(year)
     context = reports.programmes_context(year, period)
     record_request(request, AuditAction.VIEW, object_type="plan.planperiod", object_id=period.pk,
@@ -365,8 +366,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, kind: str, fmt_: str) -> HttpResponse:
     """The annual progress report or the programmes' report, as Excel or PDF."""
-    _view(request)
-    year = _year(request)
+    year = _viewed_year(request)
     if kind not in {"progress", "programmes"} or fmt_ not in {"xlsx", "pdf"}:
         raise Http404
     try:
