@@ -41,3 +41,23 @@ def test_the_counting_indicators_compute_on_an_empty_year(code: str) -> None:
     registry.discover()
     indicator = next(i for i in registry.indicators() if i.code == code)
     assert indicator.compute(FiscalYear(2026)) == registry.Measure(0)
+
+
+def test_days_filters_a_date_field_to_april_through_march() -> None:
+    assert FiscalYear(2026).days("held_on") == {
+        "held_on__gte": date(2026, 4, 1), "held_on__lte": date(2027, 3, 31)}  # fmt: skip
+
+
+def test_listed_counts_each_id_once_in_order() -> None:
+    measure = registry.listed("workforce.worker", [12, 3, 12, 7])
+    assert measure.value == 3
+    assert measure.records == (("workforce.worker", "3"), ("workforce.worker", "7"),
+                               ("workforce.worker", "12"))  # fmt: skip
+
+
+def test_share_is_a_percentage_with_both_counts_and_no_data_out_of_nothing() -> None:
+    measure = registry.share("resources.location", ["b", "a"], 8)
+    assert (measure.value, measure.numerator, measure.denominator) == (25.0, 2, 8)
+    assert [r[1] for r in measure.records] == ["a", "b"]
+    empty = registry.share("resources.location", [], 0)
+    assert (empty.value, empty.numerator, empty.denominator) == (None, 0, 0)

@@ -11,15 +11,17 @@ Raw counts: the plan app suppresses small ones.
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_noop
 
 from tsunagari.awareness.models import PARTICIPANT_KINDS, Activity, ActivityKind
+from tsunagari.awareness.summary import activities
 from tsunagari.plan.registry import (
     FiscalYear,
     Indicator,
     Measure,
     Unit,
+    counted,
     register_indicator,
     register_record_page,
 )
@@ -29,24 +31,20 @@ OWNER = "地域福祉課"
 register_record_page("awareness.activity", "awareness:detail", "啓発活動")
 
 
-def participants(fy: FiscalYear) -> Measure:
-    rows = Activity.objects.filter(
-        held_on__gte=fy.first_day, held_on__lte=fy.last_day, kind__in=PARTICIPANT_KINDS
-    )
+def _people(rows: QuerySet[Activity]) -> Measure:
     return Measure(int(rows.aggregate(n=Sum("participants"))["n"] or 0))
+
+
+def participants(fy: FiscalYear) -> Measure:
+    return _people(activities(fy).filter(kind__in=PARTICIPANT_KINDS))
 
 
 def activities_held(fy: FiscalYear) -> Measure:
-    rows = Activity.objects.filter(held_on__gte=fy.first_day, held_on__lte=fy.last_day)
-    ids = sorted(rows.values_list("pk", flat=True))
-    return Measure(len(ids), records=tuple(("awareness.activity", str(i)) for i in ids))
+    return counted(activities(fy), "awareness.activity")
 
 
 def gatekeepers_trained(fy: FiscalYear) -> Measure:
-    rows = Activity.objects.filter(
-        held_on__gte=fy.first_day, held_on__lte=fy.last_day, kind=ActivityKind.GATEKEEPER
-    )
-    return Measure(int(rows.aggregate(n=Sum("participants"))["n"] or 0))
+    return _people(activities(fy).filter(kind=ActivityKind.GATEKEEPER))
 
 
 register_indicator(

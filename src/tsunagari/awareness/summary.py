@@ -38,7 +38,8 @@ PROXY_ANSWER = HELP_SEEKING.label(4)  # 相談先がわからない
 
 
 def activities(fy: FiscalYear) -> QuerySet[Activity]:
-    return Activity.objects.filter(held_on__gte=fy.first_day, held_on__lte=fy.last_day)
+    """The activities held in the fiscal year (every kind, campaigns included)."""
+    return Activity.objects.filter(**fy.days("held_on"))
 
 
 @dataclass

@@ -16,40 +16,23 @@ from tsunagari.plan.registry import (
     Indicator,
     Measure,
     Unit,
+    counted,
     register_indicator,
     register_record_page,
+    share,
 )
-from tsunagari.resources.hsds.schemas import ACCESSIBILITY_FEATURES
-from tsunagari.resources.models import (
-    Accessibility,
-    Location,
-    Service,
-    ServiceAtLocation,
-    ServiceStatus,
-)
+from tsunagari.resources.models import Location, Service, ServiceAtLocation, ServiceStatus
+from tsunagari.resources.store import profiles_of
 
 
 def reports_received(fy: FiscalYear) -> Measure:
-    start, end = fy.bounds()
-    ids = list(
-        BarrierReport.objects.filter(received_at__gte=start, received_at__lt=end)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return Measure(len(ids), records=tuple(("barriers.report", str(i)) for i in ids))
+    return counted(BarrierReport.objects.filter(**fy.during("received_at")), "barriers.report")
 
 
 def reports_resolved(fy: FiscalYear) -> Measure:
     """Reports closed as resolved in the year (whenever they were received)."""
-    start, end = fy.bounds()
-    ids = list(
-        BarrierReport.objects.filter(
-            status=BarrierStatus.RESOLVED, closed_at__gte=start, closed_at__lt=end
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return Measure(len(ids), records=tuple(("barriers.report", str(i)) for i in ids))
+    rows = BarrierReport.objects.filter(status=BarrierStatus.RESOLVED, **fy.during("closed_at"))
+    return counted(rows, "barriers.report")
 
 
 def complete_profiles(fy: FiscalYear) -> Measure:
@@ -65,23 +48,8 @@ def complete_profiles(fy: FiscalYear) -> Measure:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    if not places:
-        return Measure(None, numerator=0, denominator=0)
-    first: dict[str, Accessibility] = {}
-    for acc in Accessibility.objects.filter(location_id__in=places).order_by("id"):
-        first.setdefault(acc.location_id, acc)
-    done = [
-        pk
-        for pk in places
-        if pk in first
-        and all(getattr(first[pk], f"x_{f}") != "unknown" for f in ACCESSIBILITY_FEATURES)
-    ]
-    return Measure(
-        100 * len(done) / len(places),
-        numerator=len(done),
-        denominator=len(places),
-        records=tuple(("resources.location", str(pk)) for pk in done),
-    )
+    done = [pk for pk, profile in profiles_of(places).items() if profile.complete]
+    return share("resources.location", done, len(places))
 
 
 register_record_page("barriers.report", "barriers:detail", gettext_noop("バリアの報告"))

@@ -2,8 +2,8 @@
 programme's yearly items and an indicator of direction 4-3.
 
 Each count reads the case records for one fiscal year (April–March): a
-date field with ``FiscalYear.contains``' bounds (``held_on``), or a time
-with ``FiscalYear.bounds()`` (``opened_at``, ``ended_at``, ``agreed_at``,
+date field with ``FiscalYear.days`` (``held_on``), or a time with
+``FiscalYear.during`` (``opened_at``, ``ended_at``, ``agreed_at``,
 ``written_at``). Nothing is suppressed here; the plan app does it in one
 place. ``records`` name cases, never persons.
 """
@@ -30,6 +30,7 @@ from tsunagari.plan.registry import (
     Measure,
     ProgrammeItem,
     Unit,
+    listed,
     register_indicator,
     register_programme_item,
 )
@@ -47,8 +48,7 @@ __all__ = [
 
 
 def cases_opened(fy: FiscalYear) -> int:
-    start, end = fy.bounds()
-    return Case.objects.filter(opened_at__gte=start, opened_at__lt=end).count()
+    return Case.objects.filter(**fy.during("opened_at")).count()
 
 
 def people_supported(fy: FiscalYear) -> int:
@@ -71,9 +71,8 @@ def _agreements() -> QuerySet[PlanRevision]:
 
 def plans_made(fy: FiscalYear) -> int:
     """Plans first agreed at a conference in the year (a plan counts once, in its first year)."""
-    start, end = fy.bounds()
     firsts = _agreements().values("plan_id").annotate(first=Min("agreed_at"))
-    return firsts.filter(first__gte=start, first__lt=end).count()
+    return firsts.filter(**fy.during("first")).count()
 
 
 def plans_revised(fy: FiscalYear) -> int:
@@ -93,32 +92,22 @@ def plans_revised(fy: FiscalYear) -> int:
 
 
 def conferences_held(fy: FiscalYear, regime: str) -> int:
-    return Conference.objects.filter(
-        regime=regime, held_on__gte=fy.first_day, held_on__lte=fy.last_day
-    ).count()
+    return Conference.objects.filter(regime=regime, **fy.days("held_on")).count()
 
 
 def cases_closed(fy: FiscalYear) -> int:
-    start, end = fy.bounds()
-    return Case.objects.filter(
-        state=CaseState.CLOSED, ended_at__gte=start, ended_at__lt=end
-    ).count()
+    return Case.objects.filter(state=CaseState.CLOSED, **fy.during("ended_at")).count()
 
 
 def monitoring_reviews(fy: FiscalYear) -> int:
-    start, end = fy.bounds()
-    return MonitoringNote.objects.filter(written_at__gte=start, written_at__lt=end).count()
+    return MonitoringNote.objects.filter(**fy.during("written_at")).count()
 
 
 def cases_with_agreed_plan(fy: FiscalYear) -> Measure:
     """Households (cases) whose support plan was agreed at a 支援会議 or
     重層的支援会議 in the year."""
-    start, end = fy.bounds()
-    ids = sorted(set(
-        _agreements().filter(agreed_at__gte=start, agreed_at__lt=end, conference__isnull=False)
-        .values_list("plan__case_id", flat=True)
-    ))  # fmt: skip
-    return Measure(len(ids), records=tuple(("cases.case", str(pk)) for pk in ids))
+    rows = _agreements().filter(conference__isnull=False, **fy.during("agreed_at"))
+    return listed("cases.case", rows.values_list("plan__case_id", flat=True))
 
 
 _ITEMS: list[tuple[str, str, Callable[[FiscalYear], int], str]] = [

@@ -19,6 +19,7 @@ from tsunagari.plan.registry import (
     Measure,
     ProgrammeItem,
     Unit,
+    listed,
     register_indicator,
     register_programme_item,
 )
@@ -27,16 +28,14 @@ OWNER = "地域福祉課"
 
 
 def _held(fy: FiscalYear) -> list[Activity]:
-    ids = Session.objects.filter(
-        status=SessionStatus.HELD, on__gte=fy.first_day, on__lte=fy.last_day
-    ).values("activity_id")
+    ids = Session.objects.filter(status=SessionStatus.HELD, **fy.days("on")).values("activity_id")
     return list(Activity.objects.filter(pk__in=ids).order_by("pk"))
 
 
 def regular_places(fy: FiscalYear) -> Measure:
     """Places of the directory where a regular activity met in the year."""
-    places = sorted({a.location_id for a in _held(fy) if a.kind == ActivityKind.REGULAR})
-    return Measure(len(places), records=tuple(("resources.location", p) for p in places))
+    places = (a.location_id for a in _held(fy) if a.kind == ActivityKind.REGULAR)
+    return listed("resources.location", places)
 
 
 def participants(fy: FiscalYear) -> Measure:
@@ -45,8 +44,8 @@ def participants(fy: FiscalYear) -> Measure:
 
 def active_groups(fy: FiscalYear) -> Measure:
     """Groups of the directory (organisations) that ran an activity that met in the year."""
-    groups = sorted({a.organization_id for a in _held(fy) if a.organization_id})
-    return Measure(len(groups), records=tuple(("resources.organization", g) for g in groups))
+    groups = (a.organization_id for a in _held(fy) if a.organization_id)
+    return listed("resources.organization", groups)
 
 
 register_indicator(

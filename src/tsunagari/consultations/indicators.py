@@ -9,7 +9,6 @@ worklist page hide consistently for the same period."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,8 +34,10 @@ from tsunagari.plan.registry import (
     Measure,
     ProgrammeItem,
     Unit,
+    counted,
     register_indicator,
     register_programme_item,
+    share,
 )
 
 
@@ -170,57 +171,30 @@ LOCAL_AGENCY_KINDS = tuple(
 
 
 def _recorded_in(fy: FiscalYear) -> QuerySet[Consultation]:
-    return Consultation.objects.filter(
-        status=ConsultationStatus.RECORDED,
-        received_on__gte=fy.first_day,
-        received_on__lte=fy.last_day,
-    )
+    return Consultation.objects.filter(status=ConsultationStatus.RECORDED, **fy.days("received_on"))
 
 
 def _sent_in(fy: FiscalYear) -> QuerySet[Referral]:
-    start, end = fy.bounds()
-    return Referral.objects.exclude(status=ReferralStatus.REVOKED).filter(
-        sent_at__gte=start, sent_at__lt=end
-    )
-
-
-def _refs(object_type: str, ids: Iterable[object]) -> tuple[tuple[str, str], ...]:
-    return tuple((object_type, str(i)) for i in ids)
+    return Referral.objects.exclude(status=ReferralStatus.REVOKED).filter(**fy.during("sent_at"))
 
 
 def local_consultations(fy: FiscalYear) -> Measure:
-    ids = list(
-        _recorded_in(fy)
-        .filter(agency__kind__in=LOCAL_AGENCY_KINDS)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return Measure(len(ids), records=_refs("consultations.consultation", ids))
+    rows = _recorded_in(fy).filter(agency__kind__in=LOCAL_AGENCY_KINDS)
+    return counted(rows, "consultations.consultation")
 
 
 def referrals_closed_in_loop(fy: FiscalYear) -> Measure:
     rows = list(_sent_in(fy).order_by("pk").values_list("pk", "status"))
     closed = [pk for pk, status in rows if status == ReferralStatus.CLOSED]
-    if not rows:
-        return Measure(None, numerator=0, denominator=0)
-    return Measure(
-        100 * len(closed) / len(rows), numerator=len(closed), denominator=len(rows),
-        records=_refs("consultations.referral", closed),
-    )  # fmt: skip
+    return share("consultations.referral", closed, len(rows))
 
 
 def consultations_connected_across(fy: FiscalYear) -> Measure:
-    ids = list(
-        _recorded_in(fy)
-        .filter(
-            Q(needs__status=NeedStatus.PICKED_UP)
-            | Q(referrals__status__in=[s for s in ReferralStatus.values if s != "revoked"])
-        )
-        .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    rows = _recorded_in(fy).filter(
+        Q(needs__status=NeedStatus.PICKED_UP)
+        | Q(referrals__status__in=[s for s in ReferralStatus.values if s != "revoked"])
     )
-    return Measure(len(ids), records=_refs("consultations.consultation", ids))
+    return counted(rows.distinct(), "consultations.consultation")
 
 
 def referrals_answered_in_time(fy: FiscalYear) -> Measure:
@@ -233,13 +207,8 @@ def referrals_answered_in_time(fy: FiscalYear) -> Measure:
         .order_by("pk")
         .values_list("pk", "responded_at", "due_at")
     )
-    if not rows:
-        return Measure(None, numerator=0, denominator=0)
     in_time = [pk for pk, answered, due in rows if answered is not None and answered <= due]
-    return Measure(
-        100 * len(in_time) / len(rows), numerator=len(in_time), denominator=len(rows),
-        records=_refs("consultations.referral", in_time),
-    )  # fmt: skip
+    return share("consultations.referral", in_time, len(rows))
 
 
 register_indicator(
@@ -339,9 +308,7 @@ register_programme_item(
         item="referrals_closed",
         label=gettext_noop("結果を記録して閉じたつなぎの件数"),
         compute=lambda fy: Referral.objects.filter(
-            status=ReferralStatus.CLOSED,
-            closed_at__gte=fy.bounds()[0],
-            closed_at__lt=fy.bounds()[1],
+            status=ReferralStatus.CLOSED, **fy.during("closed_at")
         ).count(),
         order=40,
         notes="結果の記録日時がその年度にあるもの",

@@ -29,6 +29,7 @@ from tsunagari.plan.registry import (
     Measure,
     Unit,
     counted,
+    listed,
     register_indicator,
     register_record_page,
 )
@@ -38,7 +39,7 @@ OWNER = "地域振興部 消費者センター"
 
 
 def alerts_issued(fy: FiscalYear) -> Measure:
-    alerts = Alert.objects.filter(issued_on__gte=fy.first_day, issued_on__lte=fy.last_day).exclude(
+    alerts = Alert.objects.filter(**fy.days("issued_on")).exclude(
         status__in=[AlertStatus.DRAFT, AlertStatus.WITHDRAWN]
     )
     return counted(alerts, "consumer.alert")
@@ -91,7 +92,7 @@ def centre_referrals(fy: FiscalYear) -> Measure:
         if ProblemArea.CONSUMER_DAMAGE in (r.consultation.problems or [])
         or r.consultation.main_problem == ProblemArea.CONSUMER_DAMAGE
     ]
-    return Measure(len(ids), records=tuple(("consultations.referral", str(pk)) for pk in ids))
+    return listed("consultations.referral", ids)
 
 
 register_indicator(Indicator(

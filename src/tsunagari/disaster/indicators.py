@@ -24,7 +24,7 @@ from tsunagari.disaster.models import (
     RosterEntry,
 )
 from tsunagari.lib import clock
-from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
+from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator, share
 
 
 def _cut(fy: FiscalYear) -> datetime:
@@ -45,21 +45,14 @@ def _roster_at(fy: FiscalYear) -> list[int]:
     )
 
 
-def _refs(ids: list[int]) -> tuple[tuple[str, str], ...]:
-    return tuple(("people.person", str(i)) for i in ids)
-
-
 def plan_share(fy: FiscalYear) -> Measure:
     roster = _roster_at(fy)
     if not roster:
         return Measure(None, numerator=0, denominator=0)
-    with_plan = sorted(
-        EvacuationPlan.objects.filter(
-            person_id__in=roster, status=PlanStatus.DONE, updated__lte=_cut(fy)
-        ).values_list("person_id", flat=True)
-    )
-    return Measure(100 * len(with_plan) / len(roster), numerator=len(with_plan),
-                   denominator=len(roster), records=_refs(with_plan))  # fmt: skip
+    with_plan = EvacuationPlan.objects.filter(
+        person_id__in=roster, status=PlanStatus.DONE, updated__lte=_cut(fy)
+    ).values_list("person_id", flat=True)
+    return share("people.person", with_plan, len(roster))
 
 
 def consent_share(fy: FiscalYear) -> Measure:
@@ -75,9 +68,8 @@ def consent_share(fy: FiscalYear) -> Measure:
         .values_list("entry__person_id", "status")
     ):
         state[pid] = status
-    agreed = sorted(pid for pid, status in state.items() if status in RELEASABLE)
-    return Measure(100 * len(agreed) / len(roster), numerator=len(agreed),
-                   denominator=len(roster), records=_refs(agreed))  # fmt: skip
+    agreed = [pid for pid, status in state.items() if status in RELEASABLE]
+    return share("people.person", agreed, len(roster))
 
 
 register_indicator(

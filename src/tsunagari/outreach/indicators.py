@@ -39,8 +39,7 @@ PROGRAMME = "outreach"
 
 
 def _added(fy: FiscalYear) -> QuerySet[OutreachTarget]:
-    start, end = fy.bounds()
-    return OutreachTarget.objects.filter(created_at__gte=start, created_at__lt=end)
+    return OutreachTarget.objects.filter(**fy.during("created_at"))
 
 
 def targets_added(fy: FiscalYear) -> int:
@@ -48,7 +47,7 @@ def targets_added(fy: FiscalYear) -> int:
 
 
 def _contacts(fy: FiscalYear) -> QuerySet[Contact]:
-    return Contact.objects.filter(on__gte=fy.first_day, on__lte=fy.last_day)
+    return Contact.objects.filter(**fy.days("on"))
 
 
 def contacts_by(method: str) -> ProgrammeItem:
@@ -72,8 +71,7 @@ def people_reached(fy: FiscalYear) -> int:
 
 
 def _connected(fy: FiscalYear) -> QuerySet[OutreachTarget]:
-    start, end = fy.bounds()
-    return OutreachTarget.objects.filter(connected_at__gte=start, connected_at__lt=end)
+    return OutreachTarget.objects.filter(**fy.during("connected_at"))
 
 
 def connections_made(fy: FiscalYear) -> int:

@@ -48,14 +48,9 @@ from tsunagari.plan.registry import (
 PROGRAMME = "participation"
 
 
-def _in(fy: FiscalYear, field: str) -> Q:
-    return Q(**{f"{field}__gte": fy.first_day, f"{field}__lte": fy.last_day})
-
-
 def people_supported(fy: FiscalYear) -> int:
-    start, end = fy.bounds()
     profiled = set(
-        ParticipationProfile.objects.filter(updated_at__gte=start, updated_at__lt=end).values_list(
+        ParticipationProfile.objects.filter(**fy.during("updated_at")).values_list(
             "person_id", flat=True
         )
     )
@@ -68,15 +63,15 @@ def people_supported(fy: FiscalYear) -> int:
 
 
 def placements_proposed(fy: FiscalYear) -> int:
-    return Placement.objects.filter(_in(fy, "proposed_on")).count()
+    return Placement.objects.filter(Q(**fy.days("proposed_on"))).count()
 
 
 def trial_visits(fy: FiscalYear) -> int:
-    return Placement.objects.filter(_in(fy, "trial_on")).count()
+    return Placement.objects.filter(Q(**fy.days("trial_on"))).count()
 
 
 def _ended(fy: FiscalYear, state: str) -> QuerySet[Placement]:
-    return Placement.objects.filter(_in(fy, "ended_on"), state=state)
+    return Placement.objects.filter(Q(**fy.days("ended_on")), state=state)
 
 
 def settled(fy: FiscalYear) -> int:
@@ -89,9 +84,11 @@ def stopped(fy: FiscalYear) -> int:
 
 def cooperating_host_ids(fy: FiscalYear) -> set[str]:
     received = Placement.objects.filter(
-        _in(fy, "trial_on") | _in(fy, "started_on") | (_in(fy, "ended_on") & Q(state="settled"))
+        Q(**fy.days("trial_on"))
+        | Q(**fy.days("started_on"))
+        | (Q(**fy.days("ended_on")) & Q(state="settled"))
     ).exclude(host_id="")
-    created = Opportunity.objects.filter(_in(fy, "created_on"))
+    created = Opportunity.objects.filter(Q(**fy.days("created_on")))
     return set(received.values_list("host_id", flat=True)) | set(
         created.values_list("host_id", flat=True)
     )
@@ -102,11 +99,11 @@ def cooperating_hosts(fy: FiscalYear) -> int:
 
 
 def opportunities_created(fy: FiscalYear) -> int:
-    return Opportunity.objects.filter(_in(fy, "created_on")).count()
+    return Opportunity.objects.filter(Q(**fy.days("created_on"))).count()
 
 
 def host_support_notes(fy: FiscalYear) -> int:
-    return HostSupportNote.objects.filter(_in(fy, "on")).count()
+    return HostSupportNote.objects.filter(Q(**fy.days("on"))).count()
 
 
 def people_settled(fy: FiscalYear) -> Measure:

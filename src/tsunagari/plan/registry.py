@@ -20,7 +20,7 @@ for those entitled to open them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -33,13 +33,16 @@ __all__ = [
     "Measure",
     "ProgrammeItem",
     "Unit",
+    "counted",
     "discover",
     "indicators",
+    "listed",
     "programme_items",
     "record_pages",
     "register_indicator",
     "register_programme_item",
     "register_record_page",
+    "share",
 ]
 
 # The five programmes of the layered support system, as the contract names them
@@ -84,6 +87,10 @@ class FiscalYear:
         start, end = self.bounds()
         return {f"{field}__gte": start, f"{field}__lt": end}
 
+    def days(self, field: str) -> dict[str, date]:
+        """The filter of a date ``field`` within the year: ``filter(**fy.days("held_on"))``."""
+        return {f"{field}__gte": self.first_day, f"{field}__lte": self.last_day}
+
     @classmethod
     def of(cls, day: date) -> FiscalYear:
         return cls(day.year if day.month >= 4 else day.year - 1)
@@ -124,8 +131,29 @@ def counted(rows: Any, object_type: str) -> Measure:
     The measure of most indicators: how many records of one kind the year
     holds, each listed as ``(object_type, pk)`` for those entitled to open it.
     """
-    ids = list(rows.order_by("pk").values_list("pk", flat=True))
-    return Measure(len(ids), records=tuple((object_type, str(i)) for i in ids))
+    return listed(object_type, rows.order_by("pk").values_list("pk", flat=True))
+
+
+def listed(object_type: str, ids: Iterable[Any]) -> Measure:
+    """The count of ``ids`` (each once, in order) with each listed as ``(object_type, id)``.
+
+    For counts that are not one query set's rows: the distinct workers of a
+    year's attendances, the places where a group met.
+    """
+    keys = sorted(set(ids))
+    return Measure(len(keys), records=tuple((object_type, str(i)) for i in keys))
+
+
+def share(object_type: str, ids: Iterable[Any], out_of: int) -> Measure:
+    """The percentage ``ids`` are of ``out_of``, with both counts and what counted.
+
+    No data (``value`` None) when there is nothing to count out of.
+    """
+    part = listed(object_type, ids)
+    if not out_of:
+        return Measure(None, numerator=0, denominator=0)
+    n = len(part.records)
+    return Measure(100 * n / out_of, numerator=n, denominator=out_of, records=part.records)
 
 
 @dataclass(frozen=True)

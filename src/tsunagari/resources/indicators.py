@@ -13,7 +13,15 @@ from datetime import date
 from django.utils.translation import gettext_noop
 
 from tsunagari.lib import clock
-from tsunagari.plan.registry import FiscalYear, Indicator, Measure, Unit, register_indicator
+from tsunagari.plan.registry import (
+    FiscalYear,
+    Indicator,
+    Measure,
+    Unit,
+    counted,
+    register_indicator,
+    share,
+)
 from tsunagari.resources.models import ResourceKind, Service, ServiceStatus
 
 GATHERING_KINDS = (
@@ -41,25 +49,16 @@ def verified_share(fy: FiscalYear) -> Measure:
         .order_by("pk")
         .values_list("pk", "assured_date")
     )
-    if not rows:
-        return Measure(None, numerator=0, denominator=0)
     since = _year_before(today).isoformat()
     fresh = [pk for pk, checked in rows if checked and since < checked[:10] <= today.isoformat()]
-    return Measure(
-        100 * len(fresh) / len(rows), numerator=len(fresh), denominator=len(rows),
-        records=tuple(("resources.service", str(pk)) for pk in fresh),
-    )  # fmt: skip
+    return share("resources.service", fresh, len(rows))
 
 
 def gathering_places(fy: FiscalYear) -> Measure:
     if not fy.contains(clock.today()):
         return Measure(None)
-    ids = list(
-        Service.objects.filter(status=ServiceStatus.ACTIVE, x_kind__in=GATHERING_KINDS)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return Measure(len(ids), records=tuple(("resources.service", str(i)) for i in ids))
+    rows = Service.objects.filter(status=ServiceStatus.ACTIVE, x_kind__in=GATHERING_KINDS)
+    return counted(rows, "resources.service")
 
 
 register_indicator(

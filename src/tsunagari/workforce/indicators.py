@@ -21,6 +21,7 @@ from tsunagari.plan.registry import (
     Indicator,
     Measure,
     Unit,
+    listed,
     register_indicator,
     register_record_page,
 )
@@ -30,27 +31,22 @@ OWNER = "福祉課"
 
 
 def _attendances(fy: FiscalYear, *, cross_only: bool = False) -> list[tuple[int, int]]:
-    rows = Attendance.objects.filter(
-        training__held_on__gte=fy.first_day, training__held_on__lte=fy.last_day
-    )
+    rows = Attendance.objects.filter(**fy.days("training__held_on"))
     if cross_only:
         rows = rows.filter(training__cross_agency=True)
     return list(rows.values_list("worker_id", "worker__agency_id").distinct())
 
 
 def people_trained(fy: FiscalYear) -> Measure:
-    workers = sorted({w for w, _a in _attendances(fy)})
-    return Measure(len(workers), records=tuple(("workforce.worker", str(w)) for w in workers))
+    return listed("workforce.worker", (w for w, _a in _attendances(fy)))
 
 
 def cross_agency_participants(fy: FiscalYear) -> Measure:
-    workers = sorted({w for w, _a in _attendances(fy, cross_only=True)})
-    return Measure(len(workers), records=tuple(("workforce.worker", str(w)) for w in workers))
+    return listed("workforce.worker", (w for w, _a in _attendances(fy, cross_only=True)))
 
 
 def cross_agency_agencies(fy: FiscalYear) -> Measure:
-    agencies = sorted({a for _w, a in _attendances(fy, cross_only=True)})
-    return Measure(len(agencies))
+    return Measure(len({a for _w, a in _attendances(fy, cross_only=True)}))
 
 
 def _qualified(fy: FiscalYear) -> list[tuple[int, int]]:
@@ -62,11 +58,9 @@ def _qualified(fy: FiscalYear) -> list[tuple[int, int]]:
     listed = [k for k in QualificationKind.values if k != QualificationKind.OTHER]
     worked = (
         Q(worker__is_active=True)
-        | Q(worker__attendances__training__held_on__gte=fy.first_day,
-            worker__attendances__training__held_on__lte=fy.last_day)
-        | Q(worker__supervisions__held_on__gte=fy.first_day,
-            worker__supervisions__held_on__lte=fy.last_day)
-    )  # fmt: skip
+        | Q(**fy.days("worker__attendances__training__held_on"))
+        | Q(**fy.days("worker__supervisions__held_on"))
+    )
     rows = Qualification.objects.filter(
         worked, kind__in=listed, obtained_on__lte=fy.last_day
     ).values_list("worker_id", "worker__agency_id")
@@ -74,8 +68,7 @@ def _qualified(fy: FiscalYear) -> list[tuple[int, int]]:
 
 
 def qualified_workers(fy: FiscalYear) -> Measure:
-    workers = sorted({w for w, _a in _qualified(fy)})
-    return Measure(len(workers), records=tuple(("workforce.worker", str(w)) for w in workers))
+    return listed("workforce.worker", (w for w, _a in _qualified(fy)))
 
 
 def qualified_by_agency(fy: FiscalYear) -> dict[int, int]:
