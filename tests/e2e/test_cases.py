@@ -139,6 +139,16 @@ def test_a_coordinator_opens_assesses_and_agrees_a_plan_and_a_member_confirms_fi
     assert "資料は会議の外へ渡しません" in page.locator("#no-handout").inner_text()
     checked()
     conference_url = page.url
+    # an action the conference assigns to the elderly centre, by a working day
+    agency = page.get_by_label("担当機関")
+    agency.select_option(agency.locator("option", has_text="長寿サポートセンター").first
+                         .get_attribute("value") or "")  # fmt: skip
+    page.get_by_label("内容", exact=True).fill("ショートステイの空きを探す")
+    page.get_by_label("期限（開庁日）").fill(due)
+    page.get_by_role("button", name="行動を追加する").click()
+    page.get_by_text("行動を追加しました。").wait_for()
+    assert "ショートステイの空きを探す" in page.locator("main").inner_text()
+    checked()
     page.get_by_role("link", name="支援プランとモニタリング").first.click()
     page.get_by_label("本人がこのプランに合意している").check()
     page.get_by_role("button", name="合意を記録する").click()
@@ -158,6 +168,10 @@ def test_a_coordinator_opens_assesses_and_agrees_a_plan_and_a_member_confirms_fi
     member.get_by_role("button", name="守秘義務を確認して事例を開く").click()
     member.get_by_text("守秘義務の確認を記録しました。").wait_for()
     assert "山本　トキ" in member.locator("main").inner_text()
+    assert axe_check(member) == [], member.url
+    # the conference's action is in the elderly centre's worklist
+    member.goto("/cases/")
+    assert "ショートステイの空きを探す" in member.locator("#assigned").inner_text()
     assert axe_check(member) == [], member.url
     # the case's pages work at phone width too
     phone = browser.new_context(locale="ja-JP", base_url=live_server.url,
