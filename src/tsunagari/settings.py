@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tsunagari.accounts",
     "tsunagari.audit",
     "tsunagari.people",
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tsunagari.accounts.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -194,6 +198,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"max_length": 128},  # ASVS 2.1.2
     },
 ]
+# A second factor (TOTP, accounts.mfa): whoever has set one up enters a code
+# at each sign-in; with MFA_REQUIRED (on in production) these roles must.
+MFA_REQUIRED = envbool("MFA_REQUIRED", default=PRODUCTION)
+MFA_ROLES = envlist("MFA_ROLES", ["administrator", "supervisor"])
+OTP_TOTP_ISSUER = envstr("OTP_ISSUER", "Tsunagari")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
