@@ -135,8 +135,9 @@ class RosterEntry(models.Model):
         return self.on_roster and self.consent in RELEASABLE
 
 
-class ManualInclusion(models.Model):
-    """A person added to the roster by hand, with the reason; ends when removed."""
+class ManualDecision(models.Model):
+    """A person put on or kept off the roster by hand, with the reason; in
+    force until ended (by whom, when, why)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("理由"), max_length=300)
@@ -151,7 +152,14 @@ class ManualInclusion(models.Model):
     end_reason = models.CharField(_("終了の理由"), max_length=300, blank=True)
 
     class Meta:
+        abstract = True
         ordering: ClassVar = ["-added_at"]
+
+
+class ManualInclusion(ManualDecision):
+    """A person added to the roster by hand, with the reason; ends when removed."""
+
+    class Meta(ManualDecision.Meta):
         verbose_name = _("手動での名簿への追加")
         verbose_name_plural = _("手動での名簿への追加")
 
@@ -159,24 +167,13 @@ class ManualInclusion(models.Model):
         return f"manual:{self.person_id}"
 
 
-class ManualExclusion(models.Model):
+class ManualExclusion(ManualDecision):
     """A person kept off the roster by hand although a rule matches them (e.g.
     living in a care facility that evacuates its residents), with the reason."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(_("理由"), max_length=300)
-    added_by = models.ForeignKey(
-        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     added_at = models.DateTimeField(_("除外日時"), default=timezone.now)
-    ended_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    end_reason = models.CharField(_("終了の理由"), max_length=300, blank=True)
 
-    class Meta:
-        ordering: ClassVar = ["-added_at"]
+    class Meta(ManualDecision.Meta):
         verbose_name = _("手動での名簿からの除外")
         verbose_name_plural = _("手動での名簿からの除外")
 
