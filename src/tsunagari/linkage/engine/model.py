@@ -31,6 +31,11 @@ from splink.internals.exceptions import SplinkException
 
 #: Pairs at or above this match probability are the same person.
 MATCH_THRESHOLD = 0.9
+#: Whether a record with no given name and an approximate birth year that
+#: does not fit the other record's is kept from it (switched off only to
+#: measure the rule): with the surname alone, the age is what tells a family's
+#: members apart.
+FAMILY_AGE_RULE = True
 #: Two full birth dates that differ in two or more of year/month/day, are no
 #: day/month swap and are more than this many days apart are two people: an
 #: entry error changes one part of a date (a digit, a swap) or moves it a few
@@ -341,6 +346,10 @@ EQUALITY_ONLY_COLUMNS: tuple[tuple[str, ...], ...] = (
 )
 
 
+#: Whether :data:`PARTIAL_BLOCKING_RULES` are used (switched off only to
+#: measure them).
+PARTIAL_BLOCKS = True
+
 PREDICTION_BLOCKING_RULES = (
     block_on("resident_id"),
     block_on("giv_kana", "dob"),
@@ -355,6 +364,18 @@ PREDICTION_BLOCKING_RULES = (
     # people at their address who share the surname.
     block_on("addr_go", "sur_kanji"),
     block_on("addr_go", "sur_kana"),
+)
+#: Records with part of an address (the 丁目 or the block, as notes and
+#: consultation logs keep it), no reading, or no name: the contract says a bad
+#: single value is not fatal and the row is linked on what remains, so each
+#: still meets the people of its 丁目 on what it has.
+PARTIAL_BLOCKING_RULES = (
+    # Extracts without readings: the surname in kanji with the birth date.
+    block_on("sur_kanji", "dob"),
+    # A vague or missing birth date and an address to the 丁目: the full name.
+    block_on("name_key", "addr_chome"),
+    # No name: the birth date.
+    block_on("dob", "addr_chome"),
 )
 
 
@@ -381,7 +402,10 @@ def settings() -> SettingsCreator:
             _exact("sex", "sex"),
             _resident_id(),
         ],
-        blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKING_RULES),
+        blocking_rules_to_generate_predictions=[
+            *PREDICTION_BLOCKING_RULES,
+            *(PARTIAL_BLOCKING_RULES if PARTIAL_BLOCKS else ()),
+        ],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=[],
@@ -581,4 +605,19 @@ def identity_conflicts(
     swap = same_y & equal(m_l, day_r) & equal(day_l, m_r)
     dob_conflict = valid(d_l) & valid(d_r) & (parts < 2) & ~swap & (days_apart > DAYS_APART)
     result: np.ndarray[Any, np.dtype[np.bool_]] = (given_conflict | dob_conflict).astype(bool)
+    if FAMILY_AGE_RULE:
+        # A record with no given name (a note that knows only 田中) names a
+        # family; its estimated age is all that tells the members apart.
+        lo_l, lo_r = sides("dob_lo")
+        hi_l, hi_r = sides("dob_hi")
+        years = [
+            pc.cast(v, pa.int32(), safe=False) if v.type != pa.int32() else v
+            for v in (lo_l, hi_l, lo_r, hi_r)
+        ]
+        ranges = valid(lo_l) & valid(lo_r) & valid(hi_l) & valid(hi_r)
+        apart = pc.fill_null(
+            pc.or_(pc.less(years[1], years[2]), pc.less(years[3], years[0])), False
+        ).to_numpy(zero_copy_only=False)
+        approximate = (valid(lo_l) & ~valid(d_l)) | (valid(lo_r) & ~valid(d_r))
+        result |= ranges & apart & approximate & (~has_l | ~has_r)
     return result

@@ -428,6 +428,41 @@ def _most_common_reading(known: pd.DataFrame, written: str, reading: str) -> pd.
     return best.set_index(written)[reading]
 
 
+#: Whether an unspaced name that is a known surname (原田), or a known
+#: surname with 氏 after it (村上氏), is read as that surname alone before
+#: names are split at known surnames (switched off only to measure the rule).
+SURNAME_ALONE_FIRST = True
+#: The honorific written straight after a surname in notes (村上氏): 様 and
+#: さん are dropped by ``tsunagari.text`` wherever they stand, 氏 only after a
+#: space, since alone it could end a name; after a whole known surname it
+#: cannot.
+_SURNAME_HONORIFIC = "氏"
+
+
+def _surname_alone(
+    records: pd.DataFrame, name_key: pa.Array, sur_kanji: pa.Array
+) -> tuple[pa.Array, pa.Array]:
+    """Names that are one known surname and nothing else, read as that surname.
+
+    A note that knows only 原田, or writes 村上氏, names the surname. Split at
+    the longest *proper* prefix that is a surname, 原田 would become 原 + 田
+    (a given name 田 that vetoes every 原田 at the address), and 村上氏 村上 +
+    氏. Known surnames are those written with a space elsewhere in the run.
+    """
+    known = pc.unique(sur_kanji.drop_null())
+    unsplit = pc.and_(pc.is_null(sur_kanji), pc.is_null(_column(records, "giv_kanji")))
+    ends = pc.and_(unsplit, pc.fill_null(pc.ends_with(name_key, _SURNAME_HONORIFIC), False))
+    rest = pc.utf8_slice_codeunits(name_key, 0, -len(_SURNAME_HONORIFIC))
+    honour = pc.and_(ends, pc.is_in(rest, value_set=known))
+    name_key = pc.if_else(honour, rest, name_key)
+    alone = pc.and_(unsplit, pc.fill_null(pc.is_in(name_key, value_set=known), False))
+    if pc.any(honour).as_py() or pc.any(alone).as_py():
+        _assign(records, "name_key", name_key)
+        sur_kanji = pc.if_else(alone, name_key, sur_kanji)
+        _assign(records, "sur_kanji", sur_kanji)
+    return name_key, sur_kanji
+
+
 def split_names(records: pd.DataFrame) -> pd.DataFrame:
     """Split unspaced names and readings using the splits seen elsewhere.
 
@@ -452,6 +487,8 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
     # seconds at a million records.
     name_key = _column(records, "name_key")
     sur_kanji = _column(records, "sur_kanji")
+    if SURNAME_ALONE_FIRST:
+        name_key, sur_kanji = _surname_alone(records, name_key, sur_kanji)
     todo = pc.and_(pc.is_null(sur_kanji), pc.is_valid(name_key))
     if pc.any(todo).as_py():
         head, tail = _split_by_known_prefix(pc.filter(name_key, todo), sur_kanji)
@@ -494,6 +531,19 @@ def split_names(records: pd.DataFrame) -> pd.DataFrame:
     known = records[parts].dropna()
     sur_reading = _most_common_reading(known, "sur_kanji", "sur_kana")
     giv_reading = _most_common_reading(known, "giv_kanji", "giv_kana")
+    if SURNAME_ALONE_FIRST:
+        # A surname alone (松本) whose reading is that surname's known reading
+        # (まつもと) is not a surname マツ and a given name モト, however a
+        # reading dictionary splits it.
+        alone = records["giv_kanji"].isna() & records["sur_kanji"].notna()
+        alone &= records["kana_key"].notna() & records["giv_kana"].notna()
+        reading = records.loc[alone, "sur_kanji"].map(sur_reading)
+        hit = reading.index[(reading == records.loc[alone, "kana_key"]).fillna(False).to_numpy()]
+        if len(hit):
+            records.loc[hit, "sur_kana"] = records.loc[hit, "kana_key"]
+            records.loc[hit, "giv_kana"] = None
+    # The readings as the steps above left them (a surname alone read as one).
+    sur_kana, giv_kana = _column(records, "sur_kana"), _column(records, "giv_kana")
     todo = pc.and_(pc.is_null(sur_kana), pc.is_valid(kana_key))
     if not pc.any(todo).as_py():
         return records

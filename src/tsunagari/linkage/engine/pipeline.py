@@ -278,6 +278,8 @@ def _one_link_per_vague_record(
     people = reach.groupby("v")["c"].nunique()
     ambiguous = np.zeros(len(records), dtype=bool)
     ambiguous[people.index[people > 1].to_numpy()] = True
+    if FAMILY_AMBIGUITY_RULE:
+        ambiguous[_fits_two_at_the_address(records, np.unique(v_end), vague, firm)] = True
     drop = ambiguous[left] | ambiguous[right]
     left, right, strength = left[~drop], right[~drop], strength[~drop]
     touches = touches[~drop]
@@ -294,6 +296,66 @@ def _one_link_per_vague_record(
     best[edge[by_node][first]] = True
     keep = ~touches | best
     return left[keep], right[keep], strength[keep]
+
+
+#: Whether a record with no given name that fits two people of its surname
+#: at its address joins none of them (switched off only to measure the rule).
+FAMILY_AMBIGUITY_RULE = True
+
+
+def _fits_two_at_the_address(
+    records: pd.DataFrame,
+    linked: np.ndarray[Any, np.dtype[np.int64]],
+    vague: np.ndarray[Any, np.dtype[np.bool_]],
+    firm: np.ndarray[Any, np.dtype[np.int64]],
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Records with no given name that fit two people at their address.
+
+    A note that knows only the surname (森, 森氏) at a 号 fits every member of
+    the family living there whose birth year and sex do not contradict it,
+    whether or not the model linked it to them: a household shares its
+    surname, address and landline. Fitting two people, it is evidence for
+    neither (the rule for vague records), so it joins nobody.
+
+    Args:
+        records: normalised records indexed by uid.
+        linked: uids of vague records that have links.
+        vague: per record, whether it is too vague to tell people apart.
+        firm: per record, its person among the records that are not vague.
+
+    Returns:
+        uids of the records that fit two people.
+    """
+    given = records["giv_kanji"].notna().to_numpy() | records["giv_kana"].notna().to_numpy()
+    empty: np.ndarray[Any, np.dtype[np.int64]] = np.zeros(0, dtype=np.int64)
+    notes = linked[~given[linked]]
+    if len(notes) == 0:
+        return empty
+    columns = ["addr_go", "sur_kanji", "sur_kana", "dob_lo", "dob_hi", "sex"]
+    note = records.loc[notes, columns].assign(note=notes)
+    note = note[note["addr_go"].notna()]
+    solid = records.loc[~vague & records["addr_go"].notna().to_numpy(), columns]
+    solid = solid.assign(person=firm[solid.index.to_numpy()])
+    found = []
+    for surname in ("sur_kanji", "sur_kana"):
+        keys = ["addr_go", surname]
+        pairs = note.dropna(subset=keys).merge(
+            solid.dropna(subset=keys), on=keys, suffixes=("", "_o")
+        )
+        found.append(pairs)
+    pairs = pd.concat(found, ignore_index=True)
+    if pairs.empty:
+        return empty
+
+    def year(column: str) -> pd.Series:
+        return pd.to_numeric(pairs[column], errors="coerce")
+
+    apart = (year("dob_hi") < year("dob_lo_o")) | (year("dob_hi_o") < year("dob_lo"))
+    other_sex = pairs["sex"].notna() & pairs["sex_o"].notna() & (pairs["sex"] != pairs["sex_o"])
+    fits = pairs[~(apart.fillna(False) | other_sex.fillna(False)).to_numpy()]
+    people = fits.groupby("note")["person"].nunique()
+    result: np.ndarray[Any, np.dtype[np.int64]] = people.index[people > 1].to_numpy(dtype=np.int64)
+    return result
 
 
 #: Whether two numbers of one source with the same name, reading and birth
