@@ -61,3 +61,14 @@ def test_share_is_a_percentage_with_both_counts_and_no_data_out_of_nothing() -> 
     assert [r[1] for r in measure.records] == ["a", "b"]
     empty = registry.share("resources.location", [], 0)
     assert (empty.value, empty.numerator, empty.denominator) == (None, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "ahead", "year"),
+    [("2024", 0, 2024), ("2000", 0, 2000), ("1999", 0, 2026), ("2027", 0, 2026), ("2027", 1, 2027),
+     ("", 0, 2026), ("２０２４", 0, 2026), ("20245", 0, 2026)],
+)  # fmt: skip
+def test_a_pages_year_is_asked_within_the_years_kept_else_the_running_one(
+    raw: str, ahead: int, year: int
+) -> None:
+    assert FiscalYear.asked(raw, date(2027, 3, 31), ahead=ahead) == FiscalYear(year)

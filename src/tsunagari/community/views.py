@@ -299,13 +299,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> FiscalYear:
-    current = FiscalYear.of(clock.today())
-    raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and len(raw) == 4:
-        year = int(raw)
-        if 2000 <= year <= current.year:
-            return FiscalYear(year)
-    return current
+    return FiscalYear.asked(request.GET.get("year", ""), clock.today())
 
 
 @login_required

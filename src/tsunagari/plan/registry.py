@@ -95,6 +95,24 @@ class FiscalYear:
     def of(cls, day: date) -> FiscalYear:
         return cls(day.year if day.month >= 4 else day.year - 1)
 
+    @classmethod
+    def asked(cls, raw: str, today: date, *, ahead: int = 0, earliest: int = 2000) -> FiscalYear:
+        """The year a page's ``?year=`` asks for, else the running one.
+
+        Four digits from ``earliest`` to the running year (``ahead`` years
+        beyond it) are that year; anything else is the running year.
+
+        Example:
+            >>> FiscalYear.asked("2024", date(2026, 5, 1)), FiscalYear.asked("2027", date(2026, 5, 1))
+            (FiscalYear(year=2024), FiscalYear(year=2026))
+        """
+        current = cls.of(today)
+        if raw.isascii() and raw.isdigit() and len(raw) == 4:
+            year = int(raw)
+            if earliest <= year <= current.year + ahead:
+                return cls(year)
+        return current
+
     def __str__(self) -> str:
         return f"{self.year}年度"
 

@@ -368,11 +368,8 @@ def advocacy_close(request: HttpRequest, advocacy_id: int) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> FiscalYear:
-    raw = request.GET.get("year", "")
-    this = FiscalYear.of(clock.today())
-    if raw.isdigit() and 2000 <= int(raw) <= this.year + 1:
-        return FiscalYear(int(raw))
-    return this
+    # Counts of the coming year may be asked for while it is prepared.
+    return FiscalYear.asked(request.GET.get("year", ""), clock.today(), ahead=1)
 
 
 @login_required

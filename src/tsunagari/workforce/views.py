@@ -63,11 +63,7 @@ def _agency(code: str) -> Agency:
 
 
 def _fy(request: HttpRequest) -> FiscalYear:
-    current = FiscalYear.of(clock.today())
-    raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= current.year:
-        return FiscalYear(int(raw))
-    return current
+    return FiscalYear.asked(request.GET.get("year", ""), clock.today())
 
 
 def _errors_say(exc: Exception) -> str:
