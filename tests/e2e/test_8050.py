@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tsunagari.accounts.models import Agency
 from tsunagari.people.models import AgencyLink, Household, LinkBasis, Membership, Person
@@ -124,7 +125,7 @@ def test_it_walks_an_8050_household_from_the_desk_to_the_coordinator(
     # the self-reliance centre sees it waiting on its home, and accepts
     receiver, receiver_phone = worker("consultant.self")
     receiver.goto("/")
-    assert receiver.get_by_role("link", name=re.compile("^対応待ち")).first.is_visible()
+    expect(receiver.get_by_role("link", name=re.compile("^対応待ち")).first).to_be_visible()
     _checked(receiver_phone, axe_check, receiver)
     receiver.goto("/consultations/")
     _checked(receiver_phone, axe_check, receiver)
@@ -158,7 +159,7 @@ def test_it_walks_an_8050_household_from_the_desk_to_the_coordinator(
         assert step in story, step
     _checked(phone, axe_check, page)
     page.goto("/")
-    assert page.get_by_text("新着").first.is_visible()
+    expect(page.get_by_text("新着").first).to_be_visible()
     _checked(phone, axe_check, page)
     for window in windows:
         window.context.close()

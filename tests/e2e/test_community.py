@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.community.conftest import place, residents, service_at
 from tsunagari.community.models import Session, SessionStatus
@@ -97,7 +98,7 @@ def test_residents_see_upcoming_activities_on_a_phone(
     page.goto("/public/katsudo/")
     page.get_by_role("heading", name="これからの地域の活動").wait_for()
     page.get_by_role("heading", name="亀戸ふれあいサロン").wait_for()
-    assert page.get_by_text("14:00〜16:00").is_visible()
+    expect(page.get_by_text("14:00〜16:00")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert axe_check(page) == []
     page.get_by_role("link", name="やさしい にほんご").click()

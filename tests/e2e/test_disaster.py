@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.people.conftest import make_person
 from tsunagari.accounts.models import Agency
 from tsunagari.disaster import services
@@ -31,7 +33,7 @@ def test_a_commissioner_records_a_safety_check_on_a_phone(
     # when the commissioner opens the safety check page on a phone
     page.goto("/disaster/safety/")
     card = page.locator("li.safety-person", has_text="大山　一郎")
-    assert card.get_by_text("現在: 未確認").is_visible()
+    expect(card.get_by_text("現在: 未確認")).to_be_visible()
     assert axe_check(page) == []
     # the page fits the phone's width
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

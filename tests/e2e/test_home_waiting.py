@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.consultations.conftest import consent, consultation, intake  # noqa: F401  (fixtures)
 from tests.people.conftest import residents  # noqa: F401  (fixture)
@@ -40,7 +41,7 @@ def test_it_has_no_accessibility_violations_on_the_home_and_its_badge(
     )
     sign_in(page, "consultant.self")
     page.goto("/")
-    assert page.get_by_role("link", name="対応待ち 2件").is_visible()
+    expect(page.get_by_role("link", name="対応待ち 2件")).to_be_visible()
     assert axe_check(page) == []
     # and after it is accepted and closed, the sender's home and worklist
     accept_referral(personas["consultant.self"], referral.pk)

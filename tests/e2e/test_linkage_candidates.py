@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tsunagari.linkage.models import Candidate, LinkageRun, RecordLink, RunStatus
 
@@ -40,11 +41,11 @@ def test_it_shows_candidates_to_designated_staff_without_serious_axe_violations(
     # when they open the candidates list, filtered to households no agency knows
     page.goto("/linkage/candidates/?known=no")
     # then the candidate shows and the page passes axe
-    assert page.get_by_role("link", name="8050問題").is_visible()
+    expect(page.get_by_role("link", name="8050問題")).to_be_visible()
     assert axe_check(page) == []
     # when they open it and record a decision
     page.get_by_role("link", name="8050問題").click()
-    assert page.get_by_text("要介護3").is_visible()
+    expect(page.get_by_text("要介護3")).to_be_visible()
     assert axe_check(page) == []
     page.get_by_label("アウトリーチへつないだ").check()
     page.get_by_role("button", name="判断を記録する").click()

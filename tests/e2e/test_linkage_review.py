@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tsunagari.linkage.models import LinkageRun, LinkDecision, ReviewPair, RunStatus
 
@@ -44,12 +45,12 @@ def test_the_administrator_decides_a_pair_and_moves_on(
     # when they open the review queue from the navigation
     page.goto("/")
     page.get_by_role("navigation").get_by_role("link", name="同一人物の確認").click()
-    assert page.get_by_text("未確認 2 件").is_visible()
+    expect(page.get_by_text("未確認 2 件")).to_be_visible()
     assert axe_check(page) == []
     # and start reviewing
     page.get_by_role("link", name="未確認の組み合わせを順に確認する").click()
-    assert page.get_by_role("cell", name="月と日が入れ替わっている").is_visible()
-    assert page.get_by_role("cell", name="山田 花子").is_visible()
+    expect(page.get_by_role("cell", name="月と日が入れ替わっている")).to_be_visible()
+    expect(page.get_by_role("cell", name="山田 花子")).to_be_visible()
     assert axe_check(page) == []
     page.get_by_label("別人").check()
     page.get_by_label("メモ（判断の根拠：確認した書類、本人・担当課への確認など）").fill(
@@ -58,6 +59,6 @@ def test_the_administrator_decides_a_pair_and_moves_on(
     page.get_by_role("button", name="判断を記録して次へ").click()
     # then the decision is kept and the next pair is shown
     page.get_by_text("判断を記録しました。次回のデータ連携から反映されます。").wait_for()
-    assert page.get_by_role("cell", name="山田 一郎").is_visible()
+    expect(page.get_by_role("cell", name="山田 一郎")).to_be_visible()
     kept = LinkDecision.objects.get()
     assert kept.decision == "different" and kept.note == "生年月日を本人に確認"

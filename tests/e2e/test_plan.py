@@ -34,13 +34,15 @@ def test_the_planner_sets_a_target_and_evaluates_a_direction(
     # given the planner on the plan's tree
     sign_in(page, "planner")
     page.goto("/plan/?year=2026")
-    assert page.get_by_role("heading", name="地域福祉計画 施策体系と指標").is_visible()
-    assert page.get_by_text("10-1　地域共生社会実現に向けた意識の醸成").is_visible()
+    expect(page.get_by_role("heading", name="地域福祉計画 施策体系と指標")).to_be_visible()
+    expect(page.get_by_text("10-1　地域共生社会実現に向けた意識の醸成")).to_be_visible()
     assert axe_check(page) == []
     # when they open one indicator
     page.get_by_role("link", name="地域共生社会に関する啓発事業の参加者数").click()
-    assert page.get_by_role("heading", name="地域共生社会に関する啓発事業の参加者数").is_visible()
-    assert page.get_by_text("年度ごとの実績と目標（グラフと同じ内容）").is_visible()
+    expect(
+        page.get_by_role("heading", name="地域共生社会に関する啓発事業の参加者数")
+    ).to_be_visible()
+    expect(page.get_by_text("年度ごとの実績と目標（グラフと同じ内容）")).to_be_visible()
     # (the chart is drawn after the page loads: wait so that nothing moves under a click)
     page.locator("#chart-trend .main-svg").first.wait_for()
     assert axe_check(page) == []

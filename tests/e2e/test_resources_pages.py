@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tsunagari.resources.demo import build_directory
 from tsunagari.resources.hsds import bundle_from_tables
@@ -41,7 +42,7 @@ def test_it_lets_community_staff_find_edit_and_verify_an_entry(
     page.get_by_role("button", name="保存する").click()
     page.get_by_text("保存しました。").wait_for()
     # then the change waits for a second person: the editor cannot publish it
-    assert page.get_by_text("あなたが保存した変更です").is_visible()
+    expect(page.get_by_text("あなたが保存した変更です")).to_be_visible()
     assert page.get_by_role("button", name="内容を確認した（公開する）").count() == 0
     # and a colleague checks it
     colleague = page.context.browser.new_context(

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tsunagari.accounts.personas import DEMO_PASSWORD
 
 
 def test_it_signs_in_and_shows_the_home_page(page: Any, sign_in: Any) -> None:
     sign_in(page, "consultant.elderly")
     assert page.get_by_role("heading", level=1).inner_text() == "長寿 良子さんのホーム"
-    assert page.get_by_text("長寿サポートセンター北砂").first.is_visible()
+    expect(page.get_by_text("長寿サポートセンター北砂").first).to_be_visible()
 
 
 def test_it_tells_a_person_who_mistypes_what_to_do(page: Any, personas: Any) -> None:
@@ -25,7 +27,7 @@ def test_it_switches_to_english_from_the_header(page: Any, sign_in: Any) -> None
     with page.expect_navigation():
         page.get_by_label("表示言語").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_it_has_no_serious_accessibility_violations_on_sign_in(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tsunagari.surveys import services
 from tsunagari.surveys.models import Survey
@@ -74,7 +75,7 @@ def test_it_lets_a_planner_import_a_csv_with_mapping_and_see_the_results_chart(
     page.wait_for_url(f"**/surveys/{survey.pk}/")
     # then the results page draws the chart, beside its table, with no CSP violation
     page.wait_for_selector("#chart-age_band-lonely_any[data-drawn='true'] svg.main-svg")
-    assert page.locator("#table-age_band").is_visible()
+    expect(page.locator("#table-age_band")).to_be_visible()
     assert page.locator("#overall-table").inner_text().count("%") >= 3
     assert csp == []
     assert axe_check(page) == []
