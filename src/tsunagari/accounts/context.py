@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -60,15 +60,26 @@ def action_for_page(name: str) -> Action | None:
     return None
 
 
+_URLS: dict[tuple[str, object, str], str] = {}
+
+
+def _url(name: str) -> str:
+    """``reverse(name)``, worked out once per process: the menu is on every
+    page and its addresses take no arguments."""
+    key = (get_script_prefix(), get_urlconf(), name)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name)
+    return url
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     granted = actions_for(user)
     items = [
-        NavItem(str(label), reverse(name), name)
-        for name, label, action in _NAV
-        if action in granted
+        NavItem(str(label), _url(name), name) for name, label, action in _NAV if action in granted
     ]
     # Counted only when a template shows the badge (not for htmx partials);
     # a page that has counted already (the home page) passes its own counts.

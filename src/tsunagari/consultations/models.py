@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.consent.models import Consent, SupportMeeting
+from tsunagari.people.display import QuickChoiceDisplay
 from tsunagari.people.models import IdentityCheck, Person
 
 
@@ -139,7 +140,7 @@ class FirstOutcome(models.TextChoices):
     OUTREACH = "outreach", _("アウトリーチが必要")
 
 
-class Consultation(models.Model):
+class Consultation(QuickChoiceDisplay, models.Model):
     """One consultation received at any agency, about anyone."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
@@ -224,7 +225,7 @@ class NeedStatus(models.TextChoices):
     PICKED_UP = "picked_up", _("対応開始")
 
 
-class Need(models.Model):
+class Need(QuickChoiceDisplay, models.Model):
     """A need for multi-agency work or outreach raised at first contact."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="needs")
@@ -292,7 +293,7 @@ class Urgency(models.TextChoices):
     URGENT = "urgent", _("至急")
 
 
-class Referral(models.Model):
+class Referral(QuickChoiceDisplay, models.Model):
     """A closed-loop referral (つなぎ) from one agency to another."""
 
     consultation = models.ForeignKey(
@@ -362,7 +363,7 @@ class ReferralEventKind(models.TextChoices):
     OUTCOME = "outcome", _("結果の記録")
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(QuickChoiceDisplay, models.Model):
     """One named step in a referral's history; the timeline is read from these."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagari.accounts.models import Agency, AgencyKind, Staff
 from tsunagari.accounts.policy import Action, actions_for, require
 from tsunagari.accounts.visits import record_visit
+from tsunagari.accounts.waiting import waiting_for
 from tsunagari.consent.models import Consent
 from tsunagari.consent.services import (
     active_support_meeting,
@@ -463,7 +465,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
         {"mine": mine, "waiting": waiting, "overdue": overdue, "sent": sent, "now": now,
          "closed": closed, "closed_days": worklists.RECENTLY_CLOSED_DAYS,
          "people": {v.id: v for v in views},
-         "can_work": Action.WORK_CONSULTATIONS in actions_for(staff)},
+         "can_work": Action.WORK_CONSULTATIONS in actions_for(staff),
+         # The header badge counts since this visit, just recorded: no need
+         # to read it back (accounts.context.navigation would).
+         "waiting_badge": SimpleLazyObject(lambda: waiting_for(staff, seen_at))},
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from tsunagari.accounts.models import Agency, Staff
 from tsunagari.cases.models import Case
 from tsunagari.consultations.models import Consultation, Need, Referral
 from tsunagari.linkage.models import Candidate
+from tsunagari.people.display import QuickChoiceDisplay
 from tsunagari.people.models import Household, Person
 
 
@@ -146,7 +147,7 @@ class Risk(models.TextChoices):
 IMMEDIATE_RISKS = frozenset({Risk.NO_ANSWER_MAIL, Risk.ABUSE, Risk.SELF_HARM, Risk.HEALTH})
 
 
-class Tip(models.Model):
+class Tip(QuickChoiceDisplay, models.Model):
     """A tip passed to the outreach team; its sender gets the reference only."""
 
     reference = models.CharField(_("受付番号"), max_length=20, unique=True)
@@ -169,7 +170,7 @@ class Tip(models.Model):
         return self.reference
 
 
-class OutreachTarget(models.Model):
+class OutreachTarget(QuickChoiceDisplay, models.Model):
     kind = models.CharField(_("対象の種類"), max_length=12, choices=TargetKind.choices)
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -244,7 +245,7 @@ class OutreachTarget(models.Model):
         return self.state in OPEN_STATES
 
 
-class Contact(models.Model):
+class Contact(QuickChoiceDisplay, models.Model):
     """One attempt or meeting, with what was seen and the next planned contact."""
 
     target = models.ForeignKey(OutreachTarget, on_delete=models.CASCADE, related_name="contacts")

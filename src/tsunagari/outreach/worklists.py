@@ -93,7 +93,11 @@ def rows_for(
                                object_type="outreach.outreachtarget", granted=TEAM_SECTIONS,
                                detail={"targets": [t.pk for t in targets]})  # fmt: skip
     views = {v.id: v for v in shown}
-    sealed = sealed_contacts([p.pk for p in persons.values()])
+    # A full view already says whether its contact is hidden (the presenter
+    # checked the seal); only the others need the seal looked up here.
+    sealed = sealed_contacts(
+        [p.pk for p in persons.values() if p.pk not in views or views[p.pk].level != "full"]
+    )
     designated = Action.VIEW_SEALED_CONTACT in actions_for(viewer)
     latest = _latest([t.pk for t in targets])
     today = clock.today()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.models import Agency, Staff
+from tsunagari.people.display import QuickChoiceDisplay
 
 
 class Sex(models.TextChoices):
@@ -22,7 +23,7 @@ class Sex(models.TextChoices):
     UNKNOWN = "", _("不明")
 
 
-class Person(models.Model):
+class Person(QuickChoiceDisplay, models.Model):
     """One real person as the ward knows them.
 
     The ``*_key`` columns are comparison keys from ``tsunagari.text``; they
@@ -128,7 +129,7 @@ class ChangeKind(models.TextChoices):
     CORRECTION = "correction", _("訂正")
 
 
-class PersonChange(models.Model):
+class PersonChange(QuickChoiceDisplay, models.Model):
     """Moves and name changes, kept so old records still find the person."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
@@ -163,7 +164,7 @@ class LinkBasis(models.TextChoices):
     AT_DESK = "at_desk", _("本人来所（仮）")
 
 
-class AgencyLink(models.Model):
+class AgencyLink(QuickChoiceDisplay, models.Model):
     """An agency entitled to see a person, and on what basis.
 
     Consultations, cases, consents and support meetings create and end these
@@ -208,7 +209,7 @@ class OpeningStatus(models.TextChoices):
     REVOKED = "revoked", _("取り消し")
 
 
-class AccessOpening(models.Model):
+class AccessOpening(QuickChoiceDisplay, models.Model):
     """Break-the-glass: a record opened because the person is at the desk.
 
     The worker records how the person's identity was confirmed; the access

@@ -23,6 +23,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from tsunagari.accounts.policy import Action, actions_for
@@ -160,20 +161,19 @@ def sealed_contacts(person_ids: Iterable[int]) -> set[int]:
     ids = sorted(set(person_ids))
     if not ids:
         return set()
-    sealed = set(Person.objects.filter(pk__in=ids, sealed=True).values_list("pk", flat=True))
-    homes = dict(
-        Membership.objects.filter(person_id__in=ids, until__isnull=True).values_list(
-            "person_id", "household_id"
-        )
+    # One query (it runs on every page that shows people): a current
+    # membership of theirs in a household with a sealed current member.
+    in_sealed_home = Membership.objects.filter(
+        person_id__in=ids,
+        until__isnull=True,
+        household__memberships__until__isnull=True,
+        household__memberships__person__sealed=True,
+    ).values("person_id")
+    return set(
+        Person.objects.filter(pk__in=ids)
+        .filter(Q(sealed=True) | Q(pk__in=in_sealed_home))
+        .values_list("pk", flat=True)
     )
-    if homes:
-        sealed_homes = set(
-            Membership.objects.filter(
-                household_id__in=set(homes.values()), until__isnull=True, person__sealed=True
-            ).values_list("household_id", flat=True)
-        )
-        sealed |= {p for p, h in homes.items() if h in sealed_homes}
-    return sealed
 
 
 def _household(viewer: Viewer, person: Person, contact_ok: bool) -> HouseholdView | None:
@@ -225,10 +225,15 @@ def _build(
     sealed = sealed_contacts([p.pk for p in persons if p.pk in rights])
     designated = Action.VIEW_SEALED_CONTACT in actions_for(viewer)
     views = []
+    # Whom to contact is the same for everyone (see contacts_for): looked up
+    # once per list, not once per person the viewer may not see.
+    contacts: list[Contact] | None = None
     for person in persons:
         right = rights.get(person.pk)
         if right is None:
-            views.append(PersonView(id=person.pk, level="known", contacts=contacts_for(person)))
+            if contacts is None:
+                contacts = contacts_for(person)
+            views.append(PersonView(id=person.pk, level="known", contacts=list(contacts)))
             continue
         basic = sec.BASIC in right.sections
         contact_ok = designated or person.pk not in sealed
