@@ -16,7 +16,7 @@ from tsunagari.accounts.models import Role, Staff
 from tsunagari.accounts.policy import Action, actions_for, decide
 
 # Pages anyone may open: sign-in/out, language switch, home (which tells an
-# outsider they have no role), changing one's own password, the residents'
+# outsider they have no role), one's own password and sessions, the residents'
 # pages and API docs.
 OPEN_PREFIXES = (
     "signin/",
@@ -27,7 +27,7 @@ OPEN_PREFIXES = (
     "api/openapi.json",
     "static/",
 )
-OPEN_EXACT = {"", "password/"}
+OPEN_EXACT = {"", "password/", "sessions/"}
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:

@@ -45,13 +45,17 @@ class SessionStore(DatabaseStore):
 
 #: Session key holding the time of sign-in (seconds since the epoch).
 SIGNED_IN_AT = "_tsunagari_signed_in_at"
+#: Session key holding the browser's own description (User-Agent), shortened,
+#: so that a person can tell their sessions apart (accounts.my_sessions).
+BROWSER = "_tsunagari_browser"
 
 
 @receiver(user_logged_in, dispatch_uid="tsunagari.accounts.sessions.signed_in_at")
 def _note_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
-    if session is not None:
+    if request is not None and session is not None:
         session[SIGNED_IN_AT] = int(timezone.now().timestamp())
+        session[BROWSER] = request.META.get("HTTP_USER_AGENT", "")[:200]
 
 
 def past_lifetime(session: SessionBase) -> bool:

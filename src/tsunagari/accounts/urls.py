@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tsunagari.accounts import mfa, password, views
+from tsunagari.accounts import mfa, my_sessions, password, views
 
 app_name = "accounts"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("signin/", views.SignInView.as_view(), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", password.change_password, name="password_change"),
+    path("sessions/", my_sessions.my_sessions, name="sessions"),
     path("signin/code/", mfa.verify, name="mfa_verify"),
     path("signin/authenticator/", mfa.setup, name="mfa_setup"),
     path("agencies/", views.agencies, name="agencies"),
