@@ -124,6 +124,18 @@ def test_an_authenticated_api_answer_is_not_cached(client_for: Any) -> None:
     assert client_for("consultant.elderly").get("/api/me")["Cache-Control"] == "no-store"
 
 
+@pytest.mark.parametrize("path", ["/api/me", "/api/health", "/api/openapi.json"])
+def test_api_json_answers_are_attachments_and_pages_are_not(client_for: Any, path: str) -> None:
+    # a JSON answer opened in a browser tab is downloaded, never rendered (ASVS 14.4.2)
+    response = client_for("consultant.elderly").get(path)
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"] == 'attachment; filename="api.json"'
+    # pages, including the API's own documentation page, are shown as usual
+    assert "Content-Disposition" not in client_for("consultant.elderly").get("/")
+    docs = client_for("consultant.elderly").get("/api/docs")
+    assert docs["Content-Type"].startswith("text/html") and "Content-Disposition" not in docs
+
+
 @pytest.mark.urls(__name__)
 def test_an_unexpected_error_shows_a_generic_page_without_details(db: None) -> None:
     response = Client(raise_request_exception=False).get("/boom/")

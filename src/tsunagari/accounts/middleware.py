@@ -64,6 +64,12 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
         )
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # A JSON answer opened directly in a browser is saved, never rendered
+        # (ASVS 14.4.2); scripts reading it with fetch are not affected.
+        if request.path.startswith("/api/") and response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            response.setdefault("Content-Disposition", 'attachment; filename="api.json"')
         # A content-hashed asset marked immutable carries no personal data.
         immutable = "immutable" in response.get("Cache-Control", "")
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
