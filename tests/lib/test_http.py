@@ -160,3 +160,12 @@ def test_it_lets_a_bug_through() -> None:
     with pytest.raises(ZeroDivisionError):
         attempt(request, lambda: 1 / 0, refused=Refused, done="保存しました。")
     assert list(get_messages(request)) == []
+
+
+def test_said_gives_what_to_fix_in_one_line_or_the_errors_text() -> None:
+    from tsunagari.lib.errors import FieldErrors
+    from tsunagari.lib.http import said
+
+    refused = FieldErrors({"title": "件名を入力してください。", "on": "日付を入力してください。"})
+    assert said(refused) == "件名を入力してください。 日付を入力してください。"
+    assert said(ValueError("壊れています")) == "壊れています"

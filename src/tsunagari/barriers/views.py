@@ -3,7 +3,6 @@ Thin: parse, call one service function, respond."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,6 +26,7 @@ from tsunagari.barriers.services import (
     keeper_of,
 )
 from tsunagari.events.models import DomainEvent, EventKind
+from tsunagari.lib.http import attempt, said
 
 
 @login_required
@@ -98,28 +98,16 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
-def _errors(request: HttpRequest, exc: BarrierError) -> None:
-    for message in exc.errors.values():
-        messages.error(request, message)
-
-
 @login_required
 @require_POST
 def assign(request: HttpRequest, report_id: int) -> HttpResponse:
     require(request.user, Action.WORK_BARRIER_REPORTS)
     report = _report(report_id)
-    try:
-        assign_barrier(
-            report.pk,
-            request.POST.get("department", "")[:16],
-            actor=request.user,
-            expected_status=request.POST.get("expected_status", "")[:16],
-            note=request.POST.get("note", ""),
-        )
-    except BarrierError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("担当を記録しました。"))
+    post = request.POST
+    attempt(request, lambda: assign_barrier(
+        report.pk, post.get("department", "")[:16], actor=request.user,
+        expected_status=post.get("expected_status", "")[:16], note=post.get("note", "")),
+        refused=BarrierError, done=_("担当を記録しました。"), say=said)  # fmt: skip
     return redirect("barriers:detail", report_id=report.pk)
 
 
@@ -128,17 +116,10 @@ def assign(request: HttpRequest, report_id: int) -> HttpResponse:
 def move(request: HttpRequest, report_id: int) -> HttpResponse:
     require(request.user, Action.WORK_BARRIER_REPORTS)
     report = _report(report_id)
-    try:
-        change_barrier_status(
-            report.pk,
-            request.POST.get("status", "")[:16],
-            actor=request.user,
-            expected_status=request.POST.get("expected_status", "")[:16],
-            public_answer=request.POST.get("public_answer", ""),
-            note=request.POST.get("note", ""),
-        )
-    except BarrierError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("対応状況を記録しました。"))
+    post = request.POST
+    attempt(request, lambda: change_barrier_status(
+        report.pk, post.get("status", "")[:16], actor=request.user,
+        expected_status=post.get("expected_status", "")[:16],
+        public_answer=post.get("public_answer", ""), note=post.get("note", "")),
+        refused=BarrierError, done=_("対応状況を記録しました。"), say=said)  # fmt: skip
     return redirect("barriers:detail", report_id=report.pk)

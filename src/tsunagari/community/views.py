@@ -38,7 +38,7 @@ from tsunagari.community.services import (
     update_activity,
 )
 from tsunagari.lib import clock
-from tsunagari.lib.http import attempt, form_id, signed_in_staff
+from tsunagari.lib.http import attempt, form_id, said, signed_in_staff
 from tsunagari.plan.registry import FiscalYear
 from tsunagari.resources.models import (
     GATHERING_KINDS,
@@ -231,7 +231,7 @@ def sessions_add(request: HttpRequest, pk: int) -> HttpResponse:
                               ends_at=request.POST.get("ends_at", "")),
         refused=CommunityError,
         done=gettext("開催日を追加しました。"),
-        say=lambda exc: " ".join(getattr(exc, "errors", {}).values()) or str(exc),
+        say=said,
     )  # fmt: skip
     return redirect("community:detail", activity.pk)
 
@@ -246,7 +246,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such session.")
     attempt(request, lambda: cancel_session(staff, session.pk), refused=CommunityError,
             done=gettext("開催回を中止にしました。"),
-            say=lambda exc: " ".join(getattr(exc, "errors", {}).values()) or str(exc))  # fmt: skip
+            say=said)  # fmt: skip
     return redirect("community:detail", session.activity_id)
 
 

@@ -31,7 +31,7 @@ from tsunagari.consumer.services import (
     visit_counts,
     withdraw_alert,
 )
-from tsunagari.lib.http import attempt, form_id, signed_in_staff
+from tsunagari.lib.http import attempt, form_id, said, signed_in_staff
 
 
 def _typed(request: HttpRequest) -> AlertInput:
@@ -159,7 +159,7 @@ def alert_issue(request: HttpRequest, alert_id: int) -> HttpResponse:
     version = form_id(request.POST.get("version"))
     attempt(request, lambda: issue_alert(staff, alert.pk, version=version), refused=AlertError,
             done=gettext("発信しました。地区の見守りネットワークへ送り、訪問をアウトリーチへ依頼しました。"),
-            say=lambda e: " ".join(e.errors.values()))  # type: ignore[attr-defined]  # fmt: skip
+            say=said)  # fmt: skip
     return redirect("consumer:detail", alert.pk)
 
 
@@ -170,7 +170,7 @@ def alert_send(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = get_alert_for(staff, alert_id, to_issue=True)
     attempt(request, lambda: send_alert(staff, alert.pk), refused=AlertError,
             done=gettext("送り直しました。新しい送付先と訪問の対象だけを加えました。"),
-            say=lambda e: " ".join(e.errors.values()))  # type: ignore[attr-defined]  # fmt: skip
+            say=said)  # fmt: skip
     return redirect("consumer:detail", alert.pk)
 
 

@@ -37,7 +37,7 @@ from tsunagari.disaster.models import (
 )
 from tsunagari.disaster.progress import area_progress, safety_board
 from tsunagari.lib import clock
-from tsunagari.lib.http import form_id, signed_in_staff
+from tsunagari.lib.http import form_id, said, signed_in_staff
 from tsunagari.linkage.models import DataSource
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import PersonView, Purpose, present_people, present_person
@@ -299,7 +299,7 @@ def load_data(request: HttpRequest) -> HttpResponse:
     try:
         load = services.load_department_facts(staff, source, upload.read(), upload.name or "")
     except services.DisasterError as exc:
-        messages.error(request, " ".join(exc.errors.values()))
+        messages.error(request, said(exc))
     else:
         messages.success(request, gettext("%(rows)s行を取り込み、%(matched)s行が名簿の対象者と結び付きました。")
                          % {"rows": load.rows, "matched": load.matched})  # fmt: skip
@@ -482,8 +482,8 @@ def safety_record(request: HttpRequest, person_id: int) -> HttpResponse:
                                              request.POST.get("note", ""))  # fmt: skip
     except services.DisasterError as exc:
         if request.headers.get("HX-Request"):
-            return HttpResponse(" ".join(exc.errors.values()), status=400)
-        messages.error(request, " ".join(exc.errors.values()))
+            return HttpResponse(said(exc), status=400)
+        messages.error(request, said(exc))
         return redirect("disaster:safety")
     if request.headers.get("HX-Request"):
         person = Person.objects.get(pk=person_id)

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from tsunagari.lib.errors import FieldErrors
+
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
@@ -26,6 +28,7 @@ __all__ = [
     "form_id",
     "is_safe_local_url",
     "safe_next",
+    "said",
     "signed_in_staff",
 ]
 
@@ -96,6 +99,15 @@ def form_id(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**62 else None
+
+
+def said(exc: Exception) -> str:
+    """What a refusal says to fix, in one line: a ``FieldErrors``' messages, else the error's text.
+
+    The ``say`` of :func:`attempt` for an action that raises its app's ``FieldErrors``.
+    """
+    errors = exc.errors if isinstance(exc, FieldErrors) else {}
+    return " ".join(str(m) for m in errors.values()) or str(exc)
 
 
 def attempt(

@@ -20,7 +20,7 @@ from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record_request
 from tsunagari.events.services import events_of
 from tsunagari.lib import clock
-from tsunagari.lib.http import attempt, form_id, signed_in_staff
+from tsunagari.lib.http import attempt, form_id, said, signed_in_staff
 from tsunagari.participation import adapter
 from tsunagari.participation.access import get_person_for, get_placement_for
 from tsunagari.participation.engine import DAY_NAMES, PERIOD_NAMES
@@ -58,11 +58,6 @@ LANGUAGE_NAMES = {
     "ja": "日本語", "en": "英語", "zh": "中国語", "ko": "韓国語", "vi": "ベトナム語",
     "ne": "ネパール語", "tl": "タガログ語", "pt": "ポルトガル語",
 }  # fmt: skip
-
-
-def _say(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    return " ".join(errors.values()) if errors else str(exc)
 
 
 def _int(value: str | None) -> int | None:
@@ -203,7 +198,7 @@ def suggestions(request: HttpRequest, person_id: int) -> HttpResponse:
             ),
             refused=ParticipationError,
             done=gettext("参加先を提案として記録しました。"),
-            say=_say,
+            say=said,
         )
         if ok:
             return redirect("participation:placement", placement_id=made[0].pk)
@@ -278,7 +273,7 @@ def placement_move(request: HttpRequest, placement_id: int) -> HttpResponse:
         ),
         refused=ParticipationError,
         done=gettext("段階を記録しました。"),
-        say=_say,
+        say=said,
     )
     return redirect("participation:placement", placement_id=item.pk)
 
@@ -300,7 +295,7 @@ def follow_up(request: HttpRequest, placement_id: int, follow_up_id: int) -> Htt
         ),
         refused=ParticipationError,
         done=gettext("フォローアップを記録しました。"),
-        say=_say,
+        say=said,
     )
     return redirect("participation:placement", placement_id=item.pk)
 
@@ -321,7 +316,7 @@ def host_support(request: HttpRequest, placement_id: int) -> HttpResponse:
         ),
         refused=ParticipationError,
         done=gettext("受入先への支援を記録しました。"),
-        say=_say,
+        say=said,
     )
     return redirect("participation:placement", placement_id=item.pk)
 

@@ -25,8 +25,7 @@ from tsunagari.audit.services import record_request
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import events_of
 from tsunagari.lib import clock
-from tsunagari.lib.errors import FieldErrors
-from tsunagari.lib.http import attempt, signed_in_staff
+from tsunagari.lib.http import attempt, said, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.presenter import Purpose, present_people, present_person
 from tsunagari.plan.registry import FiscalYear
@@ -58,10 +57,6 @@ from tsunagari.safeguarding.survey import survey_counts, survey_rows
 
 # What the team's page shows of the person it works for (a statutory basis).
 TEAM_SECTIONS = frozenset({sections.IDENTITY, sections.BASIC, sections.HOUSEHOLD})
-
-
-def _say(exc: Exception) -> str:
-    return " ".join(exc.errors.values()) if isinstance(exc, FieldErrors) else str(exc)
 
 
 def _clock_text(c: ClockState | None, now: datetime) -> tuple[str, bool]:
@@ -179,7 +174,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 def _step(request: HttpRequest, report_id: int, action: Any, done: str) -> HttpResponse:
     staff = signed_in_staff(request)
     get_report_for(staff, report_id)
-    attempt(request, lambda: action(staff), refused=sv.SafeguardingError, done=done, say=_say)
+    attempt(request, lambda: action(staff), refused=sv.SafeguardingError, done=done, say=said)
     return redirect(reverse("safeguarding:report", args=[report_id]))
 
 
@@ -323,7 +318,7 @@ def _petition_path(p: Petition) -> list[tuple[str, datetime | None, bool]]:
 def _advocacy_step(request: HttpRequest, advocacy_id: int, action: Any, done: str) -> HttpResponse:
     staff = signed_in_staff(request)
     get_advocacy_for(staff, advocacy_id)
-    attempt(request, lambda: action(staff), refused=sv.SafeguardingError, done=done, say=_say)
+    attempt(request, lambda: action(staff), refused=sv.SafeguardingError, done=done, say=said)
     return redirect(reverse("safeguarding:advocacy", args=[advocacy_id]))
 
 
@@ -344,7 +339,7 @@ def petition_step(request: HttpRequest, petition_id: int) -> HttpResponse:
     step = request.POST.get("step", "")
     guardian, note = request.POST.get("guardian", ""), request.POST.get("note", "")
     attempt(request, lambda: sv.advance_petition(staff, petition_id, step, guardian, note),
-            refused=sv.SafeguardingError, done=gettext("申立ての段階を記録しました。"), say=_say)  # fmt: skip
+            refused=sv.SafeguardingError, done=gettext("申立ての段階を記録しました。"), say=said)  # fmt: skip
     return redirect(reverse("safeguarding:advocacy", args=[petition.advocacy_id]))
 
 

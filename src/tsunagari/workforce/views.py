@@ -25,7 +25,7 @@ from tsunagari.accounts.policy import Action, decide
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import allow_and_record, record_request
 from tsunagari.lib import clock
-from tsunagari.lib.http import attempt, signed_in_staff
+from tsunagari.lib.http import attempt, said, signed_in_staff
 from tsunagari.plan.registry import FiscalYear
 from tsunagari.workforce import indicators
 from tsunagari.workforce.access import sees_every_agency
@@ -64,10 +64,6 @@ def _agency(code: str) -> Agency:
 
 def _fy(request: HttpRequest) -> FiscalYear:
     return FiscalYear.asked(request.GET.get("year", ""), clock.today())
-
-
-def _errors_say(exc: Exception) -> str:
-    return " ".join(getattr(exc, "errors", {}).values()) or str(exc)
 
 
 @login_required
@@ -217,7 +213,7 @@ def worker_status(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     attempt(request, lambda: set_worker_active(staff, person.pk, active=active),
             refused=WorkforceError, done=gettext("在籍の状態を変更しました。"),
-            say=_errors_say)  # fmt: skip
+            say=said)  # fmt: skip
     return redirect("workforce:worker", person.pk)
 
 
@@ -344,7 +340,7 @@ def training(request: HttpRequest, pk: int) -> HttpResponse:
         chosen = request.POST.getlist("workers")[:600]
         attempt(request, lambda: add_attendance(staff, course.pk, list(chosen)),
                 refused=WorkforceError, done=gettext("受講者を追加しました。"),
-                say=_errors_say)  # fmt: skip
+                say=said)  # fmt: skip
         return redirect("workforce:training", course.pk)
     attendances = list(course.attendances.select_related("worker", "worker__agency")
                        .order_by("worker__agency__kind", "worker__agency__code", "worker__name"))  # fmt: skip
