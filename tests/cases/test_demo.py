@@ -12,13 +12,14 @@ from tsunagari.cases.models import (
     Case,
     CaseState,
     Conference,
+    ConferenceAction,
     EndReason,
     MonitoringNote,
     PlanRevision,
     Regime,
     Stage,
 )
-from tsunagari.cases.services import overdue_actions
+from tsunagari.cases.services import agency_actions, overdue_actions
 from tsunagari.consent.models import ConsentForm, DecisionStatus
 from tsunagari.events.models import DomainEvent, EventKind
 
@@ -66,6 +67,11 @@ def test_it_gives_the_demo_ward_cases_under_both_regimes_and_one_closed(summary:
     assert meeting_case.confirmations.count() >= 2
     # the 8050 plan has an action past its due date on the coordinator's list
     assert any(o.case == meeting_case for o in overdue_actions(meeting_case.opened_by))
+    # its conference assigned the agency that raised the need an action, in its worker's worklist
+    assert meeting_case.need is not None
+    action = ConferenceAction.objects.filter(conference__case=meeting_case).first()
+    assert action is not None and action.agency_id == meeting_case.need.raised_agency_id
+    assert any(a.action == action for a in agency_actions(meeting_case.need.raised_by))
     # the stages moved only one step at a time (the stage rule's events)
     for event in DomainEvent.objects.filter(kind=EventKind.CASE_STAGE_MOVED):
         order = [s.value for s in Stage]
@@ -78,10 +84,11 @@ def test_it_gives_the_demo_ward_cases_under_both_regimes_and_one_closed(summary:
         Assessment.objects.count(),
         Conference.objects.count(),
         MonitoringNote.objects.count(),
+        ConferenceAction.objects.count(),
     )
     assert "already present" in load_demo_cases(7)
     assert counts == (Assessment.objects.count(), Conference.objects.count(),
-                      MonitoringNote.objects.count())  # fmt: skip
+                      MonitoringNote.objects.count(), ConferenceAction.objects.count())  # fmt: skip
 
 
 def test_it_opens_a_year_of_cases_over_every_stage_each_on_a_valid_basis(summary: str) -> None:

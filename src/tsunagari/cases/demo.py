@@ -48,12 +48,14 @@ from tsunagari.cases.services import (
     AssignInput,
     CaseInput,
     CaseSource,
+    ConferenceActionInput,
     ConferenceInput,
     EndInput,
     MonitoringInput,
     PlanActionInput,
     PlanInput,
     TeamInput,
+    add_conference_action,
     agree_plan,
     assign_worker,
     confirm_confidentiality,
@@ -169,6 +171,9 @@ def _work(coordinator: Staff, need: Need, case: Case, steps: Iterator[datetime],
             minutes="各機関の把握している状況を共有した。本人は自宅での生活の継続を望んでいる。",
             decisions="支援プラン第1版に合意。家計相談を生活サポートセンターが、見守りを最初の相談先が担う。"))  # fmt: skip
         agree_plan(coordinator, case.pk, AgreementInput(plan.version, str(held.pk), True))
+        # The conference also assigns the first agency a step of its own (its worklist).
+        add_conference_action(coordinator, case.pk, held.pk, ConferenceActionInput(
+            "通院の付き添いの手配を確かめる", need.raised_agency.code, _due(3)))  # fmt: skip
     first, second = list(plan.actions.filter(active=True).order_by("order"))
     with clock.frozen(next(steps)):
         if case.regime == Regime.SUPPORT_MEETING:
