@@ -13,6 +13,15 @@ side by side.
 
     .venv/bin/python bench/load_pages.py                          # 20,000 people, 30 s, SQLite (+ PostgreSQL if DATABASE_URL)
     .venv/bin/python bench/load_pages.py --people 540000 --seconds 120 --postgres-url postgres://…   # Koto's size
+    .venv/bin/python bench/load_pages.py --in-process               # per page: server CPU ms, queries, calls
+
+``--in-process`` needs no server and no locust: one member of staff's
+requests go through Django's test client in one process (all middleware,
+templates, the audit write), and each page prints its median server time
+(CPU time of the request, so other work on the machine matters little),
+its SQL queries and its Python function calls. Those are the figures to
+compare before and after a change on a busy machine; the load run is the
+one to trust on a quiet one.
 
 Needs locust (``pip install -e ".[bench]"``). Everything stays on 127.0.0.1; the
 wards are kept in bench/out/load_pages/ (building 540,000 people takes long:
@@ -220,6 +229,9 @@ def _build(
             json.dumps({"people": people, "seed": seed, "seconds": time.monotonic() - started}),
             encoding="utf-8",
         )
+    else:
+        # A kept ward: bring its tables up to the code's (new apps, new columns).
+        _tsunagari(env, "migrate", "-v0")
     probe = PROBE.replace("USERNAMES", repr(USERNAMES)).replace("USERS", str(users))
     done = subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
@@ -364,6 +376,93 @@ def _table(results: dict[str, dict[str, dict[str, float]]]) -> None:
         print(line)
 
 
+IN_PROCESS = """
+import cProfile, json, os, pstats, random, statistics, sys, time
+import django
+django.setup()
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from tsunagari.accounts.models import Staff
+ward = json.loads(sys.argv[1])
+repeat = int(sys.argv[2])
+rng = random.Random(1)
+persons, queries = ward["persons"][:50] or [0], ward["queries"] or ["ヤマダ"]
+PAGES = [
+    ("home", "consultant.elderly", lambda: "/"),
+    ("consultation worklist", "consultant.elderly", lambda: "/consultations/"),
+    ("person look-up", "consultant.elderly",
+     lambda: "/consultations/lookup/?q=" + rng.choice(queries)),
+    ("person page", "consultant.elderly", lambda: "/people/%d/" % rng.choice(persons)),
+    ("cases list", "consultant.elderly", lambda: "/cases/"),
+    ("outreach list", "outreach", lambda: "/outreach/"),
+    ("api consultations", "consultant.elderly", lambda: "/api/consultations"),
+    ("api cases", "consultant.elderly", lambda: "/api/cases"),
+    ("api me", "consultant.elderly", lambda: "/api/me"),
+    ("home (outreach worker)", "outreach", lambda: "/"),
+]
+# The look-up's limit per member of staff would refuse a long run: counted
+# elsewhere (the bench's load run names its 429s), not measured here.
+from django.conf import settings
+settings.LOOKUP_PER_MINUTE = settings.LOOKUP_PER_DAY = 10**9
+clients = {}
+out = {}
+for name, username, url in PAGES:
+    if username not in clients:
+        clients[username] = Client(HTTP_HOST="127.0.0.1")
+        clients[username].force_login(Staff.objects.get(username=username))
+    client = clients[username]
+    client.get(url())
+    cpu, wall, counts, statuses = [], [], [], set()
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as q:
+            t, c = time.perf_counter(), time.thread_time()
+            response = client.get(url())
+            cpu.append((time.thread_time() - c) * 1000)
+            wall.append((time.perf_counter() - t) * 1000)
+        counts.append(len(q.captured_queries))
+        statuses.add(response.status_code)
+        cache.clear()
+    profile = cProfile.Profile()
+    profile.enable()
+    client.get(url())
+    profile.disable()
+    out[name] = {"cpu": statistics.median(cpu), "wall": statistics.median(wall),
+                 "queries_min": min(counts), "queries_max": max(counts),
+                 "calls": pstats.Stats(profile).total_calls, "status": sorted(statuses)}
+print(json.dumps(out))
+"""
+
+
+def _in_process(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    data_dir, ward = _build(backend, args.people, args.seed, url, 1)
+    env = _env(data_dir, url)
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, json.dumps(ward), str(args.repeat)],
+        env=env, capture_output=True, text=True, check=False, timeout=3600,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"[{backend}] the in-process run failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _in_process_table(results: dict[str, dict[str, dict[str, Any]]]) -> None:
+    for backend, pages in results.items():
+        print(f"\n{backend}: one member of staff, in process (median of the runs)")
+        print(f"{'page':<24} {'CPU ms':>7} {'wall ms':>8} {'queries':>8} {'calls':>8}")
+        for name, r in pages.items():
+            queries = (
+                str(r["queries_min"])
+                if r["queries_min"] == r["queries_max"]
+                else f"{r['queries_min']}-{r['queries_max']}"
+            )
+            bad = "" if r["status"] == [200] else f"  HTTP {r['status']}"
+            print(
+                f"{name:<24} {r['cpu']:>7.1f} {r['wall']:>8.1f} {queries:>8} {r['calls']:>8}{bad}"
+            )
+
+
 def _postgres_url(args: argparse.Namespace) -> str:
     server = args.postgres_url or os.environ.get("DATABASE_URL", "")
     if not server.startswith(("postgres://", "postgresql://")):
@@ -393,8 +492,24 @@ def main() -> None:
         "--postgres-url", default="", help="a PostgreSQL server (default: DATABASE_URL)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no server, no locust: each page's server CPU time, queries and calls for one user",
+    )
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page (--in-process)")
     args = parser.parse_args()
     wanted = {b.strip() for b in args.backends.split(",")}
+    if args.in_process:
+        measured: dict[str, dict[str, dict[str, Any]]] = {}
+        if "sqlite" in wanted:
+            measured["SQLite"] = _in_process("sqlite", "", args)
+        if "postgres" in wanted and (url := _postgres_url(args)):
+            measured["PostgreSQL"] = _in_process("postgresql", url, args)
+        _in_process_table(measured)
+        if args.json:
+            args.json.write_text(json.dumps(measured, indent=2), encoding="utf-8")
+        return
     results: dict[str, dict[str, dict[str, float]]] = {}
     if "sqlite" in wanted:
         results["SQLite"] = _run("sqlite", "", args)

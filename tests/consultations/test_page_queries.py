@@ -178,3 +178,13 @@ def test_the_consultations_api_costs_the_same_queries_for_many(
     assert _queries(client, "/api/consultations") == few
     assert few <= API_CONSULTATIONS_MAX
     assert Consultation.objects.filter(status=ConsultationStatus.RECORDED).count() == 12
+
+
+def test_templates_are_read_and_compiled_once_per_process() -> None:
+    # Every page renders several templates: the cached loader keeps them
+    # compiled (Django's default when no loaders are listed); listing
+    # loaders without it would read and compile them on every request.
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    assert isinstance(engines["django"].engine.template_loaders[0], Loader)
