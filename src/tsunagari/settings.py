@@ -170,7 +170,24 @@ def _database() -> dict[str, object]:
         raise ImproperlyConfigured(
             f"DATABASE_URL names an unsupported database ({engine}): use SQLite or PostgreSQL."
         )
+    else:
+        _require_verified_tls(config)
     return config
+
+
+def _require_verified_tls(config: dict[str, object]) -> None:
+    """Production reaches a database on another machine only over TLS with the
+    server's certificate and name verified (ASVS 1.9.2, 9.2.1)."""
+    host = str(config.get("HOST") or "")
+    local = host == "" or host.startswith("/") or host in {"localhost", "127.0.0.1", "::1"}
+    options = config.get("OPTIONS")
+    sslmode = options.get("sslmode") if isinstance(options, dict) else None
+    if PRODUCTION and not local and sslmode != "verify-full":
+        raise ImproperlyConfigured(
+            f"DATABASE_URL reaches the database on {host} without ?sslmode=verify-full: "
+            "add it (with the server's CA in ~/.postgresql/root.crt or ?sslrootcert=...), "
+            "or use a database on this machine."
+        )
 
 
 DATABASES = {"default": _database()}

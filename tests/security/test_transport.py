@@ -1,9 +1,14 @@
-"""Transport (ASVS 9.1.1, 14.4.5): in production plain HTTP is redirected to
-HTTPS and HSTS covers subdomains; a browser on the server itself keeps plain
-http://127.0.0.1 working."""
+"""Transport (ASVS 9.1.1, 14.4.5, 1.9.2): in production plain HTTP is redirected
+to HTTPS and HSTS covers subdomains, while a browser on the server itself keeps
+plain http://127.0.0.1 working; a database on another machine is reached only
+over verified TLS."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +84,54 @@ def test_a_loopback_host_name_from_the_network_is_still_redirected(
     # someone on the network naming 127.0.0.1 as the host gets no clear-text page
     response = Client(REMOTE_ADDR="10.1.2.3").get("/signin/", HTTP_HOST="127.0.0.1")
     assert response.status_code == 301
+
+
+def _production_settings(tmp_path: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    env.update(
+        TSUNAGARI_DATA_DIR=str(tmp_path),
+        TSUNAGARI_MODE="production",
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="ward.example",
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="tsunagari.settings",
+    )
+    return subprocess.run(
+        [sys.executable, "-c", "from tsunagari import settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://ward:pw@db.ward.example:5432/tsunagari",
+        "postgres://ward:pw@10.0.0.5/tsunagari?sslmode=require",
+        "postgres://ward:pw@db.ward.example/tsunagari?sslmode=verify-ca",
+    ],
+)
+def test_production_refuses_a_remote_database_without_verified_tls(
+    tmp_path: Path, url: str
+) -> None:
+    # ASVS 1.9.2: the database's certificate and name are checked, or nothing starts
+    result = _production_settings(tmp_path, url)
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr and "sslmode=verify-full" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://ward:pw@db.ward.example/tsunagari?sslmode=verify-full",
+        "postgres://ward:pw@localhost/tsunagari",
+        "postgres://ward:pw@%2Fvar%2Frun%2Fpostgresql/tsunagari",
+    ],
+)
+def test_production_accepts_verified_tls_or_a_database_on_this_machine(
+    tmp_path: Path, url: str
+) -> None:
+    result = _production_settings(tmp_path, url)
+    assert result.returncode == 0, result.stderr
