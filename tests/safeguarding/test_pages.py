@@ -98,6 +98,14 @@ def test_it_walks_the_steps_through_the_pages(client_for: Any, report: Report) -
     })  # fmt: skip
     report.refresh_from_db()
     assert report.state == State.MONITORING and report.separation == "measure"
+    # the one-field steps send their own field and say so when done
+    page = client.post(reverse("safeguarding:monitor", args=[report.pk]), {"note": "再訪問"},
+                       follow=True)  # fmt: skip
+    assert "モニタリングを記録しました" in page.content.decode()
+    assert report.monitorings.get().note == "再訪問"
+    empty = client.post(reverse("safeguarding:monitor", args=[report.pk]), {"other": "x"},
+                        follow=True)  # fmt: skip
+    assert "モニタリングで確かめたことを入力してください" in empty.content.decode()
 
 
 def test_it_lists_an_overdue_report_first_in_words(

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagari.accounts.models import Agency, AgencyKind
@@ -57,6 +58,9 @@ from tsunagari.safeguarding.survey import survey_counts, survey_rows
 
 # What the team's page shows of the person it works for (a statutory basis).
 TEAM_SECTIONS = frozenset({sections.IDENTITY, sections.BASIC, sections.HOUSEHOLD})
+
+if TYPE_CHECKING:
+    from tsunagari.accounts.models import Staff
 
 
 def _clock_text(c: ClockState | None, now: datetime) -> tuple[str, bool]:
@@ -178,20 +182,26 @@ def _step(request: HttpRequest, report_id: int, action: Any, done: str) -> HttpR
     return redirect(reverse("safeguarding:report", args=[report_id]))
 
 
-@login_required
-@require_POST
-def report_safety(request: HttpRequest, report_id: int) -> HttpResponse:
-    note = request.POST.get("note", "")
-    return _step(request, report_id, lambda s: sv.confirm_safety(s, report_id, note),
-                 gettext("安全確認を記録しました。"))  # fmt: skip
+def _one_field_step(
+    verb: Callable[[Staff, int, str], object], field: str, done: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The page's button for a step of a report that takes one field: ``verb(staff, report, value)``.
+
+    ``done`` (a msgid) is said, translated, once the step ran.
+    """
+
+    @login_required
+    @require_POST
+    def step(request: HttpRequest, report_id: int) -> HttpResponse:
+        value = request.POST.get(field, "")
+        return _step(request, report_id, lambda s: verb(s, report_id, value), gettext(done))
+
+    return step
 
 
-@login_required
-@require_POST
-def report_facts(request: HttpRequest, report_id: int) -> HttpResponse:
-    note = request.POST.get("note", "")
-    return _step(request, report_id, lambda s: sv.record_facts(s, report_id, note),
-                 gettext("事実確認を記録しました。"))  # fmt: skip
+report_safety = _one_field_step(sv.confirm_safety, "note", gettext_noop("安全確認を記録しました。"))
+
+report_facts = _one_field_step(sv.record_facts, "note", gettext_noop("事実確認を記録しました。"))
 
 
 @login_required
@@ -206,12 +216,7 @@ def report_decide(request: HttpRequest, report_id: int) -> HttpResponse:
                  gettext("コアメンバー会議の判断を記録しました。"))  # fmt: skip
 
 
-@login_required
-@require_POST
-def report_monitor(request: HttpRequest, report_id: int) -> HttpResponse:
-    note = request.POST.get("note", "")
-    return _step(request, report_id, lambda s: sv.monitor(s, report_id, note),
-                 gettext("モニタリングを記録しました。"))  # fmt: skip
+report_monitor = _one_field_step(sv.monitor, "note", gettext_noop("モニタリングを記録しました。"))
 
 
 @login_required
@@ -222,20 +227,15 @@ def report_close(request: HttpRequest, report_id: int) -> HttpResponse:
                  gettext("終結しました。"))  # fmt: skip
 
 
-@login_required
-@require_POST
-def report_identify(request: HttpRequest, report_id: int) -> HttpResponse:
-    person = request.POST.get("person", "")
-    return _step(request, report_id, lambda s: sv.identify_person(s, report_id, person),
-                 gettext("対象者を特定しました。"))  # fmt: skip
+report_identify = _one_field_step(
+    sv.identify_person, "person", gettext_noop("対象者を特定しました。")
+)
 
-
-@login_required
-@require_POST
-def report_seal(request: HttpRequest, report_id: int) -> HttpResponse:
-    note = request.POST.get("registry_note", "")
-    return _step(request, report_id, lambda s: sv.seal_address(s, report_id, note),
-                 gettext("住所等の閲覧制限を設定しました。すべての画面で住所と電話が隠されます。"))  # fmt: skip
+report_seal = _one_field_step(
+    sv.seal_address,
+    "registry_note",
+    gettext_noop("住所等の閲覧制限を設定しました。すべての画面で住所と電話が隠されます。"),
+)
 
 
 @login_required
