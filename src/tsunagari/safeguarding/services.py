@@ -101,6 +101,19 @@ def _audit(actor: Staff | None, action: AuditAction, report: Report, reason: str
            detail={"state": report.state, **detail})  # fmt: skip
 
 
+def _stepped(report: Report, actor: Staff | None, kind: EventKind, reason: str, *,
+             team: bool = True, audit: dict[str, object] | None = None, **facts: Any) -> None:  # fmt: skip
+    """Save a step taken on ``report`` as its next version, with the step's event
+    (``facts``) and audit record (``audit``); ``team``: the team's agency keeps
+    access to the person (see ``_team_link``)."""
+    report.version += 1
+    report.save()
+    if team:
+        _team_link(report, actor)
+    _event(kind, report, actor, **facts)
+    _audit(actor, AuditAction.UPDATE, report, reason, **(audit or {}))
+
+
 def _locked(report_id: int, *states: str) -> Report:
     report = Report.objects.select_for_update().filter(pk=report_id).first()
     if report is None:
@@ -219,12 +232,9 @@ def confirm_safety(actor: Staff | None, report_id: int, note: str) -> Report:
             clock.now(),
             text,
         )
-        report.version += 1
-        report.save()
-        _team_link(report, actor)
-        due = clocks_of(report)[0]
-        _event(EventKind.SAFEGUARDING_SAFETY_CONFIRMED, report, actor, in_time=not due.late())
-        _audit(actor, AuditAction.UPDATE, report, "safety confirmed")
+        in_time = not clocks_of(report)[0].late()
+        _stepped(report, actor, EventKind.SAFEGUARDING_SAFETY_CONFIRMED, "safety confirmed",
+                 in_time=in_time)  # fmt: skip
     return report
 
 
@@ -239,11 +249,7 @@ def record_facts(actor: Staff | None, report_id: int, note: str) -> Report:
     with transaction.atomic():
         report = _locked(report_id, State.SAFETY_CONFIRMED)
         report.state, report.facts_at, report.facts_note = State.FACTS_FOUND, clock.now(), text
-        report.version += 1
-        report.save()
-        _team_link(report, actor)
-        _event(EventKind.SAFEGUARDING_FACTS_FOUND, report, actor)
-        _audit(actor, AuditAction.UPDATE, report, "facts found")
+        _stepped(report, actor, EventKind.SAFEGUARDING_FACTS_FOUND, "facts found")
     return report
 
 
@@ -288,13 +294,10 @@ def decide(actor: Staff | None, report_id: int, data: DecisionInput) -> Report:
             report.kinds = kinds
         report.decided_at = clock.now()
         report.state = State.MONITORING
-        report.version += 1
-        report.save()
-        _team_link(report, actor)
-        _event(EventKind.SAFEGUARDING_DECIDED, report, actor, recognised=report.recognised,
-               urgency=report.urgency, separation=report.separation, kinds=report.kinds)  # fmt: skip
-        _audit(actor, AuditAction.UPDATE, report, "core-member meeting decided",
-               recognised=report.recognised, separation=report.separation)  # fmt: skip
+        _stepped(report, actor, EventKind.SAFEGUARDING_DECIDED, "core-member meeting decided",
+                 audit={"recognised": report.recognised, "separation": report.separation},
+                 recognised=report.recognised, urgency=report.urgency,
+                 separation=report.separation, kinds=report.kinds)  # fmt: skip
     return report
 
 
@@ -311,10 +314,7 @@ def monitor(actor: Staff, report_id: int, note: str) -> Monitoring:
         at = clock.now()
         row = Monitoring.objects.create(report=report, at=at, by=actor, note=text)
         report.monitored_at = at
-        report.version += 1
-        report.save()
-        _event(EventKind.SAFEGUARDING_MONITORED, report, actor)
-        _audit(actor, AuditAction.UPDATE, report, "monitored")
+        _stepped(report, actor, EventKind.SAFEGUARDING_MONITORED, "monitored", team=False)
     return row
 
 
@@ -362,11 +362,7 @@ def identify_person(actor: Staff, report_id: int, person_id: str) -> Report:
         if report.person_id is not None:
             raise SafeguardingError({"person": gettext("この通報の対象者はすでに登録済みです。")})
         report.person = person
-        report.version += 1
-        report.save()
-        _team_link(report, actor)
-        _event(EventKind.SAFEGUARDING_PERSON_IDENTIFIED, report, actor)
-        _audit(actor, AuditAction.UPDATE, report, "person identified")
+        _stepped(report, actor, EventKind.SAFEGUARDING_PERSON_IDENTIFIED, "person identified")
     return report
 
 
