@@ -213,3 +213,18 @@ def test_it_lets_only_the_uploader_or_the_secretariat_delete_a_document(
     import os
 
     assert not os.path.exists(path)
+
+
+def test_the_workspace_home_lists_the_members_own_organisations_actions(
+    client_for: Callable[[str], Client], actions: dict[str, ActionItem]
+) -> None:
+    # given the NPO's overdue action and the shops' action (no agency)
+    # when the council persona, who works at the NPO, opens the workspace
+    html = client_for("council").get("/council/").content.decode()
+    # then their organisation's action is listed under its own heading, with a button to finish it
+    mine = html[html.index('id="mine-h"') : html.index("これからの会議")]
+    assert "居場所マップの原案" in mine and "商店会の休憩所を載せる" not in mine
+    assert f"/council/actions/{actions['overdue'].pk}/done/" in mine
+    # and the secretariat, whose organisation (the ward office) owns none, gets no such list
+    planner = client_for("planner").get("/council/").content.decode()
+    assert 'id="mine-h"' not in planner

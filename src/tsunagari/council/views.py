@@ -81,6 +81,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 .order_by("due_on")[:20]
             ],
             "overdue": services.overdue_actions().count(),
+            "mine": _done_urls(
+                request, services.organisation_actions(signed_in_staff(request))[:20]
+            ),
             "documents": Document.objects.select_related("organisation")[:10],
             "members": Organisation.objects.filter(is_active=True).count(),
             "surveys": Survey.objects.filter(analysis__isnull=False).order_by("-fiscal_year")[:3],
