@@ -12,6 +12,11 @@ precision / recall / F1, household F1, seconds and peak memory side by side.
 
     .venv/bin/python bench/linkage_recall.py --people 20000
     .venv/bin/python bench/linkage_recall.py --people 20000 --before 4eee7df --only none
+    .venv/bin/python bench/linkage_recall.py --people 20000 --reviewed
+
+``--reviewed`` adds a row per perturbation: the working tree run again with
+every pair of its ``review.csv`` decided right (``--decisions``), as a
+reviewer would: what the review queue is worth.
 
 Extracts are the perturbation bench's, cached under
 ``bench/out/perturb-GENERATOR-N-sSEED/``.
@@ -57,7 +62,9 @@ def engine_src(rev: str) -> Path:
     return target / "src"
 
 
-def run_link(src: Path | None, data_in: Path, out: Path, threads: int) -> dict[str, float]:
+def run_link(
+    src: Path | None, data_in: Path, out: Path, threads: int, decisions: Path | None = None
+) -> dict[str, float]:
     """``tsunagari link`` in its own process; ``src`` overrides the installed engine."""
     env = dict(os.environ)
     if src is not None:
@@ -65,6 +72,8 @@ def run_link(src: Path | None, data_in: Path, out: Path, threads: int) -> dict[s
     command = [str(PYTHON), "-c", "import sys; from tsunagari.cli import main; sys.exit(main())",
                "link", str(data_in), "--out", str(out), "--no-progress",
                "--threads", str(threads)]  # fmt: skip
+    if decisions is not None:
+        command += ["--decisions", str(decisions)]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
@@ -72,6 +81,27 @@ def run_link(src: Path | None, data_in: Path, out: Path, threads: int) -> dict[s
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"tsunagari link failed on {data_in}")
     return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def reviewer_decisions(out: Path, truth: Path, target: Path) -> int:
+    """A reviewer who decides every pair of ``review.csv`` right, as a decisions file.
+
+    Returns:
+        How many pairs were decided.
+    """
+    review = pd.read_csv(out / "review.csv", dtype=str)
+    persons = pd.read_csv(truth / "persons.csv", dtype=str)
+    person = dict(zip(zip(persons["source"], persons["record_id"], strict=True),
+                      persons["person_id"], strict=True))  # fmt: skip
+    same = [
+        person[(a, b)] == person[(c, d)]
+        for a, b, c, d in zip(review["source_l"], review["record_id_l"], review["source_r"],
+                              review["record_id_r"], strict=True)
+    ]  # fmt: skip
+    decided = review[["source_l", "record_id_l", "source_r", "record_id_r"]].copy()
+    decided["decision"] = ["same" if s else "different" for s in same]
+    decided.to_csv(target, index=False)
+    return len(decided)
 
 
 def main() -> None:
@@ -85,6 +115,11 @@ def main() -> None:
     parser.add_argument("--before", default="HEAD", help="git revision of the 'before' engine")
     parser.add_argument("--no-before", action="store_true", help="only the working tree")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--reviewed",
+        action="store_true",
+        help="also run the working tree again with every review.csv pair decided right",
+    )
     args = parser.parse_args()
     perturb, bench = _load("linkage_perturb"), _load("linkage_bench")
     engines: list[tuple[str, Path | None]] = []
@@ -115,6 +150,20 @@ def main() -> None:
                     f"| {cost['seconds']:.1f} | {cost['peak_mb']:,.0f} |"
                 )
                 sys.stdout.flush()
+                if args.reviewed and src is None:
+                    decisions = work / name / "decisions-reviewer.csv"
+                    n_pairs = reviewer_decisions(out, p_truth, decisions)
+                    reviewed = work / name / "out-recall-reviewed"
+                    cost = run_link(None, p_in, reviewed, args.threads, decisions)
+                    scores = bench.score(reviewed, p_truth)
+                    ps, hs = scores["person"], scores["household"]
+                    print(
+                        f"| {generator} | {name} | {n_records:,} | after, {n_pairs:,} review "
+                        f"pairs decided | {ps['precision']:.4f} | {ps['recall']:.4f} "
+                        f"| {ps['f1']:.4f} | {hs['f1']:.4f} | {cost['seconds']:.1f} "
+                        f"| {cost['peak_mb']:,.0f} |"
+                    )
+                    sys.stdout.flush()
 
 
 if __name__ == "__main__":

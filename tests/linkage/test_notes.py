@@ -185,3 +185,27 @@ def test_without_the_family_age_rule_the_note_reaches_both_and_joins_neither(
     person = _link(tmp_path, *FAMILY_AGE)
     assert person["minsei", "M6"] != person["registry", "R8"]
     assert person["minsei", "M6"] != person["registry", "R7"]
+
+
+# -- an age as written -------------------------------------------------------
+
+#: 大川 正 (born June 1931, 94 on the run's date) lives alone; a note written
+#: in a past term, when he was about 89, says 89歳位 and knows only the
+#: surname. Taken on the run's date 89歳位 allows 1934-1939 only.
+AGE_AS_WRITTEN = (
+    [["R9", "3000000009", "H16", "大川 正", "オオカワ タダシ", "1931-06-01", "1", "江東区亀戸9-2-17-111"]],
+    [["M9", "大川", "おおかわ", "89歳位", "男", "江東区亀戸9-2-17-111", ""]],
+)  # fmt: skip
+
+
+def test_an_age_in_a_note_may_have_been_written_before_the_run(tmp_path: Path) -> None:
+    person = _link(tmp_path, *AGE_AS_WRITTEN)
+    assert person["minsei", "M9"] == person["registry", "R9"]
+
+
+def test_an_age_taken_on_the_runs_date_does_not_fit_and_keeps_the_note_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(normalise, "AGE_AS_WRITTEN", False)
+    person = _link(tmp_path, *AGE_AS_WRITTEN)
+    assert person["minsei", "M9"] != person["registry", "R9"]

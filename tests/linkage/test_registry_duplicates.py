@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tsunagari.linkage.engine import LinkOptions, link_directory, model, pipeline
@@ -168,3 +169,38 @@ def test_namesakes_with_records_of_their_own_stay_apart(tmp_path: Path) -> None:
     # then: two people; the care record is the first's
     assert person["registry", "R1"] != person["registry", "R3"]
     assert person["care", "C1"] == person["registry", "R1"]
+
+
+#: Two live registry records, one name, reading and birth date, two numbers,
+#: two towns, each with family: one person registered twice or namesakes.
+TWICE_OR_NAMESAKES = [
+    ["R1", "3000000301", "H21", "小林 誠", "コバヤシ マコト", "1970-07-07", "1", "江東区亀戸6-1-1"],
+    ["R2", "3000000302", "H21", "小林 直子", "コバヤシ ナオコ", "1972-03-03", "2", "江東区亀戸6-1-1"],
+    ["R3", "3000000303", "H22", "小林 誠", "コバヤシ マコト", "1970-07-07", "1", "江東区南砂6-9-9"],
+    ["R4", "3000000304", "H22", "小林 陽子", "コバヤシ ヨウコ", "1971-10-10", "2", "江東区南砂6-9-9"],
+]  # fmt: skip
+
+
+def _review_keys(out: Path) -> set[frozenset[str]]:
+    review = pd.read_csv(out / "review.csv", dtype=str)
+    return {
+        frozenset((left, right))
+        for left, right in zip(review["record_id_l"], review["record_id_r"], strict=True)
+    }
+
+
+def test_it_sends_two_numbers_with_one_name_and_birth_date_to_review(tmp_path: Path) -> None:
+    # given: the pair scores far below the review band (two live records in
+    # two towns), and nothing else tells one person from namesakes
+    person = _link(tmp_path, TWICE_OR_NAMESAKES)
+    # then: not linked, but a person is asked
+    assert person["registry", "R1"] != person["registry", "R3"]
+    assert frozenset(("R1", "R3")) in _review_keys(tmp_path / "out")
+
+
+def test_without_the_review_rule_the_pair_is_left_unseen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "TWICE_TO_REVIEW", False)
+    _link(tmp_path, TWICE_OR_NAMESAKES)
+    assert frozenset(("R1", "R3")) not in _review_keys(tmp_path / "out")

@@ -226,6 +226,17 @@ def _kana(raw: str) -> tuple[str | None, str | None, str | None, str | None]:
     return parsed.key or None, parsed.surname_key, parsed.given_key, None
 
 
+#: Whether an age in a note (91歳位, 80代) may have been written up to
+#: :data:`NOTE_AGE_YEARS` before the run (switched off only to measure).
+AGE_AS_WRITTEN = True
+#: How long before the run an age may have been written: a 民生委員's term
+#: (民生委員法 art. 10: three years), whose notes the successor keeps.
+NOTE_AGE_YEARS = 3
+_AGE_RE = re.compile(r"[歳才代]")
+#: A decade or year of birth (1950年代, 昭和30年代, 1948年生) is no age.
+_ABSOLUTE_RE = re.compile(r"年")
+
+
 def _date(raw: str) -> tuple[str | None, str | None, str | None, str | None]:
     """Return (ISO date, first and last birth year, problem).
 
@@ -240,7 +251,12 @@ def _date(raw: str) -> tuple[str | None, str | None, str | None, str | None]:
         return parsed.isoformat(), year, year, None
     vague = text.parse_vague_birth(raw, AS_OF or date.today())
     if isinstance(vague, text.BirthYears):
-        first, last = f"{vague.first:04d}", f"{vague.last:04d}"
+        born_from = vague.first
+        if AGE_AS_WRITTEN and _AGE_RE.search(raw) and not _ABSOLUTE_RE.search(raw):
+            # An age is the age on the day the note was written, which may be
+            # a term of office before the run: the person may be born earlier.
+            born_from -= NOTE_AGE_YEARS
+        first, last = f"{born_from:04d}", f"{vague.last:04d}"
         note = f"birth date is approximate: read as born {first}-{last}"
         return None, first, last, note
     return None, None, None, _reason(parsed)

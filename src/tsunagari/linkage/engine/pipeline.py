@@ -179,7 +179,7 @@ def match_people(
     columns = [c for c in records.columns if not c.startswith(ATTRIBUTE_PREFIX)]
     columns = [c for c in columns if c not in ("record_id", "household_ref", "addr_room")]
     low, high = options.review_band
-    floor = min(low, options.threshold)
+    floor = min(low, options.threshold, TWICE_REVIEW_FLOOR if TWICE_TO_REVIEW else 1.0)
     backend = make_backend(
         options.engine, threads=options.threads, memory_limit=options.memory_limit
     )
@@ -206,6 +206,8 @@ def match_people(
     keep = ~model.identity_conflicts(records, left, right)
     left, right, strength = left[keep], right[keep], strength[keep]
     in_band = (strength >= low) & (strength < high)
+    if TWICE_TO_REVIEW:
+        in_band |= _registered_twice(records, left, right) & (strength < high)
     band = (left[in_band], right[in_band], strength[in_band])
     link = strength >= options.threshold
     left, right, strength = left[link], right[link], strength[link]
@@ -244,6 +246,46 @@ def match_people(
         strength = np.concatenate([strength, np.full(len(twice_l), options.threshold)])
         labels = cluster()
     return Matched(labels, trained, band)
+
+
+#: Whether two numbers of one source with the same name, reading and birth
+#: date go to review.csv whatever their score (switched off only to measure).
+TWICE_TO_REVIEW = True
+#: Scores below this are not computed at all; such pairs are not worth a look.
+TWICE_REVIEW_FLOOR = 0.01
+
+
+def _registered_twice(
+    records: pd.DataFrame,
+    left: np.ndarray[Any, np.dtype[np.int64]],
+    right: np.ndarray[Any, np.dtype[np.int64]],
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Pairs of one source under two numbers that agree on name, reading and birth date.
+
+    The contract names both what such a pair can be: one person registered
+    twice (moved out and back in, 住登外 beside 住民, a data-entry duplicate)
+    and namesakes born the same day. When nothing else tells them apart only
+    a person can, with the registry's own history (除票, 転出/転入 dates) at
+    hand: the pair goes to review.csv, wherever its score falls.
+    """
+    result: np.ndarray[Any, np.dtype[np.bool_]] = np.zeros(len(left), dtype=bool)
+    if len(left) == 0:
+        return result
+    columns = records[["source", "resident_id", "name_key", "kana_key", "dob"]]
+    a = columns.iloc[left].reset_index(drop=True)
+    b = columns.iloc[right].reset_index(drop=True)
+    result = (
+        (
+            (a["source"] == b["source"])
+            & (a["resident_id"] != b["resident_id"])
+            & (a["name_key"] == b["name_key"])
+            & (a["kana_key"] == b["kana_key"])
+            & (a["dob"] == b["dob"])
+        )
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    return result
 
 
 def _one_link_per_vague_record(
