@@ -113,6 +113,12 @@ class Staff(AbstractUser):
     disaster_authority = models.BooleanField(_("災害時の名簿提供を発令できる"), default=False)
     # Consumer affairs centre staff who issue scam and consumer-damage alerts.
     consumer_affairs = models.BooleanField(_("消費者被害の注意情報を発信できる"), default=False)
+    # An initial password from `tsunagari initial_password` (ASVS 2.3.1): it
+    # signs in only until it expires, and only to choose a password of one's own.
+    password_must_change = models.BooleanField(_("パスワードの変更が必要"), default=False)
+    initial_password_expires = models.DateTimeField(
+        _("初期パスワードの有効期限"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("職員")

@@ -163,7 +163,12 @@ def change_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             staff.set_password(form.cleaned_data["new_password"])
-            staff.save(update_fields=["password"])
+            # a password of one's own replaces an initial one (accounts.initial)
+            staff.password_must_change = False
+            staff.initial_password_expires = None
+            staff.save(
+                update_fields=["password", "password_must_change", "initial_password_expires"]
+            )
             # this browser stays signed in, under a new session key
             update_session_auth_hash(request, staff)
             request.session.save()
