@@ -49,24 +49,14 @@ if TYPE_CHECKING:
 
     from tsunagari.accounts.models import Staff
 
+# A service's columns that ``reindex`` derives from its records, for search.
+DERIVED_FIELDS = (
+    "search_text", "towns", "days", "language_codes", "is_free", "wheelchair", "access_features",
+    "is_public",
+)  # fmt: skip
 # Columns that are ours only and never part of an HSDS record.
-INTERNAL_FIELDS = frozenset(
-    {
-        "id",
-        "extra",
-        "version",
-        "awaiting_check",
-        "last_editor",
-        "is_public",
-        "search_text",
-        "towns",
-        "days",
-        "language_codes",
-        "is_free",
-        "wheelchair",
-        "access_features",
-    }
-)
+INTERNAL_FIELDS = frozenset({"id", "extra", "version", "awaiting_check", "last_editor",
+                             *DERIVED_FIELDS})  # fmt: skip
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -364,6 +354,12 @@ def validate_tables(tables: dict[str, list[dict[str, Any]]]) -> list[str]:
 # --- derived search columns ----------------------------------------------------
 
 
+def _bars(values: Iterable[str]) -> str:
+    """``|a|b|`` (each value fenced, so ``towns__contains="|北砂|"`` finds one), "" for none."""
+    text = "".join(f"|{v}" for v in values)
+    return f"{text}|" if text else ""
+
+
 def _days(schedules: Iterable[Schedule]) -> set[str]:
     days: set[str] = set()
     for s in schedules:
@@ -469,11 +465,10 @@ def _reindex_chunk(ids: list[str]) -> int:
         for loc in places:
             texts += [loc.name, loc.x_town, *(a.address_1 for a in addresses[loc.id])]
         svc.search_text = normalise(" ".join(t for t in texts if t))
-        svc.towns = "".join(f"|{t}" for t in sorted(towns)) + ("|" if towns else "")
+        svc.towns = _bars(sorted(towns))
         days = _days(schedules[svc.id])
-        svc.days = "".join(f"|{d}" for d in WEEKDAYS if d in days) + ("|" if days else "")
-        codes = {c for c in languages[svc.id] if c}
-        svc.language_codes = "".join(f"|{c}" for c in sorted(codes)) + ("|" if codes else "")
+        svc.days = _bars(d for d in WEEKDAYS if d in days)
+        svc.language_codes = _bars(sorted({c for c in languages[svc.id] if c}))
         svc.is_free = any(
             c.amount == 0 or any(w in (c.option or "").lower() for w in _FREE_WORDS)
             for c in costs[svc.id]
@@ -487,29 +482,14 @@ def _reindex_chunk(ids: list[str]) -> int:
             for feature, value in profiles[loc.id].features().items()
             if value == Availability.YES
         }
-        svc.access_features = "".join(f"|{f}" for f in ACCESSIBILITY_FEATURES if f in has) + (
-            "|" if has else ""
-        )
+        svc.access_features = _bars(f for f in ACCESSIBILITY_FEATURES if f in has)
         svc.wheelchair = "step_free" in has
         svc.is_public = (
             not svc.x_confidential
             and not svc.awaiting_check
             and svc.status in (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
         )
-    Service.objects.bulk_update(
-        services,
-        [
-            "search_text",
-            "towns",
-            "days",
-            "language_codes",
-            "is_free",
-            "wheelchair",
-            "access_features",
-            "is_public",
-        ],
-        batch_size=500,
-    )
+    Service.objects.bulk_update(services, list(DERIVED_FIELDS), batch_size=500)
     return len(services)
 
 
