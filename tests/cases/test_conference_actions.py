@@ -27,6 +27,7 @@ from tsunagari.cases.services import (
     confirm_confidentiality,
     hold_conference,
     overdue_actions,
+    record_conference_minutes,
 )
 from tsunagari.consultations.limits import working_calendar
 from tsunagari.events.models import DomainEvent, EventKind
@@ -170,3 +171,27 @@ def test_the_pages_add_show_and_complete_a_conference_action(
     assert done.status_code == 302
     action.refresh_from_db()
     assert action.status == "done"
+
+
+def test_the_conference_api_lists_the_actions_and_the_minutes_version(
+    held: Conference, personas: dict[str, Staff], client_for: Clients
+) -> None:
+    # given an action due in five working days and the minutes rewritten once
+    action = add(held, personas["coordinator"])
+    record_conference_minutes(personas["coordinator"], held.case_id, held.pk, "直した議事録",
+                              version=1)  # fmt: skip
+    client = client_for("coordinator")
+    # when the API lists the case's conferences, two working days after the due date
+    later = working_calendar().add_working_days(action.due_on, 2)
+    with clock.frozen(at(later)):
+        body = client.get(f"/api/cases/{held.case_id}/conferences").json()
+    # then the minutes are the current text at version 2, and the action is overdue
+    row = next(c for c in body if c["id"] == held.pk)
+    assert (row["minutes"], row["minutes_version"]) == ("直した議事録", 2)
+    assert row["actions"] == [{"id": action.pk, "title": "自宅を訪問する", "agency": "lsc-16",
+                               "due_on": action.due_on.isoformat(), "status": "open",
+                               "done_on": None, "overdue": True}]  # fmt: skip
+    # and on the due date itself it is not
+    with clock.frozen(at(action.due_on)):
+        body = client.get(f"/api/cases/{held.case_id}/conferences").json()
+    assert next(c for c in body if c["id"] == held.pk)["actions"][0]["overdue"] is False
