@@ -193,9 +193,15 @@ ids = [p.pk for p in Person.objects.filter(pk__in=list(linked))
        if allowed(staff, Action.VIEW_PERSONAL_DATA, p)][:300]
 kana = sorted(set(Person.objects.exclude(surname_kana="").order_by("pk")
               .values_list("surname_kana", flat=True)[:3000]))[::25]
+from importlib import import_module
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+# The site's own session store and the first backend that reads a member of
+# staff back (as a sign-in would record it), whatever the settings name.
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+first = Staff.objects.get(username=USERNAMES[0])
+backend = next(path for path in settings.AUTHENTICATION_BACKENDS
+               if getattr(load_backend(path), "get_user", lambda pk: None)(first.pk) is not None)
 sessions = {}
 for username in USERNAMES:
     user = Staff.objects.get(username=username)
@@ -203,7 +209,7 @@ for username in USERNAMES:
     for _ in range(USERS):
         s = SessionStore()
         s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[BACKEND_SESSION_KEY] = backend
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
         s.create()
         keys.append(s.session_key)
