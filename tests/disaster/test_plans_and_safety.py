@@ -3,6 +3,7 @@ area, safety checks in disaster mode, and the 6-1 indicators."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -45,6 +46,22 @@ def test_a_plan_needs_the_persons_agreement(
     with pytest.raises(services.DisasterError) as stale:
         services.record_plan(personas["disaster"], oyama.pk, plan_input(version=0))
     assert "version" in stale.value.errors
+
+
+@pytest.mark.parametrize(
+    ("on", "says"),
+    [("", "日付を入力"), ("tomorrow", "未来の日付"), ("1989-12-31", "1990年より前"),
+     ("1月10日", "2026-04-01 の形")],
+)  # fmt: skip
+def test_a_consent_date_must_have_been_given_already(
+    roster: dict[str, Any], personas: dict[str, Staff], on: str, says: str
+) -> None:
+    oyama = roster["people"]["oyama"]
+    if on == "tomorrow":
+        on = (clock.today() + timedelta(days=1)).isoformat()
+    with pytest.raises(services.DisasterError) as refused:
+        services.record_roster_consent(personas["disaster"], oyama.pk, ConsentStatus.AGREED, on)
+    assert says in refused.value.errors["on"]
 
 
 def test_a_made_plan_needs_a_helper_and_a_place(

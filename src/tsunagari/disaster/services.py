@@ -100,6 +100,8 @@ def mode_hours() -> int:
 
 
 _read = Reader(gettext)
+# Consents and plans recorded before this are a typing slip in the year.
+EARLIEST = date(1990, 1, 1)
 
 
 def _text(value: object, name: str, errors: dict[str, str], *, required: str = "",
@@ -108,15 +110,9 @@ def _text(value: object, name: str, errors: dict[str, str], *, required: str = "
 
 
 def _date(value: object, name: str, errors: dict[str, str]) -> date | None:
-    text = value.strip() if isinstance(value, str) else ""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        errors[name] = gettext("日付を 2026-04-01 の形で入力してください。")
-        return None
-    if day > clock.today():
-        errors[name] = gettext("今日より後の日付は記録できません。")
-    return day
+    """The day a consent or a plan was given: required, not in the future."""
+    return _read.past_date(value, name, errors, today=clock.today(), earliest=EARLIEST,
+                           required=gettext("日付を入力してください。"))  # fmt: skip
 
 
 def _person(person_id: object) -> Person:
