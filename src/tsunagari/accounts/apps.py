@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "職員・関係機関"
 
     def ready(self) -> None:
-        # The sign-in time that the session's absolute lifetime counts from.
-        from tsunagari.accounts import sessions  # noqa: F401
+        # The sign-in time that the session's absolute lifetime counts from,
+        # and what a member of staff is told when they sign in.
+        from tsunagari.accounts import notices, sessions  # noqa: F401
