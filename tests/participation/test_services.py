@@ -146,6 +146,22 @@ def test_it_moves_a_placement_to_settled_step_by_step(pward: dict[str, Any]) -> 
     assert placement.follow_ups.filter(done_on__isnull=True).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("on", "says"), [("4月1日", "2026-04-01 の形"), ("2999-01-01", "今日までの日")]
+)
+def test_a_move_is_dated_by_the_day_typed_and_refuses_what_is_no_past_day(
+    pward: dict[str, Any], on: str, says: str
+) -> None:
+    placement = _propose(pward)
+    with pytest.raises(ParticipationError) as err:
+        move_placement(pward["worker"], placement.pk, PlacementState.TRIAL, on=on)
+    assert says in err.value.errors["on"]
+    day = clock.today().isoformat()
+    assert move_placement(pward["worker"], placement.pk, PlacementState.TRIAL, on=day).trial_on
+    placement.refresh_from_db()
+    assert placement.trial_on is not None and placement.trial_on.isoformat() == day
+
+
 def test_it_stops_only_with_a_reason(pward: dict[str, Any]) -> None:
     placement = _propose(pward)
     with pytest.raises(ParticipationError) as err:

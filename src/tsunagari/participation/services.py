@@ -110,7 +110,8 @@ class OpportunityInput:
     capacity: int | None = None
 
 
-_text = Reader(gettext).text
+_read = Reader(gettext)
+_text = _read.text
 
 
 def _choices(values: object, allowed_: set[str], name: str, errors: dict[str, str]) -> list[str]:
@@ -322,17 +323,20 @@ def move_placement(
     placement_id: int,
     to: str,
     *,
-    on: date | None = None,
+    on: object = None,
     stop_reason: str = "",
     note: str = "",
     version: int | None = None,
 ) -> Placement:
-    """Move a placement on: trial visit, participating, settled (定着) or stopped with a reason."""
+    """Move a placement on: trial visit, participating, settled (定着) or stopped with a reason.
+
+    ``on`` is the day it happened (a date or ``YYYY-MM-DD``; nothing given: today).
+    """
     require_actor(actor, Action.WORK_PARTICIPATION)
     errors: dict[str, str] = {}
     note = _text(note, "note", errors, limit=NOTE_MAX)
     today = clock.today()
-    day = on or today
+    day = _read.date(on, "on", errors) or today
     if day > today:
         errors["on"] = gettext("日付は今日までの日を入力してください。")
     if to == PlacementState.STOPPED and stop_reason not in StopReason.values:

@@ -5,7 +5,6 @@ persons are shown only through the presenter."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -247,13 +246,6 @@ def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
     })  # fmt: skip
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip()) if value else None
-    except ValueError:
-        return date.max  # refused by the service with what to fix
-
-
 @login_required
 @require_POST
 def placement_move(request: HttpRequest, placement_id: int) -> HttpResponse:
@@ -266,7 +258,7 @@ def placement_move(request: HttpRequest, placement_id: int) -> HttpResponse:
             staff,
             item.pk,
             to,
-            on=_day(request.POST.get("on")),
+            on=request.POST.get("on", ""),
             stop_reason=request.POST.get("stop_reason", ""),
             note=request.POST.get("note", ""),
             version=_int(request.POST.get("version")),
