@@ -360,6 +360,13 @@ AUDIT_SEAL_GRACE_SECONDS = envint("AUDIT_SEAL_GRACE_SECONDS", 300, minimum=1)
 LOOKUP_PER_MINUTE = envint("LOOKUP_PER_MINUTE", 60, minimum=1)
 LOOKUP_PER_DAY = envint("LOOKUP_PER_DAY", 1500, minimum=1)
 
+# `tsunagari security_alerts` reports, over its window: an account with this
+# many failed sign-ins, this many across all accounts, a member of staff
+# refused this many times (accounts.alerts).
+ALERT_SIGN_IN_FAILURES = envint("ALERT_SIGN_IN_FAILURES", 5, minimum=1)
+ALERT_SIGN_IN_FAILURES_TOTAL = envint("ALERT_SIGN_IN_FAILURES_TOTAL", 30, minimum=1)
+ALERT_REFUSALS = envint("ALERT_REFUSALS", 10, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
