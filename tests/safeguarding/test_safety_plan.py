@@ -40,3 +40,19 @@ def test_it_refuses_a_plan_saved_over_a_newer_one(
     record_safety_plan(team, report.pk, SafetyPlanInput(measures="二", expected_version=1))
     with pytest.raises(SafeguardingError):
         record_safety_plan(team, report.pk, SafetyPlanInput(measures="古い版", expected_version=1))
+
+
+def test_the_review_day_is_optional_and_refused_when_no_date(
+    personas: dict[str, Staff],
+    ward: dict[str, Any],  # noqa: F811
+) -> None:
+    report = report_on(personas["consultant.self"], ward["mother"])
+    team = personas["safeguarding"]
+    with pytest.raises(SafeguardingError) as refused:
+        record_safety_plan(team, report.pk, SafetyPlanInput(measures="一", review_on="来月"))
+    assert "2026-04-01 の形" in refused.value.errors["review_on"]
+    plan = record_safety_plan(team, report.pk, SafetyPlanInput(measures="一", review_on=" "))
+    assert plan.review_on is None
+    plan = record_safety_plan(team, report.pk, SafetyPlanInput(
+        measures="一", review_on="2027-05-01", expected_version=plan.version))  # fmt: skip
+    assert plan.review_on is not None and plan.review_on.isoformat() == "2027-05-01"

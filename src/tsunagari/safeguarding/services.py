@@ -17,7 +17,6 @@ recorded; the ward's clocks stop there.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -78,7 +77,8 @@ class SafeguardingError(FieldErrors):
     """Input that cannot be saved; ``errors`` maps field -> what to fix."""
 
 
-_text = Reader(gettext).text
+_read = Reader(gettext)
+_text = _read.text
 
 
 def _team_link(report: Report, actor: Staff | None) -> None:
@@ -497,12 +497,7 @@ def record_safety_plan(actor: Staff, report_id: int, data: SafetyPlanInput) -> S
                      required=gettext("安全のための取り決めを入力してください。"))  # fmt: skip
     risks = _text(data.risks, "risks", errors, limit=SUMMARY_MAX)
     contacts = _text(data.contacts, "contacts", errors, limit=NOTE_MAX)
-    review: date | None = None
-    if str(data.review_on or "").strip():
-        try:
-            review = date.fromisoformat(str(data.review_on).strip())
-        except ValueError:
-            errors["review_on"] = gettext("見直し予定日は 2026-04-01 の形で入力してください。")
+    review = _read.date(data.review_on, "review_on", errors)
     if errors:
         raise SafeguardingError(errors)
     with transaction.atomic():
