@@ -68,3 +68,15 @@ def test_it_refuses_a_window_out_of_range(db: None) -> None:
 
     with pytest.raises(CommandError):
         call_command("security_alerts", "--minutes", "0")
+
+
+def test_it_reports_every_replayed_one_time_code(personas: dict[str, Staff]) -> None:
+    record(
+        None, AuditAction.SIGN_IN_FAILED, reason="確認コードの誤り", detail={"username": "admin"}
+    )
+    assert _run() == (0, "")
+    record(
+        None, AuditAction.SIGN_IN_FAILED, reason="確認コードの再使用", detail={"username": "admin"}
+    )
+    code, out = _run()
+    assert code == 1 and "1 replayed one-time codes for account 'admin'" in out

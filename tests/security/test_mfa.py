@@ -88,6 +88,9 @@ def test_a_code_is_accepted_once(personas: dict[str, Staff]) -> None:
     second = _password_only("admin")
     assert second.post(VERIFY, {"code": code}).status_code == 400
     assert second.get("/").status_code == 302
+    # and the audit log says it was a replay, not a mistyped code (ASVS 2.8.5)
+    event = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).latest("pk")
+    assert event.reason == "確認コードの再使用" and event.detail == {"username": "admin"}
 
 
 def test_repeated_wrong_codes_are_not_even_checked_for_a_while(personas: dict[str, Staff]) -> None:

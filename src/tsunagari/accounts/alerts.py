@@ -8,7 +8,9 @@ default 60) and reports, one line each:
 * wrong passwords across all accounts reaching ``ALERT_SIGN_IN_FAILURES_TOTAL``
   (default 30: someone trying many usernames);
 * a member of staff refused at least ``ALERT_REFUSALS`` times (default 10:
-  someone probing pages, records or the look-up limit they may not use).
+  someone probing pages, records or the look-up limit they may not use);
+* every replayed one-time code (a code seen over a shoulder or intercepted
+  and tried again: ASVS 2.8.5).
 
 It prints nothing and exits 0 when there is nothing to report, and prints the
 lines and exits 1 otherwise, so a timer (cron, a systemd timer with
@@ -38,6 +40,8 @@ class Alert:
             return f"{self.count} failed sign-ins (password or code) for account {self.who!r} in the last {minutes} min"
         if self.kind == "failures_total":
             return f"{self.count} failed sign-ins across all accounts in the last {minutes} min"
+        if self.kind == "replay":
+            return f"{self.count} replayed one-time codes for account {self.who!r} in the last {minutes} min"
         return f"{self.count} refusals for staff {self.who!r} in the last {minutes} min"
 
 
@@ -55,6 +59,11 @@ def security_alerts(minutes: int = 60, *, now: datetime | None = None) -> list[A
     total = sum(per_account.values())
     if total >= settings.ALERT_SIGN_IN_FAILURES_TOTAL:
         alerts.append(Alert("failures_total", "", total))
+    replays: dict[str, int] = {}
+    for detail in failures.filter(reason="確認コードの再使用").values_list("detail", flat=True):
+        name = str((detail or {}).get("username", "")) or "?"
+        replays[name] = replays.get(name, 0) + 1
+    alerts.extend(Alert("replay", name, n) for name, n in sorted(replays.items()))
     refusals = (
         AuditEvent.objects.filter(action=AuditAction.DENIED, at__gte=since)
         .values("actor_username")
