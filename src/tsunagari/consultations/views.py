@@ -441,7 +441,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.VIEW_PERSONAL_DATA)
     seen_at = clock.now()  # before the lists: an answer arriving meanwhile stays new
-    mine = worklists.my_consultations(staff)
+    mine = worklists.my_consultations(staff, related=("person",))
     waiting = worklists.waiting_for_my_agency(staff)
     overdue = worklists.overdue(staff)
     sent = worklists.sent_and_open(staff)

@@ -32,10 +32,15 @@ WAITING = [ReferralStatus.SENT, ReferralStatus.RECEIVED]
 RECENTLY_CLOSED_DAYS = 14
 
 
-def my_consultations(actor: Staff, limit: int = 50) -> list[Consultation]:
+def my_consultations(
+    actor: Staff, limit: int = 50, *, related: tuple[str, ...] = ("person", "agency", "received_by")
+) -> list[Consultation]:
+    """The actor's own consultations, newest first, with ``related`` read in
+    the same query (the worklist shows neither the agency nor the receiver:
+    50 staff rows, roles and all, read for nothing)."""
     return list(
         Consultation.objects.filter(received_by=actor, agency=actor.agency)
-        .select_related("person", "agency", "received_by")
+        .select_related(*related)
         .order_by("-updated", "-pk")[:limit]
     )
 
