@@ -74,7 +74,7 @@ def test_a_conference_action_appears_only_in_the_assigned_agencys_worklist(
     # and srs-01's worker (on the same team) does not
     assert agency_actions(personas["consultant.self"]) == []
     # and the conference's event names the agency and the due date
-    event = DomainEvent.objects.filter(kind=EventKind.CASE_CONFERENCE_HELD,
+    event = DomainEvent.objects.filter(kind=EventKind.CASE_CONFERENCE_ACTION_ADDED,
                                        data__action=action.pk).first()  # fmt: skip
     assert event is not None and event.data["agency"] == "lsc-16"
 
@@ -100,6 +100,11 @@ def test_a_conference_action_turns_overdue_on_the_working_day_calendar(
         assert agency_actions(personas["consultant.elderly"]) == []
     action.refresh_from_db()
     assert action.done_on == later and action.status == "done"
+    # and the case's record says so with its own event, not as a monitoring entry
+    done = DomainEvent.objects.filter(kind=EventKind.CASE_CONFERENCE_ACTION_DONE)
+    assert {e.data["conference_action"] for e in done} == {action.pk}
+    monitored = DomainEvent.objects.filter(kind=EventKind.CASE_MONITORED)
+    assert all(e.data.get("conference_action") != action.pk for e in monitored)
 
 
 def test_only_the_coordinator_assigns_and_only_the_agency_or_coordinator_completes(
@@ -188,6 +193,8 @@ def test_the_conference_api_lists_the_actions_and_the_minutes_version(
     # then the minutes are the current text at version 2, and the action is overdue
     row = next(c for c in body if c["id"] == held.pk)
     assert (row["minutes"], row["minutes_version"]) == ("直した議事録", 2)
+    minutes = DomainEvent.objects.filter(kind=EventKind.CASE_CONFERENCE_MINUTES)
+    assert {e.data["minutes_version"] for e in minutes if e.data["conference"] == held.pk} == {2}
     assert row["actions"] == [{"id": action.pk, "title": "自宅を訪問する", "agency": "lsc-16",
                                "due_on": action.due_on.isoformat(), "status": "open",
                                "done_on": None, "overdue": True}]  # fmt: skip

@@ -1269,8 +1269,7 @@ def record_conference_minutes(
             raise CaseError(exc.errors) from exc
         minutes = saved.minutes
         assert isinstance(minutes, ConferenceMinutes)
-        # Nearest named kind: the conference's record grew (a kind of its own is missing).
-        _events(EventKind.CASE_CONFERENCE_HELD, case, actor, conference=held.pk,
+        _events(EventKind.CASE_CONFERENCE_MINUTES, case, actor, conference=held.pk,
                 minutes_version=minutes.version)  # fmt: skip
         _audit(actor, AuditAction.CREATE if saved.created else AuditAction.UPDATE, case,
                "case conference minutes", conference=held.pk, version=minutes.version)  # fmt: skip
@@ -1316,7 +1315,7 @@ def add_conference_action(
             raise CaseError(errors)
         action = meetings.add_action(ConferenceAction, title=data.title, due_on=due,
                                      conference=held, agency=agency, added_by=actor)  # fmt: skip
-        _events(EventKind.CASE_CONFERENCE_HELD, case, actor, conference=held.pk,
+        _events(EventKind.CASE_CONFERENCE_ACTION_ADDED, case, actor, conference=held.pk,
                 action=action.pk, agency=agency.code, due_on=due.isoformat())  # fmt: skip
         _audit(actor, AuditAction.CREATE, case, "case conference action", conference=held.pk,
                conference_action=action.pk, agency=agency.code)  # fmt: skip
@@ -1343,8 +1342,8 @@ def complete_conference_action(actor: Staff, case_id: int, action_id: int) -> Co
         case = _open_for_work(actor, case_id)
         action = ConferenceAction.objects.select_for_update().get(pk=action.pk)
         if meetings.complete_action(action):
-            _events(EventKind.CASE_MONITORED, case, actor, conference_action=action.pk,
-                    progress=Progress.DONE, agency=action.agency.code)  # fmt: skip
+            _events(EventKind.CASE_CONFERENCE_ACTION_DONE, case, actor,
+                    conference_action=action.pk, agency=action.agency.code)  # fmt: skip
             _audit(actor, AuditAction.UPDATE, case, "case conference action done",
                    conference_action=action.pk)  # fmt: skip
     return action

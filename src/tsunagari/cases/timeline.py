@@ -48,6 +48,11 @@ def _label(e: DomainEvent) -> str:
     if e.kind == EventKind.CASE_CONFERENCE_HELD:
         return gettext("%(base)s（%(regime)s）") % {
             "base": base, "regime": regimes.get(data.get("regime", ""), "?")}  # fmt: skip
+    if e.kind == EventKind.CASE_CONFERENCE_MINUTES:
+        return gettext("%(base)s（第%(v)s版）") % {
+            "base": base,
+            "v": data.get("minutes_version", "?"),
+        }
     if e.kind == EventKind.CASE_MONITORED:
         return gettext("%(base)s（%(progress)s）") % {
             "base": base, "progress": dict(Progress.choices).get(data.get("progress", ""), "?")}  # fmt: skip

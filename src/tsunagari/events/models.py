@@ -202,6 +202,11 @@ class EventKind(models.TextChoices):
     ADVOCACY_STEP = "advocacy.step", _("権利擁護支援の手続き")
     # Cases: the lead worker (主担当) or an agency's worker was assigned.
     CASE_WORKER_ASSIGNED = "case.worker_assigned", _("事例の担当者の指定")
+    # A case conference's minutes were written or corrected (a new version).
+    CASE_CONFERENCE_MINUTES = "case.conference_minutes", _("事例の会議の議事録の記録")
+    # A case conference assigned an action to a team agency, or the action was done.
+    CASE_CONFERENCE_ACTION_ADDED = "case.conf_action_added", _("事例の会議で決めた行動の割り当て")
+    CASE_CONFERENCE_ACTION_DONE = "case.conf_action_done", _("事例の会議で決めた行動の完了")
     # Participation: a follow-up of a placement was recorded.
     PLACEMENT_FOLLOWED_UP = "participation.followed_up", _("参加先での様子の確認")
     # Safeguarding: the person a report concerns was identified in the registry.
