@@ -135,3 +135,28 @@ def test_production_accepts_verified_tls_or_a_database_on_this_machine(
 ) -> None:
     result = _production_settings(tmp_path, url)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_passes_djangos_deployment_check(tmp_path: Path) -> None:
+    # ASVS 1.14.4: `check --deploy` finds nothing to warn about in production mode
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "SSL_REDIRECT", "HSTS_SECONDS", "SECURE_COOKIES"}
+    }
+    env.update(
+        TSUNAGARI_DATA_DIR=str(tmp_path),
+        TSUNAGARI_MODE="production",
+        SECRET_KEY="a-long-random-production-secret-Zq8r!x0-kP3-mV7-tN2-bW9-yL4-hJ6",
+        ALLOWED_HOSTS="ward.example",
+        BEHIND_TLS_PROXY="1",
+        DJANGO_SETTINGS_MODULE="tsunagari.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
