@@ -13,7 +13,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tsunagari.lib.records import VersionedRecord
+from tsunagari.community.models import VersionedRecord
 
 
 class ActivityKind(models.TextChoices):

@@ -21,11 +21,11 @@ from django.utils.translation import gettext, gettext_lazy
 
 from tsunagari.accounts.policy import Action, require_actor
 from tsunagari.awareness.models import AGE_BANDS, Activity, ActivityKind, Theme
+from tsunagari.community.versioned import VersionedEdits
 from tsunagari.events.models import EventKind
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
 from tsunagari.lib.inputs import Reader
-from tsunagari.lib.versioned import VersionedEdits
 
 if TYPE_CHECKING:
     from tsunagari.accounts.models import Staff

@@ -16,7 +16,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsunagari.accounts.models import Staff
-from tsunagari.lib.records import VersionedRecord
+
+
+# Shared with awareness activities: staff create these records and correct
+# them later under an optimistic lock (``community.versioned``).
+class VersionedRecord(models.Model):
+    """When and by whom a record was made, when last saved, and its version."""
+
+    created = models.DateTimeField(_("登録日時"))
+    created_by = models.ForeignKey(
+        "accounts.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(_("更新日時"))
+    # Optimistic lock: a correction saved against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
 
 
 class ActivityKind(models.TextChoices):

@@ -32,12 +32,12 @@ from tsunagari.community.models import (
     Session,
     SessionStatus,
 )
+from tsunagari.community.versioned import VersionedEdits
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
 from tsunagari.lib.inputs import Reader
-from tsunagari.lib.versioned import VersionedEdits
 from tsunagari.resources.models import Location, Organization, Service, ServiceAtLocation
 
 if TYPE_CHECKING:

@@ -1,9 +1,12 @@
 """Records that staff create and later correct, with an optimistic lock.
 
+Kept in community (the first app to need it; awareness shares it) and not in
+``lib``, whose modules are engines without Django (tests/test_import_contract.py).
+
 A correction read at ``version`` is refused when someone saved the record
 since (the version moved on), so nothing one person typed is overwritten
-unseen by another. ``lib.records.VersionedRecord`` holds the four fields
-such a record keeps; :class:`VersionedEdits` is the create-and-correct pair of an
+unseen by another. ``community.models.VersionedRecord`` holds the four
+fields such a record keeps; :class:`VersionedEdits` is the create-and-correct pair of an
 app's actions, each writing the app's named event and the audit record with
 the facts that changed. The app's verb still checks the permission first:
 
@@ -26,10 +29,10 @@ from django.db import transaction
 
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
+from tsunagari.community.models import VersionedRecord
 from tsunagari.events.services import write_event
 from tsunagari.lib import clock
 from tsunagari.lib.errors import FieldErrors
-from tsunagari.lib.records import VersionedRecord
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
