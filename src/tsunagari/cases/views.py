@@ -64,7 +64,7 @@ from tsunagari.cases.sources import source_url, waiting_sources
 from tsunagari.cases.timeline import case_timeline
 from tsunagari.consent.models import Consent
 from tsunagari.consent.services import consenting_agencies, has_need_basis, may_see_household
-from tsunagari.lib.http import attempt, form_id, signed_in_staff
+from tsunagari.lib.http import attempt, form_id, said, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.presenter import PersonView, Purpose, present_people, present_person
 
@@ -277,7 +277,7 @@ def case_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def _act(request: HttpRequest, case_id: int, action: Any, done: str) -> HttpResponse:
     attempt(request, action, refused=CaseError, done=done,
-            say=lambda e: " ".join(e.errors.values()) if isinstance(e, CaseError) else str(e))  # fmt: skip
+            say=said)  # fmt: skip
     return redirect("cases:detail", case_id)
 
 

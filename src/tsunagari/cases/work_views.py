@@ -70,7 +70,7 @@ from tsunagari.cases.services import (
 from tsunagari.cases.templates_data import plan_templates
 from tsunagari.consultations.limits import working_calendar
 from tsunagari.lib import clock
-from tsunagari.lib.http import attempt, signed_in_staff
+from tsunagari.lib.http import attempt, said, signed_in_staff
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import PersonView, Purpose, present_people
 
@@ -99,10 +99,6 @@ def _open(
 def _name(views: dict[int, PersonView], pk: int) -> str:
     view = views.get(pk)
     return view.name if view is not None and view.level == "full" else gettext("（表示できない方）")
-
-
-def _say(exc: Exception) -> str:
-    return " ".join(exc.errors.values()) if isinstance(exc, CaseError) else str(exc)
 
 
 # ── assessment ──
@@ -292,7 +288,7 @@ def plan_agree(request: HttpRequest, case_id: int) -> HttpResponse:
                           conference=request.POST.get("conference", "")[:20],
                           person_agreed=request.POST.get("person_agreed") == "yes")  # fmt: skip
     attempt(request, lambda: agree_plan(staff, case_id, data), refused=CaseError,
-            done=gettext("支援プランの合意を記録しました。"), say=_say)  # fmt: skip
+            done=gettext("支援プランの合意を記録しました。"), say=said)  # fmt: skip
     return redirect("cases:plan", case_id)
 
 
@@ -304,7 +300,7 @@ def monitor(request: HttpRequest, case_id: int) -> HttpResponse:
                            progress=request.POST.get("progress", "")[:20],
                            note=request.POST.get("note", "")[:4000])  # fmt: skip
     attempt(request, lambda: record_monitoring(staff, case_id, data), refused=CaseError,
-            done=gettext("経過を記録しました。"), say=_say)  # fmt: skip
+            done=gettext("経過を記録しました。"), say=said)  # fmt: skip
     return redirect("cases:plan", case_id)
 
 
@@ -407,7 +403,7 @@ def conference_minutes(request: HttpRequest, case_id: int, conference_id: int) -
     except ConferenceMinutesConflict as exc:
         return _conference_page(request, case_id, conference_id, conflict=exc, status=409)
     except CaseError as exc:
-        messages.error(request, _say(exc))
+        messages.error(request, said(exc))
     else:
         messages.success(request, gettext("議事録を保存しました。"))
     return redirect("cases:conference", case_id, conference_id)
@@ -432,7 +428,7 @@ def conference_action_new(request: HttpRequest, case_id: int, conference_id: int
 def conference_action_done(request: HttpRequest, case_id: int, action_id: int) -> HttpResponse:
     staff = signed_in_staff(request)
     attempt(request, lambda: complete_conference_action(staff, case_id, action_id),
-            refused=CaseError, done=gettext("行動を完了にしました。"), say=_say)  # fmt: skip
+            refused=CaseError, done=gettext("行動を完了にしました。"), say=said)  # fmt: skip
     held = (ConferenceAction.objects.filter(pk=action_id, conference__case_id=case_id)
             .values_list("conference_id", flat=True).first())  # fmt: skip
     if held is None:

@@ -50,7 +50,7 @@ from tsunagari.consent.services import (
     withdraw_consent,
     withdraw_member_consent,
 )
-from tsunagari.lib.http import attempt, form_id, safe_next, signed_in_staff
+from tsunagari.lib.http import attempt, form_id, safe_next, said, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.models import Person
 from tsunagari.people.presenter import (
@@ -181,12 +181,8 @@ def _end(
     request: HttpRequest, end: Callable[[], object], done: str, back: str | None = None
 ) -> HttpResponse:
     """Run one short action (end, confirm, reject, seen) and go back with its outcome."""
-    attempt(request, end, refused=ConsentError, done=done, say=_said)
+    attempt(request, end, refused=ConsentError, done=done, say=said)
     return redirect(back or _back(request, None))
-
-
-def _said(exc: Exception) -> str:
-    return " ".join(exc.errors.values()) if isinstance(exc, ConsentError) else str(exc)
 
 
 @login_required

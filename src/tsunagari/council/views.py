@@ -28,7 +28,7 @@ from tsunagari.council.models import (
     Organisation,
     Sector,
 )
-from tsunagari.lib.http import attempt, safe_next, signed_in_staff
+from tsunagari.lib.http import attempt, download, safe_next, signed_in_staff
 from tsunagari.surveys.models import Survey
 
 
@@ -309,15 +309,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     if not doc.file:
         raise Http404
     record_request(request, AuditAction.VIEW, obj=doc)
-    response = FileResponse(
-        doc.file.open("rb"),
-        as_attachment=True,
-        filename=doc.original_name,
-        content_type=doc.content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(doc.file.open("rb"), filename=doc.original_name, content_type=doc.content_type)
 
 
 @login_required
