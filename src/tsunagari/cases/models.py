@@ -20,6 +20,7 @@ from tsunagari.accounts.models import Agency, Staff
 from tsunagari.consent.models import Consent, SupportMeeting
 from tsunagari.consultations.models import Need
 from tsunagari.meetings.models import ActionItemBase, MeetingBase, MinutesBase
+from tsunagari.people.display import QuickChoiceDisplay
 from tsunagari.people.models import Person
 
 
@@ -98,7 +99,7 @@ class SourceKind(models.TextChoices):
     CANDIDATE = "candidate", _("早期把握の候補")
 
 
-class Case(models.Model):
+class Case(QuickChoiceDisplay, models.Model):
     need = models.OneToOneField(
         Need, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
     )

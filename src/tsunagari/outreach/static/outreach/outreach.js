@@ -260,24 +260,9 @@
 
   var COLOURS = ["#6b6b6b", "#b78f00", "#0031d8", "#197a4b", "#1a7f37", "#4d4d4d", "#a0a0a0"];
 
+  // The team chart: js/stacked_bars.js (loaded by the team page) draws it.
   function drawChart(holder) {
-    var source = document.getElementById(holder.getAttribute("data-chart"));
-    if (!source || typeof window.Plotly === "undefined") { return; }
-    var chart = JSON.parse(source.textContent);
-    var traces = chart.series.map(function (s, i) {
-      return { type: "bar", name: s.name, x: chart.categories, y: s.values,
-               marker: { color: COLOURS[i % COLOURS.length] },
-               hovertemplate: "%{x}: %{y}<extra>" + s.name + "</extra>" };
-    });
-    window.Plotly.newPlot(holder, traces, {
-      barmode: "stack",
-      yaxis: { title: { text: chart.axis }, rangemode: "tozero", automargin: true },
-      xaxis: { type: "category", automargin: true },
-      legend: { orientation: "h", y: -0.25 },
-      margin: { t: 16, r: 16, b: 48, l: 56 }, height: 360,
-      font: { family: "Noto Sans JP, Hiragino Sans, Yu Gothic UI, Meiryo, sans-serif" }
-    }, { displayModeBar: false, responsive: true });
-    holder.setAttribute("data-drawn", "true");
+    if (window.TsunagariCharts) { window.TsunagariCharts.stackedBars(holder, COLOURS, 360); }
   }
 
   document.addEventListener("submit", onSubmit);
