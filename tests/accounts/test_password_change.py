@@ -149,3 +149,15 @@ def test_staff_without_a_role_may_change_their_own_password(personas: dict[str, 
     # the password is the person's own, whatever they may do in the application
     client = _signed_in("outsider")
     assert client.get(URL).status_code == 200
+
+
+def test_every_staff_page_links_to_the_password_sessions_and_authenticator_pages(
+    personas: dict[str, Staff],
+) -> None:
+    # given a signed-in member of staff on their home page
+    html = _signed_in().get("/").content.decode()
+    # then the header leads to their own account's pages
+    for name in ("accounts:password_change", "accounts:sessions", "accounts:mfa_setup"):
+        assert f'href="{reverse(name)}"' in html
+    # and a visitor who is not signed in sees none of them
+    assert 'href="/password/"' not in Client().get("/signin/").content.decode()

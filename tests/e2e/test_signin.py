@@ -21,6 +21,16 @@ def test_it_tells_a_person_who_mistypes_what_to_do(page: Any, personas: Any) -> 
     assert page.get_by_role("alert").inner_text().startswith("ユーザー名またはパスワードが違います")
 
 
+def test_the_password_typed_can_be_shown_before_signing_in(page: Any, personas: Any) -> None:
+    page.goto("/signin/")
+    page.get_by_label("パスワード").fill("typed-on-a-phone")
+    # the button is there only when the script runs, and shows what was typed
+    page.get_by_role("button", name="パスワードを表示").click()
+    expect(page.get_by_label("パスワード")).to_have_attribute("type", "text")
+    page.get_by_role("button", name="パスワードを隠す").click()
+    expect(page.get_by_label("パスワード")).to_have_attribute("type", "password")
+
+
 def test_it_switches_to_english_from_the_header(page: Any, sign_in: Any) -> None:
     sign_in(page, "planner")
     # choosing a language submits the form and reloads the page
