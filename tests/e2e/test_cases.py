@@ -2,7 +2,9 @@
 they picked up, under a 支援会議 decision; records an assessment in the
 mother's own words; drafts the support plan, records the case conference and
 agrees the plan at it. A member agency's worker first meets the confidentiality
-step, and sees the case only after confirming. axe runs on every page."""
+step, and sees the case only after confirming. The coordinator then records the
+monitoring of the plan's action and closes the case with a handover. axe runs
+on every page."""
 
 from __future__ import annotations
 
@@ -184,5 +186,24 @@ def test_a_coordinator_opens_assesses_and_agrees_a_plan_and_a_member_confirms_fi
             assert axe_check(phone) == [], f"{url} at phone width"
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= 390 + 1, f"{url} scrolls sideways ({width} px)"
+    # the coordinator records how the plan's action went, then closes the case
+    # with a reason and hands it over to the agency that carries on
+    page.goto(f"{case_url}plan/")
+    page.locator(".plan-action").first.get_by_label("進み具合").select_option(index=0)
+    page.locator(".plan-action").first.get_by_label("経過").fill("週1回の訪問を始めた。")
+    page.locator(".plan-action").first.get_by_role("button", name="経過を記録する").click()
+    page.get_by_text("経過を記録しました。").wait_for()
+    assert "週1回の訪問を始めた。" in page.locator(".plan-action").first.inner_text()
+    assert axe_check(page) == [], page.url
+    page.goto(case_url)
+    page.get_by_label("終結", exact=True).check()
+    page.get_by_label("理由", exact=True).select_option("handed_over")
+    page.get_by_label("引き継ぐ機関").select_option(label="長寿サポートセンター北砂")
+    page.get_by_label("引き継ぎの内容").fill("母の介護サービスの調整を引き継ぐ。")
+    page.get_by_role("button", name="記録する", exact=True).click()
+    page.get_by_role("button", name="再開する").wait_for()
+    ended = page.locator("main").inner_text()
+    assert "他の機関に引き継いだ" in ended and "母の介護サービスの調整を引き継ぐ。" in ended
+    assert axe_check(page) == [], page.url
     for window in (page, member, phone):
         window.context.close()
