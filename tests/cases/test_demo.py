@@ -108,6 +108,11 @@ def test_it_opens_a_year_of_cases_over_every_stage_each_on_a_valid_basis(summary
     }
     least = settings.SMALL_CELL_MIN
     assert sum(c.state == CaseState.CLOSED for c in cases) >= least
+    # and among them the patterns the programme meets: a young carer and a double carer
+    summaries = " ".join(
+        Assessment.objects.filter(case__in=cases).values_list("summary", flat=True)
+    )
+    assert "ヤングケアラー" in summaries and "子育てと親の介護" in summaries
     # each on a basis in force when it was opened, recorded before it
     for case in cases:
         assert case.need is not None and case.need.picked_up_at is not None
