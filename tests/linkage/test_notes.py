@@ -209,3 +209,39 @@ def test_an_age_taken_on_the_runs_date_does_not_fit_and_keeps_the_note_apart(
     monkeypatch.setattr(normalise, "AGE_AS_WRITTEN", False)
     person = _link(tmp_path, *AGE_AS_WRITTEN)
     assert person["minsei", "M9"] != person["registry", "R9"]
+
+
+# -- a given name written by ear ---------------------------------------------
+
+#: 宮崎 弘 (ヒロシ); a consultation log wrote 宮崎 浩 without a reading. 浩 is
+#: read ヒロシ by the run's other records. Twins 高橋 蓮 and 高橋 湊 (ミナト)
+#: share everything else; the log has 蓮 without a reading, usually レン.
+BY_EAR = (
+    [
+        ["R10", "3000000010", "H17", "宮崎 弘", "ミヤザキ ヒロシ", "1943-03-12", "1", "江東区東砂8-20-9-205"],
+        ["W7", "2000000007", "H06", "佐藤 浩", "サトウ ヒロシ", "1950-01-01", "1", "江東区塩浜2-2-2"],
+        ["W8", "2000000008", "H07", "池田 浩", "イケダ ヒロシ", "1961-03-03", "1", "江東区塩浜2-3-3"],
+        ["T1", "3000000011", "H18", "高橋 蓮", "タカハシ レン", "2015-05-05", "1", "江東区北砂3-12-5"],
+        ["T2", "3000000012", "H18", "高橋 湊", "タカハシ ミナト", "2015-05-05", "1", "江東区北砂3-12-5"],
+    ],
+    [
+        ["M10", "宮崎浩", "", "1943/3/12", "男", "東砂8-20-9-205", ""],
+        ["M11", "高橋 蓮", "", "2015/5/5", "男", "北砂3-12-5", ""],
+    ],
+)  # fmt: skip
+
+
+def test_a_given_name_written_by_ear_is_weighed_not_vetoed(tmp_path: Path) -> None:
+    person = _link(tmp_path, *BY_EAR)
+    assert person["minsei", "M10"] == person["registry", "R10"]
+    # twins' names do not sound the same: the log is 蓮's, never 湊's
+    assert person["registry", "T1"] != person["registry", "T2"]
+    assert person["minsei", "M11"] != person["registry", "T2"]
+
+
+def test_without_the_reading_by_ear_the_given_names_veto(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(model, "HOMOPHONE_RULE", False)
+    person = _link(tmp_path, *BY_EAR)
+    assert person["minsei", "M10"] != person["registry", "R10"]

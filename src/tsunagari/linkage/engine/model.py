@@ -506,6 +506,51 @@ def _near(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+#: Whether a given name in other kanji whose usual reading is the other
+#: record's reading is left to the model rather than vetoed (switched off only
+#: to measure the rule).
+HOMOPHONE_RULE = True
+
+
+def _same_reading_by_ear(
+    records: pd.DataFrame,
+    left: np.ndarray[Any, Any],
+    right: np.ndarray[Any, Any],
+    conflict: np.ndarray[Any, np.dtype[np.bool_]],
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Given names in two kanji, one without a reading, that sound the same.
+
+    A name taken over the telephone or from a neighbour is written by ear:
+    浩 for 弘, both ヒロシ. When one record has no reading, its kanji's usual
+    reading in this run (the reading the records that give both most often
+    give it) is compared with the other record's reading. Twins' names do not
+    sound the same.
+    """
+    result: np.ndarray[Any, np.dtype[np.bool_]] = np.zeros(len(left), dtype=bool)
+    rows = np.flatnonzero(conflict)
+    if len(rows) == 0:
+        return result
+    kanji = records["giv_kanji"].to_numpy(dtype=object, na_value=None)
+    kana = records["giv_kana"].to_numpy(dtype=object, na_value=None)
+    a, b = left[rows], right[rows]
+    one_missing = (kana[a] == None) ^ (kana[b] == None)  # noqa: E711
+    both_kanji = (kanji[a] != None) & (kanji[b] != None)  # noqa: E711
+    pick = one_missing & both_kanji
+    if not pick.any():
+        return result
+    known = records[["giv_kanji", "giv_kana"]].dropna()
+    counts = known.groupby(["giv_kanji", "giv_kana"], observed=True).size().reset_index(name="n")
+    usual = counts.sort_values("n", ascending=False).drop_duplicates("giv_kanji")
+    reading = dict(zip(usual["giv_kanji"], usual["giv_kana"], strict=True))
+    rows, a, b = rows[pick], a[pick], b[pick]
+    heard = [
+        reading.get(kanji[x]) == kana[y] if kana[x] is None else reading.get(kanji[y]) == kana[x]
+        for x, y in zip(a.tolist(), b.tolist(), strict=True)
+    ]
+    result[rows[np.array(heard, dtype=bool)]] = True
+    return result
+
+
 def identity_conflicts(
     records: pd.DataFrame, left: np.ndarray[Any, Any], right: np.ndarray[Any, Any]
 ) -> np.ndarray[Any, np.dtype[np.bool_]]:
@@ -587,6 +632,9 @@ def identity_conflicts(
             for a, b in zip(gn_l.take(picks).to_pylist(), gn_r.take(picks).to_pylist(), strict=True)
         ]
         given_conflict[check[np.array(near, dtype=bool)]] = False
+
+    if HOMOPHONE_RULE:
+        given_conflict &= ~_same_reading_by_ear(records, left, right, given_conflict)
 
     d_l, d_r = sides("dob")
     days_l = pc.cast(pc.strptime(d_l, format="%Y-%m-%d", unit="s", error_is_null=True), pa.int64())
