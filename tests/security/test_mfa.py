@@ -178,3 +178,56 @@ def test_production_requires_a_second_factor_for_administrators_and_supervisors(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "administrator,supervisor"]
+
+
+def _device_queries(client: Client, url: str = "/") -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return sum("otp_totp_totpdevice" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_staff_without_an_authenticator_are_asked_about_it_once_per_sign_in(
+    personas: dict[str, Staff],
+) -> None:
+    client = _password_only("consultant.elderly")
+    assert _device_queries(client) == 1
+    # the rest of the sign-in costs no device query
+    assert _device_queries(client) == 0
+    assert _device_queries(client, "/consultations/") == 0
+    # a new sign-in asks again
+    again = _password_only("consultant.elderly")
+    assert _device_queries(again) == 1
+
+
+def test_a_device_confirmed_elsewhere_is_asked_for_from_the_next_sign_in(
+    personas: dict[str, Staff],
+) -> None:
+    client = _password_only("supervisor.elderly")
+    assert client.get("/").status_code == 200  # no device yet: nothing holds them
+    # set up in another browser (or after an administrator's reset, a new phone)
+    _device(personas, "supervisor.elderly")
+    # another browser's sign-in asks for the code
+    assert _password_only("supervisor.elderly").get("/")["Location"] == VERIFY
+    # and so does signing in again in this one, although its session was kept
+    signed = client.post("/signin/", {"username": "supervisor.elderly", "password": DEMO_PASSWORD})
+    assert signed.status_code == 302
+    assert client.get("/")["Location"] == VERIFY
+
+
+def test_setting_up_a_device_in_this_session_forgets_that_there_was_none(
+    personas: dict[str, Staff], mfa_required: Any
+) -> None:
+    from tsunagari.accounts.mfa import NO_DEVICE_KEY
+
+    client = _password_only("admin")
+    assert client.get("/")["Location"] == SETUP
+    assert NO_DEVICE_KEY in client.session
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=personas["admin"], confirmed=False)
+    code = f"{_totp_at(device, int(time.time())):06d}"
+    assert client.post(SETUP, {"code": code}).status_code == 302
+    assert NO_DEVICE_KEY not in client.session
+    assert client.get("/").status_code == 200

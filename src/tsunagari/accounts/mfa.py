@@ -49,10 +49,49 @@ from tsunagari.lib.http import safe_next, signed_in_staff
 DEVICE_NAME = "authenticator"
 #: Paths an unverified session may still reach (besides the code and set-up pages).
 _OPEN_PREFIXES = ("/signout/", "/i18n/", "/static/")
+#: Session key: this sign-in found no confirmed device (its value names the sign-in).
+NO_DEVICE_KEY = "mfa_no_device"
 
 
 def confirmed_device(staff: Staff) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=staff, confirmed=True).first()
+
+
+def _sign_in_mark(staff: Staff) -> str:
+    """Names one sign-in: ``last_login`` is renewed at each, so a mark left by an
+    earlier sign-in in the same browser session no longer matches."""
+    return str(staff.last_login)
+
+
+def known_without_device(request: HttpRequest, staff: Staff) -> bool:
+    """True when this sign-in has already found that ``staff`` has no confirmed device.
+
+    Most staff never set one up; asking the database on each of their requests
+    would cost a query per page for nothing. The answer is kept in the session
+    for the rest of the sign-in: a device confirmed in this session clears it
+    (:func:`setup`); one confirmed elsewhere (another browser) is asked for from
+    the next sign-in on, as the mark no longer matches there.
+    """
+    session = getattr(request, "session", None)
+    return session is not None and session.get(NO_DEVICE_KEY) == _sign_in_mark(staff)
+
+
+def has_device(request: HttpRequest, staff: Staff) -> bool:
+    """Whether ``staff`` has a confirmed device, asked once per sign-in while they have none."""
+    if known_without_device(request, staff):
+        return False
+    if confirmed_device(staff) is not None:
+        return True
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[NO_DEVICE_KEY] = _sign_in_mark(staff)
+    return False
+
+
+def forget_no_device(request: HttpRequest) -> None:
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(NO_DEVICE_KEY, None)
 
 
 def needs_device(staff: Staff) -> bool:
@@ -80,7 +119,7 @@ class SecondFactorMiddleware:
         verify, setup = reverse("accounts:mfa_verify"), reverse("accounts:mfa_setup")
         if path in (verify, setup) or path.startswith(_OPEN_PREFIXES):
             return None
-        if confirmed_device(user) is not None:
+        if has_device(request, user):
             target = verify
         elif needs_device(user):
             target = setup
@@ -201,6 +240,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         if allowed and device.verify_token(_clean_code(form.cleaned_data["code"])):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            forget_no_device(request)
             otp_login(request, device)
             request.session.cycle_key()
             record(staff, AuditAction.UPDATE, object_type="accounts.staff", object_id=staff.pk,
