@@ -467,8 +467,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
          "people": {v.id: v for v in views},
          "can_work": Action.WORK_CONSULTATIONS in actions_for(staff),
          # The header badge counts since this visit, just recorded: no need
-         # to read it back (accounts.context.navigation would).
-         "waiting_badge": SimpleLazyObject(lambda: waiting_for(staff, seen_at))},
+         # to read it back (accounts.context.navigation would). Its unseen
+         # withdrawals are one COUNT, made once for this request.
+         "waiting_badge": SimpleLazyObject(lambda: waiting_for(staff, seen_at, request=request))},
     )  # fmt: skip
 
 
