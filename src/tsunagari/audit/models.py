@@ -73,7 +73,10 @@ class AuditEvent(models.Model):
             # The sealer's and verify's "what is still unsealed" stays small and fast.
             models.Index(
                 fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_unsealed"
-            )
+            ),
+            # One member of staff's events since a moment: the look-up limit
+            # (people.lookup) counts their searches of the day on every look-up.
+            models.Index(fields=["actor_id", "at"], name="audit_event_actor_at"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,39 @@
+"""The look-up limit counts one member of staff's searches of the day on
+every look-up: an index on (actor, time) keeps that a short range read
+however long the audit log grows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tsunagari.accounts.models import Staff
+from tsunagari.audit.models import AuditEvent
+from tsunagari.people.lookup import SEARCH_EVENT, check_rate
+
+pytestmark = pytest.mark.django_db
+INDEX = "audit_event_actor_at"
+
+
+def test_the_audit_log_has_an_index_on_actor_and_time() -> None:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
+    assert found[INDEX]["index"]
+    assert found[INDEX]["columns"] == ["actor_id", "at"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_look_up_limit_reads_through_it(personas: dict[str, Staff]) -> None:
+    from tsunagari.people.lookup import parse_query
+
+    staff = personas["consultant.elderly"]
+    with CaptureQueriesContext(connection) as ctx:
+        check_rate(staff, parse_query("ヤマダ"), purpose="consultation")
+    counting = [q["sql"] for q in ctx.captured_queries if "audit_auditevent" in q["sql"]]
+    assert counting, "the limit reads the audit log"
+    with connection.cursor() as cursor:
+        plan: Any = cursor.execute(f"EXPLAIN QUERY PLAN {counting[0]}").fetchall()
+    assert any(INDEX in str(row) for row in plan), (SEARCH_EVENT, plan)
