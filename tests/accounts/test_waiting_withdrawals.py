@@ -108,3 +108,13 @@ def test_it_counts_with_one_query_once_per_request(personas: dict[str, Staff]) -
     # another request counts afresh
     _withdrawal(9, recorded="lsc-16", withdrawn="srs-01")
     assert waiting_for(kitasuna, None, request=RequestFactory().get("/")).withdrawals == 6
+
+
+def test_the_badge_counts_without_loading_the_withdrawals(personas: dict[str, Staff]) -> None:
+    kitasuna = personas["consultant.elderly"]
+    for i in range(3):
+        _withdrawal(i, recorded="lsc-16", withdrawn="srs-01")
+    with CaptureQueriesContext(connection) as ctx:
+        assert waiting_for(kitasuna, None).withdrawals == 3
+    consents = [q["sql"] for q in ctx.captured_queries if "consent_consent" in q["sql"]]
+    assert len(consents) == 1 and "COUNT(" in consents[0], consents

@@ -5,12 +5,15 @@ in bench/load_pages.py.
 
 Each test counts a page with a few rows, adds many more, and counts again.
 The pinned maxima are today's counts on this small ward (the session, the
-staff member, the second-factor check, the header badge, the lists, the
-presenter, the audit event).
+staff member, the header badge, the lists, the presenter, the audit event)
+for a page after the sign-in's first: whether the staff member has an
+authenticator is asked once per sign-in, whether this is the demo ward once
+per process, and neither is counted here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,11 +34,11 @@ from tsunagari.consultations.services import save_consultation, send_referral
 from tsunagari.people.models import AgencyLink, LinkBasis, Person
 
 # Today's counts (see the module docstring); raise one only with a reason.
-WORKLIST_MAX = 24
-HOME_CONSULTANT_MAX = 10
-HOME_OUTREACH_MAX = 21
-LOOKUP_MAX = 17
-API_CONSULTATIONS_MAX = 10
+WORKLIST_MAX = 20
+HOME_CONSULTANT_MAX = 7
+HOME_OUTREACH_MAX = 17
+LOOKUP_MAX = 15
+API_CONSULTATIONS_MAX = 8
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +46,23 @@ def _no_session_renewal(settings: Any) -> None:
     """A session is written when its expiry has run down by a minute: on a
     busy machine a test can take that long, and the write would be counted."""
     settings.SESSION_EXTEND_AFTER = settings.SESSION_COOKIE_AGE // 2
+
+
+@pytest.fixture
+def client_for(client_for: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Signed-in clients past their sign-in's first request, which alone asks
+    whether they have an authenticator (and notes the answer in the session),
+    and a process that has asked whether this is the demo ward: what every
+    later page costs is what is counted here."""
+    from tsunagari.demo.context import demo_ward_loaded
+
+    def make(username: str) -> Any:
+        client = client_for(username)
+        assert client.get("/api/me").status_code == 200
+        demo_ward_loaded()
+        return client
+
+    return make
 
 
 def _queries(client: Any, url: str) -> int:
