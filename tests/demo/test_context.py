@@ -69,3 +69,17 @@ def test_a_demo_loaded_by_another_process_shows_after_a_while(
     assert NOTICE not in _page(client)[0]  # this process still trusts what it found
     monkeypatch.setattr(context, "RECHECK_SECONDS", 0.0)
     assert NOTICE in _page(client)[0]
+
+
+@pytest.mark.django_db
+def test_a_mark_rolled_back_is_forgotten(client_for: Callable[[str], Client]) -> None:
+    from django.db import transaction
+
+    client = client_for("consultant.self")
+    with transaction.atomic():
+        DemoWard.objects.create(people=100, seed=1)
+        assert context.demo_ward_loaded()
+        transaction.set_rollback(True)
+    html, asked = _page(client)
+    assert NOTICE not in html and asked == 1
+    assert _page(client)[1] == 0

@@ -3,7 +3,8 @@
 The answer is asked of the database once per process and then kept, so the
 pages cost no query for it. It changes only when ``tsunagari demo`` loads
 the ward (or a test creates the mark): a change made in this process clears
-it at once (the signals below); one made by another process (the demo loaded
+it at once (the signals below), and again when the transaction that made it
+ends, committed or rolled back; one made by another process (the demo loaded
 while the server runs) is seen within :data:`RECHECK_SECONDS`.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
@@ -21,12 +23,27 @@ from tsunagari.demo.models import DemoWard, is_demo_ward
 RECHECK_SECONDS = 300.0
 
 _known: tuple[float, bool] | None = None
+# The transaction (its open atomic blocks) in which this process last wrote the
+# mark: until it ends, what is known holds only inside it.
+_written_in: tuple[str, list[object]] | None = None
 
 
-def forget(**_kwargs: Any) -> None:
+def forget(using: str | None = None, **_kwargs: Any) -> None:
     """Ask the database again at the next page (the demo mark was written or removed)."""
-    global _known
+    global _known, _written_in
     _known = None
+    alias = using or DEFAULT_DB_ALIAS
+    blocks = connections[alias].atomic_blocks
+    _written_in = (alias, list(blocks)) if blocks else None
+
+
+def _write_ended() -> bool:
+    """True when the transaction that last wrote the mark has ended (or is not this thread's)."""
+    if _written_in is None:
+        return False
+    alias, then = _written_in
+    now = connections[alias].atomic_blocks
+    return len(now) < len(then) or any(a is not b for a, b in zip(now, then, strict=False))
 
 
 post_save.connect(forget, sender=DemoWard, dispatch_uid="tsunagari.demo.context.saved")
@@ -35,7 +52,9 @@ post_delete.connect(forget, sender=DemoWard, dispatch_uid="tsunagari.demo.contex
 
 def demo_ward_loaded() -> bool:
     """``is_demo_ward()``, asked at most once per :data:`RECHECK_SECONDS` per process."""
-    global _known
+    global _known, _written_in
+    if _write_ended():
+        _known, _written_in = None, None
     now = time.monotonic()
     if _known is None or now - _known[0] > RECHECK_SECONDS:
         _known = (now, is_demo_ward())
