@@ -83,3 +83,14 @@ def test_a_mark_rolled_back_is_forgotten(client_for: Callable[[str], Client]) ->
     html, asked = _page(client)
     assert NOTICE not in html and asked == 1
     assert _page(client)[1] == 0
+
+
+@pytest.mark.django_db
+def test_the_loaded_demo_ward_says_sample_data_on_every_page(
+    demo_ward: str, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("consultant.self")
+    html, _asked = _page(client)
+    assert NOTICE in html
+    html, asked = _page(client)
+    assert NOTICE in html and asked == 0
