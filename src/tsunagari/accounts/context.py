@@ -83,4 +83,4 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     # Counted only when a template shows the badge (not for htmx partials);
     # a page that has counted already (the home page) passes its own counts.
-    return {"nav_items": items, "waiting_badge": SimpleLazyObject(lambda: badge_for(user))}
+    return {"nav_items": items, "waiting_badge": SimpleLazyObject(lambda: badge_for(user, request))}
