@@ -94,3 +94,22 @@ def client_for(personas: dict[str, Staff]) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def counted_client(client_for: Callable[[str], Client], settings: Any) -> Callable[[str], Client]:
+    """Signed-in clients whose next pages cost what every later page costs
+    (see ``tests/page_queries.py``): past the sign-in's first request, in a
+    process that has asked whether this is the demo ward, with no session
+    renewal due during the test."""
+    from tsunagari.demo.context import demo_ward_loaded
+
+    settings.SESSION_EXTEND_AFTER = settings.SESSION_COOKIE_AGE // 2
+
+    def make(username: str) -> Client:
+        client = client_for(username)
+        assert client.get("/api/me").status_code == 200
+        demo_ward_loaded()
+        return client
+
+    return make

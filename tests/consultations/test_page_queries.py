@@ -13,14 +13,10 @@ per process, and neither is counted here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from tests.consultations.conftest import intake
+from tests.page_queries import queries
 from tests.people.conftest import make_person
 from tsunagari.accounts.models import Agency, Staff
 from tsunagari.consultations.models import (
@@ -39,37 +35,6 @@ HOME_CONSULTANT_MAX = 7
 HOME_OUTREACH_MAX = 17
 LOOKUP_MAX = 15
 API_CONSULTATIONS_MAX = 8
-
-
-@pytest.fixture(autouse=True)
-def _no_session_renewal(settings: Any) -> None:
-    """A session is written when its expiry has run down by a minute: on a
-    busy machine a test can take that long, and the write would be counted."""
-    settings.SESSION_EXTEND_AFTER = settings.SESSION_COOKIE_AGE // 2
-
-
-@pytest.fixture
-def client_for(client_for: Callable[[str], Any]) -> Callable[[str], Any]:
-    """Signed-in clients past their sign-in's first request, which alone asks
-    whether they have an authenticator (and notes the answer in the session),
-    and a process that has asked whether this is the demo ward: what every
-    later page costs is what is counted here."""
-    from tsunagari.demo.context import demo_ward_loaded
-
-    def make(username: str) -> Any:
-        client = client_for(username)
-        assert client.get("/api/me").status_code == 200
-        demo_ward_loaded()
-        return client
-
-    return make
-
-
-def _queries(client: Any, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 def _linked_person(i: int, agency: str = "lsc-16") -> Person:
@@ -108,33 +73,33 @@ def _needs(base: Consultation, staff: Staff, n: int) -> None:
 
 
 def test_the_worklist_costs_the_same_queries_for_many_rows(
-    client_for: Any, personas: dict[str, Staff], consent: Any, consultation: Consultation
+    counted_client: Any, personas: dict[str, Staff], consent: Any, consultation: Consultation
 ) -> None:
     # given a consultant with a few consultations and a sent referral
     staff = personas["consultant.elderly"]
     _consultations(staff, 2)
     referral = send_referral(staff, consultation.pk, to_agency="srs-01", summary="家計の相談")
-    client = client_for("consultant.elderly")
+    client = counted_client("consultant.elderly")
     client.get("/consultations/")  # the visit row exists from here on
-    few = _queries(client, "/consultations/")
+    few = queries(client, "/consultations/")
     # when many more consultations and referrals are listed
     _consultations(staff, 12)
     _referrals(referral, 12)
     body = client.get("/consultations/").content.decode()
     assert body.count("/consultations/referrals/") >= 13
     # then the page costs no more queries, and no more than today
-    assert _queries(client, "/consultations/") == few
+    assert queries(client, "/consultations/") == few
     assert few <= WORKLIST_MAX
 
 
 def test_the_worklist_labels_every_row_as_before(
-    client_for: Any, personas: dict[str, Staff], consent: Any, consultation: Consultation
+    counted_client: Any, personas: dict[str, Staff], consent: Any, consultation: Consultation
 ) -> None:
     # the labels read once per page (not once per row) still label every row
     staff = personas["consultant.elderly"]
     _consultations(staff, 3)
     send_referral(staff, consultation.pk, to_agency="srs-01", summary="家計の相談")
-    body = client_for("consultant.elderly").get("/consultations/").content.decode()
+    body = counted_client("consultant.elderly").get("/consultations/").content.decode()
     assert body.count('data-label="主な分野"') == 4  # the three above and the consent's one
     assert body.count('data-label="受け取る機関"') == 1
     assert "介護" in body  # the main problem's label, read from the choices
@@ -142,27 +107,27 @@ def test_the_worklist_labels_every_row_as_before(
 
 
 def test_the_home_page_costs_the_same_queries_for_many_waiting(
-    client_for: Any, personas: dict[str, Staff], consent: Any, consultation: Consultation
+    counted_client: Any, personas: dict[str, Staff], consent: Any, consultation: Consultation
 ) -> None:
     # given a consultant whose agency sent referrals, and open needs
     staff = personas["consultant.elderly"]
     referral = send_referral(staff, consultation.pk, to_agency="srs-01", summary="家計の相談")
     _needs(consultation, staff, 2)
-    consultant, outreach = client_for("consultant.elderly"), client_for("outreach")
+    consultant, outreach = counted_client("consultant.elderly"), counted_client("outreach")
     consultant.get("/")
     outreach.get("/")
-    few = _queries(consultant, "/"), _queries(outreach, "/")
+    few = queries(consultant, "/"), queries(outreach, "/")
     # when many more wait
     _referrals(referral, 10)
     _needs(consultation, staff, 10)
     # then neither home page costs more, nor more than today
-    assert (_queries(consultant, "/"), _queries(outreach, "/")) == few
+    assert (queries(consultant, "/"), queries(outreach, "/")) == few
     assert few[0] <= HOME_CONSULTANT_MAX
     assert few[1] <= HOME_OUTREACH_MAX
 
 
 def test_the_look_up_asks_for_the_front_desk_once_for_many_unknown_people(
-    client_for: Any, personas: dict[str, Staff], settings: Any
+    counted_client: Any, personas: dict[str, Staff], settings: Any
 ) -> None:
     # given people the consultant's agency has no link to, matching one name
     settings.LOOKUP_PER_MINUTE = 1000
@@ -171,9 +136,9 @@ def test_the_look_up_asks_for_the_front_desk_once_for_many_unknown_people(
         make_person(
             name="未知　花子", kana="ミチ　ハナコ", birth_date=f"1960-02-{i + 1:02d}", sex="2"
         )
-    client = client_for("consultant.elderly")
+    client = counted_client("consultant.elderly")
     url = "/consultations/lookup/?q=ミチ ハナコ"
-    few = _queries(client, url)
+    few = queries(client, url)
     # when the look-up finds many more of them (it shows at most ten)
     for i in range(8):
         make_person(
@@ -182,20 +147,20 @@ def test_the_look_up_asks_for_the_front_desk_once_for_many_unknown_people(
     body = client.get(url).content.decode()
     assert body.count("区に記録のある方") + body.count("ほかの機関") >= 1
     # then it costs no more queries (the desk to contact is read once)
-    assert _queries(client, url) == few
+    assert queries(client, url) == few
     assert few <= LOOKUP_MAX
 
 
 def test_the_consultations_api_costs_the_same_queries_for_many(
-    client_for: Any, personas: dict[str, Staff]
+    counted_client: Any, personas: dict[str, Staff]
 ) -> None:
     staff = personas["consultant.elderly"]
     _consultations(staff, 2)
-    client = client_for("consultant.elderly")
-    few = _queries(client, "/api/consultations")
+    client = counted_client("consultant.elderly")
+    few = queries(client, "/api/consultations")
     _consultations(staff, 10)
     assert len(client.get("/api/consultations").json()) == 12
-    assert _queries(client, "/api/consultations") == few
+    assert queries(client, "/api/consultations") == few
     assert few <= API_CONSULTATIONS_MAX
     assert Consultation.objects.filter(status=ConsultationStatus.RECORDED).count() == 12
 

@@ -4,13 +4,12 @@ no more than today."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.page_queries import queries
 from tests.people.conftest import make_person
 from tsunagari.accounts.models import Staff
 from tsunagari.people.models import Household, Membership, Person
@@ -18,37 +17,6 @@ from tsunagari.people.presenter import Purpose, present_people
 
 # Today's count on this small ward; raise it only with a reason.
 PERSON_PAGE_MAX = 21
-
-
-@pytest.fixture(autouse=True)
-def _no_session_renewal(settings: Any) -> None:
-    """A session is written when its expiry has run down by a minute: on a
-    busy machine a test can take that long, and the write would be counted."""
-    settings.SESSION_EXTEND_AFTER = settings.SESSION_COOKIE_AGE // 2
-
-
-@pytest.fixture
-def client_for(client_for: Callable[[str], Any]) -> Callable[[str], Any]:
-    """Signed-in clients past their sign-in's first request, which alone asks
-    whether they have an authenticator (and notes the answer in the session),
-    and a process that has asked whether this is the demo ward: what every
-    later page costs is what is counted here."""
-    from tsunagari.demo.context import demo_ward_loaded
-
-    def make(username: str) -> Any:
-        client = client_for(username)
-        assert client.get("/api/me").status_code == 200
-        demo_ward_loaded()
-        return client
-
-    return make
-
-
-def _queries(client: Any, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 def _members(house: Household, n: int) -> None:
@@ -59,22 +27,22 @@ def _members(house: Household, n: int) -> None:
 
 
 def test_the_person_page_costs_the_same_queries_for_a_large_household(
-    client_for: Any, residents: dict[str, Person]
+    counted_client: Any, residents: dict[str, Person]
 ) -> None:
     # given Taro (served by the consultant's agency) in a household of two
     taro = residents["taro"]
     house = Household.objects.create(number="H-0001", address=taro.address)
     Membership.objects.create(household=house, person=taro, relation="世帯主")
     _members(house, 1)
-    client = client_for("consultant.elderly")
+    client = counted_client("consultant.elderly")
     url = f"/people/{taro.pk}/"
     client.get(url)
-    few = _queries(client, url)
+    few = queries(client, url)
     # when the household grows (a sealed member among them)
     _members(house, 7)
     assert client.get(url).content.decode().count("山田　花") >= 8
     # then the page costs no more queries, and no more than today
-    assert _queries(client, url) == few
+    assert queries(client, url) == few
     assert few <= PERSON_PAGE_MAX
 
 
