@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The sign-in time that the session's absolute lifetime counts from,
-        # and what a member of staff is told when they sign in.
-        from tsunagari.accounts import notices, sessions  # noqa: F401
+        # what a member of staff is told when they sign in, and whether they
+        # have an authenticator (asked once, at sign-in).
+        from tsunagari.accounts import mfa, notices, sessions  # noqa: F401

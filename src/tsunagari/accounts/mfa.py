@@ -32,6 +32,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -86,6 +88,14 @@ def has_device(request: HttpRequest, staff: Staff) -> bool:
     if session is not None:
         session[NO_DEVICE_KEY] = _sign_in_mark(staff)
     return False
+
+
+@receiver(user_logged_in, dispatch_uid="tsunagari.accounts.mfa.note_no_device")
+def _note_at_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Ask at sign-in, while the session is being written anyway, so that the
+    first page after it does not write the session again only to keep the note."""
+    if request is not None and isinstance(user, Staff):
+        has_device(request, user)
 
 
 def forget_no_device(request: HttpRequest) -> None:
