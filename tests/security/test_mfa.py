@@ -241,3 +241,24 @@ def test_setting_up_a_device_in_this_session_forgets_that_there_was_none(
     assert client.post(SETUP, {"code": code}).status_code == 302
     assert NO_DEVICE_KEY not in client.session
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["", "   ", "12345", "1234567", "abcdef", "１２３４５６", "9" * 10_000, "<script>1</script>",
+     "123\x00456", "' OR 1=1 --"],
+)  # fmt: skip
+def test_a_code_that_is_empty_huge_or_hostile_is_refused_with_a_message(
+    personas: dict[str, Staff], code: str
+) -> None:
+    device = _device(personas, "supervisor.elderly")
+    client = _password_only("supervisor.elderly")
+    response = client.post(VERIFY, {"code": code})
+    # refused with a message, never an error page, and the password alone still opens nothing
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "notice--error" in body or 'role="alert"' in body
+    assert "<script>1</script>" not in body
+    assert client.get("/")["Location"] == VERIFY
+    device.refresh_from_db()
+    assert device.confirmed
