@@ -65,25 +65,34 @@ if os.environ.get("LOAD_PAGES_LOCUST") == "1":
     import itertools
     import random
 
-    from locust import HttpUser, between, task
+    from locust import FastHttpUser, between, task
 
     _COUNTER = itertools.count()
     CONFIG = json.loads(Path(os.environ["LOAD_PAGES_CONFIG"]).read_text(encoding="utf-8"))
 
-    class _Staff(HttpUser):
+    class _Staff(FastHttpUser):
+        # locust's lighter client (geventhttpclient): the load generator shares
+        # the server's two cores, so the less it spends the more is measured.
         abstract = True
         username = ""
         wait_time = between(0, 0)  # no pauses: the worst case the issue measured
+        cookie = ""
 
         def on_start(self) -> None:
             # A session made beforehand for this persona (one per simulated user):
             # signing 20 staff in at once would measure Argon2, not the pages.
             sessions = CONFIG["sessions"][self.username]
             key = sessions[next(_COUNTER) % len(sessions)]
-            self.client.cookies.set(CONFIG["cookie"], key, domain="127.0.0.1")
+            self.cookie = f"{CONFIG['cookie']}={key}"
 
         def _get(self, url: str, name: str) -> None:
-            with self.client.get(url, name=name, catch_response=True, allow_redirects=False) as r:
+            with self.client.get(
+                url,
+                name=name,
+                headers={"Cookie": self.cookie},
+                catch_response=True,
+                allow_redirects=False,
+            ) as r:
                 if r.status_code != 200:
                     # 429: the look-up's limit per staff member (against trawling) was reached.
                     r.failure(f"HTTP {r.status_code}")
@@ -320,6 +329,7 @@ def _run(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str
         ]  # fmt: skip
         locust_env = {**os.environ, "LOAD_PAGES_LOCUST": "1", "LOAD_PAGES_CONFIG": str(config)}
         print(f"[{backend}] {args.users} staff for {args.seconds:.0f} s against {base}")
+        cpu_before = _server_cpu_seconds(server.pid)
         subprocess.run(
             command,
             env=locust_env,
@@ -328,7 +338,12 @@ def _run(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str
             timeout=args.seconds + 300,
             check=False,
         )
+        cpu = _server_cpu_seconds(server.pid) - cpu_before
         stats = _read_stats(Path(f"{prefix}_stats.csv"))
+        served = stats.get("Aggregated", {}).get("count", 0.0)
+        if served:
+            # The server's own CPU per request: the figure a busy machine hardly moves.
+            stats["Aggregated"]["cpu_ms"] = cpu * 1000 / served
         failures = Path(f"{prefix}_failures.csv")
         if failures.exists():
             with failures.open(encoding="utf-8") as f:
@@ -343,6 +358,22 @@ def _run(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, 9)
+
+
+def _server_cpu_seconds(session: int) -> float:
+    """User and system CPU of every process in the server's session (the
+    gunicorn master and its workers), from /proc: what the server spent,
+    whatever else the machine was doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def _read_stats(path: Path) -> dict[str, dict[str, float]]:
@@ -380,6 +411,11 @@ def _table(results: dict[str, dict[str, dict[str, float]]]) -> None:
                     f" | {r['rps']:>7.1f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['errors']:>8.1f}%"
                 )
         print(line)
+    line = f"{'server CPU ms/request':<24}"
+    for b in backends:
+        cpu_ms = results[b].get("Aggregated", {}).get("cpu_ms")
+        line += f" | {cpu_ms:>7.1f}{'':>27}" if cpu_ms else f" | {'—':>7}{'':>27}"
+    print(line)
 
 
 IN_PROCESS = """
