@@ -6,15 +6,22 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+
+# Read from the environment by the tests below, never inherited from the shell.
+CLEARED = {
+    "DATABASE_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "CREDENTIALS_DIRECTORY", "TSUNAGARI_MODE",
+}  # fmt: skip
 
 
 def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "TSUNAGARI_MODE"}
+        if k not in CLEARED
     }
     base.update(
         {"TSUNAGARI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tsunagari.settings"}
@@ -156,3 +163,52 @@ def test_it_still_takes_tsunagari_data_dir_first(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()) == data.resolve()
     assert not (home / ".local").exists()
+
+
+def test_it_reads_the_secret_key_from_a_file_or_a_systemd_credential(tmp_path: Path) -> None:
+    production = {"TSUNAGARI_MODE": "production", "ALLOWED_HOSTS": "ward.example"}
+    key = tmp_path / "key"
+    key.write_text("k" * 40 + "\n")
+    assert run_check(tmp_path, **production, SECRET_KEY_FILE=str(key)).returncode == 0
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "secret_key").write_text("c" * 40)
+    found = run_check(tmp_path, **production, CREDENTIALS_DIRECTORY=str(credentials))
+    assert found.returncode == 0, found.stderr
+    # A credentials folder without the key is not a key.
+    (credentials / "secret_key").unlink()
+    missing = run_check(tmp_path, **production, CREDENTIALS_DIRECTORY=str(credentials))
+    assert missing.returncode != 0 and "SECRET_KEY is not set" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: None, "cannot be read"),
+        (lambda p: p.write_text("  \n"), "is empty"),
+        (lambda p: p.write_text("short"), "too short"),
+        (lambda p: p.write_bytes(b"\xff\xfe" * 30), "cannot be read"),
+    ],
+)
+def test_a_bad_secret_key_file_stops_start_up_and_says_why(
+    tmp_path: Path, make: Any, said: str
+) -> None:
+    key = tmp_path / "key"
+    make(key)
+    result = run_check(
+        tmp_path,
+        TSUNAGARI_MODE="production",
+        ALLOWED_HOSTS="ward.example",
+        SECRET_KEY_FILE=str(key),
+    )
+    assert result.returncode != 0
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_it_refuses_a_key_given_twice(tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    key.write_text("k" * 40)
+    result = run_check(tmp_path, SECRET_KEY="x" * 40, SECRET_KEY_FILE=str(key))
+    assert result.returncode != 0
+    assert "SECRET_KEY and SECRET_KEY_FILE" in result.stderr

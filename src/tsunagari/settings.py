@@ -34,8 +34,37 @@ if PRODUCTION and DEBUG:
     )
 
 
+def _key_from_file() -> str:
+    """The key from ``SECRET_KEY_FILE``, else from the systemd credential
+    ``secret_key`` (``LoadCredential=`` in deploy/tsunagari.service): kept in
+    a file only root can read, instead of the process environment, which
+    every child process and a crash report would carry (ASVS 1.6.2, 6.4.2)."""
+    named = envstr("SECRET_KEY_FILE", "")
+    credentials = envstr("CREDENTIALS_DIRECTORY", "")
+    if named:
+        path, variable = Path(named), "SECRET_KEY_FILE"
+    elif credentials and (Path(credentials) / "secret_key").is_file():
+        path, variable = Path(credentials) / "secret_key", "CREDENTIALS_DIRECTORY"
+    else:
+        return ""
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(
+            f"{variable}: the secret key file {path} cannot be read ({exc.__class__.__name__}): "
+            "check the path and that the service account may read it."
+        ) from None
+    if not key:
+        raise ImproperlyConfigured(f"{variable}: the secret key file {path} is empty.")
+    return key
+
+
 def _secret_key() -> str:
-    key = envstr("SECRET_KEY", "")
+    if envstr("SECRET_KEY", "") and envstr("SECRET_KEY_FILE", ""):
+        raise ImproperlyConfigured(
+            "SECRET_KEY and SECRET_KEY_FILE are both set: keep one (the file is safer)."
+        )
+    key = envstr("SECRET_KEY", "") or _key_from_file()
     if key:
         if PRODUCTION and len(key) < 32:
             raise ImproperlyConfigured(
