@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-
 # Read from the environment by the tests below, never inherited from the shell.
 CLEARED = {
     "DATABASE_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "CREDENTIALS_DIRECTORY", "TSUNAGARI_MODE",
@@ -18,11 +17,7 @@ CLEARED = {
 
 
 def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in CLEARED
-    }
+    base = {k: v for k, v in os.environ.items() if k not in CLEARED}
     base.update(
         {"TSUNAGARI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tsunagari.settings"}
     )
