@@ -82,6 +82,9 @@ def test_without_the_partial_blocks_the_note_is_never_compared(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(model, "PARTIAL_BLOCKS", False)
+    # The named-note rule would join it without any score (a full name at
+    # its 丁目); it has its own tests in test_named_notes.py.
+    monkeypatch.setattr(pipeline, "NAMED_NOTE_RULE", False)
     person = _link(tmp_path, *PARTIAL_ADDRESS)
     assert person["minsei", "M1"] != person["registry", "R1"]
 

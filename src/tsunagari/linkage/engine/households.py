@@ -44,6 +44,33 @@ RELATION_COLUMN = "attr.relation"
 PARENT_GAP_YEARS = 15
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
+#: Whether an address that stops short of a dwelling (a town, 丁目 or 番
+#: alone) yields to one that reaches it as a residence (switched off only to
+#: measure the rule).
+DWELLING_RULE = True
+
+
+def address_level(records: pd.DataFrame) -> pd.Series:
+    """The finest level each record's address gives: 号, 番, 丁目, or none.
+
+    ``addr_go`` is the address key down to the 番 when there is no 号 (白河4-15
+    is 白河 4丁目 15番), and ``addr_chome`` is the town itself where a town has
+    no 丁目 (石島): a town alone places nobody.
+
+    Returns:
+        Per record ``"addr_go"``, ``"addr_banchi"``, ``"addr_chome"`` or NA.
+    """
+    town = records["addr_town"].astype(object).astype("string[python]")
+    chome = records["addr_chome"].astype(object).astype("string[python]")
+    ban = records["addr_banchi"].astype(object).astype("string[python]").str.split("|").str[-1]
+    no_chome = (chome == town).fillna(False)
+    banchi_key = (chome + "-" + ban).where(~no_chome, town + ban)
+    level = pd.Series(pd.NA, index=records.index, dtype="string")
+    level = level.where(~(chome.notna() & ~no_chome).to_numpy(dtype=bool), "addr_chome")
+    level = level.where(~records["addr_banchi"].notna().to_numpy(dtype=bool), "addr_banchi")
+    go_key = records["addr_go"].astype(object).astype("string[python]")
+    go = records["addr_go"].notna() & (go_key != banchi_key).fillna(True)
+    return level.where(~go.to_numpy(dtype=bool), "addr_go")
 
 
 def _age(dob: pd.Series, as_of: date) -> pd.Series:
@@ -126,6 +153,7 @@ def _residence(
     key: IntArray,
     go: IntArray,
     numbered: np.ndarray[Any, Any],
+    dwelling: np.ndarray[Any, Any] | None = None,
 ) -> tuple[IntArray, IntArray]:
     """Pick each person's residence among the addresses their records give.
 
@@ -135,6 +163,11 @@ def _residence(
     parent registered alone at an old address but cared for at the family's
     home lives at the family's home. Then more records win, then the source
     order of :data:`RESIDENCE_PRIORITY`, then the address that sorts first.
+    An address that stops short of a dwelling (a town, 丁目 or 番 alone
+    without a room, as a note writes 木場2) comes after every address that
+    reaches one, and nobody lives there with others: a 世帯 is the people of
+    one dwelling (住民基本台帳法 art. 6 keeps the registry by 世帯), and a
+    丁目 holds thousands.
 
     Args:
         person: per record, its person.
@@ -142,13 +175,17 @@ def _residence(
         key: per record, the code of its address with room (-1: none).
         go: per record, the code of its address down to 号 (-1: none).
         numbered: per record, whether it carries a household number.
+        dwelling: per record, whether its address reaches a dwelling (a 号);
+            None: every address does.
 
     Returns:
         (persons, their residence's address code), one entry per person
         with an address.
     """
     has = key >= 0
-    person, key, go = person[has], key[has], go[has]
+    if dwelling is None or not DWELLING_RULE:
+        dwelling = np.ones(len(key), dtype=bool)
+    person, key, go, dwelling = person[has], key[has], go[has], dwelling[has]
     if not len(person):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
@@ -174,10 +211,11 @@ def _residence(
     starts = np.flatnonzero(_first_of_runs(pair[by_pair]))
     votes = np.diff(np.append(starts, len(pair)))
     best_rank = np.minimum.reduceat(rank[by_pair], starts)
+    home = np.maximum.reduceat(dwelling[by_pair], starts)
     cand_person, cand_place = pairs // n_codes, pairs % n_codes
     occupancy = np.where(full != cand_place, at_key[full], at_place[cand_place])
-    others = occupancy > 1
-    order = np.lexsort((cand_place, best_rank, -votes, ~others, cand_person))
+    others = (occupancy > 1) & home
+    order = np.lexsort((cand_place, best_rank, -votes, ~others, ~home, cand_person))
     order = order[_first_of_runs(cand_person[order])]
     return cand_person[order], full[order]
 
@@ -205,7 +243,13 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
     numbered = records["household_ref"].notna().to_numpy()
     addresses = _Dictionary(records["addr_key"], records["addr_go"])
     key, go = addresses.codes
-    who, where = _residence(person, source_rank, key, go, numbered)
+    dwelling = None
+    if {"addr_town", "addr_chome", "addr_banchi"} <= set(records.columns):
+        # A 号, or a room (青海1-11#1612: a building known by its 番).
+        dwelling = (address_level(records) == "addr_go").fillna(False).to_numpy(dtype=bool)
+        if "addr_room" in records.columns:
+            dwelling |= records["addr_room"].notna().to_numpy(dtype=bool)
+    who, where = _residence(person, source_rank, key, go, numbered, dwelling)
     residence = np.full(n_people, -1, dtype=np.int64)
     residence[who] = where
     known = residence >= 0

@@ -18,7 +18,7 @@ from tsunagari.linkage.engine import model, normalise, review
 from tsunagari.linkage.engine.backends import make_backend
 from tsunagari.linkage.engine.errors import ValueWarning
 from tsunagari.linkage.engine.graph import components, constrained_components
-from tsunagari.linkage.engine.households import infer_households, person_table
+from tsunagari.linkage.engine.households import address_level, infer_households, person_table
 from tsunagari.linkage.engine.normalise import normalise_extract, split_names
 from tsunagari.linkage.engine.reader import list_extracts, read_extract
 
@@ -240,10 +240,15 @@ def match_people(
     # One person's two numbers of one source, found through the addresses of
     # the records the first clustering gave each of them, join as direct links.
     twice_l, twice_r = _registered_twice_at_a_known_address(records, labels)
-    if len(twice_l):
-        left = np.concatenate([left, twice_l])
-        right = np.concatenate([right, twice_r])
-        strength = np.concatenate([strength, np.full(len(twice_l), options.threshold)])
+    # A note with a full name and no birth date joins the one person of that
+    # name at its place (its 丁目, 番 or 号) or on its phone.
+    note_l, note_r = _named_note_at_its_place(records, labels)
+    extra_l = np.concatenate([twice_l, note_l])
+    extra_r = np.concatenate([twice_r, note_r])
+    if len(extra_l):
+        left = np.concatenate([left, extra_l])
+        right = np.concatenate([right, extra_r])
+        strength = np.concatenate([strength, np.full(len(extra_l), options.threshold)])
         labels = cluster()
     return Matched(labels, trained, band)
 
@@ -467,6 +472,107 @@ def _registered_twice_at_a_known_address(
     # in another person, so any hit comes from the other's linked records.
     history = at(a, b) | at(b, a) if len(a) else np.zeros(0, dtype=bool)
     return a[history], b[history]
+
+
+#: Whether a note with a full name and no full birth date joins the one
+#: person of that name at its place or phone (switched off only to measure).
+NAMED_NOTE_RULE = True
+#: Address levels a note's place is compared at, finest first; a note that
+#: gives only a town (or nothing) is not placed.
+NOTE_PLACES = ("addr_go", "addr_banchi", "addr_chome")
+
+
+def _named_note_at_its_place(
+    records: pd.DataFrame, person: np.ndarray[Any, np.dtype[np.int64]]
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.int64]]]:
+    """Links from notes with a full name but no birth date to the one person they name.
+
+    A community worker's note (民生委員, 社協) gives the surname and given name,
+    an estimated age at most, and as much of the address as finds the door
+    (大島9, 白河4-15, a 号) or the phone it was given. Office practice reads
+    such a note as the resident of that name at that place: a full name is
+    what staff look a person up by, and within one 丁目 two residents of one
+    full name are rare (inside one family a given name is not repeated). It
+    joins that person when exactly one person fits: one whose record gives
+    the note's full name (kanji or reading) at the note's place, at the
+    level the note gives it (号, else 番, else 丁目), or on the note's phone;
+    whose birth year the note's estimate allows; whose sex does not differ;
+    and who is not kept apart from it by the identity rules. A note already
+    linked to someone else, or whose cluster's notes fit two people, joins
+    nobody (the rule for vague records).
+
+    Args:
+        records: normalised records indexed by uid.
+        person: each record's person from a first clustering.
+
+    Returns:
+        (left, right) uids of the pairs to link directly: note, then a record
+        of the person it names.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if not NAMED_NOTE_RULE or len(records) == 0:
+        return empty, empty
+    given = records["giv_kanji"].notna() | records["giv_kana"].notna()
+    surname = records["sur_kanji"].notna() | records["sur_kana"].notna()
+    dated = records["dob"].notna()
+    is_note = (given & surname & ~dated).to_numpy()
+    if not is_note.any():
+        return empty, empty
+    solid = (given & dated).to_numpy()
+    columns = ["name_key", "kana_key", "phone", *NOTE_PLACES, "dob_lo", "dob_hi", "sex"]
+    notes = records.loc[is_note, columns].assign(note=np.flatnonzero(is_note))
+    known = records.loc[solid, ["name_key", "kana_key", "phone", *NOTE_PLACES, "dob_y", "sex"]]
+    known = known.assign(other=np.flatnonzero(solid))
+    notes = notes.assign(level=address_level(records.loc[is_note]).to_numpy())
+    notes["place"] = pd.Series(pd.NA, index=notes.index, dtype="string")
+    for column in NOTE_PLACES:
+        at_level = (notes["level"] == column).to_numpy()
+        notes.loc[at_level, "place"] = notes.loc[at_level, column]
+    found = []
+    for name in ("name_key", "kana_key"):
+        for column in NOTE_PLACES:
+            at = notes[(notes["level"] == column)].dropna(subset=[name])
+            found.append(
+                at.merge(
+                    known.dropna(subset=[name, column]),
+                    left_on=[name, "place"],
+                    right_on=[name, column],
+                    suffixes=("", "_o"),
+                )[["note", "other", "dob_lo", "dob_hi", "sex", "dob_y", "sex_o"]]
+            )
+        found.append(
+            notes.dropna(subset=[name, "phone"]).merge(
+                known.dropna(subset=[name, "phone"]), on=[name, "phone"], suffixes=("", "_o")
+            )[["note", "other", "dob_lo", "dob_hi", "sex", "dob_y", "sex_o"]]
+        )
+    pairs = pd.concat(found, ignore_index=True).drop_duplicates(["note", "other"])
+    if pairs.empty:
+        return empty, empty
+    year = pd.to_numeric(pairs["dob_y"], errors="coerce")
+    lo = pd.to_numeric(pairs["dob_lo"], errors="coerce")
+    hi = pd.to_numeric(pairs["dob_hi"], errors="coerce")
+    outside = ((year < lo) | (year > hi)).fillna(False)
+    other_sex = pairs["sex"].notna() & pairs["sex_o"].notna() & (pairs["sex"] != pairs["sex_o"])
+    pairs = pairs[~(outside | other_sex.fillna(False)).to_numpy(dtype=bool)]
+    if pairs.empty:
+        return empty, empty
+    a = pairs["note"].to_numpy(dtype=np.int64)
+    b = pairs["other"].to_numpy(dtype=np.int64)
+    keep = ~model.identity_conflicts(records, a, b)
+    a, b = a[keep], b[keep]
+    if len(a) == 0:
+        return empty, empty
+    # Who the note names, and whom its cluster already holds.
+    fit = pd.DataFrame({"cluster": person[a], "named": person[b], "note": a, "other": b})
+    has_solid = np.zeros(int(person.max()) + 1, dtype=bool)
+    has_solid[person[solid]] = True
+    fit = fit[~has_solid[fit["cluster"].to_numpy()]]
+    if fit.empty:
+        return empty, empty
+    named = fit.groupby("cluster")["named"].nunique()
+    fit = fit[fit["cluster"].isin(named.index[named == 1])]
+    fit = fit.drop_duplicates("cluster")
+    return fit["note"].to_numpy(dtype=np.int64), fit["other"].to_numpy(dtype=np.int64)
 
 
 def _number_classes(
