@@ -198,6 +198,25 @@ def test_identify_page_ties_a_tip_to_a_person(client_for: Any, personas: Any, wa
     assert target.person == ward["alone"]
 
 
+def test_identify_page_posts_its_search_and_ties_no_one_by_it(
+    client_for: Any, personas: Any, ward: Any
+) -> None:
+    tip = send_tip(personas["commissioner"], TipInput(tipster="landlord", address="北砂荘203",
+                                                      description="x"))  # fmt: skip
+    target = OutreachTarget.objects.get(tip=tip)
+    client = client_for("outreach")
+    assert (
+        '<form method="post" class="search-form">'
+        in client.get(f"/outreach/{target.pk}/identify/").content.decode()
+    )
+    # The search itself is a POST (the query stays out of the address): it lists, ties nobody.
+    response = client.post(f"/outreach/{target.pk}/identify/", {"q": "タナカ イチロウ 1950-05-05"})
+    assert response.status_code == 200
+    assert 'id="matches"' in response.content.decode()
+    target.refresh_from_db()
+    assert target.person is None
+
+
 def test_a_household_target_lists_its_members_but_not_their_sealed_address(
     client_for: Any, personas: Any, ward: Any
 ) -> None:

@@ -233,11 +233,12 @@ def autosave(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def person_lookup(request: HttpRequest) -> HttpResponse:
-    """htmx: candidates for the intake's person, as radio buttons."""
+    """htmx: candidates for the intake's person, as radio buttons (the
+    intake posts the query, so that it stays out of addresses and logs)."""
     require(request.user, Action.WORK_CONSULTATIONS)
-    q = request.GET.get("q", "")[:200]
+    q = (request.POST if request.method == "POST" else request.GET).get("q", "")[:200]
     purpose = "consultation intake"
     try:
         result = interactive_lookup(request.user, q, purpose=purpose) if q.strip() else None

@@ -387,7 +387,7 @@ def identify(request: HttpRequest, target_id: int) -> HttpResponse:
     staff = signed_in_staff(request)
     target = get_target_for(staff, target_id, to_work=True)
     query = (request.POST.get("q") or request.GET.get("q") or "").strip()[:200]
-    if request.method == "POST":
+    if request.method == "POST" and "person" in request.POST:
         person_id = form_id(request.POST.get("person")) or 0
         if attempt(request, lambda: identify_target(staff, target_id, query, person_id),
                    refused=OutreachError, done=gettext("本人と結びつけました。"), say=_say):  # fmt: skip
