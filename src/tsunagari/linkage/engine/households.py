@@ -60,17 +60,35 @@ def address_level(records: pd.DataFrame) -> pd.Series:
     Returns:
         Per record ``"addr_go"``, ``"addr_banchi"``, ``"addr_chome"`` or NA.
     """
-    town = records["addr_town"].astype(object).astype("string[python]")
-    chome = records["addr_chome"].astype(object).astype("string[python]")
-    ban = records["addr_banchi"].astype(object).astype("string[python]").str.split("|").str[-1]
-    no_chome = (chome == town).fillna(False)
-    banchi_key = (chome + "-" + ban).where(~no_chome, town + ban)
-    level = pd.Series(pd.NA, index=records.index, dtype="string")
-    level = level.where(~(chome.notna() & ~no_chome).to_numpy(dtype=bool), "addr_chome")
-    level = level.where(~records["addr_banchi"].notna().to_numpy(dtype=bool), "addr_banchi")
-    go_key = records["addr_go"].astype(object).astype("string[python]")
-    go = records["addr_go"].notna() & (go_key != banchi_key).fillna(True)
-    return level.where(~go.to_numpy(dtype=bool), "addr_go")
+
+    def strings(column: str) -> pa.Array:
+        values = pa.array(records[column].array, from_pandas=True)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        return values if values.type == pa.string() else values.cast(pa.string())
+
+    town, chome, banchi, go = (
+        strings(c) for c in ("addr_town", "addr_chome", "addr_banchi", "addr_go")
+    )
+    no_chome = pc.fill_null(pc.equal(chome, town), False)
+    # addr_banchi is "丁目|番" (or "town|番"); addr_go spelled down to the 番.
+    banchi_key = pc.if_else(
+        no_chome, pc.replace_substring(banchi, "|", ""), pc.replace_substring(banchi, "|", "-")
+    )
+    is_go = pc.and_(pc.is_valid(go), pc.fill_null(pc.not_equal(go, banchi_key), True))
+    is_chome = pc.and_(pc.is_valid(chome), pc.invert(no_chome))
+
+    def flags(array: pa.Array) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        result: np.ndarray[Any, np.dtype[np.bool_]] = pc.fill_null(array, False).to_numpy(
+            zero_copy_only=False
+        )
+        return result
+
+    level = np.full(len(records), None, dtype=object)
+    level[flags(is_chome)] = "addr_chome"
+    level[flags(pc.is_valid(banchi))] = "addr_banchi"
+    level[flags(is_go)] = "addr_go"
+    return pd.Series(level, index=records.index, dtype=object)
 
 
 def _age(dob: pd.Series, as_of: date) -> pd.Series:
@@ -248,7 +266,7 @@ def person_table(records: pd.DataFrame, as_of: date) -> pd.DataFrame:
         # A 号, or a room (青海1-11#1612: a building known by its 番).
         dwelling = (address_level(records) == "addr_go").fillna(False).to_numpy(dtype=bool)
         if "addr_room" in records.columns:
-            dwelling |= records["addr_room"].notna().to_numpy(dtype=bool)
+            dwelling = dwelling | records["addr_room"].notna().to_numpy(dtype=bool)
     who, where = _residence(person, source_rank, key, go, numbered, dwelling)
     residence = np.full(n_people, -1, dtype=np.int64)
     residence[who] = where

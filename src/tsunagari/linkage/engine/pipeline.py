@@ -518,9 +518,15 @@ def _named_note_at_its_place(
     is_note = (given & surname & ~dated).to_numpy()
     if not is_note.any():
         return empty, empty
-    solid = (given & dated).to_numpy()
+    firm = (given & dated).to_numpy()
     columns = ["name_key", "kana_key", "phone", *NOTE_PLACES, "dob_lo", "dob_hi", "sex"]
     notes = records.loc[is_note, columns].assign(note=np.flatnonzero(is_note))
+    # Only the records that give a name some note gives can be named by one.
+    names = notes["name_key"].dropna().unique()
+    readings = notes["kana_key"].dropna().unique()
+    solid = firm & (records["name_key"].isin(names) | records["kana_key"].isin(readings)).to_numpy(
+        dtype=bool
+    )
     known = records.loc[solid, ["name_key", "kana_key", "phone", *NOTE_PLACES, "dob_y", "sex"]]
     known = known.assign(other=np.flatnonzero(solid))
     notes = notes.assign(level=address_level(records.loc[is_note]).to_numpy())
@@ -565,7 +571,7 @@ def _named_note_at_its_place(
     # Who the note names, and whom its cluster already holds.
     fit = pd.DataFrame({"cluster": person[a], "named": person[b], "note": a, "other": b})
     has_solid = np.zeros(int(person.max()) + 1, dtype=bool)
-    has_solid[person[solid]] = True
+    has_solid[person[firm]] = True
     fit = fit[~has_solid[fit["cluster"].to_numpy()]]
     if fit.empty:
         return empty, empty
