@@ -204,3 +204,37 @@ def test_without_the_review_rule_the_pair_is_left_unseen(
     monkeypatch.setattr(pipeline, "TWICE_TO_REVIEW", False)
     _link(tmp_path, TWICE_OR_NAMESAKES)
     assert frozenset(("R1", "R3")) not in _review_keys(tmp_path / "out")
+
+
+#: The same moved-out-and-back person; the health office kept the older
+#: number and wrote the newer address down to the block only (亀戸4-27).
+CARE_AT_THE_BLOCK = [["C1", "3000000001", "中村美咲", "ﾅｶﾑﾗ ﾐｻｷ", "S24.12.3", "2", "亀戸4-27"]]
+
+
+def _link_with_care_at_the_block(tmp_path: Path) -> dict[tuple[str, str], str]:
+    write_csv(tmp_path / "in" / "care.csv", CARE_HEADER, CARE_AT_THE_BLOCK)
+    return _link(tmp_path, MOVED_OUT_AND_BACK)
+
+
+def test_a_block_in_her_history_links_her_two_numbers(tmp_path: Path) -> None:
+    # given: the older number with the newer address's 番 (亀戸4-27)
+    person = _link_with_care_at_the_block(tmp_path)
+    # then: one person
+    assert person["registry", "B1"] == person["registry", "A1"] == person["care", "C1"]
+
+
+def test_without_the_block_history_rule_a_block_is_not_her_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "BLOCK_HISTORY_RULE", False)
+    person = _link_with_care_at_the_block(tmp_path)
+    assert person["registry", "B1"] != person["registry", "A1"]
+
+
+def test_a_chome_alone_is_not_her_history(tmp_path: Path) -> None:
+    # given: the care record gives the 丁目 only (亀戸4): too wide to tell
+    # her from a namesake born the same day
+    care = [["C1", "3000000001", "中村美咲", "ﾅｶﾑﾗ ﾐｻｷ", "S24.12.3", "2", "亀戸4"]]
+    write_csv(tmp_path / "in" / "care.csv", CARE_HEADER, care)
+    person = _link(tmp_path, MOVED_OUT_AND_BACK)
+    assert person["registry", "B1"] != person["registry", "A1"]

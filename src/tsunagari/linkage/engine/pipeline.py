@@ -411,6 +411,11 @@ def _fits_two_at_the_address(
 ADDRESS_HISTORY_RULE = True
 
 
+#: Whether a record that gives only the 番 of an address counts as that
+#: block in the person's history (switched off only to measure the rule).
+BLOCK_HISTORY_RULE = True
+
+
 def _registered_twice_at_a_known_address(
     records: pd.DataFrame, person: np.ndarray[Any, np.dtype[np.int64]]
 ) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.int64]]]:
@@ -457,12 +462,23 @@ def _registered_twice_at_a_known_address(
     known = {(int(p), int(g)) for p, g in zip(person, go, strict=True) if g >= 0}
     numbers = {(int(p), int(n)) for p, n in zip(person, number, strict=True) if n >= 0}
 
+    # A record that gives its address down to the 番 only (南砂5-4: the
+    # block, as a department wrote it) holds that block of the person's
+    # history; a 丁目 alone is too wide to tell a namesake's from hers.
+    blocks: set[tuple[int, str]] = set()
+    banchi = records["addr_banchi"].to_numpy(dtype=object)
+    if BLOCK_HISTORY_RULE:
+        involved = np.flatnonzero(np.isin(person, np.union1d(person[a], person[b])))
+        at_block = address_level(records.iloc[involved]).to_numpy() == "addr_banchi"
+        blocks = {(int(person[r]), str(banchi[r])) for r in involved[at_block]}
+
     def at(who: np.ndarray[Any, Any], where: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Whether who's person holds where's address, or where's number on another record."""
         return np.array(
             [
                 (go[w] >= 0 and (int(person[p]), int(go[w])) in known)
                 or (int(person[p]), int(number[w])) in numbers
+                or (int(person[p]), str(banchi[w])) in blocks
                 for p, w in zip(who, where, strict=True)
             ],
             dtype=bool,
