@@ -159,3 +159,17 @@ def test_without_the_dwelling_rule_the_block_is_where_others_live(
     monkeypatch.setattr(households, "DWELLING_RULE", False)
     people = person_table(_records(AT_THE_BLOCK), AS_OF)
     assert people["residence"].tolist()[:3] == ["木場2", "木場2", "木場2"]
+
+
+def test_a_namesake_at_the_block_makes_it_ambiguous_whatever_her_age(tmp_path: Path) -> None:
+    # given: two girls named 佐藤 楓 in one block (古石場3-8); the note's
+    # estimate (令和元年頃: 2018-2020) fits the first only, but an estimate can
+    # be off, and the second is as much the girl of that name in that block
+    girls = [
+        ["R5", "3000000005", "H14", "佐藤 楓", "サトウ カエデ", "2019-09-25", "2", "江東区古石場3-8-21-603"],
+        ["R6", "3000000006", "H15", "佐藤 楓", "サトウ カエデ", "2022-01-10", "2", "江東区古石場3-8-3"],
+    ]  # fmt: skip
+    notes = [["M6", "佐藤楓", "", "令和元年頃", "", "古石場3-8", ""]]
+    person, _ = _link(tmp_path, REGISTERED + girls, notes, IN_CARE)
+    # then: it joins neither
+    assert person["minsei", "M6"] not in (person["registry", "R5"], person["registry", "R6"])

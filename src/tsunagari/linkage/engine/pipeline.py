@@ -508,14 +508,17 @@ def _named_note_at_its_place(
     (大島9, 白河4-15, a 号) or the phone it was given. Office practice reads
     such a note as the resident of that name at that place: a full name is
     what staff look a person up by, and within one 丁目 two residents of one
-    full name are rare (inside one family a given name is not repeated). It
-    joins that person when exactly one person fits: one whose record gives
-    the note's full name (kanji or reading) at the note's place, at the
-    level the note gives it (号, else 番, else 丁目), or on the note's phone;
-    whose birth year the note's estimate allows; whose sex does not differ;
-    and who is not kept apart from it by the identity rules. A note already
-    linked to someone else, or whose cluster's notes fit two people, joins
-    nobody (the rule for vague records).
+    full name are rare (inside one family a given name is not repeated).
+
+    It joins that person when exactly one person is named: one whose record
+    gives the note's full name (kanji or reading) at the note's place, at
+    the level the note gives it (号, else 番, else 丁目), or on the note's
+    phone — counting namesakes whatever their age, since an estimate can be
+    off — and when that person fits: her birth year is one the note's
+    estimate allows, her sex does not differ, and the identity rules do not
+    keep them apart. A note already linked to someone else joins nobody (the
+    rule for vague records), and notes linked to each other join only when
+    every one of them is such a note and fits her.
 
     Args:
         records: normalised records indexed by uid.
@@ -570,30 +573,37 @@ def _named_note_at_its_place(
     pairs = pd.concat(found, ignore_index=True).drop_duplicates(["note", "other"])
     if pairs.empty:
         return empty, empty
+    # Everyone of that name at the place or on the phone counts, whether or
+    # not the age fits: a namesake the estimate misjudged is still a namesake.
+    pairs = pairs.assign(
+        cluster=person[pairs["note"].to_numpy()], named=person[pairs["other"].to_numpy()]
+    )
+    has_solid = np.zeros(int(person.max()) + 1, dtype=bool)
+    has_solid[person[firm]] = True
+    pairs = pairs[~has_solid[pairs["cluster"].to_numpy()]]
+    named = pairs.groupby("cluster")["named"].nunique()
+    pairs = pairs[pairs["cluster"].isin(named.index[named == 1])]
+    if pairs.empty:
+        return empty, empty
     year = pd.to_numeric(pairs["dob_y"], errors="coerce")
     lo = pd.to_numeric(pairs["dob_lo"], errors="coerce")
     hi = pd.to_numeric(pairs["dob_hi"], errors="coerce")
     outside = ((year < lo) | (year > hi)).fillna(False)
     other_sex = pairs["sex"].notna() & pairs["sex_o"].notna() & (pairs["sex"] != pairs["sex_o"])
-    pairs = pairs[~(outside | other_sex.fillna(False)).to_numpy(dtype=bool)]
-    if pairs.empty:
-        return empty, empty
     a = pairs["note"].to_numpy(dtype=np.int64)
     b = pairs["other"].to_numpy(dtype=np.int64)
-    keep = ~model.identity_conflicts(records, a, b)
-    a, b = a[keep], b[keep]
-    if len(a) == 0:
-        return empty, empty
-    # Who the note names, and whom its cluster already holds.
-    fit = pd.DataFrame({"cluster": person[a], "named": person[b], "note": a, "other": b})
-    has_solid = np.zeros(int(person.max()) + 1, dtype=bool)
-    has_solid[person[firm]] = True
-    fit = fit[~has_solid[fit["cluster"].to_numpy()]]
-    if fit.empty:
-        return empty, empty
-    named = fit.groupby("cluster")["named"].nunique()
-    fit = fit[fit["cluster"].isin(named.index[named == 1])]
-    fit = fit.drop_duplicates("cluster")
+    misfit = (outside | other_sex.fillna(False)).to_numpy(dtype=bool)
+    misfit |= model.identity_conflicts(records, a, b)
+    fit = pairs.assign(misfit=misfit)
+    # Every record of the note's cluster must be a note that fits her, with
+    # no record of it against her: notes linked to each other come along.
+    size = np.bincount(person, minlength=int(person.max()) + 1)
+    notes_fit = fit.groupby("cluster").agg(notes=("note", "nunique"), misfit=("misfit", "any"))
+    whole = notes_fit.index[
+        (notes_fit["notes"].to_numpy() == size[notes_fit.index.to_numpy()])
+        & ~notes_fit["misfit"].to_numpy()
+    ]
+    fit = fit[fit["cluster"].isin(whole)].drop_duplicates("cluster")
     return fit["note"].to_numpy(dtype=np.int64), fit["other"].to_numpy(dtype=np.int64)
 
 
