@@ -77,19 +77,22 @@ if os.environ.get("LOAD_PAGES_LOCUST") == "1":
         username = ""
         wait_time = between(0, 0)  # no pauses: the worst case the issue measured
         cookie = ""
+        lookup_cookie = ""
 
         def on_start(self) -> None:
             # A session made beforehand for this persona (one per simulated user):
             # signing 20 staff in at once would measure Argon2, not the pages.
+            n = next(_COUNTER)
             sessions = CONFIG["sessions"][self.username]
-            key = sessions[next(_COUNTER) % len(sessions)]
-            self.cookie = f"{CONFIG['cookie']}={key}"
+            self.cookie = f"{CONFIG['cookie']}={sessions[n % len(sessions)]}"
+            lookups = CONFIG["lookups"]
+            self.lookup_cookie = f"{CONFIG['cookie']}={lookups[n % len(lookups)]}"
 
-        def _get(self, url: str, name: str) -> None:
+        def _get(self, url: str, name: str, *, cookie: str = "") -> None:
             with self.client.get(
                 url,
                 name=name,
-                headers={"Cookie": self.cookie},
+                headers={"Cookie": cookie or self.cookie},
                 catch_response=True,
                 allow_redirects=False,
             ) as r:
@@ -114,7 +117,9 @@ if os.environ.get("LOAD_PAGES_LOCUST") == "1":
         @task(4)
         def lookup(self) -> None:
             query = random.choice(CONFIG["queries"])
-            self._get(f"/consultations/lookup/?q={query}", "person look-up")
+            self._get(
+                f"/consultations/lookup/?q={query}", "person look-up", cookie=self.lookup_cookie
+            )
 
         @task(4)
         def person(self) -> None:
@@ -211,20 +216,33 @@ SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 first = Staff.objects.get(username=USERNAMES[0])
 backend = next(path for path in settings.AUTHENTICATION_BACKENDS
                if getattr(load_backend(path), "get_user", lambda pk: None)(first.pk) is not None)
-sessions = {}
+def session_for(user):
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = backend
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    return s.session_key
+sessions, lookups = {}, []
 for username in USERNAMES:
     user = Staff.objects.get(username=username)
-    keys = []
-    for _ in range(USERS):
-        s = SessionStore()
-        s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = backend
-        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        s.create()
-        keys.append(s.session_key)
-    sessions[username] = keys
+    sessions[username] = [session_for(user) for _ in range(USERS)]
+# Each simulated consultant looks people up as a colleague of their own (same
+# agency, roles and access): the look-up limit and its count of the day's
+# searches are per person, as in an office, not one account's for twenty.
+# Their other pages stay the persona's, whose worklist is the fullest.
+persona = Staff.objects.get(username=USERNAMES[0])
+for n in range(1, USERS + 1):
+    colleague, _ = Staff.objects.get_or_create(
+        username=f"{persona.username}.{n:02d}",
+        defaults={f: getattr(persona, f) for f in (
+            "display_name", "agency_id", "roles", "sealed_access", "flag_access",
+            "safeguarding_access", "disaster_authority", "consumer_affairs")},
+    )
+    lookups.append(session_for(colleague))
 print(json.dumps({"people": Person.objects.count(), "persons": ids, "queries": kana,
-                  "sessions": sessions, "cookie": settings.SESSION_COOKIE_NAME}))
+                  "sessions": sessions, "lookups": lookups,
+                  "cookie": settings.SESSION_COOKIE_NAME}))
 """
 
 
@@ -312,6 +330,7 @@ def _run(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str
             json.dumps(
                 {
                     "sessions": ward["sessions"],
+                    "lookups": ward["lookups"],
                     "cookie": ward["cookie"],
                     "persons": ward["persons"],
                     "queries": ward["queries"] or ["ヤマダ"],
