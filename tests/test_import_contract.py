@@ -53,6 +53,7 @@ DJANGO_HELPERS: dict[str, str] = {
     "tsunagari.lib.commands": "the base of the file commands is a Django management command",
     "tsunagari.lib.clock": "the actions' clock reads Django's timezone-aware now",
     "tsunagari.lib.logs": "the log filter shortens Django's own permission-denied records",
+    "tsunagari.lib.quota": "a member of staff's share of the data folder reads settings, says it in the interface's language",
 }
 
 #: What a Django helper may import from the apps, at run time, and why.

@@ -396,6 +396,9 @@ AUDIT_SEAL_GRACE_SECONDS = envint("AUDIT_SEAL_GRACE_SECONDS", 300, minimum=1)
 # Person look-ups one staff member may make (page, API, intake) per minute
 # and per calendar day; more is answered 429 and audited as a refusal.
 LOOKUP_PER_MINUTE = envint("LOOKUP_PER_MINUTE", 60, minimum=1)
+# What one member of staff may keep in the data folder (lib.quota, ASVS 12.1.3).
+UPLOAD_QUOTA_MB = envint("UPLOAD_QUOTA_MB", 500, minimum=1)
+UPLOAD_QUOTA_FILES = envint("UPLOAD_QUOTA_FILES", 500, minimum=1)
 LOOKUP_PER_DAY = envint("LOOKUP_PER_DAY", 1500, minimum=1)
 
 # `tsunagari security_alerts` reports, over its window: an account with this

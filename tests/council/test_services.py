@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,14 @@ from django.utils import timezone
 
 from tsunagari.accounts.models import Staff
 from tsunagari.council import services
-from tsunagari.council.models import ActionItem, ActionStatus, Meeting, Organisation, Sector
+from tsunagari.council.models import (
+    ActionItem,
+    ActionStatus,
+    Document,
+    Meeting,
+    Organisation,
+    Sector,
+)
 
 
 def test_it_lists_public_and_private_members_as_equals(members: dict[str, Organisation]) -> None:
@@ -159,3 +167,18 @@ def test_it_writes_a_named_event_with_each_council_action(
     with pytest.raises(PermissionDenied):
         services.schedule_meeting(personas["council"], held_on=timezone.localdate(), title="x")
     assert DomainEvent.objects.count() == before
+
+
+def test_papers_count_against_the_staff_members_share_of_the_data_folder(
+    personas: dict[str, Staff], settings: Any
+) -> None:
+    settings.UPLOAD_QUOTA_FILES = 1
+    first = services.upload_document(
+        personas["council"], SimpleUploadedFile("a.pdf", b"%PDF-1.4 a")
+    )
+    with pytest.raises(services.CouncilError, match="上限は 1 件"):
+        services.upload_document(personas["council"], SimpleUploadedFile("b.pdf", b"%PDF-1.4 b"))
+    assert Document.objects.count() == 1
+    # A paper deleted frees its room.
+    services.delete_document(personas["council"], first)
+    services.upload_document(personas["council"], SimpleUploadedFile("b.pdf", b"%PDF-1.4 b"))

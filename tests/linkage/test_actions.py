@@ -249,3 +249,29 @@ def test_it_dates_a_decision_by_the_actions_clock(
         kept = review.decide_pair(personas["admin"], pair, "same", "")
         decided = candidates.decide(personas["coordinator"], candidate, "referred", "")
     assert kept.decided_at == at and decided.decided_at == at
+
+
+# --- a member of staff's share of the data folder ---------------------------------
+
+
+def test_it_refuses_extracts_over_the_staff_members_share_and_keeps_nothing(
+    personas: dict[str, Staff], data_dir: Path, extracts: Path, settings: Any
+) -> None:
+    # Given a share smaller than the extracts (lib.quota)
+    record_all_bases()
+    files: list[Any] = uploads(extracts)
+    settings.UPLOAD_QUOTA_FILES = len(files) - 1
+    # When the administrator starts a run with them
+    with pytest.raises(LinkageError, match="上限"):
+        runs.create_run_from_uploads(personas["admin"], files)
+    # Then nothing was kept
+    assert not LinkageRun.objects.exists()
+    assert not list(runs.runs_dir().glob("*/extracts"))
+    # With room for them the run goes ahead; once done it deletes its extracts,
+    # which then take none of the share
+    settings.UPLOAD_QUOTA_FILES = len(files)
+    for f in files:
+        f.seek(0)
+    runs.create_run_from_uploads(personas["admin"], files)
+    assert LinkageRun.objects.count() == 1
+    assert runs.stored_extracts(personas["admin"].pk).files == 0

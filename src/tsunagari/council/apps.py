@@ -6,3 +6,9 @@ class CouncilConfig(AppConfig):
     name = "tsunagari.council"
     label = "council"
     verbose_name = _("孤独・孤立対策連携会議")
+
+    def ready(self) -> None:
+        from tsunagari.council.services import stored_documents
+        from tsunagari.lib import quota
+
+        quota.register_store("council.documents", stored_documents)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -28,6 +28,7 @@ from tsunagari.council.models import (
 )
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
+from tsunagari.lib import quota
 from tsunagari.meetings import services as meetings
 from tsunagari.meetings.services import MeetingInputError, MinutesConflict
 
@@ -38,6 +39,12 @@ if TYPE_CHECKING:
     from tsunagari.accounts.models import Agency, Staff
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def stored_documents(staff_id: int) -> quota.Stored:
+    """The papers a member of staff shared, for their share of the data folder."""
+    found = Document.objects.filter(uploaded_by_id=staff_id).aggregate(n=Count("pk"), b=Sum("size"))
+    return quota.Stored(found["n"] or 0, found["b"] or 0)
 
 
 class CouncilError(Exception):
@@ -318,6 +325,10 @@ def upload_document(
         )
     data = upload.read(MAX_DOCUMENT_BYTES + 1)
     kind = check_document(name, data[:4096], len(data))
+    try:
+        quota.check(staff.pk, len(data))
+    except quota.QuotaExceeded as exc:
+        raise CouncilError(str(exc)) from None
     doc = Document(
         title=(title.strip() or Path(name).stem)[:200],
         original_name=name,

@@ -10,3 +10,7 @@ class LinkageConfig(AppConfig):
         from tsunagari.linkage import access
 
         access.register()
+        from tsunagari.lib import quota
+        from tsunagari.linkage.runs import stored_extracts
+
+        quota.register_store("linkage.extracts", stored_extracts)

@@ -29,7 +29,7 @@ from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
-from tsunagari.lib import clock, intake
+from tsunagari.lib import clock, intake, quota
 from tsunagari.linkage.models import LinkageRun, RecordLink, RunStatus, source_label, source_order
 from tsunagari.linkage.review import write_decisions
 from tsunagari.linkage.sources import LinkageError, check_sources
@@ -178,6 +178,25 @@ def _new_run(staff: Staff | None, names: list[str], as_of: date | None) -> Itera
         raise
 
 
+def stored_extracts(staff_id: int) -> quota.Stored:
+    """Extracts a member of staff uploaded that a run still holds (a finished
+    run deletes them), for their share of the data folder."""
+    files, size = 0, 0
+    for work_dir in LinkageRun.objects.filter(created_by_id=staff_id).values_list(
+        "work_dir", flat=True
+    ):
+        extracts = Path(work_dir) / "extracts" if work_dir else None
+        if extracts is None or not extracts.is_dir():
+            continue
+        for path in extracts.iterdir():
+            try:
+                size += path.stat().st_size
+            except OSError:
+                continue
+            files += 1
+    return quota.Stored(files, size)
+
+
 def create_run_from_uploads(
     staff: Staff, files: list[UploadedFile[Any]], as_of: date | None = None
 ) -> LinkageRun:
@@ -189,6 +208,10 @@ def create_run_from_uploads(
     """
     require_actor(staff, Action.RUN_IMPORTS)
     check_uploads(files)
+    try:
+        quota.check(staff.pk, sum(f.size or 0 for f in files), len(files))
+    except quota.QuotaExceeded as exc:
+        raise LinkageError(str(exc)) from None
     names = [Path(f.name or "").name for f in files]
     with _new_run(staff, names, as_of) as run:
         extracts = Path(run.work_dir) / "extracts"

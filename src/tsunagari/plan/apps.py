@@ -8,3 +8,9 @@ class PlanConfig(AppConfig):
     name = "tsunagari.plan"
     label = "plan"
     verbose_name = _("地域福祉計画")
+
+    def ready(self) -> None:
+        from tsunagari.lib import quota
+        from tsunagari.plan.services import stored_evidence
+
+        quota.register_store("plan.evidence", stored_evidence)

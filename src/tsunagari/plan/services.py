@@ -24,7 +24,7 @@ from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
-from tsunagari.lib import clock
+from tsunagari.lib import clock, quota
 from tsunagari.lib.errors import FieldErrors
 from tsunagari.lib.inputs import Reader
 from tsunagari.plan.figures import direction_figures
@@ -58,6 +58,18 @@ TEXT_MAX = 2000
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 YEAR_MIN, YEAR_MAX = 2000, 2100
 VALUE_MAX = 1e12
+
+
+def stored_evidence(staff_id: int) -> quota.Stored:
+    """The evidence files a member of staff attached, for their share of the data folder."""
+    files, size = 0, 0
+    for row in EnteredValue.objects.filter(entered_by_id=staff_id).exclude(evidence=""):
+        files += 1
+        try:
+            size += row.evidence.size
+        except OSError:
+            pass  # gone from the folder: takes no room
+    return quota.Stored(files, size)
 
 
 class PlanError(FieldErrors):
@@ -222,6 +234,11 @@ def enter_value(
     data, name, content_type = (b"", "", "")
     if evidence is not None:
         data, name, content_type = _evidence(evidence, errors)
+    if data and "evidence" not in errors:
+        try:
+            quota.check(actor.pk if actor is not None else None, len(data))
+        except quota.QuotaExceeded as exc:
+            errors["evidence"] = str(exc)
     if errors:
         raise PlanError(errors)
     stored_name = ""

@@ -13,6 +13,7 @@ import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
 from tsunagari.events.models import EventKind
 from tsunagari.events.services import write_event
+from tsunagari.lib import quota
 from tsunagari.surveys import importing, reading
 from tsunagari.surveys.engine.instruments import KOTO_TOWNS, QUESTIONNAIRE
 from tsunagari.surveys.engine.io import SurveyInputError, read_margins
@@ -46,6 +48,17 @@ if TYPE_CHECKING:
     from tsunagari.accounts.models import Staff
 
 AGE_ITEM = {"column": "age", "text": "あなたの年齢をお答えください。", "kind": "number"}
+
+
+def stored_imports(staff_id: int) -> quota.Stored:
+    """Response files a member of staff uploaded that wait to be imported
+    (an imported or discarded file is deleted), for their share of the data folder."""
+    found = (
+        ResponseImport.objects.filter(created_by_id=staff_id)
+        .exclude(file="")
+        .aggregate(n=Count("pk"), b=Sum("size"))
+    )
+    return quota.Stored(found["n"] or 0, found["b"] or 0)
 
 
 class SurveyError(Exception):
@@ -144,6 +157,10 @@ def upload_responses(staff: Staff, survey: Survey, upload: UploadedFile[bytes]) 
         record(staff, AuditAction.CREATE, obj=survey, reason="import refused", detail={"file": name, "problem": str(exc)})  # fmt: skip
         raise SurveyError(str(exc)) from None
     kind = reading.file_kind(name)
+    try:
+        quota.check(staff.pk, len(data))
+    except quota.QuotaExceeded as exc:
+        raise SurveyError(str(exc)) from None
     job = ResponseImport(
         survey=survey,
         original_name=name,
