@@ -67,3 +67,22 @@ def test_a_posted_look_up_without_the_csrf_token_is_refused(
     client = client_for("consultant.elderly")
     client.handler.enforce_csrf_checks = True
     assert client.post("/people/", {"q": "やまだ たろう"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["", "   ", "ヤマダ " * 500, '<script>alert("x")</script>', "'; DROP TABLE people_person; --"],
+)
+def test_a_posted_look_up_survives_empty_huge_and_hostile_input(
+    client_for: Any, residents: dict[str, Person], typed: str
+) -> None:
+    client = client_for("consultant.elderly")
+    for path in ("/people/", "/consultations/lookup/"):
+        response = client.post(path, {"q": typed}, HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        assert response.status_code == 200, (path, typed[:20])
+        assert "<script>alert" not in body
+    # The register is untouched and the query, if kept, is at most 200 characters.
+    assert Person.objects.filter(pk=residents["taro"].pk).exists()
+    shown = client.post("/people/", {"q": "ヤマダ " * 500}).content.decode()
+    assert "ヤマダ " * 51 not in shown  # 204 characters: cut at 200
