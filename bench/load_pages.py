@@ -1,8 +1,9 @@
 """Load on the main staff pages and the API, as a ward's staff would make it.
 
 Builds (once, then reuses) a demo ward of ``--people`` residents, starts
-``tsunagari serve`` on a loopback port (2 workers x 4 threads by default, as a
-new user would), and runs locust headless against it: signed-in personas (a
+``tsunagari serve`` on a loopback port (each serving model of ``--serve`` in
+turn: by default serve's own, 4 synchronous workers, beside 2 threaded
+workers of 4 threads), and runs locust headless against it: signed-in personas (a
 consultant of the longevity support centre; an outreach worker) hit the home
 page, the consultation worklist, the person look-up, person pages, the cases
 list, the outreach list and the API, without pauses. Prints, per page,
@@ -12,6 +13,7 @@ database ``tsunagari_load_<people>`` is created there, never the one named),
 side by side.
 
     .venv/bin/python bench/load_pages.py                          # 20,000 people, 30 s, SQLite (+ PostgreSQL if DATABASE_URL)
+    .venv/bin/python bench/load_pages.py --rate 100               # 20 staff offering 100 requests/s in all
     .venv/bin/python bench/load_pages.py --people 540000 --seconds 120 --postgres-url postgres://…   # Koto's size
     .venv/bin/python bench/load_pages.py --in-process               # per page: server CPU ms, queries, calls
 
@@ -65,7 +67,7 @@ if os.environ.get("LOAD_PAGES_LOCUST") == "1":
     import itertools
     import random
 
-    from locust import FastHttpUser, between, task
+    from locust import FastHttpUser, between, constant_throughput, task
 
     _COUNTER = itertools.count()
     CONFIG = json.loads(Path(os.environ["LOAD_PAGES_CONFIG"]).read_text(encoding="utf-8"))
@@ -75,7 +77,9 @@ if os.environ.get("LOAD_PAGES_LOCUST") == "1":
         # the server's two cores, so the less it spends the more is measured.
         abstract = True
         username = ""
-        wait_time = between(0, 0)  # no pauses: the worst case the issue measured
+        # No pauses (the worst case), or each member of staff paced to their
+        # share of --rate requests per second.
+        wait_time = constant_throughput(CONFIG["pace"]) if CONFIG.get("pace") else between(0, 0)
         cookie = ""
         lookup_cookie = ""
 
@@ -293,11 +297,28 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], seconds: float = 120
     raise SystemExit("the server did not answer within two minutes")
 
 
-def _run(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+def _serve_models(text: str) -> list[tuple[int, int]]:
+    """``4x1,2x4`` -> [(4, 1), (2, 4)]: workers x threads, run side by side."""
+    models = []
+    for part in text.split(","):
+        workers, _, threads = part.strip().partition("x")
+        if not (workers.isdigit() and threads.isdigit() and int(workers) and int(threads)):
+            raise SystemExit(f"--serve {text!r}: write workers x threads, e.g. 4x1,2x4")
+        models.append((int(workers), int(threads)))
+    return models
+
+
+def _model_name(workers: int, threads: int) -> str:
+    return f"{workers}x{threads} {'sync' if threads == 1 else 'threads'}"
+
+
+def _run(
+    backend: str, url: str, args: argparse.Namespace, workers: int, threads: int
+) -> dict[str, dict[str, float]]:
     data_dir, ward = _build(backend, args.people, args.seed, url, args.users)
     print(
         f"[{backend}] {ward['people']:,} people; {len(ward['persons'])} person pages the "
-        f"consultant may open; serving with {args.workers} workers x {args.threads} threads"
+        f"consultant may open; serving with {workers} workers x {threads} threads"
     )
     env = _env(data_dir, url)
     port = _free_port()
@@ -313,9 +334,9 @@ def _run(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str
             "--port",
             str(port),
             "--workers",
-            str(args.workers),
+            str(workers),
             "--threads",
-            str(args.threads),
+            str(threads),
             "--no-task-worker",
         ],
         env=env,
@@ -334,6 +355,7 @@ def _run(backend: str, url: str, args: argparse.Namespace) -> dict[str, dict[str
                     "cookie": ward["cookie"],
                     "persons": ward["persons"],
                     "queries": ward["queries"] or ["ヤマダ"],
+                    "pace": args.rate / args.users if args.rate else 0,
                 }
             ),
             encoding="utf-8",
@@ -546,8 +568,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--seconds", type=float, default=30.0, help="run time per database")
     parser.add_argument("--users", type=int, default=20, help="staff at once (default 20)")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--serve",
+        default="4x1,2x4",
+        help="serving models to run side by side, workers x threads (default 4x1,2x4: "
+        "serve's default, 4 synchronous workers, beside 2 threaded workers of 4 threads)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="requests per second offered by all staff together (default 0: no pauses)",
+    )
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument(
         "--postgres-url", default="", help="a PostgreSQL server (default: DATABASE_URL)"
@@ -571,18 +603,28 @@ def main() -> None:
         if args.json:
             args.json.write_text(json.dumps(measured, indent=2), encoding="utf-8")
         return
-    results: dict[str, dict[str, dict[str, float]]] = {}
+    if args.rate < 0:
+        raise SystemExit("--rate: requests per second, 0 or more")
+    models = _serve_models(args.serve)
+    databases: list[tuple[str, str, str]] = []
     if "sqlite" in wanted:
-        results["SQLite"] = _run("sqlite", "", args)
+        databases.append(("SQLite", "sqlite", ""))
     if "postgres" in wanted:
         url = _postgres_url(args)
         if url:
-            results["PostgreSQL"] = _run("postgresql", url, args)
+            databases.append(("PostgreSQL", "postgresql", url))
         else:
             print("PostgreSQL: skipped (no --postgres-url and DATABASE_URL names no PostgreSQL)")
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for label, backend, url in databases:
+        for workers, threads in models:
+            name = f"{label} {_model_name(workers, threads)}" if len(models) > 1 else label
+            results[name] = _run(backend, url, args, workers, threads)
+    pace = f"offering {args.rate:g} requests/s in all" if args.rate else "without pauses"
+    served = ", ".join(_model_name(w, t) for w, t in models)
     print(
-        f"\n{args.people:,} people; {args.users} staff without pauses for {args.seconds:.0f} s per "
-        f"database; serve {args.workers} workers x {args.threads} threads; loopback"
+        f"\n{args.people:,} people; {args.users} staff {pace} for {args.seconds:.0f} s per "
+        f"run; serve {served} (workers x threads); loopback"
     )
     _table(results)
     if args.json:

@@ -14,16 +14,34 @@ from django.core.management.base import BaseCommand, CommandError
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 
+# gunicorn's synchronous workers take one request at a time from the one
+# queue of waiting connections, first come first served. Threaded workers
+# share each process's interpreter lock among their requests, so a cheap
+# request waits behind expensive ones in the same process: measured with
+# bench/load_pages.py (20 staff without pauses, 20,000 people), 2 x 4
+# threads gave p95 230-340 ms and 4 synchronous workers 170 ms at the same
+# throughput (docs/operations.md, "Load on the staff pages"). Behind the
+# ward's TLS proxy, which buffers slow clients, the synchronous model is
+# gunicorn's own recommendation.
+DEFAULT_WORKERS = 4
+DEFAULT_THREADS = 1
+# A synchronous worker that has not answered within this many seconds is
+# stopped and replaced (its request gets an error): long jobs (linkage runs)
+# go to the background task worker, so no page should come near it.
+REQUEST_TIMEOUT = 120
+
+
 def gunicorn_config(bind: str, workers: int, threads: int) -> dict[str, object]:
-    """The settings ``serve`` gives gunicorn."""
+    """The settings ``serve`` gives gunicorn: synchronous workers for one
+    thread each (the default), threaded workers when asked for more."""
     return {
         "bind": bind,
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": "sync" if threads == 1 else "gthread",
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
-        "timeout": 120,
+        "timeout": REQUEST_TIMEOUT,
         "forwarded_allow_ips": "127.0.0.1",
     }
 
@@ -36,8 +54,19 @@ class Command(BaseCommand):
             "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
         )
         parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-        parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-        parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=DEFAULT_WORKERS,
+            help=f"worker processes (default {DEFAULT_WORKERS})",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=DEFAULT_THREADS,
+            help=f"threads per worker (default {DEFAULT_THREADS}: one request at a time, "
+            "first come first served; more makes threaded workers)",
+        )
         parser.add_argument(
             "--no-task-worker",
             action="store_true",
