@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -66,8 +68,11 @@ from tsunagari.outreach.services import (
     take_target,
 )
 from tsunagari.outreach.worklists import (
+    LIST_PAGE,
     TEAM_SECTIONS,
+    by_urgency,
     due_to_review,
+    latest_contacts,
     open_targets,
     rows_for,
     team_counts,
@@ -94,20 +99,45 @@ def _choices() -> dict[str, Any]:
 @login_required
 @require_GET
 def worker_list(request: HttpRequest) -> HttpResponse:
-    """The worker's caseload: overdue next contacts first, then the rest."""
+    """The worker's caseload: overdue next contacts first, then the rest.
+
+    Each section shows LIST_PAGE rows a page: the whole caseload is ordered
+    (on the latest contacts alone), and only the rows shown are presented
+    and audited.
+    """
     staff = signed_in_staff(request)
     require(staff, Action.WORK_OUTREACH)
-    mine = open_targets(staff)
-    waiting = unassigned()
-    review = due_to_review()
-    rows = rows_for(staff, mine + waiting + review, request=request)
-    by_target = {r.target.pk: r for r in rows}
-    caseload = sorted((by_target[t.pk] for t in mine),
-                      key=lambda r: (-r.overdue, r.next_on or clock.today(), r.target.pk))  # fmt: skip
+    mine, waiting, review = open_targets(staff), unassigned(), due_to_review()
+    latest = latest_contacts([t.pk for t in [*mine, *waiting, *review]])
+    mine, overdue = by_urgency(mine, latest)
+    pages = {
+        "caseload": Paginator(mine, LIST_PAGE).get_page(request.GET.get("page")),
+        "waiting": Paginator(waiting, LIST_PAGE).get_page(request.GET.get("waiting_page")),
+        "review": Paginator(review, LIST_PAGE).get_page(request.GET.get("review_page")),
+    }
+    shown = [t for page in pages.values() for t in page.object_list]
+    by_target = {r.target.pk: r for r in rows_for(staff, shown, request=request, latest=latest)}
+    numbers = {"page": pages["caseload"].number, "waiting_page": pages["waiting"].number,
+               "review_page": pages["review"].number}  # fmt: skip
+
+    def section(name: str, param: str) -> dict[str, Any]:
+        page = pages[name]
+
+        def href(n: int) -> str:
+            return "?" + urlencode({**numbers, param: n}) + f"#{name}"
+
+        return {
+            "rows": [by_target[t.pk] for t in page.object_list],
+            "total": page.paginator.count,
+            "page": page,
+            "previous": href(page.previous_page_number()) if page.has_previous() else "",
+            "next": href(page.next_page_number()) if page.has_next() else "",
+        }
+
     return render(request, "outreach/list.html", {
-        "caseload": caseload, "overdue": sum(1 for r in caseload if r.overdue),
-        "waiting": [by_target[t.pk] for t in waiting],
-        "review": [by_target[t.pk] for t in review],
+        "caseload": section("caseload", "page"), "overdue": overdue,
+        "waiting": section("waiting", "waiting_page"),
+        "review": section("review", "review_page"),
     })  # fmt: skip
 
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 # What a target shares with the outreach team about its person: who, and where to visit.
 TEAM_SECTIONS = frozenset({sections.IDENTITY, sections.BASIC})
 LIST_LIMIT = 500
+# Rows a section of the worker's list shows a page (a caseload may hold hundreds).
+LIST_PAGE = 50
 
 
 def overdue_days(next_on: date | None, today: date, calendar: WorkingCalendar) -> int:
@@ -74,6 +76,11 @@ class TargetRow:
         return gettext("対象 %(n)s") % {"n": self.target.pk}
 
 
+def latest_contacts(target_ids: list[int]) -> dict[int, Contact]:
+    """Each target's latest contact, by target id."""
+    return _latest(target_ids)
+
+
 def _latest(target_ids: list[int]) -> dict[int, Contact]:
     latest: dict[int, Contact] = {}
     for c in Contact.objects.filter(target_id__in=target_ids).order_by("target_id", "-on", "-pk"):
@@ -83,7 +90,7 @@ def _latest(target_ids: list[int]) -> dict[int, Contact]:
 
 def rows_for(
     viewer: Staff, targets: list[OutreachTarget], *, request: HttpRequest | None = None,
-    purpose: Purpose = Purpose.LIST,
+    purpose: Purpose = Purpose.LIST, latest: dict[int, Contact] | None = None,
 ) -> list[TargetRow]:  # fmt: skip
     """One row per target, persons shown through the presenter in one audited list."""
     persons = {t.person_id: t.person for t in targets if t.person is not None}
@@ -99,7 +106,8 @@ def rows_for(
         [p.pk for p in persons.values() if p.pk not in views or views[p.pk].level != "full"]
     )
     designated = Action.VIEW_SEALED_CONTACT in actions_for(viewer)
-    latest = _latest([t.pk for t in targets])
+    if latest is None:
+        latest = _latest([t.pk for t in targets])
     today = clock.today()
     calendar = working_calendar()
     rows = []
@@ -122,6 +130,27 @@ def rows_for(
         )  # fmt: skip
         rows.append(row)
     return rows
+
+
+def by_urgency(
+    targets: list[OutreachTarget], latest: dict[int, Contact]
+) -> tuple[list[OutreachTarget], int]:
+    """``targets`` as the worker's list orders them: overdue next contacts first
+    (most working days late first), then by the next contact's date, targets
+    with none planned as due today; and how many are overdue.
+
+    Needs only the latest contacts (``latest_contacts``), so that a long list
+    can be ordered whole and only its shown page presented (``rows_for``).
+    """
+    today, calendar = clock.today(), working_calendar()
+    keyed = []
+    for t in targets:
+        last = latest.get(t.pk)
+        next_on = last.next_on if last is not None else None
+        late = overdue_days(next_on, today, calendar) if t.is_open else 0
+        keyed.append(((-late, next_on or today, t.pk), t))
+    keyed.sort(key=lambda kt: kt[0])
+    return [t for _, t in keyed], sum(1 for key, _ in keyed if key[0] < 0)
 
 
 def open_targets(worker: Staff | None = None) -> list[OutreachTarget]:

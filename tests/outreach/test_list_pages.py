@@ -1,0 +1,94 @@
+"""The worker's list in pages: a caseload of hundreds is ordered whole (overdue
+first) and shown a page at a time, and only the rows shown are presented and
+audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.outreach.conftest import contact
+from tests.people.conftest import make_person
+from tsunagari.accounts.models import Staff
+from tsunagari.audit.models import AuditEvent
+from tsunagari.lib import clock
+from tsunagari.outreach import views
+from tsunagari.outreach.models import OutreachTarget, Source, State, TargetKind
+from tsunagari.outreach.services import log_contact
+
+pytestmark = pytest.mark.django_db
+
+
+def _caseload(worker: Staff, late_days: list[int | None]) -> list[OutreachTarget]:
+    """One target per entry: its next contact planned that many days ago (None: none planned)."""
+    today = clock.today()
+    targets = []
+    for i, late in enumerate(late_days):
+        person = make_person(name=f"頁送　{'一二三四五六七'[i]}郎", kana="ページオクリ　イチロウ",
+                             birth_date=f"1941-05-{i + 1:02d}", sex="1",
+                             address=f"江東区北砂二丁目{i + 1}番")  # fmt: skip
+        target = OutreachTarget.objects.create(
+            kind=TargetKind.PERSON, person=person, source=Source.CONSULTATION,
+            state=State.TRYING, worker=worker, created_by=worker,
+        )  # fmt: skip
+        if late is not None:
+            log_contact(worker, target.pk, contact(on=(today - timedelta(days=late + 14)).isoformat(),
+                                                   next_on=(today - timedelta(days=late)).isoformat()))  # fmt: skip
+        targets.append(target)
+    return targets
+
+
+def _listed(page: str, targets: list[OutreachTarget]) -> list[int]:
+    """The targets the caseload table links, in the page's order."""
+    table = page.split('id="caseload-table"', 1)[1].split("</table>", 1)[0]
+    found = [(table.find(f"/outreach/{t.pk}/"), i) for i, t in enumerate(targets)]
+    return [i for at, i in sorted(found) if at >= 0]
+
+
+def test_the_caseload_is_ordered_whole_and_shown_a_page_at_a_time(
+    client_for: Any, personas: dict[str, Staff], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "LIST_PAGE", 3)
+    # five targets: two well overdue, one planned in the future, two with none planned
+    targets = _caseload(personas["outreach"], [None, 20, -10, 40, None])
+    client = client_for("outreach")
+
+    first = client.get("/outreach/").content.decode()
+    # the most overdue first, on the first page, whatever order they were made in
+    assert _listed(first, targets)[:2] == [3, 1]
+    assert len(_listed(first, targets)) == 3
+    # the heading and the overdue notice count the whole caseload, not the page
+    assert "担当中（5件）" in first
+    assert 'id="overdue-count"' in first and "2 件" in first
+    assert "?page=2" in first and "1 / 2 ページ" in first
+
+    second = client.get("/outreach/?page=2").content.decode()
+    assert len(_listed(second, targets)) == 2
+    assert set(_listed(first, targets)) | set(_listed(second, targets)) == set(range(5))
+
+
+def test_only_the_rows_shown_are_presented_and_audited(
+    client_for: Any, personas: dict[str, Staff], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    targets = _caseload(personas["outreach"], [5, 10, 15, 20])
+    client_for("outreach").get("/outreach/")
+    event = AuditEvent.objects.filter(object_type="outreach.outreachtarget").latest("pk")
+    shown = {int(p) for p in event.detail["persons"]}
+    assert shown == {targets[3].person_id, targets[2].person_id}
+    assert sorted(event.detail["targets"]) == sorted([targets[3].pk, targets[2].pk])
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "abc", "99999", "1e9", "２", "", "%00"])
+def test_a_wrong_page_number_shows_a_page_not_an_error(
+    client_for: Any, personas: dict[str, Staff], monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    _caseload(personas["outreach"], [5, 10, 15])
+    response = client_for("outreach").get(
+        "/outreach/", {"page": raw, "waiting_page": raw, "review_page": raw}
+    )
+    assert response.status_code == 200
+    assert 'id="caseload-table"' in response.content.decode()
