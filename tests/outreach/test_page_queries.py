@@ -12,7 +12,10 @@ from tsunagari.accounts.models import Staff
 from tsunagari.outreach.models import OutreachTarget, Source, State, TargetKind
 
 # Today's count on this small ward; raise it only with a reason.
-OUTREACH_LIST_MAX = 19
+# 20: the list reads its three sections' ids, then loads only the rows of the
+# pages shown (one query more than loading every target whole, which cost
+# 73 ms of server time a request at 455 targets).
+OUTREACH_LIST_MAX = 20
 
 
 def _targets(personas: dict[str, Staff], n: int, *, sealed: bool = False) -> None:

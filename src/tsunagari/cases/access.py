@@ -72,6 +72,31 @@ def basis_holds(agency_id: int | None, case: Case) -> Decision:
     return Decision(True)
 
 
+def bases_holding(agency_id: int, cases: list[Case]) -> set[int]:
+    """Of ``cases``, the ids of those whose regime's basis holds for the agency
+    today: ``basis_holds`` for a list, with one query for all the 支援会議
+    decisions and one consent look-up per person (a test keeps the two equal)."""
+    meeting_ids = {c.support_meeting_id for c in cases
+                   if c.regime == Regime.SUPPORT_MEETING and c.support_meeting_id is not None}  # fmt: skip
+    confirmed = set(
+        SupportMeeting.objects.filter(pk__in=meeting_ids, status=DecisionStatus.CONFIRMED,
+                                      ended_on__isnull=True, agencies__id=agency_id)
+        .values_list("pk", flat=True)
+    ) if meeting_ids else set()  # fmt: skip
+    consented: dict[int, bool] = {}
+    holding = set()
+    for case in cases:
+        if case.regime == Regime.SUPPORT_MEETING:
+            ok = case.support_meeting_id in confirmed
+        else:
+            if case.person_id not in consented:
+                consented[case.person_id] = consent_covering(case.person_id, agency_id) is not None
+            ok = consented[case.person_id]
+        if ok:
+            holding.add(case.pk)
+    return holding
+
+
 def _case_rule(staff: Staff, case: Case) -> Decision:
     agency_id = staff.agency_id
     if agency_id is None or not case.team.filter(agency_id=agency_id).exists():

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tsunagari.cases.models import Case, CaseState, PlanRevision, Regime, Stage
-from tsunagari.cases.services import overdue_actions, reviews_due, visible_cases
+from tsunagari.cases.services import overdue_actions, reviews_due, visible_cases, worklist_cases
 from tsunagari.consultations.limits import working_calendar
 from tsunagari.lib import clock
 from tsunagari.lib.disclosure import protect_line, protect_table
@@ -59,8 +59,9 @@ def dashboard(staff: Staff) -> Dashboard:
     ]  # fmt: skip
     totals = [None if guard.column_totals[j] is not None else sum(r[j] for r in cells)
               for j in range(len(regimes))]  # fmt: skip
-    overdue_cases = len({o.case.pk for o in overdue_actions(staff)})
-    reviews = len(reviews_due(staff))
+    work = worklist_cases(staff, cases)
+    overdue_cases = len({o.case.pk for o in overdue_actions(staff, work)})
+    reviews = len(reviews_due(staff, work))
     without_plan = len(_without_plan(cases))
     late = protect_line([overdue_cases, reviews, without_plan], threshold, total=False)
     overdue_values = late.apply([overdue_cases, reviews, without_plan])

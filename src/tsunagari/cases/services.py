@@ -34,7 +34,7 @@ from tsunagari.accounts.models import Agency, Staff
 from tsunagari.accounts.policy import Action, allowed, decide, require
 from tsunagari.audit.models import AuditAction
 from tsunagari.audit.services import record
-from tsunagari.cases.access import basis_holds, get_case_for, get_workable_case
+from tsunagari.cases.access import bases_holding, basis_holds, get_case_for, get_workable_case
 from tsunagari.cases.models import (
     MOVABLE_STAGES,
     Assessment,
@@ -784,7 +784,9 @@ def visible_cases(staff: Staff) -> list[Case]:
         .select_related("person", "lead", "lead__agency")
         .order_by("-opened_at", "-pk")[:LIST_LIMIT]
     )
-    return [c for c in rows if basis_holds(staff.agency_id, c)]
+    rows = list(rows)
+    holding = bases_holding(staff.agency_id, rows)
+    return [c for c in rows if c.pk in holding]
 
 
 # ── the work on an open case: assessment, plan, conferences, monitoring ─────
@@ -1407,12 +1409,12 @@ class Overdue:
     days: int  # working days past the due date
 
 
-def overdue_actions(staff: Staff) -> list[Overdue]:
+def overdue_actions(staff: Staff, work: list[Case] | None = None) -> list[Overdue]:
     """Plan actions and conference actions past their due date on the working-day
     calendar, not done, of the open cases the staff member sees (under 支援会議 once
     confirmed), most overdue first."""
     today = clock.today()
-    cases = {c.pk: c for c in _worklist_cases(staff)}
+    cases = {c.pk: c for c in (worklist_cases(staff) if work is None else work)}
     plans = (
         PlanAction.objects.filter(plan__case_id__in=list(cases), active=True, done_on__isnull=True,
                                   due_on__lt=meetings.overdue_cutoff(today))
@@ -1437,26 +1439,32 @@ class Waiting:
     days: int  # working days since the case opened, or past the review date
 
 
-def _worklist_cases(staff: Staff) -> list[Case]:
+def worklist_cases(staff: Staff, visible: list[Case] | None = None) -> list[Case]:
     """Open cases whose work the staff member may read: visible, confirmed under
-    支援会議, and the person's support record open to their agency."""
+    支援会議, and the person's support record open to their agency.
+
+    ``visible``: ``visible_cases(staff)`` when the caller has it already (the
+    cases list passes it, and this list, to each of its sections).
+    """
     from tsunagari.cases.access import WORK_SECTION, unconfirmed
     from tsunagari.people.presenter import entitlements
 
-    seen = [c for c in visible_cases(staff) if c.is_open]
+    seen = [c for c in (visible_cases(staff) if visible is None else visible) if c.is_open]
     closed = unconfirmed(staff, seen)
     held = entitlements(staff, [c.person_id for c in seen])
     return [c for c in seen if c.pk not in closed and c.person_id in held
             and WORK_SECTION in held[c.person_id].sections]  # fmt: skip
 
 
-def cases_without_plan(staff: Staff, days: int = PLAN_EXPECTED_DAYS) -> list[Waiting]:
+def cases_without_plan(
+    staff: Staff, days: int = PLAN_EXPECTED_DAYS, work: list[Case] | None = None
+) -> list[Waiting]:
     """Open cases the staff member sees with no agreed plan ``days`` working days
     or more after opening, longest waiting first."""
     from tsunagari.consultations.limits import working_calendar
 
     today, calendar = clock.today(), working_calendar()
-    cases = _worklist_cases(staff)
+    cases = worklist_cases(staff) if work is None else work
     agreed = set(SupportPlan.objects.filter(case__in=cases, agreed_version__isnull=False)
                  .values_list("case_id", flat=True))  # fmt: skip
     rows = [Waiting(c, calendar.working_days_between(timezone.localdate(c.opened_at), today))
@@ -1464,13 +1472,13 @@ def cases_without_plan(staff: Staff, days: int = PLAN_EXPECTED_DAYS) -> list[Wai
     return sorted([w for w in rows if w.days >= days], key=lambda w: -w.days)
 
 
-def reviews_due(staff: Staff) -> list[Waiting]:
+def reviews_due(staff: Staff, work: list[Case] | None = None) -> list[Waiting]:
     """Open cases the staff member sees whose plan's review date has come, most
     overdue first (``days``: working days past the review date, 0 on the day)."""
     from tsunagari.consultations.limits import working_calendar
 
     today, calendar = clock.today(), working_calendar()
-    cases = {c.pk: c for c in _worklist_cases(staff)}
+    cases = {c.pk: c for c in (worklist_cases(staff) if work is None else work)}
     plans = SupportPlan.objects.filter(case_id__in=list(cases), review_on__lte=today)
     rows = [Waiting(cases[p.case_id], calendar.working_days_between(p.review_on, today))
             for p in plans if p.review_on is not None]  # fmt: skip
@@ -1484,14 +1492,14 @@ class Assigned:
     overdue_days: int  # working days past the due date; 0 when not yet due
 
 
-def agency_actions(staff: Staff) -> list[Assigned]:
+def agency_actions(staff: Staff, work: list[Case] | None = None) -> list[Assigned]:
     """The plan actions and conference actions the staff member's own agency is
     responsible for, not done, in the open cases it sees (under 支援会議 once the
     staff member confirmed), soonest due first: the agency's worklist of case actions."""
     if staff.agency_id is None:
         return []
     today = clock.today()
-    cases = {c.pk: c for c in _worklist_cases(staff)}
+    cases = {c.pk: c for c in (worklist_cases(staff) if work is None else work)}
     plans = (
         PlanAction.objects.filter(plan__case_id__in=list(cases), agency_id=staff.agency_id,
                                   active=True, done_on__isnull=True)

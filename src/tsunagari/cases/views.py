@@ -59,6 +59,7 @@ from tsunagari.cases.services import (
     reviews_due,
     source_label,
     visible_cases,
+    worklist_cases,
 )
 from tsunagari.cases.sources import source_url, waiting_sources
 from tsunagari.cases.timeline import case_timeline
@@ -96,14 +97,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
                            object_type="cases.case",
                            detail={"cases": [c.pk for c in shown if c.pk not in closed]})  # fmt: skip
     people = {v.id: v for v in views}
+    work = worklist_cases(staff, cases)  # read once for the four sections below
     return render(request, "cases/list.html", {
         "rows": [(c, None if c.pk in closed else people[c.person_id]) for c in shown],
         "counts": [(v, label, by_stage.get(v, 0)) for v, label in Stage.choices],
         "suspended": suspended, "total": len(cases),
         "stages": Stage.choices, "regimes": Regime.choices,
-        "stage": stage, "regime": regime, "overdue": overdue_actions(staff),
-        "no_plan": cases_without_plan(staff), "plan_days": PLAN_EXPECTED_DAYS,
-        "reviews": reviews_due(staff), "assigned": agency_actions(staff),
+        "stage": stage, "regime": regime, "overdue": overdue_actions(staff, work=work),
+        "no_plan": cases_without_plan(staff, work=work), "plan_days": PLAN_EXPECTED_DAYS,
+        "reviews": reviews_due(staff, work=work), "assigned": agency_actions(staff, work=work),
         "waiting": waiting_sources(staff), "can_dashboard": allowed(staff, Action.WORK_CASES),
     })  # fmt: skip
 

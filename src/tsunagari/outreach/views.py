@@ -71,12 +71,11 @@ from tsunagari.outreach.worklists import (
     LIST_PAGE,
     TEAM_SECTIONS,
     by_urgency,
-    due_to_review,
     latest_contacts,
-    open_targets,
+    listed_ids,
     rows_for,
+    targets_by_id,
     team_counts,
-    unassigned,
     visit_list,
 )
 from tsunagari.people import sections
@@ -107,15 +106,14 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     """
     staff = signed_in_staff(request)
     require(staff, Action.WORK_OUTREACH)
-    mine, waiting, review = open_targets(staff), unassigned(), due_to_review()
-    latest = latest_contacts([t.pk for t in [*mine, *waiting, *review]])
+    mine, waiting, review = listed_ids(staff)
+    pages = {"waiting": Paginator(waiting, LIST_PAGE).get_page(request.GET.get("waiting_page")),
+             "review": Paginator(review, LIST_PAGE).get_page(request.GET.get("review_page"))}  # fmt: skip
+    shown_elsewhere = [*pages["waiting"].object_list, *pages["review"].object_list]
+    latest = latest_contacts([*mine, *shown_elsewhere])
     mine, overdue = by_urgency(mine, latest)
-    pages = {
-        "caseload": Paginator(mine, LIST_PAGE).get_page(request.GET.get("page")),
-        "waiting": Paginator(waiting, LIST_PAGE).get_page(request.GET.get("waiting_page")),
-        "review": Paginator(review, LIST_PAGE).get_page(request.GET.get("review_page")),
-    }
-    shown = [t for page in pages.values() for t in page.object_list]
+    pages["caseload"] = Paginator(mine, LIST_PAGE).get_page(request.GET.get("page"))
+    shown = targets_by_id([*pages["caseload"].object_list, *shown_elsewhere])
     by_target = {r.target.pk: r for r in rows_for(staff, shown, request=request, latest=latest)}
     numbers = {"page": pages["caseload"].number, "waiting_page": pages["waiting"].number,
                "review_page": pages["review"].number}  # fmt: skip
@@ -127,7 +125,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             return "?" + urlencode({**numbers, param: n}) + f"#{name}"
 
         return {
-            "rows": [by_target[t.pk] for t in page.object_list],
+            "rows": [by_target[pk] for pk in page.object_list if pk in by_target],
             "total": page.paginator.count,
             "page": page,
             "previous": href(page.previous_page_number()) if page.has_previous() else "",

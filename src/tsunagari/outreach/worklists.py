@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.utils.translation import gettext
 
@@ -29,6 +29,7 @@ from tsunagari.people import sections
 from tsunagari.people.presenter import PersonView, Purpose, present_people, sealed_contacts
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from tsunagari.accounts.models import Staff
@@ -76,21 +77,33 @@ class TargetRow:
         return gettext("対象 %(n)s") % {"n": self.target.pk}
 
 
-def latest_contacts(target_ids: list[int]) -> dict[int, Contact]:
-    """Each target's latest contact, by target id."""
-    return _latest(target_ids)
+class Latest(NamedTuple):
+    """What a list needs of a target's latest contact."""
+
+    on: date
+    next_on: date | None
 
 
-def _latest(target_ids: list[int]) -> dict[int, Contact]:
-    latest: dict[int, Contact] = {}
-    for c in Contact.objects.filter(target_id__in=target_ids).order_by("target_id", "-on", "-pk"):
-        latest.setdefault(c.target_id, c)
+def latest_contacts(target_ids: list[int]) -> dict[int, Latest]:
+    """Each target's latest contact (its date and the next one planned), by target id."""
+    latest: dict[int, Latest] = {}
+    rows = (
+        Contact.objects.filter(target_id__in=target_ids)
+        .order_by("target_id", "-on", "-pk")
+        .values_list("target_id", "on", "next_on")
+    )
+    for target_id, on, next_on in rows:
+        if target_id not in latest:
+            latest[target_id] = Latest(on, next_on)
     return latest
+
+
+_latest = latest_contacts
 
 
 def rows_for(
     viewer: Staff, targets: list[OutreachTarget], *, request: HttpRequest | None = None,
-    purpose: Purpose = Purpose.LIST, latest: dict[int, Contact] | None = None,
+    purpose: Purpose = Purpose.LIST, latest: dict[int, Latest] | None = None,
 ) -> list[TargetRow]:  # fmt: skip
     """One row per target, persons shown through the presenter in one audited list."""
     persons = {t.person_id: t.person for t in targets if t.person is not None}
@@ -132,49 +145,70 @@ def rows_for(
     return rows
 
 
-def by_urgency(
-    targets: list[OutreachTarget], latest: dict[int, Contact]
-) -> tuple[list[OutreachTarget], int]:
-    """``targets`` as the worker's list orders them: overdue next contacts first
-    (most working days late first), then by the next contact's date, targets
-    with none planned as due today; and how many are overdue.
+def by_urgency(target_ids: list[int], latest: dict[int, Latest]) -> tuple[list[int], int]:
+    """Open targets as the worker's list orders them: overdue next contacts
+    first (most working days late first), then by the next contact's date,
+    targets with none planned as due today; and how many are overdue.
 
-    Needs only the latest contacts (``latest_contacts``), so that a long list
-    can be ordered whole and only its shown page presented (``rows_for``).
+    Needs only the ids and the latest contacts (``latest_contacts``), so that
+    a long list is ordered whole and only its shown page loaded and presented.
     """
     today, calendar = clock.today(), working_calendar()
     keyed = []
-    for t in targets:
-        last = latest.get(t.pk)
+    for pk in target_ids:
+        last = latest.get(pk)
         next_on = last.next_on if last is not None else None
-        late = overdue_days(next_on, today, calendar) if t.is_open else 0
-        keyed.append(((-late, next_on or today, t.pk), t))
-    keyed.sort(key=lambda kt: kt[0])
-    return [t for _, t in keyed], sum(1 for key, _ in keyed if key[0] < 0)
+        keyed.append((-overdue_days(next_on, today, calendar), next_on or today, pk))
+    keyed.sort()
+    return [pk for _, _, pk in keyed], sum(1 for late, _, _ in keyed if late < 0)
+
+
+def _open(worker: Staff | None = None) -> QuerySet[OutreachTarget]:
+    qs = OutreachTarget.objects.filter(state__in=OPEN_STATES)
+    if worker is not None:
+        qs = qs.filter(worker=worker)
+    return qs.order_by("created_at", "pk")
+
+
+def _unassigned() -> QuerySet[OutreachTarget]:
+    return OutreachTarget.objects.filter(state__in=OPEN_STATES, worker__isnull=True).order_by(
+        "created_at", "pk"
+    )
+
+
+def _to_review(today: date | None = None) -> QuerySet[OutreachTarget]:
+    return OutreachTarget.objects.filter(
+        state=State.PAUSED, pause_until__lte=today or clock.today()
+    ).order_by("pause_until", "pk")
+
+
+def listed_ids(worker: Staff) -> tuple[list[int], list[int], list[int]]:
+    """The ids of the worker's open targets, the unassigned ones and the paused
+    ones due for review, each in its list's order (LIST_LIMIT each)."""
+    return tuple(  # type: ignore[return-value]
+        list(qs.values_list("pk", flat=True)[:LIST_LIMIT])
+        for qs in (_open(worker), _unassigned(), _to_review())
+    )
+
+
+def targets_by_id(ids: list[int]) -> list[OutreachTarget]:
+    """The targets of ``ids`` in that order, with their person and worker (one query)."""
+    found = OutreachTarget.objects.filter(pk__in=ids).select_related("person", "worker")
+    loaded = {t.pk: t for t in found}
+    return [loaded[pk] for pk in ids if pk in loaded]
 
 
 def open_targets(worker: Staff | None = None) -> list[OutreachTarget]:
-    qs = OutreachTarget.objects.filter(state__in=OPEN_STATES).select_related("person", "worker")
-    if worker is not None:
-        qs = qs.filter(worker=worker)
-    return list(qs.order_by("created_at", "pk")[:LIST_LIMIT])
+    return list(_open(worker).select_related("person", "worker")[:LIST_LIMIT])
 
 
 def unassigned() -> list[OutreachTarget]:
-    return list(
-        OutreachTarget.objects.filter(state__in=OPEN_STATES, worker__isnull=True)
-        .select_related("person")
-        .order_by("created_at", "pk")[:LIST_LIMIT]
-    )
+    return list(_unassigned().select_related("person")[:LIST_LIMIT])
 
 
 def due_to_review(today: date | None = None) -> list[OutreachTarget]:
     """Paused targets whose date to look again has come."""
-    return list(
-        OutreachTarget.objects.filter(state=State.PAUSED, pause_until__lte=today or clock.today())
-        .select_related("person", "worker")
-        .order_by("pause_until", "pk")[:LIST_LIMIT]
-    )
+    return list(_to_review(today).select_related("person", "worker")[:LIST_LIMIT])
 
 
 def visit_list(worker: Staff, day: date | None = None) -> list[OutreachTarget]:
