@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import datetime, timedelta
 
-from tsunagari.disaster.demo import load_demo_disaster
+import pytest
+from django.utils import timezone
+
+from tsunagari.disaster.demo import check_times, load_demo_disaster
 from tsunagari.disaster.models import (
     ConsentStatus,
     Declaration,
@@ -51,3 +54,18 @@ def test_the_demo_ward_gets_a_roster_with_every_consent_state_and_plans_in_progr
     # a second run adds nothing
     assert "already present" in load_demo_disaster(7)
     assert RosterRebuild.objects.count() == 1
+
+
+@pytest.mark.parametrize("n", [0, 1, 100, 480, 481, 20000])
+def test_the_safety_checks_fall_within_the_declaration_however_many(n: int) -> None:
+    # Koto's size puts thousands in scope: at three minutes apart the checks
+    # ran past the declaration's end and the demo stopped with a refusal.
+    storm = timezone.make_aware(datetime(2026, 11, 13, 6))
+    times = check_times(storm, n)
+    assert len(times) == n
+    assert times == sorted(times)
+    if n:
+        assert times[0] == storm.replace(hour=8)
+        assert times[-1] < storm.replace(hour=12) + timedelta(days=1)
+    if 1 < n <= 480:
+        assert times[1] - times[0] == timedelta(minutes=3)  # the small demo ward as before

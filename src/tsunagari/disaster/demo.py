@@ -228,8 +228,9 @@ def load_demo_disaster(seed: int, ward: Ward | None = None) -> str:
     checked = 0
     statuses = list(SafetyStatus.values)
     weights = (0.55, 0.25, 0.08, 0.12)
-    for i, pid in enumerate(services_scope_ids(officer, storm)):
-        with clock.frozen(_at(storm, 8) + timedelta(minutes=3 * i)):
+    scope = list(services_scope_ids(officer, storm))
+    for pid, at in zip(scope, check_times(storm, len(scope)), strict=True):
+        with clock.frozen(at):
             status = rng.choices(statuses, weights)[0]
             services.record_safety_check(officer, pid, status)
             checked += 1
@@ -242,6 +243,15 @@ def load_demo_disaster(seed: int, ward: Ward | None = None) -> str:
         f"{plans[PlanStatus.DRAFT]} in progress, {releases} releases, a past declaration with "
         f"{checked} safety checks"
     )
+
+
+def check_times(storm: datetime, n: int) -> list[datetime]:
+    """When the demo's ``n`` safety checks are recorded: three minutes apart
+    from 8:00 on the storm's day, closer when there are many, so that all
+    fall within a day, before the declaration ends (noon the next day) and a
+    late check would be refused, however large the ward."""
+    step = min(timedelta(minutes=3), timedelta(hours=24) / max(n, 1))
+    return [_at(storm, 8) + step * i for i in range(n)]
 
 
 def services_scope_ids(officer: Staff, storm: datetime) -> list[int]:
