@@ -5,6 +5,7 @@ departments that know a person."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -319,3 +320,30 @@ def test_it_never_shows_the_registry_seal_as_evidence(
     # then the care level is evidence, the seal is not
     assert "要介護1" in body
     assert "閲覧制限" not in body and "sealed" not in body
+
+
+@pytest.mark.parametrize(
+    ("since_days", "until_days", "marked"),
+    [(-30, None, True), (-30, 30, True), (-30, 0, True), (-60, -1, False), (5, None, False)],
+)
+def test_it_marks_a_candidate_whose_member_an_agency_works_with_today(
+    client_for: Callable[[str], Client],
+    flagged: dict[str, Any],
+    since_days: int,
+    until_days: int | None,
+    marked: bool,
+) -> None:
+    # Given the 8050 household's son linked to an agency from / until those days
+    today = timezone.localdate()
+    AgencyLink.objects.create(
+        person=flagged["son"], agency=Agency.objects.get(code="srs-01"), basis=LinkBasis.CASE,
+        since=today + timedelta(days=since_days),
+        until=None if until_days is None else today + timedelta(days=until_days),
+    )  # fmt: skip
+    # When the list is opened
+    html = client_for("outreach").get(reverse("linkage:candidates")).content.decode()
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
+    row = next(r for r in table.split("</tr>") if "8050問題" in r)
+    # Then the household shows as served only while the link holds today
+    assert ("支援中の機関あり" in row) is marked
+    assert ("つながりなし" in row) is not marked
