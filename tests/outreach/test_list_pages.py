@@ -14,7 +14,7 @@ from tests.people.conftest import make_person
 from tsunagari.accounts.models import Staff
 from tsunagari.audit.models import AuditEvent
 from tsunagari.lib import clock
-from tsunagari.outreach import views
+from tsunagari.outreach import views, worklists
 from tsunagari.outreach.models import OutreachTarget, Source, State, TargetKind
 from tsunagari.outreach.services import log_contact
 
@@ -92,3 +92,16 @@ def test_a_wrong_page_number_shows_a_page_not_an_error(
     )
     assert response.status_code == 200
     assert 'id="caseload-table"' in response.content.decode()
+
+
+def test_the_whole_caseload_is_ordered_and_counted_however_long(
+    client_for: Any, personas: dict[str, Staff], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A caseload longer than the other sections' limit: the most overdue target,
+    # made last, still comes first, and the heading counts every target.
+    monkeypatch.setattr(worklists, "LIST_LIMIT", 2)
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    targets = _caseload(personas["outreach"], [None, 5, None, 10, 40])
+    page = client_for("outreach").get("/outreach/").content.decode()
+    assert _listed(page, targets) == [4, 3]
+    assert "担当中（5件）" in page and "1 / 3 ページ" in page

@@ -72,11 +72,11 @@ from tsunagari.outreach.worklists import (
     TEAM_SECTIONS,
     by_urgency,
     latest_contacts,
-    listed_ids,
     rows_for,
     targets_by_id,
     team_counts,
     visit_list,
+    waiting_ids,
 )
 from tsunagari.people import sections
 from tsunagari.people.presenter import Purpose, present_people, present_person
@@ -106,14 +106,16 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     """
     staff = signed_in_staff(request)
     require(staff, Action.WORK_OUTREACH)
-    mine, waiting, review = listed_ids(staff)
-    pages = {"waiting": Paginator(waiting, LIST_PAGE).get_page(request.GET.get("waiting_page")),
-             "review": Paginator(review, LIST_PAGE).get_page(request.GET.get("review_page"))}  # fmt: skip
-    shown_elsewhere = [*pages["waiting"].object_list, *pages["review"].object_list]
-    latest = latest_contacts([*mine, *shown_elsewhere])
-    mine, overdue = by_urgency(mine, latest)
-    pages["caseload"] = Paginator(mine, LIST_PAGE).get_page(request.GET.get("page"))
-    shown = targets_by_id([*pages["caseload"].object_list, *shown_elsewhere])
+    mine, overdue = by_urgency(staff)
+    waiting, review = waiting_ids()
+    pages = {
+        "caseload": Paginator(mine, LIST_PAGE).get_page(request.GET.get("page")),
+        "waiting": Paginator(waiting, LIST_PAGE).get_page(request.GET.get("waiting_page")),
+        "review": Paginator(review, LIST_PAGE).get_page(request.GET.get("review_page")),
+    }
+    shown_ids = [pk for page in pages.values() for pk in page.object_list]
+    latest = latest_contacts(shown_ids)
+    shown = targets_by_id(shown_ids)
     by_target = {r.target.pk: r for r in rows_for(staff, shown, request=request, latest=latest)}
     numbers = {"page": pages["caseload"].number, "waiting_page": pages["waiting"].number,
                "review_page": pages["review"].number}  # fmt: skip

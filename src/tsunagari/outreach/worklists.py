@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext
 
 from tsunagari.accounts.policy import Action, actions_for
@@ -145,21 +146,24 @@ def rows_for(
     return rows
 
 
-def by_urgency(target_ids: list[int], latest: dict[int, Latest]) -> tuple[list[int], int]:
-    """Open targets as the worker's list orders them: overdue next contacts
-    first (most working days late first), then by the next contact's date,
-    targets with none planned as due today; and how many are overdue.
+def by_urgency(worker: Staff) -> tuple[list[int], int]:
+    """The worker's open targets as their list orders them: overdue next
+    contacts first (most working days late first), then by the next
+    contact's date, targets with none planned as due today; and how many are
+    overdue.
 
-    Needs only the ids and the latest contacts (``latest_contacts``), so that
-    a long list is ordered whole and only its shown page loaded and presented.
+    One query of ids and each target's latest planned contact, however long
+    the caseload, so that it is ordered whole and only the page shown is
+    loaded and presented (``targets_by_id``, ``rows_for``).
     """
+    planned = Subquery(
+        Contact.objects.filter(target=OuterRef("pk")).order_by("-on", "-pk").values("next_on")[:1]
+    )
     today, calendar = clock.today(), working_calendar()
-    keyed = []
-    for pk in target_ids:
-        last = latest.get(pk)
-        next_on = last.next_on if last is not None else None
-        keyed.append((-overdue_days(next_on, today, calendar), next_on or today, pk))
-    keyed.sort()
+    keyed = sorted(
+        (-overdue_days(next_on, today, calendar), next_on or today, pk)
+        for pk, next_on in _open(worker).annotate(planned=planned).values_list("pk", "planned")
+    )
     return [pk for _, _, pk in keyed], sum(1 for late, _, _ in keyed if late < 0)
 
 
@@ -182,12 +186,12 @@ def _to_review(today: date | None = None) -> QuerySet[OutreachTarget]:
     ).order_by("pause_until", "pk")
 
 
-def listed_ids(worker: Staff) -> tuple[list[int], list[int], list[int]]:
-    """The ids of the worker's open targets, the unassigned ones and the paused
-    ones due for review, each in its list's order (LIST_LIMIT each)."""
-    return tuple(  # type: ignore[return-value]
-        list(qs.values_list("pk", flat=True)[:LIST_LIMIT])
-        for qs in (_open(worker), _unassigned(), _to_review())
+def waiting_ids() -> tuple[list[int], list[int]]:
+    """The ids of the unassigned open targets and of the paused ones due for
+    review, each in its list's order (LIST_LIMIT each)."""
+    return (
+        list(_unassigned().values_list("pk", flat=True)[:LIST_LIMIT]),
+        list(_to_review().values_list("pk", flat=True)[:LIST_LIMIT]),
     )
 
 
