@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 # What a target shares with the outreach team about its person: who, and where to visit.
 TEAM_SECTIONS = frozenset({sections.IDENTITY, sections.BASIC})
 LIST_LIMIT = 500
-# Rows a section of the worker's list shows a page (a caseload may hold hundreds).
-LIST_PAGE = 50
+# Rows a section of the worker's list shows a page (a caseload may hold
+# hundreds): a phone's few screens, overdue first.
+LIST_PAGE = 25
 
 
 def overdue_days(next_on: date | None, today: date, calendar: WorkingCalendar) -> int:
