@@ -779,12 +779,11 @@ def visible_cases(staff: Staff) -> list[Case]:
     """The cases the staff member's agency is on the team of and may see now, newest first."""
     if staff.agency_id is None:
         return []
-    rows = (
+    rows = list(
         Case.objects.filter(team__agency_id=staff.agency_id)
         .select_related("person", "lead", "lead__agency")
         .order_by("-opened_at", "-pk")[:LIST_LIMIT]
     )
-    rows = list(rows)
     holding = bases_holding(staff.agency_id, rows)
     return [c for c in rows if c.pk in holding]
 
