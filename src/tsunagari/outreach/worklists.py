@@ -100,9 +100,6 @@ def latest_contacts(target_ids: list[int]) -> dict[int, Latest]:
     return latest
 
 
-_latest = latest_contacts
-
-
 def rows_for(
     viewer: Staff, targets: list[OutreachTarget], *, request: HttpRequest | None = None,
     purpose: Purpose = Purpose.LIST, latest: dict[int, Latest] | None = None,
@@ -122,7 +119,7 @@ def rows_for(
     )
     designated = Action.VIEW_SEALED_CONTACT in actions_for(viewer)
     if latest is None:
-        latest = _latest([t.pk for t in targets])
+        latest = latest_contacts([t.pk for t in targets])
     today = clock.today()
     calendar = working_calendar()
     rows = []
@@ -207,21 +204,12 @@ def open_targets(worker: Staff | None = None) -> list[OutreachTarget]:
     return list(_open(worker).select_related("person", "worker")[:LIST_LIMIT])
 
 
-def unassigned() -> list[OutreachTarget]:
-    return list(_unassigned().select_related("person")[:LIST_LIMIT])
-
-
-def due_to_review(today: date | None = None) -> list[OutreachTarget]:
-    """Paused targets whose date to look again has come."""
-    return list(_to_review(today).select_related("person", "worker")[:LIST_LIMIT])
-
-
 def visit_list(worker: Staff, day: date | None = None) -> list[OutreachTarget]:
     """The worker's targets to visit on ``day``: next contact planned for it or overdue,
     and their open targets nobody has tried yet."""
     day = day or clock.today()
     mine = open_targets(worker)
-    latest = _latest([t.pk for t in mine])
+    latest = latest_contacts([t.pk for t in mine])
     due = []
     for t in mine:
         last = latest.get(t.pk)
