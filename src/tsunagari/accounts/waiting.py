@@ -1,8 +1,9 @@
 """What is waiting for a staff member: counts for the header badge, counts and
 short lists for the home page.
 
-Counts are a handful of indexed COUNT queries whatever the number of people
-(the badge runs on every page), and name nobody, so they need no audit. The
+Counts are one statement of indexed COUNTs whatever the number of people
+(the badge runs on every page; see :mod:`tsunagari.accounts.tally`), and
+name nobody, so they need no audit. The
 lists name people only through the presenter, which audits whom it shows.
 Each count is the viewer's own agency's (or, for needs, the role's) work:
 another agency's referrals, drafts or notices never reach it.
@@ -10,30 +11,25 @@ another agency's referrals, drafts or notices never reach it.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tsunagari.accounts import tally
 from tsunagari.accounts.models import AgencyKind
 from tsunagari.accounts.policy import Action, actions_for
 from tsunagari.accounts.visits import last_visit
-from tsunagari.consent.models import Consent, DecisionStatus, SupportMeeting, WithdrawalSeen
 from tsunagari.consent.services import (
-    NOTICE_DAYS,
     WithdrawalNotice,
     is_ward_supervisor,
     may_review_support_meetings,
     withdrawals_to_notice,
 )
 from tsunagari.consultations import worklists
-from tsunagari.lib import clock
 from tsunagari.people import sections
-from tsunagari.people.models import AccessOpening, OpeningStatus
 from tsunagari.people.presenter import PersonView, Purpose, present_people
 
 if TYPE_CHECKING:
@@ -110,78 +106,12 @@ def _kinds(staff: Staff) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def meetings_to_confirm_count(staff: Staff) -> int:
-    """``consent.services.support_meetings_to_confirm`` in one COUNT query.
-
-    The same rules as ``may_confirm`` over ``pending_support_meetings``: never
-    the staff member's own decision nor their agency's; the ward's
-    coordinating supervisor confirms any other, deciding staff of a member
-    agency those their agency is a member of. A test keeps the two equal.
-    """
-    if staff.agency_id is None or not may_review_support_meetings(staff):
-        return 0
-    rows = (
-        SupportMeeting.objects.filter(status=DecisionStatus.PENDING, ended_on__isnull=True)
-        .exclude(decided_by_id=staff.pk)
-        .exclude(recorded_agency_id=staff.agency_id)
-    )
-    if not is_ward_supervisor(staff):
-        rows = rows.filter(agencies=staff.agency_id)
-    return rows.order_by().values("pk").distinct().count()
-
-
-def openings_to_review_count(staff: Staff) -> int:
-    """How many rows ``people.openings.openings_to_review`` would list, without
-    presenting (and so auditing) the people they are about."""
-    agency = staff.agency
-    if agency is None or Action.REVIEW_OPENINGS not in actions_for(staff):
-        return 0
-    rows = AccessOpening.objects.filter(status=OpeningStatus.PROVISIONAL)
-    if agency.kind != AgencyKind.WARD_DEPARTMENT:
-        rows = rows.filter(agency_id=agency.pk)
-    return rows.count()
-
-
 def _unseen_withdrawals(staff: Staff) -> list[WithdrawalNotice]:
     return [n for n in withdrawals_to_notice(staff.agency) if n.seen_at is None]
 
 
-# The notices the worklist lists (and the badge counts among): the newest this many.
-_NOTICE_ROWS: int = inspect.signature(withdrawals_to_notice).parameters["limit"].default
-# Where a request keeps the count it has made: {staff pk: unseen withdrawals}.
-_REQUEST_KEY = "_tsunagari_unseen_withdrawals"
-
-
-def unseen_withdrawal_count(staff: Staff, request: HttpRequest | None = None) -> int:
-    """``len(_unseen_withdrawals(staff))`` in one COUNT query, without loading a row.
-
-    The same rows as ``consent.services.withdrawals_to_notice`` (the newest
-    ``_NOTICE_ROWS`` withdrawals of NOTICE_DAYS the agency recorded or was named
-    in, recorded by another agency), less those the agency has taken note of;
-    a test keeps the two equal. With ``request``, counted once per request.
-    """
-    agency_id = staff.agency_id
-    if agency_id is None:
-        return 0
-    counted: dict[int, int] | None = getattr(request, _REQUEST_KEY, None)
-    if counted is not None and staff.pk in counted:
-        return counted[staff.pk]
-    named = Consent.agencies.through.objects.filter(agency_id=agency_id).values("consent_id")
-    newest = (
-        Consent.objects.filter(withdrawn_at__gte=clock.now() - timedelta(days=NOTICE_DAYS))
-        .filter(Q(recorded_agency_id=agency_id) | Q(pk__in=named))
-        .exclude(withdrawn_agency_id=agency_id)
-        .order_by("-withdrawn_at", "-pk")
-        .values("pk")[:_NOTICE_ROWS]
-    )
-    seen = WithdrawalSeen.objects.filter(agency_id=agency_id).values("consent_id")
-    n = Consent.objects.filter(pk__in=newest).exclude(pk__in=seen).count()
-    if request is not None:
-        if counted is None:
-            counted = {}
-            setattr(request, _REQUEST_KEY, counted)
-        counted[staff.pk] = n
-    return n
+# Where a request keeps the counts it has made: {(staff pk, since): Waiting}.
+_REQUEST_KEY = "_tsunagari_waiting"
 
 
 def waiting_for(
@@ -193,34 +123,61 @@ def waiting_for(
 ) -> Waiting:
     """The counts for ``staff``, ``since`` their last visit (None: nothing is new).
 
-    ``withdrawals``: the unseen notices when the caller has loaded them (the
-    home page lists them); otherwise they are counted, once per ``request``.
+    All in one statement (:mod:`tsunagari.accounts.tally`), made once per
+    ``request``. ``withdrawals``: the unseen notices when the caller has
+    loaded them (the home page lists them), so they are not counted again.
     """
     kinds = _kinds(staff)
-    if not kinds:
+    if not kinds or staff.agency_id is None:
         return Waiting()
-    referrals = (
-        worklists.referral_counts(staff, since)
-        if REFERRALS in kinds
-        else worklists.ReferralCounts(0, 0, 0, 0)
-    )
-    unseen = 0
-    if WITHDRAWALS in kinds:
-        unseen = (
-            len(withdrawals) if withdrawals is not None else unseen_withdrawal_count(staff, request)
+    key = (staff.pk, since)
+    made: dict[tuple[int, datetime | None], Waiting] | None = getattr(request, _REQUEST_KEY, None)
+    if made is not None and withdrawals is None and key in made:
+        return made[key]
+    counts: set[str] = set()
+    if REFERRALS in kinds:
+        counts |= {"incoming", "answered", "overdue_incoming", "overdue_sent"}
+    if DRAFTS in kinds:
+        counts.add("drafts")
+    if NEEDS in kinds:
+        counts.add("needs")
+    if MEETINGS in kinds:
+        counts.add("meetings")
+    if OPENINGS in kinds:
+        counts.add("openings")
+    if WITHDRAWALS in kinds and withdrawals is None:
+        counts.add("withdrawals")
+    agency = staff.agency
+    n = tally.count(
+        tally.Asked(
+            frozenset(counts),
+            staff_id=staff.pk,
+            agency_id=staff.agency_id,
+            since=since,
+            all_meetings=is_ward_supervisor(staff),
+            all_openings=agency is not None and agency.kind == AgencyKind.WARD_DEPARTMENT,
         )
-    return Waiting(
-        kinds=kinds,
-        incoming=referrals.incoming,
-        answered=referrals.answered,
-        overdue=referrals.overdue,
-        overdue_sent=referrals.overdue_sent,
-        needs=worklists.waiting_need_count() if NEEDS in kinds else 0,
-        drafts=worklists.draft_count(staff) if DRAFTS in kinds else 0,
-        meetings=meetings_to_confirm_count(staff) if MEETINGS in kinds else 0,
-        openings=openings_to_review_count(staff) if OPENINGS in kinds else 0,
-        withdrawals=unseen,
     )
+    if withdrawals is not None:
+        n["withdrawals"] = len(withdrawals)
+    waiting = Waiting(
+        kinds=kinds,
+        incoming=n["incoming"],
+        answered=n["answered"],
+        overdue=n["overdue_incoming"] + n["overdue_sent"],
+        overdue_sent=n["overdue_sent"],
+        needs=n["needs"],
+        drafts=n["drafts"],
+        meetings=n["meetings"],
+        openings=n["openings"],
+        withdrawals=n["withdrawals"],
+    )
+    if request is not None:
+        if made is None:
+            made = {}
+            setattr(request, _REQUEST_KEY, made)
+        made[key] = waiting
+    return waiting
 
 
 def badge_for(staff: Staff, request: HttpRequest | None = None) -> Waiting:

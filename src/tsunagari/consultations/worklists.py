@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -114,43 +114,6 @@ def answered_since(actor: Staff, since: datetime | None, limit: int = 100) -> li
     )
 
 
-@dataclass(frozen=True)
-class ReferralCounts:
-    """What waits for an agency in its referrals (one query, see :func:`referral_counts`)."""
-
-    incoming: int  # sent to the agency, not answered yet
-    answered: int  # sent by the agency, answered or closed since the last visit
-    overdue_incoming: int  # of ``incoming``, past the answer limit
-    overdue_sent: int  # sent by the agency, unanswered past the answer limit
-
-    @property
-    def overdue(self) -> int:
-        return self.overdue_incoming + self.overdue_sent
-
-
-def referral_counts(actor: Staff, since: datetime | None) -> ReferralCounts:
-    """Counts for the home page and the header badge, in one indexed query."""
-    agency_id = actor.agency_id
-    if agency_id is None:
-        return ReferralCounts(0, 0, 0, 0)
-    to_me, from_me = Q(to_agency_id=agency_id), Q(from_agency_id=agency_id)
-    waiting = Q(status__in=WAITING)
-    late = waiting & Q(due_at__lt=clock.now())
-    # A filter matching nothing when there was no visit yet: nothing is new.
-    answered = from_me & _answered_after(since) if since is not None else Q(pk__in=[])
-    counts = (
-        Referral.objects.filter(to_me | from_me)
-        .order_by()
-        .aggregate(
-            incoming=Count("pk", filter=to_me & waiting),
-            answered=Count("pk", filter=answered),
-            overdue_incoming=Count("pk", filter=to_me & late),
-            overdue_sent=Count("pk", filter=from_me & ~to_me & late),
-        )
-    )
-    return ReferralCounts(**{k: int(v or 0) for k, v in counts.items()})
-
-
 def my_drafts(actor: Staff, limit: int = 100) -> list[Consultation]:
     """The actor's own unfinished intakes at their agency, most recently touched first."""
     return list(
@@ -158,10 +121,6 @@ def my_drafts(actor: Staff, limit: int = 100) -> list[Consultation]:
         .select_related("person", "agency", "received_by")
         .order_by("-updated", "-pk")[:limit]
     )
-
-
-def draft_count(actor: Staff) -> int:
-    return _drafts(actor).count()
 
 
 def _drafts(actor: Staff) -> QuerySet[Consultation]:
@@ -179,10 +138,6 @@ def waiting_needs(limit: int = 100) -> list[Need]:
         .select_related("person", "raised_agency", "raised_by")
         .order_by("raised_at", "pk")[:limit]
     )
-
-
-def waiting_need_count() -> int:
-    return Need.objects.filter(status=NeedStatus.OPEN).count()
 
 
 def open_needs(limit: int = 200) -> list[Need]:
