@@ -96,7 +96,9 @@ def _edges(since: datetime) -> None:
     # answered a second before and after the visit; a decline its sender closed
     refer(status=ReferralStatus.ACCEPTED, responded_at=since - timedelta(seconds=1))
     refer(status=ReferralStatus.DECLINED, responded_at=since + timedelta(seconds=1))
-    refer(status=ReferralStatus.CLOSED, closed_at=since + timedelta(minutes=1), decline_reason="定員")
+    refer(
+        status=ReferralStatus.CLOSED, closed_at=since + timedelta(minutes=1), decline_reason="定員"
+    )
     refer(status=ReferralStatus.CLOSED, closed_at=since + timedelta(minutes=1))
     # overdue, both ways, and one the agency sent to itself
     refer(due_at=now - timedelta(hours=1))
