@@ -54,6 +54,7 @@ DJANGO_HELPERS: dict[str, str] = {
     "tsunagari.lib.clock": "the actions' clock reads Django's timezone-aware now",
     "tsunagari.lib.logs": "the log filter shortens Django's own permission-denied records",
     "tsunagari.lib.quota": "a member of staff's share of the data folder reads settings, says it in the interface's language",
+    "tsunagari.lib.paging": "a section's pager reads the page of Django's paginator",
 }
 
 #: What a Django helper may import from the apps, at run time, and why.

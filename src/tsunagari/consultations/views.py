@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -63,12 +64,16 @@ from tsunagari.consultations.services import (
     save_consultation,
     send_referral,
 )
-from tsunagari.lib import clock
+from tsunagari.lib import clock, paging
 from tsunagari.lib.http import form_id, signed_in_staff
 from tsunagari.people import sections
 from tsunagari.people.lookup import LookupLimited, interactive_lookup
 from tsunagari.people.models import IdentityCheck, Person, Sex
 from tsunagari.people.presenter import Purpose, present_people, present_person
+
+# The worklist's own consultations, a page at a time (newest first): the rest
+# are on the next pages, and every one can be found by the person's look-up.
+WORKLIST_PAGE = 25
 
 _FIELDS = ("received_on", "channel", "service", "visitor", "visitor_relation", "main_problem",
            "work", "housing", "health_insurance", "pension", "notes", "outcome", "identity_check",
@@ -442,7 +447,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     staff = signed_in_staff(request)
     require(staff, Action.VIEW_PERSONAL_DATA)
     seen_at = clock.now()  # before the lists: an answer arriving meanwhile stays new
-    mine = worklists.my_consultations(staff, related=("person",))
+    pages = {"mine": (Paginator(worklists.mine(staff, related=("person",)), WORKLIST_PAGE)
+                      .get_page(request.GET.get("page")), "page")}  # fmt: skip
+    mine = list(pages["mine"][0].object_list)
     waiting = worklists.waiting_for_my_agency(staff)
     overdue = worklists.overdue(staff)
     sent = worklists.sent_and_open(staff)
@@ -463,7 +470,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consultations/worklist.html",
-        {"mine": mine, "waiting": waiting, "overdue": overdue, "sent": sent, "now": now,
+        {"mine": mine, "mine_pager": paging.section(pages, "mine"), "waiting": waiting, "overdue": overdue, "sent": sent, "now": now,
          "closed": closed, "closed_days": worklists.RECENTLY_CLOSED_DAYS,
          "people": {v.id: v for v in views},
          "can_work": Action.WORK_CONSULTATIONS in actions_for(staff),

@@ -36,12 +36,20 @@ def my_consultations(
     actor: Staff, limit: int = 50, *, related: tuple[str, ...] = ("person", "agency", "received_by")
 ) -> list[Consultation]:
     """The actor's own consultations, newest first, with ``related`` read in
-    the same query (the worklist shows neither the agency nor the receiver:
-    50 staff rows, roles and all, read for nothing)."""
-    return list(
+    the same query."""
+    return list(mine(actor, related=related)[:limit])
+
+
+def mine(
+    actor: Staff, *, related: tuple[str, ...] = ("person", "agency", "received_by")
+) -> QuerySet[Consultation]:
+    """All the actor's own consultations at their agency, newest first (the
+    worklist pages through them: it shows neither the agency nor the
+    receiver, 50 staff rows, roles and all, read for nothing)."""
+    return (
         Consultation.objects.filter(received_by=actor, agency=actor.agency)
         .select_related(*related)
-        .order_by("-updated", "-pk")[:limit]
+        .order_by("-updated", "-pk")
     )
 
 

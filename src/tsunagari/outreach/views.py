@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +29,7 @@ from tsunagari.consultations.models import (
     ReferralOutcome,
 )
 from tsunagari.events.services import events_of
-from tsunagari.lib import clock
+from tsunagari.lib import clock, paging
 from tsunagari.lib.http import attempt, form_id, signed_in_staff
 from tsunagari.linkage.models import Candidate, CandidateStatus
 from tsunagari.outreach.access import get_target_for
@@ -109,35 +108,29 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     mine, overdue = by_urgency(staff)
     waiting, review = waiting_ids()
     pages = {
-        "caseload": Paginator(mine, LIST_PAGE).get_page(request.GET.get("page")),
-        "waiting": Paginator(waiting, LIST_PAGE).get_page(request.GET.get("waiting_page")),
-        "review": Paginator(review, LIST_PAGE).get_page(request.GET.get("review_page")),
+        "caseload": (Paginator(mine, LIST_PAGE).get_page(request.GET.get("page")), "page"),
+        "waiting": (
+            Paginator(waiting, LIST_PAGE).get_page(request.GET.get("waiting_page")),
+            "waiting_page",
+        ),
+        "review": (
+            Paginator(review, LIST_PAGE).get_page(request.GET.get("review_page")),
+            "review_page",
+        ),
     }
-    shown_ids = [pk for page in pages.values() for pk in page.object_list]
+    shown_ids = [pk for page, _param in pages.values() for pk in page.object_list]
     latest = latest_contacts(shown_ids)
     shown = targets_by_id(shown_ids)
     by_target = {r.target.pk: r for r in rows_for(staff, shown, request=request, latest=latest)}
-    numbers = {"page": pages["caseload"].number, "waiting_page": pages["waiting"].number,
-               "review_page": pages["review"].number}  # fmt: skip
 
-    def section(name: str, param: str) -> dict[str, Any]:
-        page = pages[name]
-
-        def href(n: int) -> str:
-            return "?" + urlencode({**numbers, param: n}) + f"#{name}"
-
-        return {
-            "rows": [by_target[pk] for pk in page.object_list if pk in by_target],
-            "total": page.paginator.count,
-            "page": page,
-            "previous": href(page.previous_page_number()) if page.has_previous() else "",
-            "next": href(page.next_page_number()) if page.has_next() else "",
-        }
+    def listed(name: str) -> dict[str, Any]:
+        pager = paging.section(pages, name)
+        rows = [by_target[pk] for pk in pager["page"].object_list if pk in by_target]
+        return {**pager, "rows": rows}
 
     return render(request, "outreach/list.html", {
-        "caseload": section("caseload", "page"), "overdue": overdue,
-        "waiting": section("waiting", "waiting_page"),
-        "review": section("review", "review_page"),
+        "caseload": listed("caseload"), "overdue": overdue,
+        "waiting": listed("waiting"), "review": listed("review"),
     })  # fmt: skip
 
 
