@@ -610,12 +610,14 @@ def withdrawals_to_notice(
     if agency is None:
         return []
     since = since or clock.now() - timedelta(days=NOTICE_DAYS)
+    # Named in: a sub-select, not a join, so no DISTINCT over every column
+    # read (PostgreSQL took 1.5 ms to plan that, for no row).
+    named = Consent.agencies.through.objects.filter(agency_id=agency.pk).values("consent_id")
     rows = (
         Consent.objects.filter(withdrawn_at__gte=since)
-        .filter(Q(recorded_agency=agency) | Q(agencies=agency))
+        .filter(Q(recorded_agency=agency) | Q(pk__in=named))
         .exclude(withdrawn_agency=agency)
         .select_related("person", "recorded_agency", "withdrawn_agency", "withdrawn_by")
-        .distinct()
         .order_by("-withdrawn_at", "-pk")[:limit]
     )
     consents = list(rows)
