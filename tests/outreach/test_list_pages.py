@@ -105,3 +105,45 @@ def test_the_whole_caseload_is_ordered_and_counted_however_long(
     page = client_for("outreach").get("/outreach/").content.decode()
     assert _listed(page, targets) == [4, 3]
     assert "担当中（5件）" in page and "1 / 3 ページ" in page
+
+
+def test_the_target_keeps_the_next_contact_its_latest_contact_planned(
+    personas: dict[str, Staff],
+) -> None:
+    worker, today = personas["outreach"], clock.today()
+    (target,) = _caseload(worker, [None])
+    target.refresh_from_db()
+    assert target.next_contact_on is None
+
+    def note(on: int, next_on: int | None) -> None:
+        log_contact(worker, target.pk, contact(
+            on=(today + timedelta(days=on)).isoformat(),
+            next_on=(today + timedelta(days=next_on)).isoformat() if next_on is not None else "",
+        ))  # fmt: skip
+        target.refresh_from_db()
+
+    note(-10, -3)
+    assert target.next_contact_on == today - timedelta(days=3)
+    # a visit written up late (dated before the latest) does not move it
+    note(-12, 30)
+    assert target.next_contact_on == today - timedelta(days=3)
+    # a later contact with nothing planned: nothing is planned
+    note(-2, None)
+    assert target.next_contact_on is None
+    # the same day, recorded after: the later record plans
+    note(-2, 5)
+    assert target.next_contact_on == today + timedelta(days=5)
+
+
+def test_every_demo_target_keeps_what_its_contacts_say(demo_ward: str) -> None:
+    # (the demo logs its contacts through the service, as staff do)
+    from django.db.models import OuterRef, Subquery
+
+    from tsunagari.outreach.models import Contact
+
+    latest = Subquery(
+        Contact.objects.filter(target=OuterRef("pk")).order_by("-on", "-pk").values("next_on")[:1]
+    )
+    rows = OutreachTarget.objects.annotate(latest=latest).values_list("next_contact_on", "latest")
+    assert len(rows) > 20 and any(kept for kept, _ in rows)
+    assert all(kept == planned for kept, planned in rows)

@@ -11,7 +11,7 @@ team and, once connected, by the agency they were handed over to
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.utils import timezone
@@ -23,6 +23,9 @@ from tsunagari.consultations.models import Consultation, Need, Referral
 from tsunagari.linkage.models import Candidate
 from tsunagari.people.display import QuickChoiceDisplay
 from tsunagari.people.models import Household, Person
+
+if TYPE_CHECKING:
+    from datetime import date
 
 
 class TargetKind(models.TextChoices):
@@ -228,6 +231,11 @@ class OutreachTarget(QuickChoiceDisplay, models.Model):
     pause_until = models.DateField(_("見直す日"), null=True, blank=True)
     pause_note = models.CharField(_("休止の理由"), max_length=500, blank=True)
 
+    # The next contact the latest contact (by its date, then as recorded)
+    # planned, kept by ``services.log_contact``: the worker's list orders a
+    # whole caseload on it without reading every target's contacts.
+    next_contact_on = models.DateField(_("次回の予定"), null=True, blank=True, editable=False)
+
     # Optimistic lock: an offline note written against an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -283,3 +291,14 @@ class Contact(QuickChoiceDisplay, models.Model):
     def risk_labels(self) -> list[str]:
         labels = dict(Risk.choices)
         return [str(labels.get(r, r)) for r in self.risks or []]
+
+
+def latest_next_on(target_id: int) -> date | None:
+    """The next contact the target's latest contact planned (by date, then as
+    recorded): what ``OutreachTarget.next_contact_on`` keeps."""
+    return (
+        Contact.objects.filter(target_id=target_id)
+        .order_by("-on", "-pk")
+        .values_list("next_on", flat=True)
+        .first()
+    )

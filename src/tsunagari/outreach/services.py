@@ -66,6 +66,7 @@ from tsunagari.outreach.models import (
     TargetKind,
     Tip,
     Tipster,
+    latest_next_on,
 )
 from tsunagari.people.models import Membership, Person
 
@@ -528,7 +529,10 @@ def log_contact(
                     risks=immediate)  # fmt: skip
             _audit(actor, AuditAction.UPDATE, target, "outreach risk escalated", risks=immediate,
                    told=contact.told)  # fmt: skip
-        changed = ["state", "state_since"]
+        # The latest contact plans the next one: a note dated before the
+        # latest (written up late) does not move it.
+        target.next_contact_on = latest_next_on(target.pk)
+        changed = ["state", "state_since", "next_contact_on"]
         if target.state == State.PAUSED:
             target.pause_until = None
             changed.append("pause_until")

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext
 
 from tsunagari.accounts.policy import Action, actions_for
@@ -150,17 +149,15 @@ def by_urgency(worker: Staff) -> tuple[list[int], int]:
     contact's date, targets with none planned as due today; and how many are
     overdue.
 
-    One query of ids and each target's latest planned contact, however long
-    the caseload, so that it is ordered whole and only the page shown is
-    loaded and presented (``targets_by_id``, ``rows_for``).
+    One query of ids and the next contact each target's latest contact
+    planned (kept on the target: ``OutreachTarget.next_contact_on``), however
+    long the caseload, so that it is ordered whole and only the page shown
+    is loaded and presented (``targets_by_id``, ``rows_for``).
     """
-    planned = Subquery(
-        Contact.objects.filter(target=OuterRef("pk")).order_by("-on", "-pk").values("next_on")[:1]
-    )
     today, calendar = clock.today(), working_calendar()
     keyed = sorted(
         (-overdue_days(next_on, today, calendar), next_on or today, pk)
-        for pk, next_on in _open(worker).annotate(planned=planned).values_list("pk", "planned")
+        for pk, next_on in _open(worker).values_list("pk", "next_contact_on")
     )
     return [pk for _, _, pk in keyed], sum(1 for late, _, _ in keyed if late < 0)
 
