@@ -4,8 +4,9 @@ audited."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -147,3 +148,49 @@ def test_every_demo_target_keeps_what_its_contacts_say(demo_ward: str) -> None:
     rows = OutreachTarget.objects.annotate(latest=latest).values_list("next_contact_on", "latest")
     assert len(rows) > 20 and any(kept for kept, _ in rows)
     assert all(kept == planned for kept, planned in rows)
+
+
+@pytest.mark.parametrize(
+    "today", ["2026-11-24", "2026-11-23", "2027-01-04", "2026-12-07", "2026-05-07"]
+)
+def test_the_last_late_date_splits_late_from_not_late(today: str) -> None:
+    # around a holiday (23 Nov), the New Year closure, a Monday, Golden Week
+    from datetime import date
+
+    from tsunagari.consultations.limits import working_calendar
+
+    day, calendar = date.fromisoformat(today), working_calendar()
+    last = worklists.last_late_date(day, calendar)
+    assert last is not None
+    for back in range(0, 40):
+        planned = day - timedelta(days=back)
+        late = worklists.overdue_days(planned, day, calendar) > 0
+        assert late == (planned <= last), (planned, last)
+
+
+def test_the_database_orders_the_caseload_as_lateness_does(
+    personas: dict[str, Staff], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One caseload planned around the New Year closure and a Monday holiday:
+    # the database's order and overdue count are those of working days late.
+    from datetime import date
+
+    from tsunagari.consultations.limits import working_calendar
+
+    worker = personas["outreach"]
+    today = date(2027, 1, 12)  # the Tuesday after 成人の日 (11 Jan)
+    planned = [None, -1, -2, -4, -9, 3, -30]
+    with clock.frozen(datetime.combine(today, time(10), tzinfo=ZoneInfo("Asia/Tokyo"))):
+        targets = _caseload(worker, [None] * len(planned))
+        for t, back in zip(targets, planned, strict=True):
+            t.next_contact_on = today + timedelta(days=back) if back is not None else None
+            t.save(update_fields=["next_contact_on"])
+        ids, overdue = worklists.by_urgency(worker)
+        calendar = working_calendar()
+        keyed = sorted(
+            (-worklists.overdue_days(t.next_contact_on, today, calendar),
+             t.next_contact_on or today, t.pk)
+            for t in targets
+        )  # fmt: skip
+    assert list(ids) == [pk for _, _, pk in keyed]
+    assert overdue == sum(1 for late, _, _ in keyed if late < 0) > 0

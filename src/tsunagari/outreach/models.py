@@ -243,7 +243,17 @@ class OutreachTarget(QuickChoiceDisplay, models.Model):
         ordering: ClassVar = ["-created_at", "-pk"]
         verbose_name = _("アウトリーチの対象")
         verbose_name_plural = _("アウトリーチの対象")
-        indexes: ClassVar = [models.Index(fields=["state", "worker"], name="outreach_state_worker")]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "worker"], name="outreach_state_worker"),
+            # The targets nobody has taken, oldest first (``worklists.waiting_ids``):
+            # read in order and stopped at the page, not sorted whole.
+            models.Index(fields=["worker", "created_at", "id"], name="outreach_worker_created"),
+            # A worker's caseload ordered and counted from the index alone
+            # (``worklists.by_urgency``), however many targets they hold.
+            models.Index(
+                fields=["worker", "state", "next_contact_on"], name="outreach_worker_next"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"outreach target {self.pk}"

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.db.models import DateField, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from tsunagari.accounts.policy import Action, actions_for
@@ -143,23 +145,37 @@ def rows_for(
     return rows
 
 
-def by_urgency(worker: Staff) -> tuple[list[int], int]:
-    """The worker's open targets as their list orders them: overdue next
-    contacts first (most working days late first), then by the next
+def by_urgency(worker: Staff) -> tuple[QuerySet[OutreachTarget, int], int]:
+    """The worker's open targets' ids as their list orders them: overdue
+    next contacts first (most working days late first), then by the next
     contact's date, targets with none planned as due today; and how many are
     overdue.
 
-    One query of ids and the next contact each target's latest contact
-    planned (kept on the target: ``OutreachTarget.next_contact_on``), however
-    long the caseload, so that it is ordered whole and only the page shown
-    is loaded and presented (``targets_by_id``, ``rows_for``).
+    The order is the database's, on the next contact each target's latest
+    contact planned (kept on the target: ``OutreachTarget.next_contact_on``):
+    working days late only grow as the planned date moves back, so ordering
+    by the date itself (none planned: today) is ordering by lateness, and the
+    overdue are those planned on or before the last late date. A page of a
+    caseload of thousands reads that page's ids and two counts.
     """
     today, calendar = clock.today(), working_calendar()
-    keyed = sorted(
-        (-overdue_days(next_on, today, calendar), next_on or today, pk)
-        for pk, next_on in _open(worker).values_list("pk", "next_contact_on")
-    )
-    return [pk for _, _, pk in keyed], sum(1 for late, _, _ in keyed if late < 0)
+    open_ = _open(worker)
+    ids = open_.order_by(
+        Coalesce("next_contact_on", Value(today, output_field=DateField())), "pk"
+    ).values_list("pk", flat=True)
+    last = last_late_date(today, calendar)
+    overdue = open_.filter(next_contact_on__lte=last).count() if last is not None else 0
+    return ids, overdue
+
+
+def last_late_date(today: date, calendar: WorkingCalendar, *, within: int = 366) -> date | None:
+    """The latest date a planned contact is overdue by today (a working day
+    has passed since), or None if none within ``within`` days is."""
+    for back in range(1, within + 1):
+        day = today - timedelta(days=back)
+        if overdue_days(day, today, calendar) > 0:
+            return day
+    return None
 
 
 def _open(worker: Staff | None = None) -> QuerySet[OutreachTarget]:
