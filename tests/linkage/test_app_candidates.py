@@ -347,3 +347,9 @@ def test_it_marks_a_candidate_whose_member_an_agency_works_with_today(
     # Then the household shows as served only while the link holds today
     assert ("支援中の機関あり" in row) is marked
     assert ("つながりなし" in row) is not marked
+    # and the "known / not known to an agency" filter agrees with the mark
+    for known, listed in (("yes", marked), ("no", not marked)):
+        page = client_for("outreach").get(reverse("linkage:candidates"), {"known": known})
+        body = page.content.decode()
+        rows = body[body.index("<tbody>") : body.index("</tbody>")]
+        assert ("8050問題" in rows) is listed, known

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,12 +48,15 @@ def candidates_queryset(
     qs = Candidate.objects.select_related("run", "decided_by")
     if run is not None:
         qs = qs.filter(run=run)
-    linked = active_links().values("person_id")
-    on_case = Q(members__in=linked)
-    if known == "yes":
-        qs = qs.filter(pk__in=Candidate.objects.filter(on_case).values("pk"))
-    elif known == "no":
-        qs = qs.exclude(pk__in=Candidate.objects.filter(on_case).values("pk"))
+    if known in {"yes", "no"}:
+        # Asked of each candidate's few members, each by its own links: as
+        # one set of every candidate with a linked member, it was worked out
+        # over every run and link (65 ms a page at 540,000 residents).
+        member_linked = Candidate.members.through.objects.filter(
+            candidate_id=OuterRef("pk"),
+        ).filter(Exists(active_links().filter(person_id=OuterRef("person_id"))))
+        on_case = Exists(member_linked)
+        qs = qs.filter(on_case) if known == "yes" else qs.filter(~on_case)
     if pattern:
         qs = qs.filter(pattern=pattern)
     if status in CandidateStatus.values:
