@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -52,6 +53,10 @@ def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         ({"SESSION_MINUTES": "ten"}, "SESSION_MINUTES"),
         ({"SMALL_CELL_MIN": "0"}, "SMALL_CELL_MIN"),
         ({"LINKAGE_MAX_FILE_BYTES": "200MB"}, "LINKAGE_MAX_FILE_BYTES"),
+        (
+            {"DATABASE_URL": "postgres://u@127.0.0.1/db", "DATABASE_PREPARED_STATEMENTS": "often"},
+            "DATABASE_PREPARED_STATEMENTS",
+        ),
     ],
 )
 def test_it_refuses_to_start_with_a_bad_setting_and_names_it(
@@ -207,3 +212,29 @@ def test_it_refuses_a_key_given_twice(tmp_path: Path) -> None:
     result = run_check(tmp_path, SECRET_KEY="x" * 40, SECRET_KEY_FILE=str(key))
     assert result.returncode != 0
     assert "SECRET_KEY and SECRET_KEY_FILE" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DATABASE_URL": "postgres://u@127.0.0.1/db"}, {"server_side_binding": True, "prepare_threshold": 2}),
+        ({"DATABASE_URL": "postgres://u@127.0.0.1/db?sslmode=require"},
+         {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 2}),
+        ({"DATABASE_URL": "postgres://u@127.0.0.1/db", "DATABASE_PREPARED_STATEMENTS": "off"}, {}),
+    ],
+)  # fmt: skip
+def test_postgresql_prepares_statements_unless_told_not_to(
+    tmp_path: Path, env: dict[str, str], expected: dict[str, Any]
+) -> None:
+    # (the live server's side: tests/test_database_prepared.py)
+    base = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    base.update(
+        {"TSUNAGARI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tsunagari.settings", **env}
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", "import json; from django.conf import settings; "
+         "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"],
+        env=base, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected
