@@ -199,25 +199,25 @@ def _database() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": envint("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
         }
-    elif "postgresql" in engine and envbool("DATABASE_PREPARED_STATEMENTS", default=True):
-        # Parameters go to the server apart from the statement, and a
-        # statement used again on a connection is prepared there once:
-        # PostgreSQL then skips planning the same page queries on every
-        # request (about a tenth of a millisecond each, 20-odd a page; 15 %
-        # more requests a second under load here). Turn off behind a pooler
-        # that cannot keep prepared statements (PgBouncer before 1.21).
-        options = config.get("OPTIONS")
-        config["OPTIONS"] = {
-            **(options if isinstance(options, dict) else {}),
-            "server_side_binding": True,
-            "prepare_threshold": 2,
-        }
     elif "postgresql" not in engine:
         raise ImproperlyConfigured(
             f"DATABASE_URL names an unsupported database ({engine}): use SQLite or PostgreSQL."
         )
     else:
         _require_verified_tls(config)
+        if envbool("DATABASE_PREPARED_STATEMENTS", default=True):
+            # Parameters go to the server apart from the statement, and a
+            # statement used again on a connection is prepared there once:
+            # PostgreSQL then skips planning the same page queries on every
+            # request (about a tenth of a millisecond each, 20-odd a page;
+            # 15 % more requests a second under load here). Turn off behind a
+            # pooler that cannot keep prepared statements (PgBouncer before 1.21).
+            options = config.get("OPTIONS")
+            config["OPTIONS"] = {
+                **(options if isinstance(options, dict) else {}),
+                "server_side_binding": True,
+                "prepare_threshold": 2,
+            }
     return config
 
 
