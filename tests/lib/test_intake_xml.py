@@ -112,3 +112,27 @@ def test_workbooks_are_not_read_when_openpyxl_is_told_not_to_defuse(tmp_path: Pa
     )
     assert result.returncode == 3, result.stdout + result.stderr
     assert "defusedxml" in result.stdout
+
+
+def test_workbooks_are_not_read_when_any_part_would_be_parsed_without_defusedxml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # lxml installed and OPENPYXL_LXML=True: openpyxl's fromstring is lxml's
+    import xml.etree.ElementTree as ElementTree
+
+    from openpyxl.xml import functions
+
+    monkeypatch.setattr(functions, "fromstring", ElementTree.fromstring)
+    with pytest.raises(RuntimeError, match="OPENPYXL_LXML"):
+        intake.read_table(_workbook(), name="名簿.xlsx")
+
+
+def test_openpyxl_is_kept_off_lxml_unless_told_otherwise() -> None:
+    code = "import tsunagari, os; print(os.environ['OPENPYXL_LXML'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENPYXL_LXML"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.stdout.strip() == "False", done.stderr
+    told = subprocess.run([sys.executable, "-c", code], env={**env, "OPENPYXL_LXML": "True"},
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert told.stdout.strip() == "True", told.stderr

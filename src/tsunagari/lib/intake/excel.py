@@ -4,7 +4,9 @@ A workbook is a zip of XML files. openpyxl parses them with ``defusedxml``
 (a dependency), which refuses entity declarations, so a "billion laughs"
 workbook or one reaching for an external entity is refused with its own
 message instead of being expanded. Reading refuses to start if openpyxl is
-not using it (``OPENPYXL_DEFUSEDXML=False`` or the package missing).
+not using it (``OPENPYXL_DEFUSEDXML=False``, ``OPENPYXL_LXML=True`` with lxml
+installed, or the package missing); ``tsunagari/__init__.py`` keeps openpyxl
+off lxml by default.
 """
 
 from __future__ import annotations
@@ -73,10 +75,15 @@ def _require_defused_xml() -> None:
     import openpyxl
     from openpyxl.xml import functions
 
-    if not (openpyxl.DEFUSEDXML and functions.iterparse.__module__.startswith("defusedxml")):
+    defused = all(
+        getattr(parse, "__module__", "").startswith("defusedxml")
+        for parse in (functions.iterparse, functions.fromstring)
+    )
+    if not (openpyxl.DEFUSEDXML and defused):
         raise RuntimeError(
             "openpyxl is not parsing with defusedxml: install defusedxml and do not set"
-            " OPENPYXL_DEFUSEDXML=False; workbooks are not read without it."
+            " OPENPYXL_DEFUSEDXML=False or OPENPYXL_LXML=True; workbooks are not read"
+            " without it."
         )
 
 
