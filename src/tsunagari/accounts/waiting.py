@@ -147,14 +147,17 @@ def waiting_for(
         counts.add("openings")
     if WITHDRAWALS in kinds and withdrawals is None:
         counts.add("withdrawals")
-    agency = staff.agency
+    # Whose decisions and openings: asked only of those who see them (the
+    # agency's kind is another read for everyone else).
+    all_meetings = MEETINGS in kinds and is_ward_supervisor(staff)
+    agency = staff.agency if OPENINGS in kinds else None
     n = tally.count(
         tally.Asked(
             frozenset(counts),
             staff_id=staff.pk,
             agency_id=staff.agency_id,
             since=since,
-            all_meetings=is_ward_supervisor(staff),
+            all_meetings=all_meetings,
             all_openings=agency is not None and agency.kind == AgencyKind.WARD_DEPARTMENT,
         )
     )
